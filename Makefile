@@ -1,0 +1,71 @@
+# Thin verbs over the course's tools. Every verb sets up the environment first if needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+ASSIGNMENT ?=
+
+.PHONY: help setup system-deps lab test test-fast bench site app release check grade lint lock clean
+
+help:
+	@echo "make lab      set up (first time) and open JupyterLab on the course"
+	@echo "make test     set up and run the whole test suite"
+	@echo "make bench    benchmarks (widgets, course execution, cohort, grading)"
+	@echo "make site     static HTML of the course in _site/"
+	@echo "make app      the case simulators as a Voila app on localhost"
+	@echo "make release  regenerate assignments/ from solutions/ (nbgrader generate_assignment)"
+	@echo "make check    integrity check of the assignments before release"
+	@echo "make grade ASSIGNMENT=ps1  sandboxed, parallel grading of a whole class"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (osteonecrosis course)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages the real-browser, PostgreSQL and sandbox tests need (installed when we are root).
+system-deps:
+	@bash tools/system_deps.sh
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/course/00_start_here.ipynb --port=$(PORT)
+
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not postgres and not nbgrader and not notebooks"
+
+bench: setup system-deps
+	$(BIN)/python -m benchmarks
+
+site: setup
+	$(BIN)/python -m classroom.site
+
+app: setup
+	$(BIN)/voila course/08_case_simulations_app.ipynb --port=$(PORT) --no-browser --strip_sources=True
+
+release: setup
+	$(BIN)/python -m classroom.release
+
+check: setup
+	$(BIN)/python -m classroom.integrity
+
+grade: setup system-deps
+	$(BIN)/grade-class $(ASSIGNMENT)
+
+lint: setup
+	$(BIN)/ruff check course tests benchmarks tools
+
+lock:
+	rm -rf /tmp/osteolock && $(PYTHON) -m venv /tmp/osteolock && /tmp/osteolock/bin/pip install -q -e '.[dev]' \
+	  && { echo "# Full resolved dependency set, used as pip constraints by the Makefile (regenerate: make lock)."; \
+	       /tmp/osteolock/bin/pip freeze | grep -v -i -e '^-e' -e '^osteonecrosis'; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) _site .pytest_cache

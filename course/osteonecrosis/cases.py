@@ -1,0 +1,335 @@
+"""Case files: the public contract of DESIGN.md section 4 (YAML or JSON), loaded and validated.
+
+Field names are a contract relied on by outside scripts: add fields freely, rename none.
+Every problem raises :class:`CaseError` with one line that names the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import knowledge
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+
+INDICATIONS = ("osteoporosis", "bone_metastases", "multiple_myeloma", "paget", "other")
+ROUTES = ("oral", "iv", "sc")
+NONSPECIFIC_SIGNS = (
+    "odontalgia_without_cause",
+    "jaw_pain",
+    "sinus_pain",
+    "altered_sensation",
+    "tooth_mobility",
+    "fistula_not_pulpal",
+    "radiographic_change",
+)
+STAGE3_FINDINGS = (
+    "beyond_alveolar_bone",
+    "pathologic_fracture",
+    "extraoral_fistula",
+    "oral_antral_or_nasal_communication",
+    "osteolysis_to_border",
+)
+RISK_FACTORS = (
+    "diabetes",
+    "corticosteroids",
+    "smoking",
+    "periodontitis",
+    "denture",
+    "chemotherapy",
+    "anemia",
+    "dialysis",
+    "tori",
+    "poor_oral_hygiene",
+    "infected_teeth",
+    "immunomodulators",
+    "antiangiogenic_cotherapy",
+)
+PROCEDURES = (
+    "extraction",
+    "implant",
+    "periodontal_surgery",
+    "scaling",
+    "endodontics",
+    "restoration",
+    "denture",
+    "alveoloplasty",
+    "biopsy",
+)
+
+
+class CaseError(ValueError):
+    """A case file is missing, unreadable or breaks the contract. The message is one line."""
+
+
+@dataclass(frozen=True)
+class Medication:
+    drug: str
+    months: float
+    current: bool = True
+    dose_mg: float | None = None
+    every_days: float | None = None
+    route: str | None = None
+    last_dose: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Findings:
+    exposed_bone: bool = False
+    fistula_probes_to_bone: bool = False
+    weeks_persisting: float = 0
+    pain: bool = False
+    infection: bool = False
+    beyond_alveolar_bone: bool = False
+    pathologic_fracture: bool = False
+    extraoral_fistula: bool = False
+    oral_antral_or_nasal_communication: bool = False
+    osteolysis_to_border: bool = False
+    nonspecific: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    indication: str
+    medications: tuple[Medication, ...]
+    findings: Findings = field(default_factory=Findings)
+    jaw_radiotherapy: bool = False
+    jaw_metastasis: bool = False
+    risk_factors: tuple[str, ...] = ()
+    planned_procedure: str | None = None
+    id: str | None = None
+    patient: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case as contract-shaped plain data (dates as ISO strings)."""
+        out = asdict(self)
+        extra = out.pop("extra")
+        out["medications"] = [
+            {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in m.items() if v is not None}
+            for m in out["medications"]
+        ]
+        out["findings"]["nonspecific"] = list(out["findings"]["nonspecific"])
+        out["risk_factors"] = list(out["risk_factors"])
+        out.update(extra)
+        return out
+
+
+@cache
+def drug_catalogue() -> dict[str, dict[str, Any]]:
+    """Drug entries of the knowledge base, keyed by lower-case INN."""
+    return {d["id"]: d for d in knowledge.load("drugs")["drugs"]}
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _bool(data: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise CaseError(f"{where}{key}: expected true or false, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _number(data: dict[str, Any], key: str, where: str, default: float | None = 0) -> float | None:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CaseError(f"{where}{key}: expected a number, got {_type_name(value)} {value!r}")
+    if value < 0:
+        raise CaseError(f"{where}{key}: must not be negative, got {value!r}")
+    return value
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if not isinstance(value, str):
+        raise CaseError(f"{where}: expected text, got {_type_name(value)} {value!r}")
+    if value not in allowed:
+        raise CaseError(f"{where}: unknown value {value!r} (expected one of: {', '.join(allowed)})")
+    return value
+
+
+def _list(data: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise CaseError(f"{where}{key}: expected a list, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _medication(raw: Any, i: int) -> Medication:
+    where = f"medications[{i}]."
+    if not isinstance(raw, dict):
+        raise CaseError(f"medications[{i}]: expected a mapping with drug and months, got {_type_name(raw)}")
+    drug = raw.get("drug")
+    if drug is None:
+        raise CaseError(f"{where}drug: missing")
+    if not isinstance(drug, str):
+        raise CaseError(f"{where}drug: expected text, got {_type_name(drug)} {drug!r}")
+    if drug not in drug_catalogue():
+        raise CaseError(f"{where}drug: unknown drug {drug!r} (known: {', '.join(sorted(drug_catalogue()))})")
+    if "months" not in raw:
+        raise CaseError(f"{where}months: missing")
+    months = _number(raw, "months", where)
+    route = raw.get("route")
+    if route is not None:
+        route = _choice(route, ROUTES, f"{where}route")
+    last = raw.get("last_dose")
+    if last is not None and not isinstance(last, dt.date):
+        try:
+            last = dt.date.fromisoformat(str(last))
+        except ValueError:
+            raise CaseError(f"{where}last_dose: expected an ISO date (YYYY-MM-DD), got {last!r}") from None
+    return Medication(
+        drug=drug,
+        months=float(months),
+        current=_bool(raw, "current", where, default=True),
+        dose_mg=_number(raw, "dose_mg", where, default=None),
+        every_days=_number(raw, "every_days", where, default=None),
+        route=route,
+        last_dose=last,
+    )
+
+
+def _findings(raw: Any) -> Findings:
+    if raw is None:
+        return Findings()
+    if not isinstance(raw, dict):
+        raise CaseError(f"findings: expected a mapping, got {_type_name(raw)}")
+    where = "findings."
+    known = {f.name for f in fields(Findings)}
+    values: dict[str, Any] = {}
+    for f in fields(Findings):
+        if f.name == "nonspecific":
+            signs = _list(raw, "nonspecific", where)
+            values["nonspecific"] = tuple(
+                _choice(s, NONSPECIFIC_SIGNS, f"findings.nonspecific[{i}]") for i, s in enumerate(signs)
+            )
+        elif f.name == "weeks_persisting":
+            values[f.name] = float(_number(raw, f.name, where))
+        else:
+            values[f.name] = _bool(raw, f.name, where)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise CaseError(f"findings.{unknown[0]}: unknown finding (known: {', '.join(sorted(known))})")
+    return Findings(**values)
+
+
+CONTRACT_FIELDS = {
+    "id", "patient", "indication", "medications", "jaw_radiotherapy", "jaw_metastasis",
+    "findings", "risk_factors", "planned_procedure",
+}
+
+
+def case_from_dict(data: Any) -> Case:
+    """Validate contract-shaped data and build a :class:`Case`; CaseError names the first bad field."""
+    if not isinstance(data, dict):
+        raise CaseError(f"case: expected a mapping of fields, got {_type_name(data)}")
+    if "indication" not in data:
+        raise CaseError("indication: missing (expected one of: " + ", ".join(INDICATIONS) + ")")
+    indication = _choice(data["indication"], INDICATIONS, "indication")
+    meds_raw = data.get("medications")
+    if meds_raw is None:
+        meds_raw = []
+    if not isinstance(meds_raw, list):
+        raise CaseError(f"medications: expected a list, got {_type_name(meds_raw)}")
+    meds = tuple(_medication(m, i) for i, m in enumerate(meds_raw))
+    risk = tuple(_choice(r, RISK_FACTORS, f"risk_factors[{i}]") for i, r in enumerate(_list(data, "risk_factors", "")))
+    proc = data.get("planned_procedure")
+    if proc is not None:
+        proc = _choice(proc, PROCEDURES, "planned_procedure")
+    patient = data.get("patient") or {}
+    if not isinstance(patient, dict):
+        raise CaseError(f"patient: expected a mapping, got {_type_name(patient)}")
+    if "age" in patient:
+        _number(patient, "age", "patient.")
+    case_id = data.get("id")
+    if case_id is not None and not isinstance(case_id, str | int):
+        raise CaseError(f"id: expected text, got {_type_name(case_id)}")
+    return Case(
+        id=None if case_id is None else str(case_id),
+        patient=dict(patient),
+        indication=indication,
+        medications=meds,
+        jaw_radiotherapy=_bool(data, "jaw_radiotherapy", ""),
+        jaw_metastasis=_bool(data, "jaw_metastasis", ""),
+        findings=_findings(data.get("findings")),
+        risk_factors=risk,
+        planned_procedure=proc,
+        extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS},
+    )
+
+
+def parse_text(text: str, name: str = "case") -> Any:
+    """Parse YAML (a superset of JSON) into data; CaseError on broken syntax."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise CaseError(f"{name}: broken YAML/JSON{where}") from None
+
+
+def load_case(path: str | Path) -> Case:
+    """Load and validate one case file (.yaml, .yml or .json)."""
+    path = Path(path)
+    if not path.exists():
+        raise CaseError(f"{path}: no such case file")
+    if path.is_dir():
+        raise CaseError(f"{path}: is a directory, not a case file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CaseError(f"{path}: broken JSON at line {exc.lineno}") from None
+    else:
+        data = parse_text(text, str(path))
+    try:
+        case = case_from_dict(data)
+    except CaseError as exc:
+        raise CaseError(f"{path.name}: {exc}") from None
+    if case.id is None:
+        case = Case(**{**case.__dict__, "id": path.stem})
+    return case
+
+
+def library() -> dict[str, Case]:
+    """The course's case library (course/osteonecrosis/cases/), keyed by case id."""
+    out: dict[str, Case] = {}
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        case = load_case(path)
+        out[case.id or path.stem] = case
+    return out
+
+
+def library_case(case_id: str) -> Case:
+    """One case of the library by id; CaseError naming the id when absent."""
+    cases = library()
+    if case_id not in cases:
+        raise CaseError(f"no case {case_id!r} in the library (known: {', '.join(sorted(cases))})")
+    return cases[case_id]
+
+
+def exposure(case: Case) -> dict[str, bool]:
+    """Which drug classes the patient has ever received (an entry with 0 months that is not current
+    records a drug that was never actually given)."""
+    cat = drug_catalogue()
+    given = [m for m in case.medications if m.months > 0 or m.current]
+    return {
+        "antiresorptive": any(cat[m.drug]["antiresorptive"] for m in given),
+        "antiangiogenic": any(cat[m.drug]["antiangiogenic"] for m in given),
+    }

@@ -1,0 +1,200 @@
+"""The clinical knowledge base: YAML data files with provenance, and the code that reads them.
+
+Every mapping in a knowledge file that has an ``id`` is a *knowledge entry*. Each entry carries
+``source`` (a key, or a list of keys, of ``references.yaml``) and ``evidence`` (one of
+:data:`EVIDENCE_STATUSES`). An entry marked ``answer: true`` is used as an autograded answer key
+and must not rest on an unverified source. :func:`validate` checks all of this; the tests call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent
+
+EVIDENCE_STATUSES: tuple[str, ...] = (
+    "guideline",        # a guideline or position paper (AAOMS, MASCC/ISOO/ASCO, ECTS, SDCEP, ARCO ...)
+    "meta_analysis",    # a meta-analysis or systematic review
+    "trial",            # a randomised or controlled trial
+    "cohort",           # a cohort or case-control study
+    "series",           # a case series
+    "case_report",
+    "label",            # the product's prescribing information
+    "expert_opinion",   # narrative review, textbook or consensus without a formal method
+    "seed_claim",       # what the user's seed text says, taught beside its audit
+    "teaching_rule",    # a course simplification that makes a guideline criterion exact
+    "unverified",       # from memory, not checked: never an answer key
+)
+
+VERIFICATION_LEVELS: tuple[str, ...] = ("verified", "secondary", "unverified")
+
+# Data files, in the order the course introduces them.
+FILES: tuple[str, ...] = (
+    "drugs",
+    "staging",
+    "risk",
+    "management",
+    "prevention",
+    "other_osteonecrosis",
+    "pathophysiology",
+    "seed_audit",
+)
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file is missing, malformed, or an entry breaks the provenance rules."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    citation: str
+    kind: str
+    verification: str
+    note: str = ""
+
+    def short(self) -> str:
+        """First author and year, e.g. 'Ruggiero SL ... 2022'."""
+        return self.citation.split(".")[0][:60]
+
+
+@cache
+def _read_yaml(name: str) -> Any:
+    path = KNOWLEDGE_DIR / f"{name}.yaml"
+    if not path.exists():
+        raise KnowledgeError(f"knowledge file missing: {path.name}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:  # pragma: no cover - guarded by the tests
+        raise KnowledgeError(f"{path.name}: broken YAML ({exc.__class__.__name__})") from None
+
+
+def load(name: str) -> Any:
+    """The parsed contents of one knowledge file (``drugs``, ``staging``, ``risk`` ...)."""
+    return _read_yaml(name)
+
+
+@cache
+def references() -> dict[str, Reference]:
+    """The reference registry, keyed by source key."""
+    raw = _read_yaml("references")
+    out: dict[str, Reference] = {}
+    for key, item in raw.items():
+        out[key] = Reference(
+            key=key,
+            citation=" ".join(str(item["citation"]).split()),
+            kind=item["kind"],
+            verification=item["verification"],
+            note=" ".join(str(item.get("note", "")).split()),
+        )
+    return out
+
+
+def reference(key: str) -> Reference:
+    """One reference; raises KnowledgeError naming the key when it is not in the registry."""
+    try:
+        return references()[key]
+    except KeyError:
+        raise KnowledgeError(f"unknown source key: {key!r}") from None
+
+
+def source_keys(entry: dict[str, Any]) -> list[str]:
+    """The source keys of an entry, always as a list."""
+    src = entry.get("source")
+    if src is None:
+        return []
+    return [src] if isinstance(src, str) else list(src)
+
+
+def cite(entry: dict[str, Any]) -> dict[str, Any]:
+    """Provenance of an entry as plain data: source keys, citations and evidence status."""
+    keys = source_keys(entry)
+    return {
+        "source": keys,
+        "citations": [reference(k).citation for k in keys],
+        "evidence": entry.get("evidence"),
+    }
+
+
+def all_entries() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (path, entry) for every knowledge entry of every data file."""
+    for name in FILES:
+        if (KNOWLEDGE_DIR / f"{name}.yaml").exists():
+            yield from iter_entries(load(name), name)
+
+
+def iter_entries(data: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (path, entry) for every mapping with an ``id`` inside the given data."""
+    if isinstance(data, dict):
+        if "id" in data:
+            yield f"{path}:{data['id']}", data
+        for key, value in data.items():
+            yield from iter_entries(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_entries(value, f"{path}[{i}]")
+
+
+def entry_problems(path: str, entry: dict[str, Any]) -> list[str]:
+    """Everything wrong with one entry's provenance (empty when it is sound)."""
+    problems: list[str] = []
+    keys = source_keys(entry)
+    if not keys:
+        problems.append(f"{path}: no source")
+    for key in keys:
+        if key not in references():
+            problems.append(f"{path}: source {key!r} is not in references.yaml")
+    evidence = entry.get("evidence")
+    if evidence not in EVIDENCE_STATUSES:
+        problems.append(f"{path}: evidence {evidence!r} is not one of {', '.join(EVIDENCE_STATUSES)}")
+    if entry.get("answer"):
+        if evidence == "unverified":
+            problems.append(f"{path}: answer-bearing entry has evidence 'unverified'")
+        for key in keys:
+            ref = references().get(key)
+            if ref is not None and ref.verification == "unverified":
+                problems.append(f"{path}: answer-bearing entry rests on unverified source {key!r}")
+    return problems
+
+
+def validate() -> list[str]:
+    """All provenance problems in the knowledge base; an empty list means it is sound."""
+    problems: list[str] = []
+    for key, ref in references().items():
+        if ref.verification not in VERIFICATION_LEVELS:
+            problems.append(f"references.{key}: verification {ref.verification!r} is not one of {VERIFICATION_LEVELS}")
+        if not ref.citation:
+            problems.append(f"references.{key}: empty citation")
+    seen: dict[str, str] = {}
+    for path, entry in all_entries():
+        problems.extend(entry_problems(path, entry))
+        file = path.split(".")[0].split(":")[0]
+        full_id = f"{file}:{entry['id']}"
+        if full_id in seen:
+            problems.append(f"{path}: duplicate id {entry['id']!r} (also at {seen[full_id]})")
+        seen[full_id] = path
+    return problems
+
+
+def find(entry_id: str, name: str | None = None) -> dict[str, Any]:
+    """The entry with this id (searching one file, or all); KnowledgeError when absent."""
+    for path, entry in iter_entries(load(name), name) if name else all_entries():
+        if entry["id"] == entry_id:
+            return entry
+    raise KnowledgeError(f"no knowledge entry with id {entry_id!r}")
+
+
+def bibliography(keys: list[str] | tuple[str, ...]) -> str:
+    """A numbered Markdown reference list for the given keys (in the given order, duplicates dropped)."""
+    lines = []
+    for i, key in enumerate(dict.fromkeys(keys), start=1):
+        ref = reference(key)
+        flag = " *(unverified: taught as 'reported')*" if ref.verification == "unverified" else ""
+        lines.append(f"{i}. **[{key}]** {ref.citation}{flag}")
+    return "\n".join(lines)

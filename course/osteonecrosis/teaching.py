@@ -1,0 +1,113 @@
+"""Building blocks for the course notebooks: objectives, checks with instant feedback, references.
+
+Each check is a thin ipywidgets view over a pure function (:func:`grade_choice`, :func:`grade_number`)
+that the tests call without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+from IPython.display import Markdown, display
+
+from . import DISCLAIMER, knowledge
+
+CORRECT = "Correct."
+TRY_AGAIN = "Not quite."
+
+
+@dataclass(frozen=True)
+class Feedback:
+    correct: bool
+    message: str
+
+
+def grade_choice(chosen: str | None, answer: str, explanation: str, hints: dict[str, str] | None = None) -> Feedback:
+    """Feedback on a multiple-choice answer: the explanation when right, a targeted hint when wrong."""
+    if chosen is None:
+        return Feedback(False, "Choose an answer first.")
+    if chosen == answer:
+        return Feedback(True, f"{CORRECT} {explanation}")
+    hint = (hints or {}).get(chosen, "Read the question again, then look at the figure or table above.")
+    return Feedback(False, f"{TRY_AGAIN} {hint}")
+
+
+def grade_number(value: float | None, low: float, high: float, explanation: str, unit: str = "") -> Feedback:
+    """Feedback on a numeric estimate: right when it falls within [low, high] (units named)."""
+    if value is None:
+        return Feedback(False, "Enter a number first.")
+    unit_s = f" {unit}" if unit else ""
+    if low <= value <= high:
+        return Feedback(True, f"{CORRECT} {explanation}")
+    side = "too low" if value < low else "too high"
+    return Feedback(False, f"{TRY_AGAIN} {value:g}{unit_s} is {side}; the sources give {low:g} to {high:g}{unit_s}.")
+
+
+def _feedback_html(fb: Feedback) -> str:
+    colour = "#1b7837" if fb.correct else "#b2182b"  # colour-blind-safe pair (green/red-brown) plus a word
+    mark = "✔" if fb.correct else "✘"
+    return f'<div style="color:{colour}" role="status" aria-live="polite">{mark} {fb.message}</div>'
+
+
+def quiz(question: str, options: Sequence[str], answer: str, explanation: str,
+         hints: dict[str, str] | None = None) -> widgets.VBox:
+    """A multiple-choice check with instant feedback. Returns the widget (display it, or let Jupyter)."""
+    if answer not in options:
+        raise ValueError(f"quiz answer {answer!r} is not among the options")
+    choice = widgets.RadioButtons(options=list(options), value=None, layout={"width": "max-content"})
+    out = widgets.HTML()
+
+    def _update(change: object = None) -> None:
+        out.value = _feedback_html(grade_choice(choice.value, answer, explanation, hints)) if choice.value else ""
+
+    choice.observe(_update, names="value")
+    box = widgets.VBox([widgets.HTML(f"<b>Check.</b> {question}"), choice, out])
+    box.add_class("osteo-quiz")
+    return box
+
+
+def estimate(question: str, low: float, high: float, explanation: str, unit: str = "",
+             start: float = 0.0) -> widgets.VBox:
+    """Predict-then-reveal: the student types a number, then presses Reveal to compare with the sources."""
+    entry = widgets.FloatText(value=start, description=unit or "value")
+    button = widgets.Button(description="Reveal", button_style="info")
+    out = widgets.HTML()
+
+    def _reveal(_: object = None) -> None:
+        out.value = _feedback_html(grade_number(entry.value, low, high, explanation, unit))
+
+    button.on_click(_reveal)
+    box = widgets.VBox([widgets.HTML(f"<b>Predict.</b> {question}"), widgets.HBox([entry, button]), out])
+    box.add_class("osteo-estimate")
+    return box
+
+
+def reveal(question: str, answer_markdown: str) -> widgets.VBox:
+    """Think first, then press to see the answer (for open questions)."""
+    button = widgets.Button(description="Show the answer")
+    out = widgets.Output()
+
+    def _show(_: object = None) -> None:
+        with out:
+            out.clear_output()
+            display(Markdown(answer_markdown))
+
+    button.on_click(_show)
+    return widgets.VBox([widgets.HTML(f"<b>Think.</b> {question}"), button, out])
+
+
+def disclaimer() -> Markdown:
+    """The course's standing reminder that it teaches and does not decide."""
+    return Markdown(f"> **Teaching, not treating.** {DISCLAIMER}")
+
+
+def references(keys: Sequence[str]) -> Markdown:
+    """The notebook's reference list rendered from the registry (fails loudly on an unknown key)."""
+    return Markdown("### References\n\n" + knowledge.bibliography(list(keys)))
+
+
+def figure_description(text: str) -> Markdown:
+    """A one-line text description of a figure, for screen readers and for reading without the plot."""
+    return Markdown(f"*Figure description:* {text}")
