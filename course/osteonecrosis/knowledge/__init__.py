@@ -44,6 +44,7 @@ FILES: tuple[str, ...] = (
     "other_osteonecrosis",
     "pathophysiology",
     "seed_audit",
+    "simulation",
 )
 
 
