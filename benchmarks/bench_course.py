@@ -1,0 +1,37 @@
+"""Course execution benchmark: every course notebook headless, one after another, as a student's kernel would.
+
+Prints the time of each notebook and the total, and whether the whole course stays under the 90-second goal
+(issue 3). Never asserts: the figure is for reading, and tests do not time anything.
+"""
+
+from __future__ import annotations
+
+import time
+
+GOAL_SECONDS = 90.0
+
+
+def run() -> None:
+    from classroom.site import SiteError, course_notebooks, execute
+
+    paths = course_notebooks()
+    if not paths:
+        print("course: no notebooks found")
+        return
+    start = time.perf_counter()
+    rows: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            ex = execute(path)
+            rows.append((path.name, f"{ex.seconds:6.1f} s"))
+        except SiteError as exc:
+            rows.append((path.name, f"FAILED ({exc})"))
+        print(f"  {rows[-1][0]:<40} {rows[-1][1]}", flush=True)
+    total = time.perf_counter() - start
+    verdict = "under" if total < GOAL_SECONDS else "OVER"
+    print(f"course: {len(paths)} notebooks, total {total:.1f} s wall (kernel start-up included): "
+          f"{verdict} the {GOAL_SECONDS:.0f} s goal")
+
+
+if __name__ == "__main__":
+    run()
