@@ -97,7 +97,7 @@ def stage(case: Case) -> StageResult:
         )
 
     if not lesion:
-        signs = [rules["nonspecific"][s] for s in f.nonspecific]
+        signs = [label for sign, label in rules["nonspecific"].items() if sign in f.nonspecific]
         if signs:
             return StageResult(
                 "0",

@@ -185,7 +185,7 @@ def validate() -> list[str]:
 
 def find(entry_id: str, name: str | None = None) -> dict[str, Any]:
     """The entry with this id (searching one file, or all); KnowledgeError when absent."""
-    for path, entry in iter_entries(load(name), name) if name else all_entries():
+    for _path, entry in iter_entries(load(name), name) if name else all_entries():
         if entry["id"] == entry_id:
             return entry
     raise KnowledgeError(f"no knowledge entry with id {entry_id!r}")

@@ -1,0 +1,142 @@
+"""The case-file contract (DESIGN.md section 4): loading, validation and clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from osteonecrosis import CaseError, case_from_dict, library, library_case, load_case
+from osteonecrosis.cases import drug_catalogue
+
+DESIGN_DRUGS = {"alendronate", "risedronate", "ibandronate", "zoledronate", "pamidronate", "clodronate",
+                "etidronate", "denosumab", "romosozumab", "bevacizumab", "sunitinib", "aflibercept",
+                "cabozantinib"}
+
+DESIGN_EXAMPLE = """
+id: example-01
+patient: {age: 71, sex: female}
+indication: osteoporosis
+medications:
+  - drug: zoledronate
+    months: 26
+    current: true
+jaw_radiotherapy: false
+jaw_metastasis: false
+findings:
+  exposed_bone: true
+  fistula_probes_to_bone: false
+  weeks_persisting: 10
+  pain: true
+  infection: true
+  beyond_alveolar_bone: false
+  pathologic_fracture: false
+  extraoral_fistula: false
+  oral_antral_or_nasal_communication: false
+  osteolysis_to_border: false
+  nonspecific: []
+risk_factors: []
+planned_procedure: null
+"""
+
+
+def test_drug_catalogue_knows_every_design_drug():
+    assert DESIGN_DRUGS <= set(drug_catalogue())
+
+
+def test_design_example_loads_from_yaml_and_json(tmp_path):
+    y = tmp_path / "example.yaml"
+    y.write_text(DESIGN_EXAMPLE)
+    case = load_case(y)
+    assert case.id == "example-01" and case.patient["age"] == 71
+    assert case.medications[0].drug == "zoledronate" and case.medications[0].months == 26
+    assert case.findings.exposed_bone and case.findings.weeks_persisting == 10
+    j = tmp_path / "example.json"
+    j.write_text(json.dumps(case.to_dict()))
+    assert load_case(j) == case
+
+
+def test_optional_fields_default_to_absent():
+    case = case_from_dict({"indication": "paget", "medications": []})
+    assert not case.findings.exposed_bone and case.findings.nonspecific == ()
+    assert case.risk_factors == () and case.planned_procedure is None
+
+
+def test_extra_fields_are_kept_and_round_trip():
+    case = case_from_dict({"indication": "paget", "medications": [], "vignette": "text", "custom": 3})
+    assert case.extra == {"vignette": "text", "custom": 3}
+    assert case.to_dict()["custom"] == 3
+
+
+def test_optional_medication_fields():
+    case = case_from_dict({"indication": "osteoporosis", "medications": [
+        {"drug": "denosumab", "months": 12, "current": True, "dose_mg": 60, "every_days": 182, "route": "sc",
+         "last_dose": "2026-03-02"}]})
+    med = case.medications[0]
+    assert med.route == "sc" and med.last_dose.isoformat() == "2026-03-02" and med.every_days == 182
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"indication": "osteoporosis", "medications": [{"drug": "aspirin", "months": 3}]}, "medications[0].drug"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": -1}]},
+     "medications[0].months"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": "many"}]},
+     "medications[0].months"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate"}]}, "medications[0].months"),
+    ({"indication": "osteoporosis", "medications": [{"months": 3}]}, "medications[0].drug"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": 3, "current": "yes"}]},
+     "medications[0].current"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": 3, "route": "im"}]},
+     "medications[0].route"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": 3,
+                                                     "last_dose": "yesterday"}]}, "medications[0].last_dose"),
+    ({"indication": "osteoporosis", "medications": "zoledronate"}, "medications"),
+    ({"indication": "gout", "medications": []}, "indication"),
+    ({"medications": []}, "indication"),
+    ({"indication": "osteoporosis", "medications": [], "jaw_radiotherapy": "no"}, "jaw_radiotherapy"),
+    ({"indication": "osteoporosis", "medications": [], "findings": {"weeks_persisting": -2}},
+     "findings.weeks_persisting"),
+    ({"indication": "osteoporosis", "medications": [], "findings": {"pain": 1}}, "findings.pain"),
+    ({"indication": "osteoporosis", "medications": [], "findings": {"nonspecific": ["headache"]}},
+     "findings.nonspecific[0]"),
+    ({"indication": "osteoporosis", "medications": [], "findings": {"exposed": True}}, "findings.exposed"),
+    ({"indication": "osteoporosis", "medications": [], "findings": []}, "findings"),
+    ({"indication": "osteoporosis", "medications": [], "risk_factors": ["bad luck"]}, "risk_factors[0]"),
+    ({"indication": "osteoporosis", "medications": [], "planned_procedure": "tattoo"}, "planned_procedure"),
+    ([1, 2], "case"),
+    ("just text", "case"),
+])
+def test_bad_input_names_the_field(data, field):
+    with pytest.raises(CaseError) as err:
+        case_from_dict(data)
+    message = str(err.value)
+    assert message.startswith(field), message
+    assert "\n" not in message
+
+
+def test_missing_and_broken_files(tmp_path):
+    with pytest.raises(CaseError, match="no such case file"):
+        load_case(tmp_path / "nope.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("indication: [osteoporosis\n")
+    with pytest.raises(CaseError, match="broken YAML"):
+        load_case(broken)
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{not json")
+    with pytest.raises(CaseError, match="broken JSON"):
+        load_case(bad_json)
+    with pytest.raises(CaseError, match="is a directory"):
+        load_case(tmp_path)
+
+
+def test_library_has_unique_ids_and_narratives():
+    cases = library()
+    assert len(cases) >= 15
+    for case_id, case in cases.items():
+        assert case.id == case_id
+        assert case.extra.get("vignette") and case.extra.get("title"), case_id
+
+
+def test_library_case_lookup():
+    assert library_case("op-alendronate-stage1").indication == "osteoporosis"
+    with pytest.raises(CaseError, match="no case 'nope'"):
+        library_case("nope")

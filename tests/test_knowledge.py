@@ -1,0 +1,106 @@
+"""Provenance of the knowledge base: every entry cites registry keys and has an evidence status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from osteonecrosis import knowledge
+from osteonecrosis.knowledge import EVIDENCE_STATUSES, entry_problems
+
+
+def test_knowledge_base_is_sound():
+    problems = knowledge.validate()
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_listed_file_exists_and_has_entries():
+    for name in knowledge.FILES:
+        path = knowledge.KNOWLEDGE_DIR / f"{name}.yaml"
+        assert path.exists(), f"{name}.yaml is listed in knowledge.FILES but missing"
+        assert list(knowledge.iter_entries(knowledge.load(name), name)), f"{name}.yaml has no entries"
+
+
+def test_every_yaml_file_is_listed():
+    on_disk = {p.stem for p in knowledge.KNOWLEDGE_DIR.glob("*.yaml")} - {"references"}
+    assert on_disk == set(knowledge.FILES)
+
+
+def test_references_are_well_formed():
+    refs = knowledge.references()
+    assert len(refs) >= 40
+    for key, ref in refs.items():
+        assert ref.verification in knowledge.VERIFICATION_LEVELS, key
+        assert len(ref.citation) > 20, key
+
+
+def test_registry_keys_are_unique_in_the_file():
+    """YAML keeps the last of two equal keys silently: check the top-level keys of the text itself."""
+    text = (knowledge.KNOWLEDGE_DIR / "references.yaml").read_text()
+    keys = re.findall(r"^([A-Za-z0-9_]+):", text, flags=re.MULTILINE)
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert duplicates == []
+    assert len(keys) == len(knowledge.references())
+
+
+# --- the checker itself must catch what it promises to catch ---------------------------------------------
+
+@pytest.mark.parametrize("entry, expected", [
+    ({"id": "x", "evidence": "guideline"}, "no source"),
+    ({"id": "x", "source": "no_such_key", "evidence": "guideline"}, "not in references.yaml"),
+    ({"id": "x", "source": ["aaoms2022", "nope"], "evidence": "guideline"}, "not in references.yaml"),
+    ({"id": "x", "source": "aaoms2022"}, "evidence None"),
+    ({"id": "x", "source": "aaoms2022", "evidence": "rumour"}, "evidence 'rumour'"),
+    ({"id": "x", "source": "aaoms2022", "evidence": "unverified", "answer": True}, "answer-bearing"),
+    ({"id": "x", "source": "marx1985", "evidence": "trial", "answer": True}, "unverified source 'marx1985'"),
+])
+def test_entry_checker_catches(entry, expected):
+    problems = entry_problems("test:x", entry)
+    assert any(expected in p for p in problems), problems
+
+
+def test_sound_entry_passes_the_checker():
+    assert entry_problems("t", {"id": "x", "source": ["aaoms2022"], "evidence": "guideline", "answer": True}) == []
+
+
+def test_nested_entries_are_found():
+    data = {"a": [{"id": "outer", "source": "aaoms2022", "evidence": "guideline",
+                   "regimens": [{"id": "inner"}]}]}
+    paths = [p for p, _ in knowledge.iter_entries(data, "f")]
+    assert paths == ["f.a[0]:outer", "f.a[0].regimens[0]:inner"]
+
+
+def test_no_answer_rests_on_unverified_sources():
+    refs = knowledge.references()
+    for path, entry in knowledge.all_entries():
+        if entry.get("answer"):
+            assert entry["evidence"] != "unverified", path
+            for key in knowledge.source_keys(entry):
+                assert refs[key].verification != "unverified", path
+
+
+def test_evidence_statuses_cover_the_issue_list():
+    for status in ("guideline", "trial", "series", "expert_opinion", "seed_claim", "unverified"):
+        assert status in EVIDENCE_STATUSES
+
+
+def test_bibliography_renders_and_rejects_unknown_keys():
+    text = knowledge.bibliography(["aaoms2022", "sim2020", "aaoms2022"])
+    assert text.count("\n") == 1 and "Ruggiero" in text and "Sim IW" in text
+    with pytest.raises(knowledge.KnowledgeError, match="unknown source key"):
+        knowledge.bibliography(["nope"])
+
+
+def test_cite_gives_citations_and_evidence():
+    entry = knowledge.find("mronj-case-definition", "staging")
+    cited = knowledge.cite(entry)
+    assert cited["source"] == ["aaoms2022", "mascc2019"] and cited["evidence"] == "guideline"
+    assert all(c for c in cited["citations"])
+
+
+def test_design_drug_catalogue_has_regimens_and_half_lives():
+    for drug in knowledge.load("drugs")["drugs"]:
+        assert drug["class"] and drug["mechanism"], drug["id"]
+        assert drug["half_life"]["kind"] in {"skeletal", "serum", "plasma"}, drug["id"]
+        for reg in drug["regimens"]:
+            assert reg["route"] in {"oral", "iv", "sc"} and reg["every_days"] > 0 and reg["dose_mg"] > 0

@@ -1,0 +1,245 @@
+"""AAOMS 2022 case definition and staging: one test per rule of DESIGN.md section 4, plus properties."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from osteonecrosis import case_from_dict, library
+from osteonecrosis.cases import NONSPECIFIC_SIGNS, STAGE3_FINDINGS
+from osteonecrosis.staging import STAGES, stage, stage_order
+
+ZOL = [{"drug": "zoledronate", "months": 20, "current": True}]
+
+
+def staged(findings: dict | None = None, **fields) -> str:
+    data = {"indication": "bone_metastases", "medications": ZOL, "findings": findings or {}}
+    data.update(fields)
+    return stage(case_from_dict(data)).stage
+
+
+# --- Rule 1: exclusions -----------------------------------------------------------------------------
+
+def test_no_drug_ever_is_not_mronj():
+    result = stage(case_from_dict({"indication": "other", "medications": [],
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 20}}))
+    assert result.stage == "not_mronj"
+    assert any("no antiresorptive or antiangiogenic" in r for r in result.reasons)
+
+
+def test_listed_but_never_given_drug_is_no_exposure():
+    data = {"indication": "other", "medications": [{"drug": "alendronate", "months": 0, "current": False}],
+            "findings": {"exposed_bone": True, "weeks_persisting": 20}}
+    assert stage(case_from_dict(data)).stage == "not_mronj"
+
+
+def test_jaw_radiotherapy_excludes_whatever_the_findings():
+    result = stage(case_from_dict({"indication": "bone_metastases", "medications": ZOL, "jaw_radiotherapy": True,
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 30,
+                                                "pathologic_fracture": True}}))
+    assert result.stage == "not_mronj"
+    assert any("radiotherapy" in r and "osteoradionecrosis" in r for r in result.reasons)
+
+
+def test_jaw_metastasis_excludes():
+    result = stage(case_from_dict({"indication": "bone_metastases", "medications": ZOL, "jaw_metastasis": True,
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 30}}))
+    assert result.stage == "not_mronj"
+    assert any("metastatic" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("weeks", [0, 1, 6, 7.9, 8])
+@pytest.mark.parametrize("lesion", ["exposed_bone", "fistula_probes_to_bone"])
+def test_lesion_for_8_weeks_or_less_is_not_yet_mronj(weeks, lesion):
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {lesion: True, "weeks_persisting": weeks, "pain": True}}))
+    assert result.stage == "not_mronj"
+    assert "re-evaluate after 8 weeks" in result.reasons[0]
+    assert result.re_evaluate_after_weeks == 8
+
+
+def test_just_over_8_weeks_is_mronj():
+    assert staged({"exposed_bone": True, "weeks_persisting": 8.1}) == "1"
+
+
+# --- Rules 2 and 3: at risk and stage 0 -------------------------------------------------------------
+
+def test_exposure_without_findings_is_at_risk():
+    assert staged({}) == "at_risk"
+
+
+@pytest.mark.parametrize("sign", NONSPECIFIC_SIGNS)
+def test_any_nonspecific_sign_is_stage_0(sign):
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {"nonspecific": [sign]}}))
+    assert result.stage == "0"
+    assert any("nonspecific" in r for r in result.reasons)
+
+
+def test_pain_alone_without_lesion_or_sign_stays_at_risk():
+    # pain and infection describe exposed-bone disease; without a lesion or a named sign the case is at risk
+    assert staged({"pain": True}) == "at_risk"
+
+
+# --- Rules 4 to 6: stages 1, 2, 3 -------------------------------------------------------------------
+
+def test_stage_1_asymptomatic_exposed_bone():
+    assert staged({"exposed_bone": True, "weeks_persisting": 12}) == "1"
+
+
+def test_stage_1_probing_fistula():
+    assert staged({"fistula_probes_to_bone": True, "weeks_persisting": 12}) == "1"
+
+
+@pytest.mark.parametrize("symptom", ["pain", "infection"])
+def test_stage_2_pain_or_infection(symptom):
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 12, symptom: True}}))
+    assert result.stage == "2"
+    assert any(symptom in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("feature", STAGE3_FINDINGS)
+@pytest.mark.parametrize("symptoms", [{}, {"pain": True}, {"pain": True, "infection": True}])
+def test_any_stage_3_feature_decides_whatever_the_symptoms(feature, symptoms):
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 12, feature: True,
+                                                **symptoms}}))
+    assert result.stage == "3"
+    assert any("stage-3 feature" in r for r in result.reasons)
+
+
+def test_stage_3_feature_without_lesion_is_not_stage_3():
+    # the stage-3 features qualify confirmed exposed-bone disease; alone they do not make a case
+    assert staged({"pathologic_fracture": True}) == "at_risk"
+
+
+def test_reasons_name_the_drug_and_duration():
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {"exposed_bone": True, "weeks_persisting": 12}}))
+    assert "zoledronate" in result.reasons[0]
+    assert "12 weeks" in result.reasons[1]
+    assert result.source and all(isinstance(k, str) for k in result.source)
+
+
+def test_library_cases_stage_as_their_vignettes_say():
+    cases = library()
+    assert len(cases) >= 15
+    for case_id, case in cases.items():
+        assert stage(case).stage == case.extra["expected_stage"], case_id
+
+
+def test_library_covers_every_stage_exclusion_and_population():
+    cases = library()
+    stages = {stage(c).stage for c in cases.values()}
+    assert stages == set(STAGES)
+    reasons = " ".join(r for c in cases.values() for r in stage(c).reasons)
+    for exclusion in ("no antiresorptive", "radiotherapy", "metastatic", "re-evaluate after 8 weeks"):
+        assert exclusion in reasons
+    indications = {c.indication for c in cases.values()}
+    assert {"osteoporosis", "bone_metastases", "multiple_myeloma"} <= indications
+
+
+# --- Properties (hypothesis) --------------------------------------------------------------------------
+
+BOOL_FINDINGS = ("exposed_bone", "fistula_probes_to_bone", "pain", "infection", *STAGE3_FINDINGS)
+DRUGS = ("alendronate", "zoledronate", "denosumab", "bevacizumab", "romosozumab")
+
+
+ANY_WEEKS = st.floats(min_value=0, max_value=60, allow_nan=False)
+
+
+@st.composite
+def case_data(draw, weeks=ANY_WEEKS):
+    meds = draw(st.lists(st.fixed_dictionaries({
+        "drug": st.sampled_from(DRUGS),
+        "months": st.integers(min_value=0, max_value=120),
+        "current": st.booleans(),
+    }), max_size=3))
+    findings = {k: draw(st.booleans()) for k in BOOL_FINDINGS}
+    findings["weeks_persisting"] = draw(weeks)
+    findings["nonspecific"] = draw(st.lists(st.sampled_from(NONSPECIFIC_SIGNS), unique=True, max_size=3))
+    return {
+        "indication": draw(st.sampled_from(["osteoporosis", "bone_metastases", "multiple_myeloma", "paget"])),
+        "medications": meds,
+        "jaw_radiotherapy": draw(st.booleans()),
+        "jaw_metastasis": draw(st.booleans()),
+        "findings": findings,
+    }
+
+
+def _rank(data: dict) -> int:
+    return stage_order(stage(case_from_dict(data)).stage)
+
+
+@settings(max_examples=300, deadline=None)
+@given(case_data(weeks=st.floats(min_value=8.01, max_value=60, allow_nan=False)),
+       st.sampled_from([*BOOL_FINDINGS, *NONSPECIFIC_SIGNS]))
+def test_adding_a_finding_never_lowers_the_stage(data, finding):
+    """With the lesion past 8 weeks, turning any finding on (or adding a sign) never lowers the stage."""
+    more = copy.deepcopy(data)
+    if finding in NONSPECIFIC_SIGNS:
+        if finding not in more["findings"]["nonspecific"]:
+            more["findings"]["nonspecific"].append(finding)
+    else:
+        more["findings"][finding] = True
+    assert _rank(more) >= _rank(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(case_data(), st.sampled_from(["pain", "infection", *STAGE3_FINDINGS, *NONSPECIFIC_SIGNS]))
+def test_adding_a_symptom_or_feature_never_lowers_the_stage_at_any_duration(data, finding):
+    more = copy.deepcopy(data)
+    if finding in NONSPECIFIC_SIGNS:
+        more["findings"]["nonspecific"] = sorted({*more["findings"]["nonspecific"], finding})
+    else:
+        more["findings"][finding] = True
+    assert _rank(more) >= _rank(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(case_data(), st.floats(min_value=0, max_value=30, allow_nan=False))
+def test_longer_persistence_never_lowers_a_confirmed_stage(data, extra_weeks):
+    """Once past 8 weeks, more weeks never change the stage; before, they can only confirm the case."""
+    later = copy.deepcopy(data)
+    later["findings"]["weeks_persisting"] += extra_weeks
+    before, after = stage(case_from_dict(data)).stage, stage(case_from_dict(later)).stage
+    if before != "not_mronj":
+        assert after == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(case_data(), st.sampled_from(["jaw_radiotherapy", "jaw_metastasis", "no_drug"]))
+def test_an_exclusion_always_yields_not_mronj(data, exclusion):
+    data = copy.deepcopy(data)
+    if exclusion == "no_drug":
+        data["medications"] = []
+    else:
+        data[exclusion] = True
+    assert stage(case_from_dict(data)).stage == "not_mronj"
+
+
+def _shuffled(value, rnd: random.Random):
+    if isinstance(value, dict):
+        items = list(value.items())
+        rnd.shuffle(items)
+        return {k: _shuffled(v, rnd) for k, v in items}
+    if isinstance(value, list):
+        return [_shuffled(v, rnd) for v in value]
+    return value
+
+
+@settings(max_examples=200, deadline=None)
+@given(case_data(), st.integers(min_value=0, max_value=10_000))
+def test_the_verdict_never_depends_on_field_order(data, seed):
+    rnd = random.Random(seed)
+    shuffled = _shuffled(data, rnd)
+    shuffled["medications"] = rnd.sample(shuffled["medications"], len(shuffled["medications"]))
+    shuffled["findings"]["nonspecific"] = rnd.sample(shuffled["findings"]["nonspecific"],
+                                                     len(shuffled["findings"]["nonspecific"]))
+    a, b = stage(case_from_dict(data)), stage(case_from_dict(shuffled))
+    assert a.stage == b.stage
+    assert a.reasons == b.reasons
