@@ -459,7 +459,9 @@ def _who(case: Case, drug: str | None, group: str) -> str:
     if drug is None:
         return "who have never taken these medicines"
     name = drug_catalogue()[drug]["name"].lower()
-    return f"taking {name} for {GROUP_LABELS.get(group, case.indication.replace('_', ' '))}"
+    if group in ("any", "unknown"):
+        return f"taking {name}"
+    return f"taking {name} for {GROUP_LABELS[group]}"
 
 
 def assess(case: Case) -> dict[str, Any]:
@@ -527,6 +529,17 @@ def assess(case: Case) -> dict[str, Any]:
     factors = risk_factor_effects()
     present = [{"factor": f, **factors[f]} for f in case.risk_factors]
     procedure = procedure_effect(case.planned_procedure)
+    if procedure is not None and "relative_effect" in procedure:
+        after = procedure["relative_effect"]["absolute_after_extraction"].get(group_used)
+        if after is not None:
+            procedure["absolute_for_this_case"] = after
+    planned = []
+    for med in case.medications:
+        if med.months == 0 and not med.current:
+            rng, group, note = _exposure_range(med, case)
+            planned.append({"drug": med.drug, "status": "listed but not yet given",
+                            "range_once_started": None if rng is None else rng.to_dict(),
+                            **({"note": note} if note else {})})
     exposure_facts = {e["id"]: e for e in _data()["exposure_factors"]}
     duration = exposure_facts["cumulative-dose-duration"]
     duration_item = {
@@ -552,6 +565,7 @@ def assess(case: Case) -> dict[str, Any]:
     sources = _merge(
         *[e["range"]["source"] for e in exposures if e["range"]],
         *[c["range"].source for c in combos],
+        *[p["range_once_started"]["source"] for p in planned if p["range_once_started"]],
         [] if overall is None else overall.source,
         *[p["source"] for p in present],
         [] if procedure is None else procedure["source"],
@@ -568,6 +582,7 @@ def assess(case: Case) -> dict[str, Any]:
                                                  "explanation": explanation},
         "overall_explanation": explanation,
         "per_1000": None if overall is None else list(overall.per_1000()),
+        "not_yet_given": planned,
         "risk_factors": present,
         "planned_procedure": procedure,
         "dose_and_duration": duration_item,
