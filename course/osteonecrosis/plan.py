@@ -1,0 +1,153 @@
+"""A management and prevention plan for a case: what ``python -m osteonecrosis plan CASE`` prints.
+
+The plan stages the case (:func:`osteonecrosis.staging.stage`), then gathers cited items from the
+management and prevention knowledge. Every item carries ``id``, ``action`` (or ``text``/``claim``),
+``source``, ``citations`` and ``evidence``; unverified items say 'Reported' and have ``unverified: true``.
+A teaching tool, not a clinical decision tool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import DISCLAIMER, management, prevention
+from .cases import Case, exposure
+from .staging import stage
+
+PLAN_KEYS: tuple[str, ...] = (
+    "case_id", "stage", "stage_label", "staging", "focus", "management", "prevention", "drug_holiday",
+    "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
+)
+
+
+def not_mronj_reasons(case: Case) -> list[str]:
+    """Why a case is not MRONJ, as reason codes of :data:`osteonecrosis.management.NOT_MRONJ_REASONS`."""
+    exp = exposure(case)
+    reasons = []
+    if not (exp["antiresorptive"] or exp["antiangiogenic"]):
+        reasons.append("no_drug")
+    if case.jaw_radiotherapy:
+        reasons.append("jaw_radiotherapy")
+    if case.jaw_metastasis:
+        reasons.append("jaw_metastasis")
+    f = case.findings
+    if not reasons and (f.exposed_bone or f.fistula_probes_to_bone):
+        reasons.append("short_exposure")
+    return reasons
+
+
+def _starting(case: Case) -> bool:
+    """The drug is about to start (a current drug with 0 months so far)."""
+    return any(m.current and m.months == 0 for m in case.medications)
+
+
+def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if _starting(case):
+        items += prevention.pretreatment_checklist(case)
+    if exposed:
+        items += prevention.during_therapy(case)
+        items += prevention.ctx_advice()
+    else:
+        items += [i for i in prevention.during_therapy(case) if i["id"] in ("during-hygiene", "during-recall")]
+    return items
+
+
+def _denosumab_windows(case: Case) -> tuple[list[dict[str, Any]], str | None]:
+    """ECTS and SDCEP windows for current 6-monthly denosumab with a known last dose."""
+    for med in case.medications:
+        if med.drug != "denosumab" or not med.current:
+            continue
+        if prevention.medication_group(med, case.indication) != "low_dose":
+            return [], "Denosumab at oncologic dose: the 6-monthly timing rules (ECTS, SDCEP) do not apply."
+        if med.last_dose is None:
+            return [], "Give medications[].last_dose (YYYY-MM-DD) to compute the denosumab timing windows."
+        return [prevention.denosumab_window(med.last_dose, g) for g in prevention.DENOSUMAB_GUIDELINES], None
+    return [], None
+
+
+def _procedure_advice(case: Case) -> dict[str, Any] | None:
+    if case.planned_procedure is None:
+        return None
+    advice = prevention.elective_surgery_advice(case)
+    windows, note = _denosumab_windows(case)
+    out: dict[str, Any] = {
+        "procedure": case.planned_procedure,
+        "elective_surgery": advice,
+        "denosumab_windows": windows,
+        "prophylaxis": prevention.prophylaxis_advice(),
+        "surgical_protocol": prevention.surgical_protocol() if advice["invasive"] else [],
+    }
+    if note:
+        out["note"] = note
+    return out
+
+
+def _adjuncts(case: Case) -> list[dict[str, Any]]:
+    items = management.adjuncts()
+    oncology = prevention.dose_group(case) == "oncologic" or case.indication in prevention.ONCOLOGY_INDICATIONS
+    for item in items:
+        if item["id"] == "adj-teriparatide" and oncology:
+            item["case_caution"] = item["caution"]
+    return items
+
+
+def make_plan(case: Case) -> dict[str, Any]:
+    """The teaching plan for a case: stage, management, prevention, drug-holiday positions side by side,
+    adjuncts to discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
+
+    at_risk and stage-0 cases get prevention-centred plans; not_mronj cases say why and still get prevention.
+    """
+    result = stage(case)
+    code = result.stage
+    exp = exposure(case)
+    exposed = exp["antiresorptive"] or exp["antiangiogenic"]
+    plan: dict[str, Any] = {
+        "case_id": case.id,
+        "stage": code,
+        "stage_label": result.label,
+        "staging": result.to_dict(),
+    }
+    management_items: list[dict[str, Any]] = []
+    adjunct_items: list[dict[str, Any]] = []
+    if code == "not_mronj":
+        focus = "not_mronj"
+        management_items += management.not_mronj_actions(not_mronj_reasons(case))
+    elif code in ("at_risk", "0"):
+        focus = "prevention"
+        management_items += management.stage_actions(code)
+    else:
+        focus = "treatment"
+        management_items += management.stage_actions(code)
+        management_items += management.aaoms2022_shift(code)
+        management_items += management.surgery_evidence()
+        adjunct_items = _adjuncts(case)
+    if exposed and code != "at_risk":
+        management_items += management.drug_decision()
+    plan.update(
+        focus=focus,
+        management=management_items,
+        prevention=_prevention(case, exposed),
+        drug_holiday=prevention.drug_holiday_positions(case),
+        adjuncts_to_discuss=adjunct_items,
+        seed_scheme=management.seed_scheme(code),
+        procedure_advice=_procedure_advice(case),
+        disclaimer=DISCLAIMER,
+    )
+    return plan
+
+
+def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
+    items: list[dict[str, Any]] = []
+    for key in ("management", "prevention", "drug_holiday", "adjuncts_to_discuss"):
+        items += plan[key]
+    items.append(plan["seed_scheme"])
+    proc = plan.get("procedure_advice")
+    if proc:
+        items.append(proc["elective_surgery"])
+        items += proc["elective_surgery"]["related"]
+        items += proc["denosumab_windows"]
+        items.append(proc["prophylaxis"])
+        items += proc["surgical_protocol"]
+    return items

@@ -1,0 +1,344 @@
+"""MRONJ prevention applied to a case: checklists, denosumab timing, elective surgery, drug holidays.
+
+Knowledge comes from ``knowledge/prevention.yaml``; every item carries ``id``, ``action``, ``source``,
+``citations`` and ``evidence``. Dates are returned as ISO strings (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from . import knowledge
+from .cases import Case, drug_catalogue
+from .management import as_item
+
+ONCOLOGY_INDICATIONS: tuple[str, ...] = ("bone_metastases", "multiple_myeloma")
+# Procedures the MASCC advice against elective dentoalveolar surgery covers.
+DENTOALVEOLAR: tuple[str, ...] = ("extraction", "implant", "alveoloplasty", "periodontal_surgery")
+# Procedures that are usually medically necessary rather than elective.
+NECESSARY: tuple[str, ...] = ("biopsy",)
+NON_INVASIVE: tuple[str, ...] = ("scaling", "endodontics", "restoration", "denture")
+DENOSUMAB_GUIDELINES: tuple[str, ...] = ("ects2022", "sdcep2017")
+HOLIDAY_ORDER: tuple[str, ...] = ("aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022", "mascc2019")
+
+
+def _data() -> dict[str, Any]:
+    return knowledge.load("prevention")
+
+
+def _entry(section: str, entry_id: str) -> dict[str, Any]:
+    data = _data()[section]
+    entries = data if isinstance(data, list) else [data]
+    for e in entries:
+        if e["id"] == entry_id:
+            return e
+    raise KeyError(f"{section}: no entry {entry_id!r}")
+
+
+# --- dates --------------------------------------------------------------------------------------------------
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months later (or earlier, if negative); the day is clipped to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def _as_date(value: Any, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{name}: expected a date (YYYY-MM-DD), got {value!r}")
+
+
+def denosumab_window(last_injection: dt.date, guideline: str = "ects2022") -> dict[str, Any]:
+    """When to do an invasive procedure for a patient on denosumab 60 mg every 6 months.
+
+    ``ects2022``: procedure 5-6 months after the last injection; next injection 4-6 weeks after the
+    procedure and no more than 4 weeks late (so between procedure_earliest + 4 weeks and the scheduled
+    dose + 4 weeks). ``sdcep2017``: non-urgent invasive treatment in the month before the next dose (the
+    day before it at the latest); the next dose waits until the socket has healed (a clinical check, no date).
+    """
+    last = _as_date(last_injection, "last_injection")
+    if guideline not in DENOSUMAB_GUIDELINES:
+        raise ValueError(
+            f"guideline: unknown {guideline!r} (expected one of: {', '.join(DENOSUMAB_GUIDELINES)})"
+        )
+    entry = _entry("denosumab_timing", f"dmab-{guideline}")
+    interval = int(entry["interval_months"])
+    scheduled = add_months(last, interval)
+    out = as_item(entry, last_injection=last.isoformat(), scheduled_next_dose=scheduled.isoformat())
+    if guideline == "ects2022":
+        first, second = entry["procedure_months_after_last"]
+        earliest = add_months(last, int(first))
+        weeks_min, weeks_max = entry["next_injection_weeks_after_procedure"]
+        late = dt.timedelta(weeks=int(entry["max_delay_weeks"]))
+        out.update(
+            procedure_earliest=earliest.isoformat(),
+            procedure_latest=add_months(last, int(second)).isoformat(),
+            next_injection_earliest=(earliest + dt.timedelta(weeks=int(weeks_min))).isoformat(),
+            next_injection_latest=(scheduled + late).isoformat(),
+            next_injection_rule=(
+                f"{weeks_min}-{weeks_max} weeks after the procedure, no later than "
+                f"{(scheduled + late).isoformat()} ({entry['max_delay_weeks']} weeks after the scheduled dose)"
+            ),
+        )
+    else:
+        months_before = int(entry["window_months_before_next"])
+        out.update(
+            procedure_earliest=add_months(scheduled, -months_before).isoformat(),
+            procedure_latest=(scheduled - dt.timedelta(days=1)).isoformat(),
+            next_injection_earliest=None,
+            next_injection_latest=None,
+            next_injection_rule="delay the next dose until the socket has healed (a clinical check)",
+        )
+    return out
+
+
+def ects_next_injection(last_injection: dt.date, procedure: dt.date) -> dict[str, Any]:
+    """ECTS 2022: the next denosumab injection for a given procedure date (4-6 weeks after it, and no
+    more than 4 weeks after the scheduled dose). ``within_window`` says whether the procedure date itself
+    falls 5-6 months after the last injection."""
+    last = _as_date(last_injection, "last_injection")
+    proc = _as_date(procedure, "procedure")
+    if proc < last:
+        raise ValueError(f"procedure: {proc.isoformat()} is before the last injection {last.isoformat()}")
+    window = denosumab_window(last, "ects2022")
+    entry = _entry("denosumab_timing", "dmab-ects2022")
+    weeks_min, weeks_max = entry["next_injection_weeks_after_procedure"]
+    cap = dt.date.fromisoformat(window["next_injection_latest"])
+    earliest = proc + dt.timedelta(weeks=int(weeks_min))
+    latest = min(proc + dt.timedelta(weeks=int(weeks_max)), cap)
+    within = window["procedure_earliest"] <= proc.isoformat() <= window["procedure_latest"]
+    return {
+        "procedure": proc.isoformat(),
+        "within_window": within,
+        "next_injection_earliest": earliest.isoformat(),
+        "next_injection_latest": latest.isoformat(),
+        "feasible": earliest <= latest,
+        **knowledge.cite(entry),
+        "id": entry["id"],
+    }
+
+
+# --- the case's drugs --------------------------------------------------------------------------------------
+
+def medication_group(med: Any, indication: str) -> str:
+    """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case.
+
+    Matches the drug catalogue's regimens by dose (and interval, then indication); without a dose, an
+    oncology indication (bone metastases, myeloma) means oncologic dosing.
+    """
+    drug = drug_catalogue()[med.drug]
+    if not drug["antiresorptive"]:
+        return "antiangiogenic"
+    regimens = drug.get("regimens") or []
+    if med.dose_mg is not None:
+        same = [r for r in regimens if float(r["dose_mg"]) == float(med.dose_mg)]
+        if same:
+            def key(r: dict[str, Any]) -> tuple[float, int]:
+                gap = abs(float(r["every_days"]) - float(med.every_days)) if med.every_days else 0.0
+                return (gap, 0 if r["indication"] == indication else 1)
+            return str(min(same, key=key)["risk_group"])
+    return "oncologic" if indication in ONCOLOGY_INDICATIONS else "low_dose"
+
+
+def _current(case: Case) -> list[Any]:
+    return [m for m in case.medications if m.current]
+
+
+def dose_group(case: Case) -> str:
+    """The case's current therapy: 'oncologic', 'low_dose', 'antiangiogenic' (antiangiogenic drugs only),
+    'stopped' (drugs given before, none now) or 'none'."""
+    current = _current(case)
+    groups = {medication_group(m, case.indication) for m in current}
+    for group in ("oncologic", "low_dose", "antiangiogenic"):
+        if group in groups:
+            return group
+    if any(m.months > 0 for m in case.medications):
+        return "stopped"
+    return "none"
+
+
+def _route(med: Any) -> str:
+    if med.route:
+        return med.route
+    regimens = drug_catalogue()[med.drug].get("regimens") or []
+    if med.dose_mg is not None:
+        for r in regimens:
+            if float(r["dose_mg"]) == float(med.dose_mg):
+                return str(r["route"])
+    routes = {r["route"] for r in regimens}
+    if routes == {"iv"}:
+        return "iv"
+    if routes == {"sc"}:
+        return "sc"
+    return "oral"
+
+
+def drug_kind(med: Any) -> str:
+    """'oral_bisphosphonate', 'iv_bisphosphonate', 'denosumab' or 'other' (for drug-holiday rules)."""
+    cls = drug_catalogue()[med.drug]["class"]
+    if cls.endswith("bisphosphonate"):
+        return "iv_bisphosphonate" if _route(med) == "iv" else "oral_bisphosphonate"
+    if med.drug == "denosumab":
+        return "denosumab"
+    return "other"
+
+
+def _is_oncology(case: Case) -> bool:
+    return dose_group(case) == "oncologic" or (
+        case.indication in ONCOLOGY_INDICATIONS and dose_group(case) != "low_dose"
+    )
+
+
+# --- checklists --------------------------------------------------------------------------------------------
+
+def _applies(entry: dict[str, Any], oncology: bool) -> bool:
+    scope = entry.get("applies_to", "all")
+    return scope == "all" or scope == ("oncology" if oncology else "osteoporosis")
+
+
+def pretreatment_checklist(case: Case) -> list[dict[str, Any]]:
+    """What to assess and finish before the antiresorptive starts (oncology items for oncologic dosing)."""
+    oncology = _is_oncology(case)
+    items = [as_item(e, phase="before_therapy") for e in _data()["pretreatment"] if _applies(e, oncology)]
+    present = set(case.risk_factors)
+    for item in items:
+        if item["id"] == "pre-modifiable-risk":
+            item["present_in_case"] = [f for f in item["factors"] if f in present]
+    return items
+
+
+def during_therapy(case: Case) -> list[dict[str, Any]]:
+    """Prevention while the patient is on the drug: hygiene, recall, dentures, the oncology surgery rule."""
+    oncology = _is_oncology(case)
+    return [as_item(e, phase="during_therapy") for e in _data()["during_therapy"] if _applies(e, oncology)]
+
+
+def ctx_advice() -> list[dict[str, Any]]:
+    """CTX does not predict MRONJ (meta-analysis), and the reported AAOMS position."""
+    entry = _data()["ctx"]
+    return [as_item(entry), as_item(entry["related"])]
+
+
+def prophylaxis_advice() -> dict[str, Any]:
+    """Antibiotic or antiseptic prophylaxis: insufficient evidence (SDCEP)."""
+    return as_item(_data()["prophylaxis"])
+
+
+def elective_surgery_advice(case: Case) -> dict[str, Any]:
+    """Advice on the case's planned procedure (or on elective dentoalveolar surgery when none is planned).
+
+    ``advice`` is one of: avoid_elective (oncologic-dose therapy, dentoalveolar surgery), necessary
+    (usually medically necessary, plan with the oncologist), routine (non-surgical care),
+    proceed_with_precautions (osteoporosis doses), no_verified_rule (antiangiogenic drug alone),
+    stopped (therapy stopped), no_exposure.
+    """
+    proc = case.planned_procedure
+    group = dose_group(case)
+    considered = proc or "elective dentoalveolar surgery"
+    invasive = proc is None or proc in DENTOALVEOLAR
+    related: list[dict[str, Any]] = []
+    if group == "none":
+        return as_item(
+            _entry("during_therapy", "during-no-exposure"), procedure=proc, considered=considered,
+            invasive=invasive, dose_group=group, advice="no_exposure", related=[],
+        )
+    if proc in NON_INVASIVE:
+        advice, entry = "routine", _entry("during_therapy", "during-noninvasive-care")
+    elif proc in NECESSARY:
+        advice, entry = "necessary", _entry("during_therapy", "during-necessary-treatment")
+    elif group == "oncologic":
+        advice, entry = "avoid_elective", _entry("during_therapy", "during-no-elective-oncology")
+        related.append(as_item(_entry("during_therapy", "during-necessary-treatment")))
+    elif group == "antiangiogenic":
+        advice, entry = "no_verified_rule", _entry("during_therapy", "during-antiangiogenic-only")
+    elif group == "stopped":
+        advice, entry = "stopped", _entry("during_therapy", "during-stopped-therapy")
+    else:
+        advice, entry = "proceed_with_precautions", _entry("during_therapy", "during-primary-care")
+        related.append(prophylaxis_advice())
+        if any(drug_kind(m) == "denosumab" for m in _current(case)):
+            related.append(as_item(_entry("denosumab_timing", "dmab-ects2022")))
+            related.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017")))
+    if proc == "implant":
+        related.append(as_item(_entry("during_therapy", "during-implants-seed")))
+    return as_item(
+        entry, procedure=proc, considered=considered, invasive=invasive, dose_group=group, advice=advice,
+        related=related,
+    )
+
+
+# --- drug holidays ----------------------------------------------------------------------------------------
+
+def _holiday(entry_id: str, **extra: Any) -> dict[str, Any]:
+    return as_item(_entry("drug_holidays", entry_id), **extra)
+
+
+def _aaoms2009_row(years: float, steroids: bool) -> str:
+    if years >= 3:
+        return "holiday-aaoms2009-long"
+    return "holiday-aaoms2009-short-steroids" if steroids else "holiday-aaoms2009-short"
+
+
+def drug_holiday_positions(case: Case) -> list[dict[str, Any]]:
+    """Every guideline's drug-holiday position for each of the case's drugs, side by side.
+
+    Each item names the guideline, the drug, the years on it, whether corticosteroids are taken, and
+    ``applies`` (whether the row's condition matches this case).
+    """
+    steroids = "corticosteroids" in case.risk_factors
+    antiangio = "antiangiogenic_cotherapy" in case.risk_factors or any(
+        medication_group(m, case.indication) == "antiangiogenic" for m in _current(case)
+    )
+    oncology = _is_oncology(case)
+    out: list[dict[str, Any]] = []
+    for med in case.medications:
+        years = round(med.months / 12, 2)
+        kind = drug_kind(med)
+        common = {"drug": med.drug, "drug_kind": kind, "years": years, "corticosteroids": steroids}
+        rows: list[dict[str, Any]] = []
+        if not med.current:
+            rows.append(_holiday("holiday-not-current", applies=True, **common))
+            out.extend(rows)
+            continue
+        if kind == "oral_bisphosphonate":
+            rows.append(_holiday(_aaoms2009_row(years, steroids), applies=True, **common))
+            applies_2014 = years > 4 or steroids or antiangio
+            rows.append(_holiday("holiday-aaoms2014", applies=applies_2014, **common))
+        if kind in ("oral_bisphosphonate", "iv_bisphosphonate", "denosumab"):
+            rows.append(_holiday("holiday-aaoms2022", applies=True, **common))
+            if kind == "denosumab":
+                rows.append(as_item(_entry("denosumab_timing", "dmab-aaoms2022"), applies=True, **common))
+            rows.append(_holiday("holiday-sdcep2017", applies=True, **common))
+            if kind == "denosumab":
+                rows.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017"), applies=not oncology, **common))
+                rows.append(_holiday("holiday-ects2022-dmab", applies=not oncology, **common))
+            else:
+                rows.append(_holiday("holiday-ects2022-bp", applies=not oncology, **common))
+            if oncology:
+                rows.append(_holiday("holiday-mascc2019", applies=True, **common))
+        else:
+            rows.append(_holiday("holiday-not-applicable", applies=True, **common))
+        for row in rows:
+            row.setdefault("guideline", row["source"][0])
+        rows.sort(key=lambda r: HOLIDAY_ORDER.index(r["guideline"]) if r["guideline"] in HOLIDAY_ORDER else 99)
+        out.extend(rows)
+    return out
+
+
+def surgical_protocol() -> list[dict[str, Any]]:
+    """The Spanish seed's protocol for surgery under antiresorptives, each element beside the guidelines."""
+    return [
+        as_item(e, action=e["seed"], kind="seed_claim") for e in _data()["surgical_protocol"]
+    ]
