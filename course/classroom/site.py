@@ -4,7 +4,7 @@ Figures are embedded in the pages (PNG data); widgets are saved with their state
 shows them as they stood after execution (their initial state), without a kernel. ``index.html`` links
 the notebooks in teaching order.
 
-    python -m classroom.site [--out DIR] [--timeout SECONDS] [NAME ...]
+    python -m classroom.site [--out DIR] [--timeout SECONDS] [--course DIR] [NAME ...]
 
 NAME selects notebooks by file name or prefix (``04``, ``05_management``). A notebook that fails prints
 one line naming it and the failing cell, and the exit status is 1; nothing already written is lost.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def execute(path: Path, timeout: int = 120) -> Executed:
     )
     start = time.perf_counter()
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own log lines are not ours to print
     except CellExecutionError as exc:
         cell = next((i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"
                      and any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
@@ -164,9 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these notebooks (file name or prefix, e.g. 04)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _site/)")
     parser.add_argument("--timeout", type=int, default=120, help="per-cell timeout in seconds")
+    parser.add_argument("--course", type=Path, default=COURSE_DIR, help="folder of the notebooks (default: course/)")
     args = parser.parse_args(argv)
     try:
-        done = build(args.out, args.names, args.timeout)
+        done = build(args.out, args.names, args.timeout, args.course)
     except SiteError as exc:
         print(f"site: {exc}", file=sys.stderr)
         return 1
