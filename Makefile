@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
+LAB_ARGS ?=
+# JupyterLab refuses to run as root without this flag (containers and CI run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ASSIGNMENT ?=
 
 .PHONY: help setup system-deps lab test test-fast bench site app release check grade lint lock clean
@@ -33,7 +36,7 @@ system-deps:
 	@bash tools/system_deps.sh
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/course/00_start_here.ipynb --port=$(PORT)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=$(CURDIR) --ServerApp.default_url=/lab/tree/course/00_start_here.ipynb --port=$(PORT) $(LAB_ARGS)
 
 test: setup system-deps
 	$(BIN)/python -m pytest
