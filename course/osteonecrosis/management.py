@@ -186,7 +186,9 @@ def drug_decision() -> list[dict[str, Any]]:
     return [as_item(e, kind="drug_decision") for e in _data()["drug_decision"]]
 
 
-NOT_MRONJ_REASONS: tuple[str, ...] = ("no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure")
+NOT_MRONJ_REASONS: tuple[str, ...] = (
+    "before_therapy", "no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure",
+)
 
 
 def not_mronj_actions(reasons: list[str]) -> list[dict[str, Any]]:

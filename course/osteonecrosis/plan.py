@@ -31,21 +31,19 @@ def not_mronj_reasons(case: Case) -> list[str]:
     if case.jaw_metastasis:
         reasons.append("jaw_metastasis")
     f = case.findings
-    if not reasons and (f.exposed_bone or f.fistula_probes_to_bone):
+    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    if reasons == ["no_drug"] and not lesion and prevention.before_therapy(case):
+        return ["before_therapy"]
+    if not reasons and lesion:
         reasons.append("short_exposure")
     return reasons
 
 
-def _starting(case: Case) -> bool:
-    """The drug is about to start (a current drug with 0 months so far)."""
-    return any(m.current and m.months == 0 for m in case.medications)
-
-
 def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    if _starting(case):
+    if prevention.before_therapy(case):
         items += prevention.pretreatment_checklist(case)
-    if exposed:
+    if exposed or prevention.before_therapy(case):
         items += prevention.during_therapy(case)
         items += prevention.ctx_advice()
     else:
@@ -85,7 +83,7 @@ def _procedure_advice(case: Case) -> dict[str, Any] | None:
 
 def _adjuncts(case: Case) -> list[dict[str, Any]]:
     items = management.adjuncts()
-    oncology = prevention.dose_group(case) == "oncologic" or case.indication in prevention.ONCOLOGY_INDICATIONS
+    oncology = prevention.scope(case) == "oncology" or case.indication in prevention.ONCOLOGY_INDICATIONS
     for item in items:
         if item["id"] == "adj-teriparatide" and oncology:
             item["case_caution"] = item["caution"]
@@ -110,9 +108,10 @@ def make_plan(case: Case) -> dict[str, Any]:
     }
     management_items: list[dict[str, Any]] = []
     adjunct_items: list[dict[str, Any]] = []
+    reasons = not_mronj_reasons(case) if code == "not_mronj" else []
     if code == "not_mronj":
-        focus = "not_mronj"
-        management_items += management.not_mronj_actions(not_mronj_reasons(case))
+        focus = "before_therapy" if reasons == ["before_therapy"] else "not_mronj"
+        management_items += management.not_mronj_actions(reasons)
     elif code in ("at_risk", "0"):
         focus = "prevention"
         management_items += management.stage_actions(code)
@@ -122,7 +121,7 @@ def make_plan(case: Case) -> dict[str, Any]:
         management_items += management.aaoms2022_shift(code)
         management_items += management.surgery_evidence()
         adjunct_items = _adjuncts(case)
-    if exposed and code != "at_risk":
+    if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
     plan.update(
         focus=focus,

@@ -195,23 +195,42 @@ def drug_kind(med: Any) -> str:
     return "other"
 
 
+def before_therapy(case: Case) -> bool:
+    """The drug has not started yet: a current drug with 0 months so far, or no drug at all for a patient
+    whose indication (osteoporosis, bone metastases, myeloma, Paget) calls for one."""
+    if any(m.current and m.months == 0 for m in case.medications):
+        return True
+    return not case.medications and case.indication != "other"
+
+
+def scope(case: Case) -> str | None:
+    """Which guideline items apply: 'oncology' (oncologic-dose therapy, current or planned), 'osteoporosis'
+    (low-dose therapy, current or planned) or None (antiangiogenic drug alone, stopped, no drug)."""
+    group = dose_group(case)
+    if group == "oncologic":
+        return "oncology"
+    if group == "low_dose":
+        return "osteoporosis"
+    if before_therapy(case):
+        return "oncology" if case.indication in ONCOLOGY_INDICATIONS else "osteoporosis"
+    return None
+
+
 def _is_oncology(case: Case) -> bool:
-    return dose_group(case) == "oncologic" or (
-        case.indication in ONCOLOGY_INDICATIONS and dose_group(case) != "low_dose"
-    )
+    return scope(case) == "oncology"
 
 
 # --- checklists --------------------------------------------------------------------------------------------
 
-def _applies(entry: dict[str, Any], oncology: bool) -> bool:
-    scope = entry.get("applies_to", "all")
-    return scope == "all" or scope == ("oncology" if oncology else "osteoporosis")
+def _applies(entry: dict[str, Any], case_scope: str | None) -> bool:
+    applies_to = entry.get("applies_to", "all")
+    return applies_to == "all" or applies_to == case_scope
 
 
 def pretreatment_checklist(case: Case) -> list[dict[str, Any]]:
     """What to assess and finish before the antiresorptive starts (oncology items for oncologic dosing)."""
-    oncology = _is_oncology(case)
-    items = [as_item(e, phase="before_therapy") for e in _data()["pretreatment"] if _applies(e, oncology)]
+    case_scope = scope(case) or "osteoporosis"
+    items = [as_item(e, phase="before_therapy") for e in _data()["pretreatment"] if _applies(e, case_scope)]
     present = set(case.risk_factors)
     for item in items:
         if item["id"] == "pre-modifiable-risk":
@@ -221,8 +240,8 @@ def pretreatment_checklist(case: Case) -> list[dict[str, Any]]:
 
 def during_therapy(case: Case) -> list[dict[str, Any]]:
     """Prevention while the patient is on the drug: hygiene, recall, dentures, the oncology surgery rule."""
-    oncology = _is_oncology(case)
-    return [as_item(e, phase="during_therapy") for e in _data()["during_therapy"] if _applies(e, oncology)]
+    case_scope = scope(case)
+    return [as_item(e, phase="during_therapy") for e in _data()["during_therapy"] if _applies(e, case_scope)]
 
 
 def ctx_advice() -> list[dict[str, Any]]:
@@ -239,7 +258,8 @@ def prophylaxis_advice() -> dict[str, Any]:
 def elective_surgery_advice(case: Case) -> dict[str, Any]:
     """Advice on the case's planned procedure (or on elective dentoalveolar surgery when none is planned).
 
-    ``advice`` is one of: avoid_elective (oncologic-dose therapy, dentoalveolar surgery), necessary
+    ``advice`` is one of: before_therapy (do it before the drug starts), avoid_elective (oncologic-dose
+    therapy, dentoalveolar surgery), necessary
     (usually medically necessary, plan with the oncologist), routine (non-surgical care),
     proceed_with_precautions (osteoporosis doses), no_verified_rule (antiangiogenic drug alone),
     stopped (therapy stopped), no_exposure.
@@ -249,6 +269,12 @@ def elective_surgery_advice(case: Case) -> dict[str, Any]:
     considered = proc or "elective dentoalveolar surgery"
     invasive = proc is None or proc in DENTOALVEOLAR
     related: list[dict[str, Any]] = []
+    if group == "none" and before_therapy(case):
+        entry_id = "pre-finish-necessary" if _is_oncology(case) else "pre-sdcep-dentally-fit"
+        return as_item(
+            _entry("pretreatment", entry_id), procedure=proc, considered=considered, invasive=invasive,
+            dose_group=group, advice="before_therapy", related=[],
+        )
     if group == "none":
         return as_item(
             _entry("during_therapy", "during-no-exposure"), procedure=proc, considered=considered,
