@@ -137,6 +137,21 @@ _HBO_FIELDS = (
 )
 
 
+def _hbo_text(p: dict[str, Any]) -> str:
+    pressure = p.get("pressure_text", "pressure not stated")
+    if p["pressure_ata"] is not None:
+        pressure = f"{p['pressure_ata']:g} ATA"
+    minutes = f"{p['minutes']} min" if p["minutes"] is not None else "session length not stated"
+    if p["sessions_before"] is not None and p["sessions_after"] is not None:
+        sessions = f"{p['sessions_before']} sessions before and {p['sessions_after']} after surgery"
+    elif p.get("sessions_initial") is not None:
+        sessions = f"{p['sessions_initial']} sessions, then {p['sessions_additional']} more if improving"
+    else:
+        sessions = f"{p['sessions_total']} sessions"
+    per_day = f", {p['sessions_per_day']} a day" if p.get("sessions_per_day") else ""
+    return f"{p['name']}: {pressure}, {minutes}, {sessions}{per_day}."
+
+
 def hbo_protocols() -> list[dict[str, Any]]:
     """HBO schedules side by side: pressure (ATA), minutes, sessions before/after/total where known,
     whether the schedule is supported by a trial or series, source and evidence."""
@@ -145,6 +160,7 @@ def hbo_protocols() -> list[dict[str, Any]]:
         item = as_item(entry, kind="hbo_protocol")
         for key in _HBO_FIELDS:
             item.setdefault(key, None)
+        item.setdefault("text", _hbo_text(item))
         out.append(item)
     return out
 
