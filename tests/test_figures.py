@@ -66,7 +66,10 @@ def test_time_course_labels_units_and_describes_each_curve() -> None:
     assert ax.get_ylabel() == "Amount left (% of peak)"
     assert ax.get_lines()[0].get_xdata()[-1] == pytest.approx(3650 / 365.25)
     assert ax.get_lines()[0].get_linestyle() != ax.get_lines()[1].get_linestyle(), "style is a second cue"
-    assert "Alendronate in bone" in desc and "Denosumab in serum" in desc and "10 years" in desc
+    assert "Alendronate in bone starts at 100, peaks at 100 at 0 years and ends at 50 at 10 years" in desc
+    assert "Denosumab in serum starts at 100" in desc and "ends at 0 at 10 years" in desc
+    fig, desc = figures.time_course([figures.Curve("D", [0, 10], [1.0, 1e-13])], ylabel="y (%)")
+    assert "ends at almost 0" in desc
 
 
 @pytest.mark.parametrize(

@@ -129,10 +129,18 @@ def time_course(curves: Sequence[Curve], *, ylabel: str, title: str = "", time_u
         ax.set_title(title)
     parts = []
     for c in curves:
-        parts.append(f"{c.label} goes from {c.values[0]:.3g} to {c.values[-1]:.3g} "
-                     f"over {c.days[-1] / scale:.2g} {time_unit}")
+        values = [float(v) for v in c.values]
+        peak = max(range(len(values)), key=values.__getitem__)
+        parts.append(f"{c.label} starts at {_num(values[0])}, peaks at {_num(values[peak])} "
+                     f"at {c.days[peak] / scale:.2g} {time_unit} and ends at {_num(values[-1])} "
+                     f"at {c.days[-1] / scale:.2g} {time_unit}")
     desc = f"Line chart of {ylabel} against time in {time_unit}: " + "; ".join(parts) + "."
     return fig, desc
+
+
+def _num(x: float) -> str:
+    """A value for a sentence: 3 significant figures, and 'almost 0' for tiny values."""
+    return "almost 0" if abs(x) < 0.01 and x != 0 else f"{x:.3g}"
 
 
 def incidence_ranges(rows: Sequence[RangeRow], *, title: str = "",
