@@ -1,0 +1,112 @@
+"""Write nbgrader assignment notebooks from a Python script, with exact, deterministic cell metadata.
+
+The build scripts in tools/assignments/ use these helpers; each returns an nbformat cell whose
+``metadata.nbgrader`` follows nbgrader's schema 3 and whose cell id is stable (derived from the grade id
+or the position), so regenerating a notebook gives byte-identical JSON.
+
+Conventions (docs/assignments.md):
+
+- an autograded value answer starts from a placeholder ``name = None`` that the student replaces;
+- its test cells begin with ``answered(name, "name")`` (from :mod:`osteonecrosis.exercises`), so an
+  unanswered question fails with NotImplementedError and a message saying what to do;
+- hidden tests sit between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` after visible ones;
+- a written answer is a markdown cell graded by hand; its model answer and mark scheme sit between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION`` and are replaced by "YOUR ANSWER HERE" on release.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from textwrap import dedent
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _text(source: str) -> str:
+    return dedent(source).strip("\n")
+
+
+def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: float = 0,
+          task: bool = False) -> dict:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", grade_id):
+        raise ValueError(f"grade id {grade_id!r}: use letters, digits, '-' and '_' only")
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
+            "task": task}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def markdown(source: str) -> NotebookNode:
+    """Narrative text (no nbgrader role)."""
+    return nbformat.v4.new_markdown_cell(_text(source))
+
+
+def code(source: str) -> NotebookNode:
+    """Ungraded code the student runs (examples, widgets)."""
+    return nbformat.v4.new_code_cell(_text(source))
+
+
+def readonly(grade_id: str, source: str, cell_type: str = "code") -> NotebookNode:
+    """A locked cell (set-up code or instructions the student must not change)."""
+    make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
+    cell = make(_text(source))
+    cell.metadata.update(_meta(grade_id, grade=False, solution=False, locked=True))
+    return cell
+
+
+def answer(grade_id: str, source: str) -> NotebookNode:
+    """An autograded answer cell: the solution sits between BEGIN/END SOLUTION."""
+    cell = nbformat.v4.new_code_cell(_text(source))
+    cell.metadata.update(_meta(grade_id, grade=False, solution=True, locked=False))
+    return cell
+
+
+def tests(grade_id: str, source: str, points: float) -> NotebookNode:
+    """An autograder test cell worth ``points`` (visible asserts, then optional hidden tests)."""
+    cell = nbformat.v4.new_code_cell(_text(source))
+    cell.metadata.update(_meta(grade_id, grade=True, solution=False, locked=True, points=points))
+    return cell
+
+
+def written(grade_id: str, source: str, points: float) -> NotebookNode:
+    """A written answer graded by hand: model answer and mark scheme between BEGIN/END SOLUTION."""
+    cell = nbformat.v4.new_markdown_cell(_text(source))
+    cell.metadata.update(_meta(grade_id, grade=True, solution=True, locked=False, points=points))
+    return cell
+
+
+def notebook(cells: list[NotebookNode]) -> NotebookNode:
+    """A notebook with the course kernel and stable cell ids (grade id, else position)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    seen: set[str] = set()
+    for i, cell in enumerate(cells):
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell.id = gid if gid else f"cell-{i:02d}"
+        if cell.id in seen:
+            raise ValueError(f"duplicate grade id {cell.id!r}")
+        seen.add(cell.id)
+    nb.cells = cells
+    nbformat.validate(nb)
+    return nb
+
+
+def write(nb: NotebookNode, path: str | Path) -> Path:
+    """Write the notebook (no outputs), creating the folder; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def points_line(points: float, what: str = "") -> str:
+    """'**(3 points)**' style label for a question heading."""
+    n = f"{points:g}"
+    unit = "point" if points == 1 else "points"
+    return f"**({n} {unit}{', ' + what if what else ''})**"

@@ -1,0 +1,250 @@
+"""Check the assignments are sound before they are released.
+
+    python -m classroom.integrity [ASSIGNMENT ...] [--no-sync]      (make check)
+
+For every assignment in solutions/: grade ids are present and unique; every autograded answer cell is
+followed by a locked test cell with points and a visible test; hidden tests exist; solution and
+hidden-test delimiters sit only in the right cells; every written answer has a mark scheme; the total
+stated in the notebook equals the points of its cells; the wrong-submission file is sound; no
+solution, hidden-test or mark-scheme text appears in assignments/; and assignments/ is exactly what
+nbgrader generates from solutions/ (the sync check runs nbgrader; --no-sync skips it).
+Prints one report line per assignment and every problem; exit status 1 when there is a problem.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import wrong_submissions
+from .assignment_model import (
+    ASSIGNMENT_ID,
+    ASSIGNMENTS,
+    BEGIN_HIDDEN,
+    BEGIN_SOLUTION,
+    END_HIDDEN,
+    SECRET_MARKERS,
+    SOLUTIONS,
+    AssignmentError,
+    Cell,
+    assignment_ids,
+    autograded_points,
+    hidden_lines,
+    manual_points,
+    notebooks,
+    read_cells,
+    resolve,
+    solution_lines,
+)
+
+TOTAL = re.compile(r"Total:\s*(\d+(?:\.\d+)?)\s*points", re.IGNORECASE)
+
+
+def _balanced(cell: Cell, begin: str, end: str) -> bool:
+    depth = 0
+    for line in cell.source.split("\n"):
+        if begin.replace("### ", "") in line:
+            depth += 1
+            if depth > 1:
+                return False
+        elif end.replace("### ", "") in line:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def source_problems(assignment_id: str, cells: list[Cell], nb_name: str) -> list[str]:
+    """Structural problems of one source notebook."""
+    out: list[str] = []
+    where = f"{assignment_id}/{nb_name}"
+    seen: set[str] = set()
+    for c in cells:
+        if c.kind != "plain" and not c.grade_id:
+            out.append(f"{where}: cell {c.index} ({c.kind}) has no grade_id")
+        if c.grade_id:
+            if c.grade_id in seen:
+                out.append(f"{where}: grade id {c.grade_id!r} is used twice")
+            seen.add(c.grade_id)
+        has_sol = "BEGIN SOLUTION" in c.source
+        has_hidden = "BEGIN HIDDEN TESTS" in c.source
+        if has_sol and c.kind not in ("answer", "manual"):
+            out.append(f"{where}: {c.grade_id or f'cell {c.index}'} has a solution region but is not a solution cell")
+        if has_hidden and c.kind != "test":
+            out.append(f"{where}: {c.grade_id or f'cell {c.index}'} has hidden tests but is not a test cell")
+        if not _balanced(c, BEGIN_SOLUTION, "### END SOLUTION") or not _balanced(c, BEGIN_HIDDEN, END_HIDDEN):
+            out.append(f"{where}: {c.grade_id or f'cell {c.index}'} has unbalanced BEGIN/END delimiters")
+        if c.kind == "test":
+            if not c.locked:
+                out.append(f"{where}: test cell {c.grade_id} is not locked")
+            if c.points <= 0:
+                out.append(f"{where}: test cell {c.grade_id} has no points")
+            visible = "\n".join(ln for ln in c.source.split("\n")
+                                if ln not in c.region(BEGIN_HIDDEN, END_HIDDEN))
+            if "assert" not in visible:
+                out.append(f"{where}: test cell {c.grade_id} has no visible test (an assert outside the hidden block)")
+        if c.kind in ("manual", "task") and c.points <= 0:
+            out.append(f"{where}: hand-graded cell {c.grade_id} has no points")
+        if c.kind == "manual" and "mark scheme" not in "\n".join(c.region(BEGIN_SOLUTION, "### END SOLUTION")).lower():
+            out.append(f"{where}: written answer {c.grade_id} has no 'Mark scheme' inside its solution region")
+        if c.kind == "answer" and not has_sol:
+            out.append(f"{where}: answer cell {c.grade_id} has no ### BEGIN SOLUTION region")
+    # Every autograded answer is followed by at least one test cell before the next answer.
+    for i, c in enumerate(cells):
+        if c.kind != "answer":
+            continue
+        following = []
+        for d in cells[i + 1:]:
+            if d.kind in ("answer", "manual"):
+                break
+            if d.kind == "test":
+                following.append(d)
+        if not following:
+            out.append(f"{where}: answer cell {c.grade_id} has no test cell after it")
+    if not any(c.region(BEGIN_HIDDEN, END_HIDDEN) for c in cells if c.kind == "test"):
+        out.append(f"{where}: no hidden tests (### BEGIN HIDDEN TESTS) in any test cell")
+    if not any(c.kind == "test" for c in cells):
+        out.append(f"{where}: no autograded test cell")
+    total = autograded_points(cells) + manual_points(cells)
+    stated = [float(m.group(1)) for c in cells if c.cell_type == "markdown" and c.kind in ("plain", "locked")
+              for m in TOTAL.finditer(c.source)]
+    if not stated:
+        out.append(f"{where}: the notebook does not state 'Total: N points'")
+    elif stated[0] != total:
+        out.append(f"{where}: the notebook states Total: {stated[0]:g} points, its cells carry {total:g}")
+    return out
+
+
+def leak_problems(assignment_id: str, cells: list[Cell], release_dir: Path) -> list[str]:
+    """Secret text found anywhere in a release folder."""
+    out: list[str] = []
+    secrets = [("hidden test", ln) for ln in hidden_lines(cells)]
+    secrets += [("solution or mark scheme", ln) for ln in solution_lines(cells)]
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        # Compare notebooks on their cell sources as text (JSON escapes quotes and newlines).
+        if path.suffix == ".ipynb":
+            text = "\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells)
+        rel = path.relative_to(release_dir.parent)
+        for marker in SECRET_MARKERS:
+            if marker in text:
+                out.append(f"{rel}: contains the delimiter {marker!r}")
+        for what, line in secrets:
+            if line in text:
+                out.append(f"{rel}: leaks {what} text: {line[:70]!r}")
+    return out
+
+
+def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
+          assignments: Path = ASSIGNMENTS) -> tuple[list[str], list[str]]:
+    """(report lines, problems) for the given assignments."""
+    report: list[str] = []
+    problems: list[str] = []
+    for a in ids:
+        mine: list[str] = []
+        if not ASSIGNMENT_ID.match(a):
+            mine.append(f"{a}: assignment id should look like ps<N>_<topic> (lower case)")
+        nbs = notebooks(a, solutions)
+        if not (solutions / a / f"{a}.ipynb").exists():
+            mine.append(f"{a}: expected the notebook solutions/{a}/{a}.ipynb")
+        all_cells: list[Cell] = []
+        auto = manual = 0.0
+        for nb in nbs:
+            try:
+                cells = read_cells(nb)
+            except AssignmentError as exc:
+                mine.append(str(exc))
+                continue
+            mine += source_problems(a, cells, nb.name)
+            ids_here = {c.grade_id for c in all_cells if c.grade_id}
+            for c in cells:
+                if c.grade_id and c.grade_id in ids_here:
+                    mine.append(f"{a}: grade id {c.grade_id!r} appears in two notebooks")
+            all_cells += cells
+            auto += autograded_points(cells)
+            manual += manual_points(cells)
+            if (assignments / a).is_dir():
+                mine += leak_problems(a, cells, assignments / a)
+        if not (assignments / a).is_dir():
+            mine.append(f"{a}: not released yet (run make release)")
+        try:
+            mistakes = wrong_submissions.load(a)
+            mine += [f"{a}: wrong submissions: {p}" for p in wrong_submissions.problems(mistakes, all_cells)]
+        except wrong_submissions.SpecError as exc:
+            mistakes = []
+            mine.append(f"{a}: {exc}")
+        n_tests = sum(1 for c in all_cells if c.kind == "test")
+        n_hidden = sum(1 for c in all_cells if c.kind == "test" and c.region(BEGIN_HIDDEN, END_HIDDEN))
+        n_written = sum(1 for c in all_cells if c.kind in ("manual", "task"))
+        report.append(
+            f"{a}: {n_tests} test cells ({auto:g} points, {n_hidden} with hidden tests), "
+            f"{n_written} hand-graded ({manual:g} points), {len(mistakes)} wrong submissions: "
+            + ("OK" if not mine else f"{len(mine)} problem(s)")
+        )
+        problems += mine
+    if sync and ids:
+        problems += sync_problems(ids, solutions, assignments)
+    known = set(assignment_ids(solutions))
+    if assignments.is_dir():
+        for d in sorted(p for p in assignments.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if d.name not in known:
+                problems.append(f"assignments/{d.name}: no source in solutions/ (stale release?)")
+    return report, problems
+
+
+def sync_problems(ids: list[str], solutions: Path = SOLUTIONS, assignments: Path = ASSIGNMENTS) -> list[str]:
+    """Differences between assignments/ and a fresh nbgrader generation from solutions/."""
+    from .release import ReleaseError, differences, generate_into
+
+    out: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="osteo-check-") as tmp:
+        try:
+            built = generate_into(Path(tmp), ids, solutions)
+        except ReleaseError as exc:
+            return [str(exc)]
+        for a, path in built.items():
+            out += differences(path, assignments / a)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    sync = "--no-sync" not in args
+    names = [a for a in args if a != "--no-sync"]
+    if any(a.startswith("-") for a in names):
+        print("usage: python -m classroom.integrity [ASSIGNMENT ...] [--no-sync]", file=sys.stderr)
+        return 2
+    try:
+        ids = resolve(names)
+    except AssignmentError as exc:
+        print(f"integrity: {exc}", file=sys.stderr)
+        return 2
+    if not ids:
+        print("integrity: no assignments in solutions/ (expected solutions/<id>/<id>.ipynb)", file=sys.stderr)
+        return 2
+    report, problems = check(ids, sync=False)
+    for line in report:
+        print(line)
+    if sync:
+        out_of_sync = sync_problems(ids)
+        print("sync: " + ("assignments/ is exactly what nbgrader generates from solutions/" if not out_of_sync
+                          else f"{len(out_of_sync)} difference(s) from what nbgrader generates"))
+        problems += out_of_sync
+    if problems:
+        print(f"\n{len(problems)} problem(s):")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    print("integrity: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

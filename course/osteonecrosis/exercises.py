@@ -1,0 +1,83 @@
+"""Small helpers the assignment tests use, so that their messages teach.
+
+An unanswered question still holds its placeholder (``None``); :func:`answered` then raises
+NotImplementedError saying which answer to write, so a blank assignment fails with nothing but
+NotImplementedError. The other helpers normalise the answer shapes the assignments ask for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from .staging import STAGES
+
+
+def answered(value: Any, name: str) -> Any:
+    """Return ``value``; NotImplementedError when it is still the placeholder ``None``."""
+    if value is None:
+        raise NotImplementedError(
+            f"{name} has no answer yet: replace the 'raise NotImplementedError()' line in its answer cell "
+            f"with your answer, run that cell, then run this test cell again."
+        )
+    return value
+
+
+def as_stage(value: Any, name: str = "your answer") -> str:
+    """A stage code as the course writes it ('not_mronj', 'at_risk', '0' ... '3'); AssertionError otherwise.
+
+    Accepts the integers 0-3 and strings such as 'Stage 2' for convenience.
+    """
+    if isinstance(value, bool):
+        raise AssertionError(f"{name}: a stage is text such as '2' or 'at_risk', not {value!r}")
+    if isinstance(value, int) and 0 <= value <= 3:
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if text.startswith("stage_"):
+            text = text[len("stage_"):]
+        if text in STAGES:
+            return text
+    raise AssertionError(
+        f"{name}: {value!r} is not a stage. Write one of {', '.join(repr(s) for s in STAGES)} "
+        f"(see the staging table in course notebook 04)."
+    )
+
+
+def as_id_list(value: Any, name: str = "your answer") -> list[str]:
+    """A list of ids (text); AssertionError with a hint when it is not one."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise AssertionError(f"{name}: expected a list of ids such as ['id-a', 'id-b'], got {value!r}")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise AssertionError(f"{name}: every item must be an id in quotes; {item!r} is not")
+    return items
+
+
+def as_date(value: Any, name: str = "your answer") -> dt.date:
+    """A date (a datetime.date, or ISO text 'YYYY-MM-DD'); AssertionError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise AssertionError(f"{name}: expected a date such as '2026-03-01' (year-month-day), got {value!r}")
+
+
+def as_number(value: Any, name: str = "your answer") -> float:
+    """A number (int or float, not True/False); AssertionError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AssertionError(f"{name}: expected a number without quotes or units, got {value!r}")
+    return float(value)
+
+
+def missing_and_extra(given: Iterable[str], expected: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Items expected but not given, and items given but not expected (both sorted)."""
+    g, e = set(given), set(expected)
+    return sorted(e - g), sorted(g - e)
