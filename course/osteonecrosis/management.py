@@ -83,7 +83,7 @@ def seed_scheme(stage: str | None) -> dict[str, Any]:
         code = stage
     else:
         code = stage_code(stage)
-    out = as_item(scheme, kind="seed_claim", is_guideline=False)
+    out = as_item(scheme, kind="seed_claim", is_guideline=False, text=scheme["label"])
     out["study"] = as_item(scheme["study"])
     out["stage"] = code
     step = scheme["stages"].get(code) if code else None

@@ -259,10 +259,9 @@ def elective_surgery_advice(case: Case) -> dict[str, Any]:
     """Advice on the case's planned procedure (or on elective dentoalveolar surgery when none is planned).
 
     ``advice`` is one of: before_therapy (do it before the drug starts), avoid_elective (oncologic-dose
-    therapy, dentoalveolar surgery), necessary
-    (usually medically necessary, plan with the oncologist), routine (non-surgical care),
-    proceed_with_precautions (osteoporosis doses), no_verified_rule (antiangiogenic drug alone),
-    stopped (therapy stopped), no_exposure.
+    therapy, dentoalveolar surgery), necessary (usually medically necessary: plan with the oncologist),
+    routine (non-surgical care), proceed_with_precautions (osteoporosis doses), no_verified_rule
+    (antiangiogenic drug alone), stopped (therapy stopped), no_exposure.
     """
     proc = case.planned_procedure
     group = dose_group(case)
