@@ -38,6 +38,7 @@ VERIFICATION_LEVELS: tuple[str, ...] = ("verified", "secondary", "unverified")
 FILES: tuple[str, ...] = (
     "drugs",
     "staging",
+    "diagnosis",
     "risk",
     "management",
     "prevention",
