@@ -335,3 +335,39 @@ def text_entries_table(entries: Sequence[dict[str, Any]], header: str = "What th
         cols.append((name_header or name_key.capitalize(), name_key))
     cols.append((header, "text"))
     return entries_table(entries, cols, caption=caption)
+
+
+VERDICT_WORDS = {
+    "correct": "correct",
+    "partly_correct": "partly correct",
+    "unsupported": "unsupported",
+    "disputed": "disputed",
+    "misattributed": "misattributed",
+    "outdated": "outdated",
+}
+
+
+def seed_claims(ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Claims of ``knowledge/seed_audit.yaml`` by id, in the order given; KeyError naming a missing id."""
+    data = knowledge.load("seed_audit")
+    pool = {c["id"]: c for key in ("claims", "evidence_map_claims") for c in data.get(key, [])}
+    missing = [i for i in ids if i not in pool]
+    if missing:
+        raise KeyError(f"seed_audit.yaml has no claim {missing[0]!r}")
+    return [pool[i] for i in ids]
+
+
+def seed_claims_table(ids: Sequence[str], caption: str = "The seed's claims beside their audit") -> Table:
+    """Seed claims beside their audit: claim, verdict, what the sources say, and the audit's sources."""
+    rows = []
+    for c in seed_claims(ids):
+        audit = c["audit"]
+        text = cell(audit["text"])
+        note = audit.get("unverified_note")
+        if note:
+            text += f" {cell(note['text'])} ({REPORTED})"
+        seed = "French seed" if c.get("seed") == "fr" else "Spanish seed" if c.get("seed") == "es" else "evidence map"
+        rows.append([f"{cell(c['claim'])} *({seed})*", f"**{VERDICT_WORDS[audit['verdict']]}**", text,
+                     sources(audit)])
+    return markdown_table(["The seed says", "Verdict", "What the guidelines and trials say", "Sources"], rows,
+                          caption=caption)
