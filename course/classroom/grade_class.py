@@ -1,0 +1,300 @@
+"""grade-class: sandboxed, parallel, resumable autograding of a whole class (``make grade ASSIGNMENT=ps1``).
+
+    grade-class ps1                      # submitted/<student>/ps1/ -> gradebook, autograded/, feedback/, CSV
+    grade-class ps1 --zip canvas.zip     # unpack an LMS download into submitted/ first
+    grade-class ps1 --db postgresql://grader@db/course   # a shared gradebook
+
+Student code runs only in a sandboxed kernel (see classroom.sandbox and docs/grading.md). Interrupt it at
+any time: the next run grades only what is left (unchanged, already graded submissions are skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tqdm import tqdm
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from classroom import gradebook as gbook
+from classroom.lms import LmsError, collect_zip
+from classroom.sandbox import Limits, isolation_problem, unprivileged_uid
+from classroom.submission import Job, Result, grade_submission, submission_checksum
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line, exit status 2."""
+
+
+@dataclass
+class Summary:
+    graded: list[Result] = field(default_factory=list)
+    failed: list[Result] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def lines(self) -> list[str]:
+        with_problems = [r for r in self.graded if r.reasons]
+        out = [
+            f"graded {len(self.graded)} submission(s) ({len(with_problems)} with problems), "
+            f"failed {len(self.failed)}, skipped {len(self.skipped)} unchanged, in {self.seconds:.1f} s"
+        ]
+        for r in sorted(with_problems, key=lambda r: r.student):
+            out.append(f"  {r.student}: {r.score:g}/{r.max_score:g}; " + "; ".join(r.reasons))
+        for r in sorted(self.failed, key=lambda r: r.student):
+            out.append(f"  FAILED {r.student}: " + "; ".join(r.reasons))
+        if self.interrupted:
+            out.append("interrupted: run the same command again to grade the rest")
+        return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="grade-class", description=__doc__.split("\n\n")[0])
+    p.add_argument("assignment", help="assignment name, e.g. ps1")
+    p.add_argument("--course-dir", default=".", help="course root holding nbgrader_config.py (default: .)")
+    p.add_argument("--db", help="gradebook URL (default: nbgrader_config's, sqlite:///gradebook.db)")
+    p.add_argument("--zip", type=Path, help="LMS zip of every student's files, unpacked into submitted/ first")
+    p.add_argument("--zip-pattern", help="regex with groups student_id and file_id for the zip's file names")
+    p.add_argument("--student", action="append", default=[], help="grade only this student (repeatable)")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    p.add_argument("--force", action="store_true", help="regrade even unchanged, already graded submissions")
+    p.add_argument("--retry-failed", action="store_true", help="regrade submissions that failed last time")
+    p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config's Execute.timeout)")
+    p.add_argument("--time-limit", type=int, default=Limits.wall_seconds, help="seconds per submission")
+    p.add_argument("--cpu-limit", type=int, default=Limits.cpu_seconds, help="CPU seconds per notebook kernel")
+    p.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="address-space limit per kernel")
+    p.add_argument("--max-procs", type=int, default=Limits.processes, help="processes per sandbox")
+    p.add_argument("--max-output-kb", type=int, default=Limits.output_bytes // 1000, help="output kept per cell")
+    p.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    p.add_argument("--csv", type=Path, help="grades CSV to write (default: grades-<assignment>.csv)")
+    p.add_argument("--no-csv", action="store_true", help="do not export a CSV")
+    p.add_argument("--uid-base", type=int, default=62000, help="first unprivileged uid for sandboxes (as root)")
+    p.add_argument("--workdir", type=Path, help="scratch area (default: a fresh temporary directory)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code WITHOUT isolation (only where no sandbox exists; never for real classes)")
+    return p
+
+
+def load_config(course: Path) -> Config:
+    cfg_file = course / "nbgrader_config.py"
+    if not cfg_file.is_file():
+        return Config()
+    return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
+
+
+def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
+    url = args.db or cfg.get("CourseDirectory", {}).get("db_url") or "sqlite:///gradebook.db"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = f"sqlite:///{(course / url[len('sqlite:///'):]).resolve()}"
+    return url
+
+
+# -- worker side ---------------------------------------------------------------------------------------------
+_SLOT_UID: int | None = None
+
+
+def _init_worker(slots, uid_base: int) -> None:
+    global _SLOT_UID
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _SLOT_UID = unprivileged_uid(uid_base, slots.get())
+
+
+def _work(job: Job) -> Result:
+    return grade_submission(replace(job, uid=_SLOT_UID if job.sandboxed else None))
+
+
+# -- parent side ---------------------------------------------------------------------------------------------
+def _install(staged: Path, course: Path, student: str, assignment: str) -> None:
+    """Move a worker's autograded/ and feedback/ output into place, replacing older output atomically."""
+    for kind in ("autograded", "feedback"):
+        src = staged / kind
+        if not src.is_dir() or not any(src.iterdir()):
+            continue
+        dest = course / kind / student / assignment
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.parent / f".{assignment}.new"
+        old = dest.parent / f".{assignment}.old"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.copytree(src, tmp)
+        if dest.exists():
+            dest.rename(old)
+        tmp.rename(dest)
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def _students(submitted: Path, assignment: str, only: list[str]) -> list[str]:
+    if not submitted.is_dir():
+        return []
+    found = []
+    for entry in sorted(submitted.iterdir()):
+        if entry.is_symlink() or not entry.is_dir() or not STUDENT_ID.match(entry.name):
+            continue
+        if (entry / assignment).is_dir() and not (entry / assignment).is_symlink():
+            found.append(entry.name)
+    if only:
+        missing = sorted(set(only) - set(found))
+        if missing:
+            raise UsageError(f"no submission of {assignment} for: {', '.join(missing)}")
+        found = [s for s in found if s in only]
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    course = Path(args.course_dir).resolve()
+    if not course.is_dir():
+        raise UsageError(f"course directory not found: {course}")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    cfg = load_config(course)
+    sandboxed = True
+    problem = isolation_problem()
+    if problem:
+        if not args.unsafe_no_sandbox:
+            raise UsageError(f"cannot sandbox student code: {problem}; refusing to grade "
+                             "(--unsafe-no-sandbox runs it with your rights, at your own risk)")
+        sandboxed = False
+        print(f"grade-class: WARNING: grading WITHOUT a sandbox ({problem})", file=sys.stderr)
+    elif args.unsafe_no_sandbox:
+        sandboxed = False
+        print("grade-class: WARNING: --unsafe-no-sandbox: student code runs with your rights", file=sys.stderr)
+
+    exec_cfg = cfg.get("Execute", {})
+    limits = Limits(
+        cpu_seconds=args.cpu_limit, memory_mb=args.memory_mb, processes=args.max_procs,
+        cell_timeout=args.cell_timeout or int(exec_cfg.get("timeout", Limits.cell_timeout) or Limits.cell_timeout),
+        wall_seconds=args.time_limit, output_bytes=args.max_output_kb * 1000,
+    )
+    db_url = _db_url(args, cfg, course)
+    course_id = cfg.get("CourseDirectory", {}).get("course_id", "default_course")
+    submitted = course / cfg.get("CourseDirectory", {}).get("submitted_directory", "submitted")
+    release = course / cfg.get("CourseDirectory", {}).get("release_directory", "release") / args.assignment
+
+    gb = gbook.open_gradebook(db_url, course_id)
+    try:
+        notebooks = gbook.assignment_notebooks(gb, args.assignment)
+        if not notebooks:
+            raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
+                             f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
+        if args.zip:
+            if not args.zip.is_file():
+                raise UsageError(f"zip not found: {args.zip}")
+            got = collect_zip(args.zip, submitted, args.assignment, [f"{n}.ipynb" for n in notebooks],
+                              args.zip_pattern)
+            print(f"collected {got.files} file(s) of {len(got.students)} student(s) from {args.zip.name}"
+                  + (f"; skipped {len(got.skipped)}: " + "; ".join(got.skipped[:5]) if got.skipped else ""))
+        students = _students(submitted, args.assignment, args.student)
+        if not students:
+            raise UsageError(f"no submissions of {args.assignment} in {submitted}")
+        return _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg)
+    finally:
+        gb.close()
+
+
+def _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg) -> int:
+    start = time.monotonic()
+    summary = Summary()
+    state = gbook.load_state(gb, args.assignment)
+    todo: list[tuple[str, str]] = []
+    for student in students:
+        checksum = submission_checksum(submitted / student / args.assignment)
+        previous = state.get(student)
+        unchanged = previous is not None and previous["checksum"] == checksum
+        if unchanged and not args.force and (previous["status"] == "graded" or not args.retry_failed):
+            summary.skipped.append(student)
+        else:
+            todo.append((student, checksum))
+
+    own_workdir = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="gc-")) if own_workdir else args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.chmod(workdir, 0o711)
+    template = workdir / "template.db"
+    gbook.build_template(gb, args.assignment, template)
+    config = json.loads(json.dumps(cfg, default=lambda o: dict(o) if isinstance(o, dict) else str(o)))
+    jobs = [
+        Job(student=s, assignment=args.assignment, submission_dir=str(submitted / s / args.assignment),
+            checksum=c, notebooks=notebooks, template_db=str(template),
+            release_dir=str(release) if release.is_dir() else None, workdir=str(workdir), config=config,
+            limits=limits, feedback=not args.no_feedback, sandboxed=sandboxed)
+        for s, c in todo
+    ]
+    bar = tqdm(total=len(jobs), unit="submission", disable=args.no_progress or not jobs, file=sys.stderr)
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    slots = ctx.Queue()
+    workers = min(args.jobs, max(1, len(jobs)))
+    for i in range(workers):
+        slots.put(i)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(slots, args.uid_base))
+    pending = {pool.submit(_work, job): job for job in jobs}
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    result = Result(student=job.student, checksum=job.checksum, status="failed",
+                                    reasons=["a grading worker crashed; run again to retry"])
+                if result.status == "graded" and result.staged:
+                    _install(Path(result.staged), course, result.student, args.assignment)
+                gbook.merge(gb, args.assignment, result)
+                (summary.graded if result.status == "graded" else summary.failed).append(result)
+                bar.update(1)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        bar.close()
+    if own_workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if not args.no_csv and not summary.interrupted:
+        dest = args.csv or course / f"grades-{args.assignment}.csv"
+        gbook.export_csv(gb, args.assignment, dest)
+        print(f"grades exported to {dest}")
+    summary.seconds = time.monotonic() - start
+    for line in summary.lines():
+        print(line)
+    if summary.interrupted:
+        return 130
+    return 1 if summary.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    try:
+        return run(args)
+    except (UsageError, LmsError, gbook.GradebookError) as exc:
+        print(f"grade-class: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Isolation for running a student's notebook kernel: bubblewrap namespaces, rlimits, an unprivileged uid.
+
+The kernel (the only process that runs student code) is started as::
+
+    bwrap <namespaces, read-only system and Python, writable scratch> -- prlimit <limits> --
+        setpriv <unprivileged uid, no capabilities> -- python -m ipykernel_launcher -f <connection file>
+
+The grader's own process (which talks to the kernel over unix sockets inside the scratch directory) stays
+outside. Nothing of the course tree is visible inside except the domain package ``osteonecrosis``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+MB = 1024 * 1024
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot isolate student code (no bubblewrap, or namespaces are forbidden)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission's kernel."""
+
+    cpu_seconds: int = 300  # CPU time of the whole kernel process (RLIMIT_CPU)
+    memory_mb: int = 2048  # address space (RLIMIT_AS)
+    processes: int = 64  # processes of the sandbox uid (RLIMIT_NPROC; one uid per worker)
+    file_size_mb: int = 64  # largest file the kernel may write (RLIMIT_FSIZE)
+    tmp_mb: int = 64  # size of the in-memory /tmp and home
+    cell_timeout: int = 60  # nbgrader's per-cell timeout, seconds
+    wall_seconds: int = 900  # whole submission, seconds
+    output_bytes: int = 1_000_000  # output kept per cell; the rest is dropped with a note
+
+
+def isolation_problem() -> str | None:
+    """Why student code cannot be isolated here, or None when bubblewrap works."""
+    if not sys.platform.startswith("linux"):
+        return f"no sandbox on {sys.platform}: bubblewrap (Linux namespaces) is needed"
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
+    probe = [bwrap, *_namespace_args(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap does not run: {exc}"
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
+        return f"bubblewrap cannot create namespaces here: {reason}"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "setpriv (util-linux) is needed to drop to an unprivileged user"
+    return None
+
+
+def _namespace_args() -> list[str]:
+    """Namespaces: as root we skip the user namespace so that setpriv can drop to a real unprivileged uid."""
+    if os.geteuid() == 0:
+        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    return ["--unshare-all", "--disable-userns"]
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = []
+    for top in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / top
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/mime.types"):
+        if Path(etc).exists():
+            args += ["--ro-bind", etc, etc]
+    return args
+
+
+def python_paths() -> list[Path]:
+    """What the kernel needs to read: the Python installation, the venv and the domain package only."""
+    import osteonecrosis
+
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(sys.prefix)}
+    paths.add(Path(osteonecrosis.__file__).resolve().parent)
+    return sorted(p for p in paths if not str(p).startswith("/usr"))
+
+
+@dataclass
+class Sandbox:
+    """One worker's sandbox: a writable scratch directory, a uid of its own, resource limits."""
+
+    scratch: Path
+    uid: int | None
+    limits: Limits = field(default_factory=Limits)
+    private: Path | None = None  # trusted directory (never visible inside) for the generated /etc/passwd
+
+    def prepare(self) -> None:
+        """Create the scratch directory and give it to the sandbox uid."""
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        if self.private is not None:
+            self.private.mkdir(parents=True, exist_ok=True)
+            uid = self.uid if self.uid is not None else os.getuid()
+            (self.private / "passwd").write_text(
+                f"root:x:0:0:root:/root:/usr/sbin/nologin\nstudent:x:{uid}:{uid}:student:/home/student:"
+                "/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+            )
+            (self.private / "group").write_text(f"root:x:0:\nstudent:x:{uid}:\nnogroup:x:65534:\n")
+        if self.uid is not None:
+            for dirpath, dirnames, filenames in os.walk(self.scratch):
+                os.chown(dirpath, self.uid, self.uid)
+                for name in dirnames + filenames:
+                    os.chown(os.path.join(dirpath, name), self.uid, self.uid, follow_symlinks=False)
+
+    def command(self, argv: list[str]) -> list[str]:
+        """Wrap ``argv`` so that it runs isolated, limited and unprivileged, with ``scratch`` as cwd."""
+        bwrap = shutil.which("bwrap")
+        if bwrap is None:
+            raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
+        lim = self.limits
+        scratch = str(self.scratch)
+        cmd = [bwrap, *_namespace_args(), "--die-with-parent", "--clearenv"]
+        cmd += _system_binds()
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
+        cmd += ["--size", str(lim.tmp_mb * MB), "--perms", "1777", "--tmpfs", "/tmp"]
+        cmd += ["--size", str(lim.tmp_mb * MB), "--perms", "1777", "--tmpfs", "/home/student"]
+        made: set[str] = {"/", "/tmp", "/home"}
+        binds = [("--ro-bind", str(path)) for path in python_paths()] + [("--bind", scratch)]
+        for how, path in binds:
+            for parent in reversed(Path(path).parents):
+                if str(parent) not in made:
+                    cmd += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(str(parent))
+            cmd += [how, path, path]
+        if self.private is not None:
+            cmd += ["--ro-bind", str(self.private / "passwd"), "/etc/passwd"]
+            cmd += ["--ro-bind", str(self.private / "group"), "/etc/group"]
+        cmd += ["--chdir", scratch]
+        env = {
+            "HOME": "/home/student",
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "MPLCONFIGDIR": "/tmp/matplotlib",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "NBGRADER_EXECUTION": "autograde",
+            "JUPYTER_PLATFORM_DIRS": "1",
+        }
+        for key, value in env.items():
+            cmd += ["--setenv", key, value]
+        cmd += [
+            "--",
+            shutil.which("prlimit") or "/usr/bin/prlimit",
+            f"--cpu={lim.cpu_seconds}",
+            f"--as={lim.memory_mb * MB}",
+            f"--nproc={lim.processes}",
+            f"--fsize={lim.file_size_mb * MB}",
+            "--core=0",
+            "--",
+        ]
+        if self.uid is not None:
+            cmd += [
+                shutil.which("setpriv") or "/usr/bin/setpriv",
+                f"--reuid={self.uid}",
+                f"--regid={self.uid}",
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--no-new-privs",
+                "--",
+            ]
+        return cmd + argv
+
+    def kernel_manager(self, connection_dir: Path) -> AsyncKernelManager:
+        """A kernel manager whose kernel runs in this sandbox and talks over unix sockets in ``connection_dir``."""
+        connection_dir.mkdir(parents=True, exist_ok=True)
+        if self.uid is not None:
+            os.chown(connection_dir, self.uid, self.uid)
+        python = str(Path(sys.prefix) / "bin" / "python")
+        argv = self.command([python, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+        km = _SandboxKernelManager(transport="ipc", ip=str(connection_dir / "kernel"))
+        km.sandbox_uid = self.uid
+        km.connection_file = str(connection_dir / "kernel.json")
+        km._kernel_spec = KernelSpec(
+            argv=argv, display_name="Python 3 (sandboxed)", language="python", interrupt_mode="message"
+        )
+        km.kernel_name = "python3"
+        return km
+
+
+class _SandboxKernelManager(AsyncKernelManager):
+    """Hands the connection file to the sandbox uid just before the kernel starts."""
+
+    sandbox_uid: int | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw):  # type: ignore[override]
+        if self.sandbox_uid is not None:
+            os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
+        kw["stdout"] = subprocess.DEVNULL  # the kernel's own stdio never reaches the grader's terminal
+        kw["stderr"] = subprocess.DEVNULL
+        kw["stdin"] = subprocess.DEVNULL
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def unprivileged_uid(base: int, slot: int) -> int | None:
+    """The uid for worker ``slot``: a distinct unused uid per worker when we are root, else None."""
+    if os.geteuid() != 0:
+        return None
+    return base + slot

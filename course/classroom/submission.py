@@ -1,0 +1,373 @@
+"""Grade one student's submission: sanitize (trusted), execute (sandboxed kernel), score (trusted).
+
+Runs in a worker process of the grader. Student code runs only in the sandboxed kernel. The worker keeps a
+private per-submission gradebook (a copy of the assignment's structure) so that nbgrader's own preprocessors
+(OverwriteCells, SaveAutoGrades, GetGrades ...) work unchanged; the parent merges the scores into the real
+gradebook afterwards. Neither gradebook is ever visible inside the sandbox.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import shutil
+import stat
+import time
+import traceback
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_core.utils import run_sync
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbformat import NotebookNode
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from sqlalchemy.exc import SAWarning
+from traitlets.config import Config
+
+from classroom.executor import GradingClient, error_output, is_test_cell
+from classroom.sandbox import Limits, Sandbox
+
+warnings.filterwarnings("ignore", category=SAWarning)
+
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+MAX_SUBMISSION_BYTES = 100 * 1024 * 1024
+
+
+@dataclass
+class Job:
+    """One submission to grade (plain data: it crosses process boundaries)."""
+
+    student: str
+    assignment: str
+    submission_dir: str
+    checksum: str
+    notebooks: list[str]
+    template_db: str
+    release_dir: str | None
+    workdir: str
+    config: dict
+    limits: Limits
+    feedback: bool = True
+    sandboxed: bool = True
+    uid: int | None = None
+
+
+@dataclass
+class NotebookScores:
+    grades: dict[str, float | None] = field(default_factory=dict)  # grade_id -> auto score
+    comments: dict[str, str | None] = field(default_factory=dict)  # grade_id -> auto comment
+    max_score: float = 0.0
+
+
+@dataclass
+class Result:
+    """What a worker sends back to the parent."""
+
+    student: str
+    checksum: str
+    status: str  # "graded" (scores are valid, maybe with problems) | "failed" (no scores at all)
+    reasons: list[str] = field(default_factory=list)
+    notebooks: dict[str, NotebookScores] = field(default_factory=dict)
+    timestamp: str | None = None
+    seconds: float = 0.0
+    staged: str | None = None  # directory holding autograded/ and feedback/ for this student
+
+    @property
+    def score(self) -> float:
+        return sum(v or 0.0 for nb in self.notebooks.values() for v in nb.grades.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(nb.max_score for nb in self.notebooks.values())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def submission_checksum(directory: Path) -> str:
+    """A digest of every regular file of a submission (names and contents); symlinks count by target text."""
+    digest = hashlib.sha256()
+    if not directory.is_dir():
+        return "missing"
+    for path in sorted(directory.rglob("*")):
+        rel = path.relative_to(directory).as_posix()
+        if path.is_symlink():
+            digest.update(f"L{rel}\0{os.readlink(path)}\0".encode())
+        elif path.is_file():
+            digest.update(f"F{rel}\0".encode())
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Read a regular file without following symlinks; refuse anything else or anything too big."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def _copy_tree_safely(src: Path, dest: Path, skip_notebooks: bool) -> int:
+    """Copy regular files only (no symlinks, no devices); returns bytes copied."""
+    total = 0
+    if not src.is_dir():
+        return 0
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if path.is_symlink() or not path.is_file() or any(p.startswith(".") for p in rel.parts):
+            continue
+        if skip_notebooks and path.suffix == ".ipynb":
+            continue
+        data = _read_regular(path, MAX_SUBMISSION_BYTES)
+        total += len(data)
+        if total > MAX_SUBMISSION_BYTES:
+            raise ValueError("submission larger than 100 MB")
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return total
+
+
+def _resources(job: Job, notebook: str, db_url: str, path: str) -> dict:
+    return {
+        "nbgrader": {"notebook": notebook, "assignment": job.assignment, "student": job.student,
+                     "db_url": db_url},
+        "metadata": {"path": path},
+        "unique_key": notebook,
+        "output_files_dir": f"{notebook}_files",
+    }
+
+
+def _apply(preprocessors: list, nb: NotebookNode, resources: dict, config: Config) -> NotebookNode:
+    for cls in preprocessors:
+        nb, resources = cls(config=config).preprocess(nb, resources)
+    return nb
+
+
+def _zero_notebook(gb: Gradebook, job: Job, notebook: str) -> None:
+    submission = gb.find_submission_notebook(notebook, job.assignment, job.student)
+    for grade in submission.grades:
+        grade.auto_score = 0
+        grade.needs_manual_grade = False
+    gb.db.commit()
+
+
+def grade_submission(job: Job) -> Result:
+    """Grade one submission; never raises (an unexpected error becomes a 'failed' result)."""
+    start = time.monotonic()
+    result = Result(student=job.student, checksum=job.checksum, status="failed")
+    try:
+        _grade(job, result)
+    except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the class run
+        result.status = "failed"
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        result.reasons.append(f"grader error: {last}"[:300])
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _grade(job: Job, result: Result) -> None:
+    config = Config(copy.deepcopy(job.config))
+    work = Path(job.workdir)
+    private = work / "private" / job.student
+    scratch = work / "scratch" / job.student
+    staged = work / "staged" / job.student
+    for d in (private, scratch, staged):
+        shutil.rmtree(d, ignore_errors=True)
+    private.mkdir(parents=True)
+    staged.mkdir(parents=True)
+    db_path = private / "gradebook.db"
+    shutil.copyfile(job.template_db, db_path)
+    db_url = f"sqlite:///{db_path}"
+    submitted = Path(job.submission_dir)
+
+    timestamp = None
+    stamp_file = submitted / "timestamp.txt"
+    if stamp_file.is_file() and not stamp_file.is_symlink():
+        try:
+            timestamp = utils.parse_utc(_read_regular(stamp_file, 4096).decode().strip())
+            result.timestamp = timestamp.isoformat()
+        except (ValueError, UnicodeDecodeError):
+            result.reasons.append("timestamp.txt is not a valid time: ignored")
+
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(job.student)
+        if timestamp is not None:
+            gb.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(job.assignment, job.student)
+
+    # the sandbox's working directory: released non-notebook files, then the student's own files
+    scratch.mkdir(parents=True)
+    if job.release_dir:
+        _copy_tree_safely(Path(job.release_dir), scratch, skip_notebooks=True)
+    try:
+        _copy_tree_safely(submitted, scratch, skip_notebooks=True)
+    except (ValueError, OSError) as exc:
+        result.reasons.append(f"submission files refused: {exc}")
+    sandbox = Sandbox(scratch=scratch, uid=job.uid, limits=job.limits, private=private / "etc")
+    if job.sandboxed:
+        sandbox.prepare()
+
+    autograded = staged / "autograded"
+    feedback = staged / "feedback"
+    autograded.mkdir()
+    feedback.mkdir()
+    for notebook in job.notebooks:
+        path = submitted / f"{notebook}.ipynb"
+        with Gradebook(db_url) as gb:
+            problem = _load_problem(path)
+            if isinstance(problem, str):
+                result.reasons.append(f"{notebook}.ipynb: {problem}: scored 0")
+                _zero_notebook(gb, job, notebook)
+                continue
+        nb = problem
+        resources = _resources(job, notebook, db_url, str(scratch))
+        try:
+            nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata],
+                        nb, resources, config)
+        except Exception as exc:  # noqa: BLE001 - nbgrader rejects the notebook's metadata
+            last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            result.reasons.append(f"{notebook}.ipynb: rejected by nbgrader ({last[:200]}): scored 0")
+            with Gradebook(db_url) as gb:
+                _zero_notebook(gb, job, notebook)
+            continue
+        report = _execute(nb, job, sandbox, scratch, config)
+        if report.tampered:
+            result.reasons.append(f"{notebook}.ipynb: the notebook tampered with the kernel's error reporting: "
+                                  "its autograded tests score 0")
+            for cell in nb.cells:
+                if is_test_cell(cell):
+                    cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
+        if report.kernel_died:
+            result.reasons.append(f"{notebook}.ipynb: the kernel stopped (exit, crash or a resource limit); "
+                                  f"{report.not_run} cell(s) not run score 0")
+        if report.budget_spent:
+            result.reasons.append(f"{notebook}.ipynb: time budget of {job.limits.wall_seconds} s spent; "
+                                  f"{report.not_run} cell(s) not run score 0")
+        if report.truncated_cells:
+            result.reasons.append(f"{notebook}.ipynb: output of {report.truncated_cells} cell(s) truncated")
+        nb = _apply([IgnorePattern, LimitOutput, SaveAutoGrades, CheckCellMetadata], nb, resources, config)
+        nbformat.write(nb, autograded / f"{notebook}.ipynb")
+        if job.feedback:
+            _write_feedback(nb, resources, config, feedback / f"{notebook}.html")
+
+    with Gradebook(db_url) as gb:
+        for notebook in job.notebooks:
+            scores = NotebookScores()
+            sub = gb.find_submission_notebook(notebook, job.assignment, job.student)
+            for grade in sub.grades:
+                scores.grades[grade.name] = grade.auto_score
+                scores.max_score += float(grade.max_score)
+            for comment in sub.comments:
+                scores.comments[comment.name] = comment.auto_comment
+            result.notebooks[notebook] = scores
+    result.status = "graded"
+    result.staged = str(staged)
+    shutil.rmtree(private, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _load_problem(path: Path) -> NotebookNode | str:
+    """The submitted notebook, or a one-line reason why it cannot be graded."""
+    if path.is_symlink():
+        return "is a symbolic link (refused)"
+    if not path.exists():
+        return "missing"
+    try:
+        raw = _read_regular(path, MAX_NOTEBOOK_BYTES)
+    except (ValueError, OSError) as exc:
+        return f"unreadable ({exc})"
+    try:
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except Exception as exc:  # noqa: BLE001 - nbformat raises several kinds for broken JSON
+        return f"invalid notebook JSON ({type(exc).__name__})"
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        return f"not a valid notebook ({str(exc).splitlines()[0][:120]})"
+    return nb
+
+
+def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config: Config):
+    limits = job.limits
+    if job.sandboxed:
+        km = sandbox.kernel_manager(scratch / ".k")
+    else:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name="python3")
+    client = GradingClient(
+        nb,
+        km,
+        wall_seconds=limits.wall_seconds,
+        output_bytes=limits.output_bytes,
+        timeout=limits.cell_timeout,
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        startup_timeout=120,
+        resources={"metadata": {"path": str(scratch)}},
+        config=config,
+    )
+    run_sync(client.async_grade)()
+    return client.report
+
+
+def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:
+    """HTML feedback from the private gradebook; hidden tests and their tracebacks are left out."""
+    nb = copy.deepcopy(nb)
+    hidden = ClearHiddenTests(config=config)
+    for cell in nb.cells:
+        if is_test_cell(cell) and hidden.begin_test_delimeter in cell.source:
+            hidden._remove_hidden_test_region(cell)
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')} (details hidden: hidden test)"]
+    cfg = Config(config)
+    cfg.HTMLExporter.template_name = "feedback"
+    import nbgrader
+
+    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    cfg.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+    cfg.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    exporter = HTMLExporter(config=cfg)
+    exporter.register_preprocessor(GetGrades(config=cfg), enabled=True)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=cfg), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
+    dest.write_text(body, encoding="utf-8")
+
+
+def find_submission_notebooks(gb: Gradebook, assignment: str) -> list[str]:
+    """The notebook names of an assignment, from the gradebook."""
+    try:
+        return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+    except MissingEntry:
+        return []
