@@ -134,6 +134,7 @@ def test_icon_arrays_fill_exactly_the_counts() -> None:
     assert hexes.count(dark) == 10 and hexes.count(light) == 60
     assert "10 to 70 in 1000 people" in fig.axes[1].get_title()
     assert "Cancer: 10 to 70 affected" in desc
+    assert "fewer than 1" in fig.axes[0].get_title() and "fewer than 1" not in fig.axes[1].get_title()
     with pytest.raises(ValueError, match="low <= high <= 1000"):
         figures.icon_arrays([("x", 5, 2000)])
 

@@ -98,7 +98,7 @@ def reference_keys(nb: nbformat.NotebookNode) -> list[list[str] | None]:
 
 
 TIME_RE = re.compile(r"(\d+)\s*(?:(?:-|–|to)\s*(\d+)\s*)?min(?:ute)?s?\b", re.IGNORECASE)
-PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%(?!\s*(?:confidence|CI\b))")  # '95% confidence interval' is a term
 
 
 def objectives_problems(nb: nbformat.NotebookNode) -> list[str]:
@@ -204,7 +204,7 @@ def test_course_notebook_types_no_percentage_into_markdown(path: Path) -> None:
 def test_completeness_checks_catch_a_bare_notebook() -> None:
     """The checks above are not vacuous: a notebook without the parts fails each of them."""
     bare = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# A notebook\n\nIt says 74% of patients heal."),
+        nbformat.v4.new_markdown_cell("# A notebook\n\nIt says 74% of patients heal (95% confidence interval)."),
         nbformat.v4.new_code_cell("from osteonecrosis import teaching\nteaching.references(KEYS)"),
     ])
     assert objectives_problems(bare)

@@ -184,7 +184,7 @@ def incidence_ranges(rows: Sequence[RangeRow], *, title: str = "",
     ax.set_xlim(floor_percent / 3, hi * 6)
     ax.set_xlabel("MRONJ incidence (% of treated patients, log scale)")
     ax.grid(True, axis="x", which="major", alpha=0.3)
-    ax.legend(title="group", frameon=False, loc="lower right")
+    ax.legend(title="group", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
         ax.set_title(title)
     by_group: dict[str, list[RangeRow]] = {}
@@ -221,7 +221,8 @@ def icon_arrays(panels: Sequence[tuple[str, float, float]], *, total: int = 1000
             ys.append(rows - 1 - i // cols)
             colours.append(dark if i < n_low else light if i < n_high else empty)
         ax.scatter(xs, ys, c=colours, s=9, marker="s", linewidths=0)
-        ax.set_title(f"{title}\n{_count_text(low, high)} in {total} people", fontsize=9)
+        few = " (fewer than 1: no square filled)" if high < 1 else ""
+        ax.set_title(f"{title}\n{_count_text(low, high)} in {total} people{few}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel(f"each square = 1 person ({total} people)", fontsize=8)
