@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from . import knowledge
-from .cases import Case, library_case
+from .cases import Case, library, library_case
 from .staging import STAGE_LABELS, STAGES, stage, stage_order
 from .teaching import CORRECT, TRY_AGAIN, Feedback, _feedback_html
 
@@ -198,7 +198,11 @@ def _case_card(number: int, case: Case, on_graded: object) -> widgets.VBox:
 
 def staging_exercise(case_ids: Sequence[str] = EXERCISE_CASES) -> widgets.VBox:
     """The exercise widget: one card per library case, stage buttons, instant feedback and a running score."""
-    cases = [library_case(cid) for cid in case_ids]
+    lib = library()
+    missing = [cid for cid in case_ids if cid not in lib]
+    if missing:
+        library_case(missing[0])  # raises CaseError naming the id and the known ones
+    cases = [lib[cid] for cid in case_ids]
     score = widgets.HTML(f"<b>Score:</b> 0 of {len(cases)} staged correctly.")
     right: dict[int, bool] = {}
 

@@ -313,13 +313,14 @@ def sicmf_stages_table() -> Table:
 
 def aaoms_vs_sicmf(case_ids: Sequence[str]) -> Table:
     """Library cases staged by both systems, side by side, with the course's mapping assumptions counted."""
-    from .cases import library_case
+    from .cases import library, library_case
     from .other_staging import sicmf_stage_from_case
     from .staging import stage
 
+    lib = library()
     rows = []
     for cid in case_ids:
-        case = library_case(cid)
+        case = lib[cid] if cid in lib else library_case(cid)
         a, s = stage(case), sicmf_stage_from_case(case)
         rows.append([case.extra.get("title", cid), a.label, s.stage, "; ".join(s.reasons),
                      ", ".join(f"[{k}]" for k in dict.fromkeys([*a.source, *s.source]))])
