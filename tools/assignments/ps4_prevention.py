@@ -1,0 +1,813 @@
+"""Build solutions/ps4_prevention/ps4_prevention.ipynb (the nbgrader source).
+
+Run: .venv/bin/python tools/assignments/ps4_prevention.py && make release && make check
+Every clinical rule the notebook shows is rendered from knowledge/prevention.yaml at run time; the hidden
+tests compute their expected values with osteonecrosis.prevention, so a change in the knowledge base
+reaches the marking (and the round-trip test says whether the solution still scores full marks).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from classroom.authoring import (
+    TOTAL_PLACEHOLDER,
+    answer,
+    code,
+    markdown,
+    notebook,
+    points_line,
+    readonly,
+    tests,
+    write,
+    written,
+)
+from osteonecrosis import knowledge
+
+ID = "ps4_prevention"
+OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
+
+# Rule numbers shown in the text come from the knowledge base, not typed by hand.
+ECTS = knowledge.find("dmab-ects2022", "prevention")
+W_MIN, W_MAX = ECTS["next_injection_weeks_after_procedure"]
+LATE = ECTS["max_delay_weeks"]
+INTERVAL = ECTS["interval_months"]
+YEARS = knowledge.find("holiday-aaoms2009-long", "prevention")["condition"]["years_at_least"]
+AAOMS2014 = knowledge.find("holiday-aaoms2014", "prevention")  # unverified: shown, never marked
+A14_MONTHS, A14_YEARS = AAOMS2014["holiday_months_before"], AAOMS2014["condition"]["years_more_than"]
+CUTOFF = knowledge.find("prev-ctx-not-predictive", "prevention")["cutoff_pg_per_ml"]
+
+P = {  # points per graded cell
+    "ps4_q1_finish_first": 1, "ps4_q1_no_myths": 1, "ps4_q1_complete": 1,
+    "ps4_q2_not_oncology": 1, "ps4_q2_complete": 1,
+    "ps4_q3_written": 3,
+    "ps4_q4_oncologic": 1, "ps4_q4_osteoporosis": 1, "ps4_q4_alveoloplasty": 1,
+    "ps4_q5_window_start": 1, "ps4_q5_window_end": 1,
+    "ps4_q6_after_injection": 1, "ps4_q6_month_before": 1,
+    "ps4_q7_case": 2, "ps4_q7_edges": 2,
+    "ps4_q8_written": 2,
+    "ps4_q9_case": 1, "ps4_q9_short": 1, "ps4_q9_grid": 1,
+    "ps4_q10_bisphosphonate": 1, "ps4_q10_denosumab": 1,
+    "ps4_q11_true_positives": 1, "ps4_q11_false_positives": 1,
+    "ps4_q12_written": 4,
+}
+
+
+def q(*ids: str) -> int:
+    return sum(P[i] for i in ids)
+
+
+AUTO = sum(v for k, v in P.items() if "written" not in k)
+MANUAL = sum(v for k, v in P.items() if "written" in k)
+
+cells = []
+add = cells.append
+
+add(markdown(f"""
+# Problem set 4: preventing MRONJ
+
+*Time: about 75 minutes. Before you start: course notebooks 00 (primer) and 06 (prevention).*
+
+{TOTAL_PLACEHOLDER}
+
+You are the dentist in the team. In this problem set you apply the prevention protocols to patients of the
+course's case library: what to do **before** a bone-modifying drug starts, which operations to avoid
+**during** therapy, **when** to operate on a patient on denosumab (with real dates), and what each guideline
+says about **drug holidays**, side by side.
+
+**Learning objectives.** After this problem set you can
+
+1. build the pre-treatment checklist for an oncology patient and for an osteoporosis patient, and say why they differ;
+2. decide whether a planned implant or extraction falls under the MASCC/ISOO/ASCO 2019 advice against elective
+   dentoalveolar surgery during oncologic-dose therapy;
+3. compute, with dates, when to operate on a patient on denosumab 60 mg every 6 months and when to give the
+   next injection (ECTS 2022 and SDCEP);
+4. compare the guidelines' positions on drug holidays, and use only verified ones;
+5. explain why a serum CTX value cannot tell you whether a patient will develop MRONJ.
+
+**How to work.** Course notebook 6 (Prevention) teaches everything you need; the Python primer (notebook 0)
+shows how to write lists, dictionaries, dates and small functions. In each answer cell, replace the line
+`raise NotImplementedError()` with your answer and run the cell. Then run the test cell below it: a failed
+test prints a message that tells you what to reconsider. Some tests are hidden and run only when your work is
+graded, so a passing visible test is a good sign, not a guarantee. Written answers are marked by hand.
+
+| Question | Topic | Points |
+|---|---|---|
+| 1 | checklist before zoledronate (oncology) | {q("ps4_q1_finish_first", "ps4_q1_no_myths", "ps4_q1_complete")} |
+| 2 | checklist before alendronate (osteoporosis) | {q("ps4_q2_not_oncology", "ps4_q2_complete")} |
+| 3 | written: the letter to the oncologist | {P["ps4_q3_written"]} (by hand) |
+| 4 | implants and extractions during therapy | {q("ps4_q4_oncologic", "ps4_q4_osteoporosis", "ps4_q4_alveoloplasty")} |
+| 5 | denosumab: the ECTS operating window, with dates | {q("ps4_q5_window_start", "ps4_q5_window_end")} |
+| 6 | denosumab: the SDCEP window | {q("ps4_q6_after_injection", "ps4_q6_month_before")} |
+| 7 | a function for the next denosumab injection | {q("ps4_q7_case", "ps4_q7_edges")} |
+| 8 | written: when the socket has not healed | {P["ps4_q8_written"]} (by hand) |
+| 9 | a function for the AAOMS 2009 drug-holiday rows | {q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid")} |
+| 10 | drug holidays, guideline by guideline | {q("ps4_q10_bisphosphonate", "ps4_q10_denosumab")} |
+| 11 | what a CTX result means | {q("ps4_q11_true_positives", "ps4_q11_false_positives")} |
+| 12 | written: the note to the general practitioner | {P["ps4_q12_written"]} (by hand) |
+| | **total** | **{AUTO + MANUAL}** |
+
+> **Teaching, not treating.** The patients are invented and the rules are simplified for teaching. Decisions
+> about real patients belong to their clinicians, using the current guidelines.
+"""))
+
+add(readonly("ps4_setup", """
+# Run this cell first (Shift+Enter). It loads the course package and the helpers the tests use.
+import datetime
+from datetime import date, timedelta
+
+from IPython.display import Markdown, display
+
+from osteonecrosis import knowledge, library_case
+from osteonecrosis.exercises import answered, as_date, as_id_list, as_number, missing_and_extra
+
+
+def show_rules(*entry_ids):
+    \"\"\"A table of knowledge entries: what each says, its sources and its evidence status.\"\"\"
+    rows = ["| id | what it says | source | evidence |", "|---|---|---|---|"]
+    for entry_id in entry_ids:
+        entry = knowledge.find(entry_id, "prevention")
+        text = " ".join(str(entry["action"]).split())
+        rows.append(f"| `{entry_id}` | {text} | {', '.join(knowledge.source_keys(entry))} | {entry['evidence']} |")
+    display(Markdown("\\n".join(rows)))
+
+
+print("Ready.")
+"""))
+
+# --------------------------------------------------------------------------------------------------------
+add(markdown("""
+## Part A. Before the drug starts
+
+Read the vignette of this patient from the case library.
+"""))
+add(readonly("ps4_case_a", """
+oncology_patient = library_case("onc-zoledronate-before-therapy")
+print(oncology_patient.extra["vignette"])
+"""))
+add(markdown("""
+Here is a menu of things a dentist might put on a pre-treatment checklist. Most come from the course's
+knowledge base, each with its source; the last two are popular ideas that you should judge for yourself
+(course notebook 6 says what the evidence shows about them).
+"""))
+add(readonly("ps4_menu", """
+pretreatment = [e for e in knowledge.load("prevention")["pretreatment"] if e.get("answer")]
+CHECKLIST_MENU = {e["id"]: " ".join(e["action"].split()) for e in pretreatment}
+CHECKLIST_MENU["ctx-test"] = "Measure serum CTX (a marker of bone turnover) to find out whether she is at risk."
+CHECKLIST_MENU["antibiotic-cover"] = "Give antibiotic prophylaxis with every extraction to prevent MRONJ."
+
+display(Markdown("\\n".join(f"- `{key}`: {text}" for key, text in CHECKLIST_MENU.items())))
+show_rules(*[e["id"] for e in pretreatment])
+"""))
+
+add(markdown(f"""
+### Question 1 {points_line(q("ps4_q1_finish_first", "ps4_q1_no_myths", "ps4_q1_complete"))}
+
+Which items of the menu belong on the checklist for this woman, **before her first zoledronic acid
+infusion**? Write their ids as a list of text strings, for example `["id-one", "id-two"]`.
+"""))
+add(answer("ps4_q1_answer", """
+oncology_checklist = None
+### BEGIN SOLUTION
+oncology_checklist = [
+    "pre-assessment",
+    "pre-coordinated-plan",
+    "pre-finish-necessary",
+    "pre-sdcep-dentally-fit",
+    "pre-modifiable-risk",
+    "pre-education",
+]
+### END SOLUTION
+"""))
+add(tests("ps4_q1_finish_first", """
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+unknown = sorted(set(chosen) - set(CHECKLIST_MENU))
+assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, with its hyphens and in quotes."
+assert "pre-finish-necessary" in chosen, (
+    "She has two teeth of hopeless prognosis and is about to start an oncologic-dose bisphosphonate. What "
+    "should happen to those teeth, and when? Reread 'Before therapy' in course notebook 6 (MASCC/ISOO/ASCO 2019)."
+)
+""", P["ps4_q1_finish_first"]))
+add(tests("ps4_q1_no_myths", """
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+assert "ctx-test" not in chosen, (
+    "Can a CTX value tell you who will develop MRONJ? Look at the meta-analysis in course notebook 6 "
+    "(entry prev-ctx-not-predictive): its sensitivity and specificity answer the question."
+)
+assert "antibiotic-cover" not in chosen, (
+    "Is there evidence that antibiotic prophylaxis prevents MRONJ after extractions? See SDCEP's position "
+    "(entry prev-prophylaxis-insufficient) in course notebook 6."
+)
+""", P["ps4_q1_no_myths"]))
+add(tests("ps4_q1_complete", """
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+assert len(chosen) == len(set(chosen)), "Each id should appear once in your list."
+### BEGIN HIDDEN TESTS
+from osteonecrosis import prevention as _prev
+_expected = {e["id"] for e in _prev.pretreatment_checklist(oncology_patient)} & {
+    e["id"] for e in pretreatment}
+_missing, _extra = missing_and_extra(chosen, _expected)
+assert not _missing and not _extra, (
+    f"Missing: {_missing}; not for her: {_extra}. An oncology patient gets every verified item: the "
+    "MASCC/ISOO/ASCO 2019 items for oncologic doses and the items for all patients (course notebook 6)."
+)
+### END HIDDEN TESTS
+""", P["ps4_q1_complete"]))
+
+add(markdown(f"""
+### Question 2 {points_line(q("ps4_q2_not_oncology", "ps4_q2_complete"))}
+
+Another patient: a 66-year-old woman with postmenopausal osteoporosis will start **alendronate 70 mg once a
+week**. She has no cancer. Her mouth is healthy apart from one tooth that needs a filling.
+
+Which items of the same menu belong on **her** checklist? Write their ids as a list.
+"""))
+add(answer("ps4_q2_answer", """
+osteoporosis_checklist = None
+### BEGIN SOLUTION
+osteoporosis_checklist = ["pre-sdcep-dentally-fit", "pre-modifiable-risk", "pre-education"]
+### END SOLUTION
+"""))
+add(tests("ps4_q2_not_oncology", """
+chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
+unknown = sorted(set(chosen) - set(CHECKLIST_MENU))
+assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, with its hyphens and in quotes."
+assert not {"pre-coordinated-plan", "pre-finish-necessary"} & set(chosen), (
+    "Whose advice is 'coordinate with the oncologist' and 'finish the invasive procedures before the drug "
+    "starts', and for which doses? She takes a low-dose oral bisphosphonate for osteoporosis: read SDCEP's "
+    "'before, or soon after, the drug starts' (entry pre-sdcep-dentally-fit). Her treatment need not wait."
+)
+""", P["ps4_q2_not_oncology"]))
+add(tests("ps4_q2_complete", """
+chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
+assert "ctx-test" not in chosen and "antibiotic-cover" not in chosen, (
+    "CTX and antibiotic prophylaxis have no place on any checklist: see Question 1 and course notebook 6."
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import case_from_dict as _case_from_dict
+from osteonecrosis import prevention as _prev
+_op = _case_from_dict({"indication": "osteoporosis", "medications": [
+    {"drug": "alendronate", "months": 0, "current": True, "dose_mg": 70, "every_days": 7, "route": "oral"}]})
+_expected = {e["id"] for e in _prev.pretreatment_checklist(_op)} & {e["id"] for e in pretreatment}
+_missing, _extra = missing_and_extra(chosen, _expected)
+assert not _missing and not _extra, (
+    f"Missing: {_missing}; not for her: {_extra}. The items marked for all patients apply to her too."
+)
+### END HIDDEN TESTS
+""", P["ps4_q2_complete"]))
+
+add(readonly("ps4_q3_prompt", f"""
+### Question 3 {points_line(P["ps4_q3_written"], "marked by hand")}
+
+Write a short letter (5 to 8 sentences) to the oncologist of the woman in Question 1. Say what you found,
+what you plan to do and **in which order relative to her first zoledronic acid infusion**, what you need from
+the oncologist, and how you will follow her up. Name the guideline behind each step.
+""", cell_type="markdown"))
+add(written("ps4_q3_written", """
+### BEGIN SOLUTION
+**Model answer.** Dear colleague, I have examined Mrs X, who is about to start zoledronic acid 4 mg every
+4 weeks for bone metastases of breast cancer. The dental, periodontal and radiographic assessment shows
+generalised periodontitis and two teeth of hopeless prognosis. Following MASCC/ISOO/ASCO 2019, I propose to
+extract those two teeth and start periodontal treatment **before** her first infusion, because after it every
+extraction is an invasive procedure in a patient on an oncologic-dose drug, the group at the highest risk of
+MRONJ. Could you tell me when the first infusion is planned and whether her blood counts allow surgery, so that
+we can fit the extractions (and healing) in before it? I will also address her modifiable risk factors
+(hygiene, periodontitis) and explain the risk and what lowers it. Once she is on zoledronate, I will see her for
+regular dental follow-up (for example every 6 months) and avoid elective dentoalveolar surgery, and I will
+report any change in her mouth to you.
+
+### BEGIN MARK SCHEME
+- 1 point: the extractions (and treatment of infection) are planned and finished **before** the first
+  infusion, with the reason (after it, extraction is a major risk factor in oncologic-dose therapy).
+- 1 point: asks the oncologist for the start date (and fitness for surgery) so that the dental plan and the
+  drug are coordinated (MASCC 2019, pre-coordinated-plan).
+- 1 point: follow-up during therapy (regular recall, e.g. 6-monthly; hygiene; no elective surgery) and at
+  least one guideline named correctly. No point is lost for not mentioning the unverified 14-21 day delay;
+  if it is mentioned it must be called 'reported', not a rule. Deduct 1 point (minimum 0) for recommending CTX
+  or antibiotic prophylaxis as prevention.
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps4_q3_written"]))
+
+# --------------------------------------------------------------------------------------------------------
+add(markdown("""
+## Part B. Implants and extractions during therapy
+
+MASCC/ISOO/ASCO 2019 advises against elective dentoalveolar surgery during **oncologic-dose** therapy with a
+bone-modifying agent. Whether a dose is oncologic or low (osteoporosis) is recorded for each regimen in the
+drug catalogue.
+"""))
+add(readonly("ps4_part_b_rules", """
+show_rules("during-no-elective-oncology", "during-primary-care", "during-implants-seed")
+rows = ["| drug | dose | every | indication | risk group |", "|---|---|---|---|---|"]
+for drug in knowledge.load("drugs")["drugs"]:
+    if drug["id"] in ("alendronate", "zoledronate", "denosumab"):
+        for r in drug["regimens"]:
+            rows.append(f"| {drug['id']} | {r['dose_mg']} mg {r['route']} | {r['every_days']} days "
+                        f"| {r['indication']} | {r['risk_group']} |")
+display(Markdown("\\n".join(rows)))
+"""))
+add(markdown(f"""
+### Question 4 {points_line(q("ps4_q4_oncologic", "ps4_q4_osteoporosis", "ps4_q4_alveoloplasty"))}
+
+For each planned procedure below, does the MASCC/ISOO/ASCO 2019 advice against elective dentoalveolar surgery
+during oncologic-dose therapy apply to it? Answer with a dictionary from each scenario id to `True` (the
+advice applies: do not do this elective operation now) or `False` (this advice does not cover it).
+"""))
+add(readonly("ps4_scenarios", """
+SCENARIOS = {
+    "implant-zoledronate-4mg-monthly": (
+        "An implant for a 70-year-old man with prostate cancer and bone metastases, on zoledronic acid 4 mg IV "
+        "every 4 weeks."),
+    "alveoloplasty-denosumab-120mg": (
+        "Alveoloplasty to smooth the ridge before a new denture, for a woman with multiple myeloma on "
+        "denosumab 120 mg SC every 4 weeks."),
+    "implant-alendronate-osteoporosis": (
+        "An implant for a woman who has taken alendronate 70 mg weekly for osteoporosis for 2 years."),
+    "implant-denosumab-60mg-osteoporosis": (
+        "An implant for a woman on denosumab 60 mg SC every 6 months for osteoporosis."),
+}
+for key, text in SCENARIOS.items():
+    print(f"{key}: {text}")
+"""))
+add(answer("ps4_q4_answer", """
+# Template: mascc_applies = {"implant-zoledronate-4mg-monthly": ..., "alveoloplasty-denosumab-120mg": ...,
+#                            "implant-alendronate-osteoporosis": ..., "implant-denosumab-60mg-osteoporosis": ...}
+mascc_applies = None
+### BEGIN SOLUTION
+mascc_applies = {
+    "implant-zoledronate-4mg-monthly": True,
+    "alveoloplasty-denosumab-120mg": True,
+    "implant-alendronate-osteoporosis": False,
+    "implant-denosumab-60mg-osteoporosis": False,
+}
+### END SOLUTION
+"""))
+add(tests("ps4_q4_oncologic", """
+given = answered(mascc_applies, "mascc_applies")
+assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
+assert set(given) == set(SCENARIOS), f"Use exactly the scenario ids: {sorted(SCENARIOS)}."
+assert all(isinstance(v, bool) for v in given.values()), "Each value is True or False (no quotes)."
+assert given["implant-zoledronate-4mg-monthly"] is True, (
+    "Zoledronic acid 4 mg every 4 weeks for bone metastases is an oncologic dose (see the risk group in the "
+    "table). Is an implant medically necessary? Reread entry during-no-elective-oncology (MASCC 2019)."
+)
+""", P["ps4_q4_oncologic"]))
+add(tests("ps4_q4_osteoporosis", """
+given = answered(mascc_applies, "mascc_applies")
+assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
+for key in ("implant-alendronate-osteoporosis", "implant-denosumab-60mg-osteoporosis"):
+    assert given.get(key) is False, (
+        f"{key}: the MASCC advice is about ONCOLOGIC-dose therapy. Which risk group is this regimen in? "
+        "The sources read do not extend the ban to osteoporosis doses (entry during-implants-seed): the low "
+        "risk is weighed with the patient instead."
+    )
+""", P["ps4_q4_osteoporosis"]))
+add(tests("ps4_q4_alveoloplasty", """
+given = answered(mascc_applies, "mascc_applies")
+assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
+### BEGIN HIDDEN TESTS
+assert given.get("alveoloplasty-denosumab-120mg") is True, (
+    "Alveoloplasty is named in the MASCC advice, and denosumab 120 mg every 4 weeks is an oncologic dose: a "
+    "ridge smoothed for comfort is elective surgery (entry during-no-elective-oncology)."
+)
+### END HIDDEN TESTS
+""", P["ps4_q4_alveoloplasty"]))
+
+# --------------------------------------------------------------------------------------------------------
+add(markdown("""
+## Part C. Timing surgery around denosumab, with dates
+
+Denosumab's effect wears off within months and it is not stored in bone, so the guidelines do not stop it:
+they **time** invasive treatment within the dosing interval. Read this patient's case and the two rules.
+"""))
+add(readonly("ps4_case_c", """
+implant_patient = library_case("op-denosumab-implant")
+print(implant_patient.extra["vignette"])
+last_injection = implant_patient.medications[0].last_dose
+print("Last injection:", last_injection)
+show_rules("dmab-ects2022", "dmab-sdcep2017", "dmab-aaoms2022")
+"""))
+add(markdown(f"""
+**Working with dates in Python.** `date(2026, 3, 2)` is 2 March 2026. Adding `timedelta(weeks=4)` moves a date
+4 weeks (28 days) on; `min(a, b)` gives the earlier of two dates, and `a < b` compares them:
+
+```python
+date(2026, 3, 2) + timedelta(weeks=4)      # date(2026, 3, 30)
+min(date(2026, 5, 1), date(2026, 4, 20))    # date(2026, 4, 20)
+```
+
+**Counting months.** In this problem set, "n months after" a date means the same day of the month, n calendar
+months later: 2 months after 2 March 2026 is 2 May 2026. Her next injection is due {INTERVAL} months after the last
+one (the rules' dosing interval). Count on a calendar, then write the dates.
+
+The entry `dmab-aaoms2022` is tagged *unverified*: it is reported so that you know it exists, but no question
+is marked against it.
+"""))
+add(markdown(f"""
+### Question 5 {points_line(q("ps4_q5_window_start", "ps4_q5_window_end"))}
+
+Following **ECTS 2022**, what are the earliest and the latest dates on which her implant surgery should be
+done? Write a pair `(earliest, latest)` of dates.
+"""))
+add(answer("ps4_q5_answer", """
+ects_surgery_window = None
+### BEGIN SOLUTION
+ects_surgery_window = (date(2026, 8, 2), date(2026, 9, 2))
+### END SOLUTION
+"""))
+add(tests("ps4_q5_window_start", """
+window = answered(ects_surgery_window, "ects_surgery_window")
+assert len(window) == 2, "Write a pair of dates: (earliest, latest)."
+earliest, latest = as_date(window[0], "earliest"), as_date(window[1], "latest")
+assert earliest <= latest, "The earliest date should come before the latest one."
+assert earliest > last_injection + timedelta(weeks=8), (
+    "That is soon after an injection, when denosumab suppresses bone turnover most. ECTS 2022 times the "
+    "procedure at the END of the dosing interval: reread entry dmab-ects2022 and count the months."
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import prevention as _prev
+_w = _prev.denosumab_window(last_injection, "ects2022")
+assert earliest == date.fromisoformat(_w["procedure_earliest"]), (
+    "Check the earliest date: count the months after the last injection on a calendar (same day of the month)."
+)
+### END HIDDEN TESTS
+""", P["ps4_q5_window_start"]))
+add(tests("ps4_q5_window_end", """
+window = answered(ects_surgery_window, "ects_surgery_window")
+latest = as_date(window[1], "latest")
+assert latest > last_injection + timedelta(weeks=8), (
+    "The window should lie at the end of the dosing interval, not just after an injection (entry dmab-ects2022)."
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import prevention as _prev
+_w = _prev.denosumab_window(last_injection, "ects2022")
+assert latest == date.fromisoformat(_w["procedure_latest"]), (
+    "Check the latest date: ECTS gives a range of months after the last injection; the latest is its upper end, "
+    "which is also the day the next injection is due."
+)
+### END HIDDEN TESTS
+""", P["ps4_q5_window_end"]))
+
+add(markdown(f"""
+### Question 6 {points_line(q("ps4_q6_after_injection", "ps4_q6_month_before"))}
+
+The practice offers her three appointments for the surgery. Under **SDCEP**'s option for 6-monthly denosumab,
+which of them are acceptable for non-urgent invasive treatment? Answer with a dictionary from each date to
+`True` (acceptable) or `False` (not acceptable).
+"""))
+add(answer("ps4_q6_answer", """
+# Template: sdcep_acceptable = {date(2026, 3, 16): ..., date(2026, 6, 15): ..., date(2026, 8, 17): ...}
+sdcep_acceptable = None
+### BEGIN SOLUTION
+sdcep_acceptable = {date(2026, 3, 16): False, date(2026, 6, 15): False, date(2026, 8, 17): True}
+### END SOLUTION
+"""))
+add(tests("ps4_q6_after_injection", """
+given = answered(sdcep_acceptable, "sdcep_acceptable")
+assert isinstance(given, dict), "sdcep_acceptable should be a dictionary: {date: True or False, ...}."
+given = {as_date(k, "each key"): v for k, v in given.items()}
+assert set(given) == {date(2026, 3, 16), date(2026, 6, 15), date(2026, 8, 17)}, (
+    "Use exactly the three offered dates as keys."
+)
+assert all(isinstance(v, bool) for v in given.values()), "Each value is True or False (no quotes)."
+assert given[date(2026, 3, 16)] is False, (
+    "16 March is two weeks after her last injection. In which month of the dosing interval does SDCEP place "
+    "non-urgent invasive treatment? Reread entry dmab-sdcep2017."
+)
+""", P["ps4_q6_after_injection"]))
+add(tests("ps4_q6_month_before", """
+given = answered(sdcep_acceptable, "sdcep_acceptable")
+assert isinstance(given, dict), "sdcep_acceptable should be a dictionary: {date: True or False, ...}."
+given = {as_date(k, "each key"): v for k, v in given.items()}
+### BEGIN HIDDEN TESTS
+from osteonecrosis import prevention as _prev
+_w = _prev.denosumab_window(last_injection, "sdcep2017")
+_lo, _hi = date.fromisoformat(_w["procedure_earliest"]), date.fromisoformat(_w["procedure_latest"])
+for _d in (date(2026, 6, 15), date(2026, 8, 17)):
+    assert given.get(_d) is (_lo <= _d <= _hi), (
+        f"{_d}: is it in the month before her next dose? Work out when the next dose is due first."
+    )
+### END HIDDEN TESTS
+""", P["ps4_q6_month_before"]))
+
+add(markdown(f"""
+### Question 7 {points_line(q("ps4_q7_case", "ps4_q7_edges"))}
+
+Write a function that, for a procedure date and the date the next injection is due, returns the earliest and
+the latest date for the next denosumab 60 mg injection under **ECTS 2022**: from {W_MIN} weeks after the procedure
+to {W_MAX} weeks after it, but never more than {LATE} weeks after the due date. (Hint: `min`.)
+"""))
+add(answer("ps4_q7_answer", """
+def next_injection_window(procedure_date, due_date):
+    \"\"\"(earliest, latest) dates for the next denosumab 60 mg injection after a procedure (ECTS 2022).\"\"\"
+    ### BEGIN SOLUTION
+    earliest = procedure_date + timedelta(weeks=4)
+    latest = min(procedure_date + timedelta(weeks=6), due_date + timedelta(weeks=4))
+    return earliest, latest
+    ### END SOLUTION
+"""))
+add(tests("ps4_q7_case", """
+result = next_injection_window(date(2026, 8, 17), date(2026, 9, 2))
+assert isinstance(result, tuple) and len(result) == 2, "Return a pair: return earliest, latest"
+earliest, latest = as_date(result[0], "earliest"), as_date(result[1], "latest")
+assert earliest >= date(2026, 8, 17) + timedelta(weeks=4), (
+    f"{earliest} is too early: the socket needs time to heal before the next dose (4-6 weeks, entry "
+    "dmab-ects2022)."
+)
+assert earliest == date(2026, 8, 17) + timedelta(weeks=4), "The window opens 4 weeks after the procedure."
+assert latest <= date(2026, 9, 2) + timedelta(weeks=4), (
+    f"{latest} is more than 4 weeks after the due date. Delaying denosumab longer lets bone turnover rebound "
+    "(course notebook 1); ECTS allows no more than 4 weeks."
+)
+assert latest == date(2026, 8, 17) + timedelta(weeks=6), (
+    "Here the procedure is more than 2 weeks before the due date, so the window closes 6 weeks after it."
+)
+""", P["ps4_q7_case"]))
+add(tests("ps4_q7_edges", """
+result = next_injection_window(date(2026, 9, 2), date(2026, 9, 2))
+assert isinstance(result, tuple) and len(result) == 2, "Return a pair: return earliest, latest"
+### BEGIN HIDDEN TESTS
+from osteonecrosis import prevention as _prev
+_due_dates = [date(2026, 9, 2), date(2027, 1, 31), date(2028, 2, 29)]
+for _due in _due_dates:
+    _last = _prev.add_months(_due, -6)
+    for _days in range(-31, 1):
+        _proc = _due + timedelta(days=_days)
+        _ref = _prev.ects_next_injection(_last, _proc)
+        _got = next_injection_window(_proc, _due)
+        _expected = (date.fromisoformat(_ref["next_injection_earliest"]),
+                     date.fromisoformat(_ref["next_injection_latest"]))
+        assert (as_date(_got[0]), as_date(_got[1])) == _expected, (
+            f"Procedure {_proc}, due {_due}: expected {_expected}, got {_got}. When the procedure is close to "
+            "the due date, which limit comes first: 6 weeks after the procedure or 4 weeks after the due date?"
+        )
+### END HIDDEN TESTS
+""", P["ps4_q7_edges"]))
+add(readonly("ps4_q8_prompt", f"""
+### Question 8 {points_line(P["ps4_q8_written"], "marked by hand")}
+
+She has the implant placed on 17 August 2026. On 30 September 2026 the site has still not healed. SDCEP says
+to delay the next dose until the socket has healed; ECTS 2022 says no more than {LATE} weeks late. In 3 to 5
+sentences: what is the risk of a long delay, how do the two guidelines differ, and who decides about the
+injection?
+""", cell_type="markdown"))
+add(written("ps4_q8_written", """
+### BEGIN SOLUTION
+**Model answer.** Denosumab's effect wears off within months of a missed dose, and stopping or delaying it causes
+rebound bone turnover with rapid bone loss and, in a minority, multiple vertebral fractures. ECTS 2022 therefore
+caps the delay at 4 weeks after the due date (30 September here), whatever the socket looks like, whereas
+SDCEP ties the next dose to healing of the socket, with no fixed limit. The two guidelines weigh the risks
+differently: SDCEP puts the jaw first, ECTS the skeleton. The decision about the injection belongs to the
+prescriber, with the patient, informed by the dentist's report on the socket.
+
+### BEGIN MARK SCHEME
+- 1 point: names the rebound after stopping or delaying denosumab (bone loss, vertebral fractures).
+- 1 point: states the difference (ECTS: fixed cap of 4 weeks late; SDCEP: wait for healing) AND that the
+  prescriber decides with the patient (the dentist informs). Half answers: 0.5 each part.
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps4_q8_written"]))
+
+# --------------------------------------------------------------------------------------------------------
+add(markdown(f"""
+## Part D. Drug holidays, guideline by guideline
+
+The guidelines disagree about pausing an antiresorptive before oral surgery. Here is every position the course
+knows, side by side. Rows tagged *unverified* come from memory of the texts and have not been checked in the
+primary source: they are taught as 'reported', and **no question is marked against them** (this includes the
+AAOMS 2014 '{A14_MONTHS}-month holiday after {A14_YEARS} years' that the Spanish
+seed text repeats).
+"""))
+add(readonly("ps4_holidays", """
+show_rules(*[e["id"] for e in knowledge.load("prevention")["drug_holidays"]
+             if e["guideline"] != "none" and e["drug_group"] != "past"])
+extraction_patient = library_case("op-alendronate-extraction")
+print(extraction_patient.extra["vignette"])
+"""))
+add(markdown("Warm up with this check (not graded)."))
+add(code("""
+from osteonecrosis import teaching
+
+teaching.quiz(
+    "A dentist and a prescriber disagree about pausing a patient's bisphosphonate before an extraction. "
+    "Whose decision is the drug holiday, according to SDCEP?",
+    ["The dentist's, who does the extraction", "The prescriber's, with the patient",
+     "Nobody's: every guideline says always stop it"],
+    answer="The prescriber's, with the patient",
+    explanation="SDCEP finds no evidence that stopping a bisphosphonate lowers the risk, and leaves any drug "
+                "holiday to the prescriber (entry holiday-sdcep2017). The dentist informs that decision.",
+    hints={"The dentist's, who does the extraction": "Reread the SDCEP row of the table above.",
+           "Nobody's: every guideline says always stop it": "Do they all? Compare the rows of the table above."},
+)
+"""))
+add(markdown(f"""
+### Question 9 {points_line(q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid"))}
+
+The AAOMS 2009 position on oral bisphosphonates has three rows (`holiday-aaoms2009-short`,
+`holiday-aaoms2009-short-steroids`, `holiday-aaoms2009-long`). Write a function that returns the id of the row
+that applies to a patient who has taken an oral bisphosphonate for `years` years, with or without
+corticosteroids (`True` or `False`). The course files exactly {YEARS} years under the 'long' row.
+"""))
+add(answer("ps4_q9_answer", """
+def aaoms2009_row(years, corticosteroids):
+    \"\"\"The id of the AAOMS 2009 drug-holiday row for an oral bisphosphonate taken for `years` years.\"\"\"
+    ### BEGIN SOLUTION
+    if years >= 3:
+        return "holiday-aaoms2009-long"
+    if corticosteroids:
+        return "holiday-aaoms2009-short-steroids"
+    return "holiday-aaoms2009-short"
+    ### END SOLUTION
+"""))
+add(tests("ps4_q9_case", """
+alendronate = extraction_patient.medications[0]
+years_on_alendronate = alendronate.months / 12
+on_steroids = "corticosteroids" in extraction_patient.risk_factors
+row = aaoms2009_row(years_on_alendronate, on_steroids)
+rows = ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids", "holiday-aaoms2009-long")
+assert row in rows, f"Return one of the three row ids, exactly: {rows}."
+assert row != "holiday-aaoms2009-short-steroids", (
+    "She takes prednisolone, but the steroid row is for patients on the bisphosphonate for LESS than 3 years. "
+    f"How long has she taken alendronate ({years_on_alendronate:g} years)? The 1 year is the steroid's duration."
+)
+### BEGIN HIDDEN TESTS
+assert row == "holiday-aaoms2009-long", "More than 3 years of alendronate: which row is that?"
+### END HIDDEN TESTS
+""", P["ps4_q9_case"]))
+add(tests("ps4_q9_short", """
+row = aaoms2009_row(1, False)
+assert row == "holiday-aaoms2009-short", (
+    "One year of an oral bisphosphonate and no corticosteroids: AAOMS 2009 changes nothing in the plan. "
+    "Which row says so?"
+)
+""", P["ps4_q9_short"]))
+add(tests("ps4_q9_grid", """
+assert aaoms2009_row(2, True) in ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids",
+                                  "holiday-aaoms2009-long"), "Return one of the three row ids."
+### BEGIN HIDDEN TESTS
+from osteonecrosis import case_from_dict as _case_from_dict
+from osteonecrosis import prevention as _prev
+for _months in (0, 6, 12, 24, 35, 36, 37, 48, 60, 120):
+    for _steroids in (False, True):
+        _c = _case_from_dict({"indication": "osteoporosis", "risk_factors": ["corticosteroids"] if _steroids else [],
+                              "medications": [{"drug": "alendronate", "months": _months, "route": "oral"}]})
+        _expected = [r["id"] for r in _prev.drug_holiday_positions(_c) if r["id"].startswith("holiday-aaoms2009")]
+        _got = aaoms2009_row(_months / 12, _steroids)
+        assert [_got] == _expected, (
+            f"{_months / 12:g} years, corticosteroids {_steroids}: expected {_expected[0]}, got {_got}. "
+            "Check the 3-year boundary and when the steroids matter."
+        )
+### END HIDDEN TESTS
+""", P["ps4_q9_grid"]))
+
+add(markdown(f"""
+### Question 10 {points_line(q("ps4_q10_bisphosphonate", "ps4_q10_denosumab"))}
+
+Choose among the guideline keys `"aaoms2009"`, `"sdcep2017"`, `"ects2022"` and `"mascc2019"` (rows tagged
+unverified are not marked, so leave them out).
+
+- `pause_bisphosphonate`: the guidelines whose verified position advises or allows **pausing** the alendronate
+  of the woman above (osteoporosis, 5 years, an extraction ahead).
+- `stop_denosumab`: the guidelines whose verified position advises **stopping** denosumab before an invasive
+  procedure in the osteoporosis patient of Part C.
+"""))
+add(answer("ps4_q10_answer", """
+pause_bisphosphonate = None
+stop_denosumab = None
+### BEGIN SOLUTION
+pause_bisphosphonate = ["aaoms2009", "ects2022"]
+stop_denosumab = []
+### END SOLUTION
+"""))
+add(tests("ps4_q10_bisphosphonate", """
+chosen = set(as_id_list(answered(pause_bisphosphonate, "pause_bisphosphonate"), "pause_bisphosphonate"))
+chosen -= {"aaoms2014", "aaoms2022"}  # unverified positions are never marked
+unknown = sorted(chosen - {"aaoms2009", "sdcep2017", "ects2022", "mascc2019"})
+assert not unknown, f"Use only the keys aaoms2009, sdcep2017, ects2022, mascc2019 (unknown: {unknown})."
+assert "sdcep2017" not in chosen, (
+    "Does SDCEP advise a holiday? Reread entry holiday-sdcep2017: what does it say about the evidence, and "
+    "whose decision is a holiday?"
+)
+assert "mascc2019" not in chosen, (
+    "MASCC/ISOO/ASCO 2019 is an oncology guideline, and on stopping bone-modifying agents it finds the evidence "
+    "insufficient either way (entry holiday-mascc2019)."
+)
+assert chosen == {"aaoms2009", "ects2022"}, (
+    "Two of the verified guidelines do allow a pause for her: check the rows for oral bisphosphonates taken for "
+    "more than 3 years and for bisphosphonates before a high-risk procedure."
+)
+""", P["ps4_q10_bisphosphonate"]))
+add(tests("ps4_q10_denosumab", """
+chosen = set(as_id_list(answered(stop_denosumab, "stop_denosumab"), "stop_denosumab"))
+chosen -= {"aaoms2014", "aaoms2022"}  # unverified positions are never marked
+unknown = sorted(chosen - {"aaoms2009", "sdcep2017", "ects2022", "mascc2019"})
+assert not unknown, f"Use only the keys aaoms2009, sdcep2017, ects2022, mascc2019 (unknown: {unknown})."
+### BEGIN HIDDEN TESTS
+assert chosen == set(), (
+    f"{sorted(chosen)}: not every guideline recommends a drug holiday. For denosumab, ECTS 2022 says do not stop "
+    "it (rebound), and SDCEP times the treatment in the dosing interval instead (Part C)."
+)
+### END HIDDEN TESTS
+""", P["ps4_q10_denosumab"]))
+
+add(markdown(f"""
+### Question 11 {points_line(q("ps4_q11_true_positives", "ps4_q11_false_positives"))}
+
+Some clinicians order a serum CTX before surgery and operate only if it is above {CUTOFF} pg/mL. Read the
+meta-analysis entry below. Then imagine 100 patients who **will** develop MRONJ and 100 who **will not**.
+
+- `flagged_among_100_with_mronj`: how many of the 100 who will develop MRONJ does the cut-off flag as at risk?
+- `flagged_among_100_without_mronj`: how many of the 100 who will not develop it are flagged as at risk anyway?
+
+Round to whole patients.
+"""))
+add(readonly("ps4_ctx", """
+show_rules("prev-ctx-not-predictive", "prev-ctx-aaoms")
+"""))
+add(answer("ps4_q11_answer", """
+flagged_among_100_with_mronj = None
+flagged_among_100_without_mronj = None
+### BEGIN SOLUTION
+flagged_among_100_with_mronj = 34
+flagged_among_100_without_mronj = 23
+### END SOLUTION
+"""))
+add(tests("ps4_q11_true_positives", """
+tp = as_number(answered(flagged_among_100_with_mronj, "flagged_among_100_with_mronj"))
+assert 0 <= tp <= 100, "A number of patients out of 100."
+ctx = knowledge.find("prev-ctx-not-predictive", "prevention")
+assert abs(tp - ctx["sensitivity_percent"]) <= 1, (
+    "Which measure is the share of people WITH the disease whom the test flags: sensitivity or specificity? "
+    "Take it from the entry and round to whole patients."
+)
+""", P["ps4_q11_true_positives"]))
+add(tests("ps4_q11_false_positives", """
+fp = as_number(answered(flagged_among_100_without_mronj, "flagged_among_100_without_mronj"))
+assert 0 <= fp <= 100, "A number of patients out of 100."
+### BEGIN HIDDEN TESTS
+_ctx = knowledge.find("prev-ctx-not-predictive", "prevention")
+assert abs(fp - (100 - _ctx["specificity_percent"])) <= 1, (
+    "Specificity is the share of people WITHOUT the disease whom the test correctly calls negative. "
+    "The false alarms are the rest of them."
+)
+### END HIDDEN TESTS
+""", P["ps4_q11_false_positives"]))
+
+add(readonly("ps4_q12_prompt", f"""
+### Question 12 {points_line(P["ps4_q12_written"], "marked by hand")}
+
+The woman of Part D (alendronate for 5 years, prednisolone for 1 year) needs the fractured molar extracted.
+Write a note (6 to 10 sentences) to her general practitioner, who prescribes the alendronate. Set out what the
+guidelines say about a drug holiday for her, side by side, where they disagree, who decides, what you will
+do to lower the risk of the extraction itself, and whether a CTX test would help.
+""", cell_type="markdown"))
+add(written("ps4_q12_written", """
+### BEGIN SOLUTION
+**Model answer.** Mrs Y needs the lower molar with a vertical root fracture extracted; it cannot be kept.
+She has taken alendronate for 5 years and prednisolone for a year, so she is in a low-dose (osteoporosis) risk
+group, with corticosteroids as an added risk factor. The guidelines differ on a drug holiday. AAOMS 2009 would
+have us consider stopping alendronate for 3 months before and 3 months after elective surgery, because she has
+taken it for more than 3 years. ECTS 2022 says a bisphosphonate could be paused from at least a week before
+until the socket heals. SDCEP finds no evidence that stopping helps, since the drug stays in bone for years, and
+leaves any holiday to you as the prescriber. (A 2-month holiday attributed to AAOMS 2014 is reported but not
+verified in this course.) As the extraction is needed, not elective, I will not delay it for a holiday unless
+you decide otherwise for her bones. I will keep the extraction as atraumatic as possible, aim for closure, review
+healing, and see her again until the socket has healed. A CTX test would not help: the 150 pg/mL cut-off misses
+about two thirds of the patients who develop MRONJ.
+
+### BEGIN MARK SCHEME
+- 1 point: AAOMS 2009 row applied correctly (more than 3 years, so consider 3 months before and after; the
+  steroid row does NOT apply) and ECTS 2022 (pause from at least 1 week before until healing).
+- 1 point: SDCEP (no evidence that stopping helps; the prescriber decides); the disagreement is stated.
+- 1 point: a safe plan for the extraction itself (needed, not elective; atraumatic; review until healed)
+  without inventing a verified antibiotic rule.
+- 1 point: CTX is not predictive (a reason from the meta-analysis). AAOMS 2014's 2 months may be mentioned
+  only as reported/unverified; presenting it as an established rule loses this point.
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps4_q12_written"]))
+
+add(markdown("""
+## Before you submit
+
+Run every cell from the top (menu *Run > Restart Kernel and Run All Cells*), check that the visible tests pass,
+and save. Then submit as your instructor told you.
+
+**Summary.** An oncology patient gets a full assessment and all necessary extractions **before** the first
+infusion, planned with the oncologist; an osteoporosis patient is made dentally fit before or soon after
+starting, without delaying the drug. Elective dentoalveolar surgery waits during oncologic-dose therapy, not
+during osteoporosis doses. Denosumab is timed, not stopped. Drug-holiday advice differs from guideline to
+guideline, and the decision is the prescriber's. CTX does not predict MRONJ.
+"""))
+add(readonly("ps4_references", """
+from osteonecrosis.teaching import references
+
+references(["mascc2019", "sdcep2017", "ects2022", "aaoms2009", "aaoms2014", "aaoms2022", "ctx_meta2019",
+            "denosumab_rebound"])
+"""))
+
+nb = notebook(cells)
+write(nb, OUT)
+print(f"wrote {OUT}: {len(cells)} cells, {AUTO} autograded + {MANUAL} manual = {AUTO + MANUAL} points",
+      file=sys.stderr)
