@@ -201,3 +201,24 @@ def _meaningful(lines: list[str], visible: set[str]) -> list[str]:
         if len(s) >= 12 and s not in visible and s not in out:
             out.append(s)
     return out
+
+
+def release_text(path: Path) -> str:
+    """The text of a released file as a student sees it (a notebook's cell sources, joined)."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        return "\n".join(c.source for c in nbformat.reads(raw, as_version=4).cells)
+    return raw
+
+
+def leaks(cells: list[Cell], text: str) -> list[str]:
+    """Secret text of a source notebook found in a student-facing text: delimiters, hidden-test lines,
+    solution and mark-scheme lines (a line leaks when it appears as a whole line, or, when it is long,
+    anywhere)."""
+    lines = {ln.strip() for ln in text.split("\n")}
+    out = [f"delimiter {m!r}" for m in SECRET_MARKERS if m in text]
+    for what, secret in (("hidden test", hidden_lines(cells)), ("solution or mark scheme", solution_lines(cells))):
+        for ln in secret:
+            if ln in lines or (len(ln) >= 40 and ln in text):
+                out.append(f"{what} text {ln[:70]!r}")
+    return out

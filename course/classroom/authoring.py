@@ -80,8 +80,31 @@ def written(grade_id: str, source: str, points: float) -> NotebookNode:
     return cell
 
 
+TOTAL_PLACEHOLDER = "{TOTAL}"
+
+
+def total_line(cells: list[NotebookNode]) -> str:
+    """'**Total: 25 points** (19 autograded, 6 written and graded by hand)' for the given cells."""
+    auto = manual = 0.0
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            if meta.get("solution") or cell.cell_type == "markdown":
+                manual += meta.get("points", 0)
+            else:
+                auto += meta.get("points", 0)
+    return (f"**Total: {auto + manual:g} points** ({auto:g} autograded, {manual:g} written and graded by hand)")
+
+
 def notebook(cells: list[NotebookNode]) -> NotebookNode:
-    """A notebook with the course kernel and stable cell ids (grade id, else position)."""
+    """A notebook with the course kernel and stable cell ids (grade id, else position).
+
+    The text ``{TOTAL}`` in any markdown cell is replaced by :func:`total_line`.
+    """
+    total = total_line(cells)
+    for cell in cells:
+        if cell.cell_type == "markdown" and TOTAL_PLACEHOLDER in cell.source:
+            cell.source = cell.source.replace(TOTAL_PLACEHOLDER, total)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}

@@ -18,8 +18,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from . import wrong_submissions
 from .assignment_model import (
     ASSIGNMENT_ID,
@@ -27,18 +25,17 @@ from .assignment_model import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
-    SECRET_MARKERS,
     SOLUTIONS,
     AssignmentError,
     Cell,
     assignment_ids,
     autograded_points,
-    hidden_lines,
+    leaks,
     manual_points,
     notebooks,
     read_cells,
+    release_text,
     resolve,
-    solution_lines,
 )
 
 TOTAL = re.compile(r"Total:\s*(\d+(?:\.\d+)?)\s*points", re.IGNORECASE)
@@ -122,23 +119,13 @@ def source_problems(assignment_id: str, cells: list[Cell], nb_name: str) -> list
 def leak_problems(assignment_id: str, cells: list[Cell], release_dir: Path) -> list[str]:
     """Secret text found anywhere in a release folder."""
     out: list[str] = []
-    secrets = [("hidden test", ln) for ln in hidden_lines(cells)]
-    secrets += [("solution or mark scheme", ln) for ln in solution_lines(cells)]
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
+            text = release_text(path)
+        except (UnicodeDecodeError, ValueError):
             continue
-        # Compare notebooks on their cell sources as text (JSON escapes quotes and newlines).
-        if path.suffix == ".ipynb":
-            text = "\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells)
         rel = path.relative_to(release_dir.parent)
-        for marker in SECRET_MARKERS:
-            if marker in text:
-                out.append(f"{rel}: contains the delimiter {marker!r}")
-        for what, line in secrets:
-            if line in text:
-                out.append(f"{rel}: leaks {what} text: {line[:70]!r}")
+        out += [f"{rel}: leaks {leak}" for leak in leaks(cells, text)]
     return out
 
 

@@ -68,19 +68,24 @@ def make_course(workdir: Path, assignment_ids: list[str], solutions: Path = SOLU
     return workdir
 
 
-def generate(course: Path, assignment_id: str) -> Path:
-    """Run ``nbgrader generate_assignment`` in a course directory; the release folder it wrote."""
+def generate(course: Path, assignment_id: str = "*") -> dict[str, Path]:
+    """Run ``nbgrader generate_assignment ID --force`` in a course directory (``*``: every assignment of
+    its solutions/, in one nbgrader run); the release folder of each assignment."""
+    wanted = sorted(p.name for p in (course / "solutions").iterdir() if p.is_dir()) if assignment_id == "*" \
+        else [assignment_id]
     proc = nbgrader(["generate_assignment", assignment_id, "--force"], cwd=course)
-    out = course / "assignments" / assignment_id
-    if proc.returncode != 0 or not out.is_dir():
-        raise ReleaseError(f"nbgrader could not generate {assignment_id}: {last_error(proc.stdout + proc.stderr)}")
+    out = {a: course / "assignments" / a for a in wanted}
+    failed = [a for a, path in out.items() if not path.is_dir()]
+    if proc.returncode != 0 or failed:
+        which = ", ".join(failed) or assignment_id
+        raise ReleaseError(f"nbgrader could not generate {which}: {last_error(proc.stdout + proc.stderr)}")
     return out
 
 
 def generate_into(dest: Path, assignment_ids: list[str], solutions: Path = SOLUTIONS) -> dict[str, Path]:
-    """Generate the releases of the given assignments under ``dest`` (a scratch folder)."""
+    """Generate the releases of the given assignments under ``dest`` (a scratch folder), in one nbgrader run."""
     course = make_course(dest / "course", assignment_ids, solutions)
-    return {a: generate(course, a) for a in assignment_ids}
+    return generate(course, "*")
 
 
 def release(assignment_ids: list[str], target: Path = ASSIGNMENTS, solutions: Path = SOLUTIONS) -> list[str]:

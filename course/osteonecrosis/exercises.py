@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from .cases import Case, exposure
 from .staging import STAGES
 
 
@@ -81,3 +82,19 @@ def missing_and_extra(given: Iterable[str], expected: Iterable[str]) -> tuple[li
     """Items expected but not given, and items given but not expected (both sorted)."""
     g, e = set(given), set(expected)
     return sorted(e - g), sorted(g - e)
+
+
+def staging_arguments(case: Case) -> dict[str, Any]:
+    """A library case reduced to the six facts the assignment's staging function takes."""
+    f = case.findings
+    exp = exposure(case)
+    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    return {
+        "drug_exposure": exp["antiresorptive"] or exp["antiangiogenic"],
+        "radiotherapy_or_metastasis": case.jaw_radiotherapy or case.jaw_metastasis,
+        "exposed_bone_weeks": f.weeks_persisting if lesion else 0,
+        "pain_or_infection": f.pain or f.infection,
+        "stage3_feature": any((f.beyond_alveolar_bone, f.pathologic_fracture, f.extraoral_fistula,
+                               f.oral_antral_or_nasal_communication, f.osteolysis_to_border)),
+        "nonspecific_sign": bool(f.nonspecific),
+    }

@@ -54,8 +54,9 @@ class NbgraderCourse:
         return proc
 
     def generate(self) -> dict[str, Path]:
-        """Release every assignment of the course (nbgrader generate_assignment, with the gradebook)."""
-        return {a: generate(self.root, a) for a in self.assignment_ids}
+        """Release every assignment of the course in one `nbgrader generate_assignment "*"` run (this also
+        records the assignments and their cells in the gradebook)."""
+        return generate(self.root, "*")
 
     def add_students(self, student_ids: list[str]) -> None:
         """Add students with one `nbgrader db student import` call."""
@@ -80,9 +81,10 @@ class NbgraderCourse:
         (dest / "timestamp.txt").write_text(dt.datetime(2026, 1, 15, 12, 0).isoformat(sep=" "))
         return dest / name
 
-    def autograde(self, assignment_id: str) -> subprocess.CompletedProcess[str]:
-        """`nbgrader autograde ASSIGNMENT --force` for every submitted student."""
-        return self.run("autograde", assignment_id, "--force")
+    def autograde(self, assignment_id: str = "*", check: bool = True) -> subprocess.CompletedProcess[str]:
+        """`nbgrader autograde ASSIGNMENT --force` for every submitted student (``*``: every assignment,
+        in one run)."""
+        return self.run("autograde", assignment_id, "--force", check=check)
 
     # -- paths ---------------------------------------------------------------------------------------
     def solution_notebook(self, assignment_id: str) -> Path:
@@ -95,7 +97,7 @@ class NbgraderCourse:
         path = self.root / "autograded" / student_id / assignment_id / f"{assignment_id}.ipynb"
         if not path.exists():
             raise NbgraderError(f"no autograded notebook for {student_id}/{assignment_id}:\n"
-                                + self.logs.get(f"autograde {assignment_id} --force", "")[-3000:])
+                                + "".join(v for k, v in self.logs.items() if k.startswith("autograde"))[-3000:])
         return nbformat.read(str(path), as_version=4)
 
     # -- the gradebook -------------------------------------------------------------------------------
