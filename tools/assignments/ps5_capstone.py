@@ -1,0 +1,596 @@
+"""Build solutions/ps5_capstone/ps5_capstone.ipynb (the nbgrader source).
+
+Run: .venv/bin/python tools/assignments/ps5_capstone.py && make release && make check
+Autograded parts use pure, seeded functions only (staging, management, the virtual patient's decide(), the
+cohort model's simulate()), so grading is deterministic and headless. Hidden tests compute their expected
+values with the package; the cohort answers are what the seeded model gives, not clinical truths.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from classroom.authoring import (
+    TOTAL_PLACEHOLDER,
+    answer,
+    code,
+    markdown,
+    notebook,
+    points_line,
+    readonly,
+    tests,
+    write,
+    written,
+)
+
+ID = "ps5_capstone"
+OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
+
+VP_SEED = 5
+COHORT_SEED = 2026
+COHORT_N = 20_000
+
+P = {  # points per graded cell
+    "ps5_q1_denosumab": 1, "ps5_q1_paget": 1, "ps5_q1_short": 1,
+    "ps5_q2_no_seed_claims": 1, "ps5_q2_complete": 1,
+    "ps5_q3_order": 1, "ps5_q3_extract_first": 1, "ps5_q3_in_line": 1,
+    "ps5_q4_written": 3,
+    "ps5_q5_cases": 1,
+    "ps5_q6_case": 1, "ps5_q6_float": 1, "ps5_q6_edges": 1,
+    "ps5_q7_oncology": 1, "ps5_q7_osteoporosis": 1,
+    "ps5_q8_visible": 1, "ps5_q8_complete": 1,
+    "ps5_q9_written": 6,
+}
+
+
+def q(*ids: str) -> int:
+    return sum(P[i] for i in ids)
+
+
+cells = []
+add = cells.append
+
+add(markdown(f"""
+# Problem set 5: capstone, from the first visit to the whole cohort
+
+*Time: about 80 minutes. Before you start: course notebooks 00 (primer), 04 (staging), 05 (management),
+06 (prevention) and 08 (case simulations).*
+
+{TOTAL_PLACEHOLDER}
+
+This capstone brings the course together. You will stage and plan **full cases** from the case library, take
+the first decisions for a **virtual patient** who is about to start zoledronic acid, run a **cohort
+experiment** with and without a prevention bundle, and finish with a **written reflection**.
+
+**Learning objectives.** After this problem set you can
+
+1. stage a full case and choose the stage-based items of the AAOMS table, leaving aside the seed texts' claims;
+2. order the first decisions for an oncology patient so that every one is in line with the guidelines;
+3. read a seeded cohort model's output, compute the number of patients a prevention bundle must reach to
+   prevent one case, and tell the model's cited inputs from its teaching assumptions;
+4. reflect on what a simulation can and cannot tell you about a real patient.
+
+**How to work.** Replace each `raise NotImplementedError()` with your answer and run the cell, then run the
+test cell below it. Failed tests print what to reconsider. Some tests are hidden and run only at grading.
+
+| Question | Topic | Points |
+|---|---|---|
+| 1 | stage three full cases | {q("ps5_q1_denosumab", "ps5_q1_paget", "ps5_q1_short")} |
+| 2 | the AAOMS table for the stage-2 case | {q("ps5_q2_no_seed_claims", "ps5_q2_complete")} |
+| 3 | virtual patient: the first decisions | {q("ps5_q3_order", "ps5_q3_extract_first", "ps5_q3_in_line")} |
+| 4 | written: explaining the plan to the patient | {P["ps5_q4_written"]} (by hand) |
+| 5 | cohort experiment: read the seeded run | {P["ps5_q5_cases"]} |
+| 6 | a function: patients to reach to prevent one case | {q("ps5_q6_case", "ps5_q6_float", "ps5_q6_edges")} |
+| 7 | oncology against osteoporosis | {q("ps5_q7_oncology", "ps5_q7_osteoporosis")} |
+| 8 | cited inputs and teaching assumptions | {q("ps5_q8_visible", "ps5_q8_complete")} |
+| 9 | written reflection | {P["ps5_q9_written"]} (by hand) |
+
+> **Teaching, not treating.** The patients are invented, and the simulators are teaching models, not
+> clinical predictors. Decisions about real patients belong to their clinicians, using the current guidelines.
+"""))
+
+add(readonly("ps5_setup", """
+# Run this cell first (Shift+Enter). It loads the course package and the helpers the tests use.
+import math
+
+from IPython.display import Markdown, display
+
+from osteonecrosis import knowledge, library_case, teaching
+from osteonecrosis.exercises import answered, as_id_list, as_number, as_stage, missing_and_extra
+from osteonecrosis.models import cohort
+from osteonecrosis.models import virtual_patient as vp
+
+print("Ready.")
+"""))
+
+# ---------------------------------------------------------------------------------------------------------
+add(markdown("""
+## Part A. Full cases: stage, then plan
+
+Read the three vignettes.
+"""))
+add(readonly("ps5_cases", """
+FULL_CASES = ["onc-denosumab-stage2", "paget-stopped-stage3", "op-short-exposure"]
+for case_id in FULL_CASES:
+    case = library_case(case_id)
+    print(f"{case_id}: {case.extra['vignette']}\\n")
+"""))
+add(markdown(f"""
+### Question 1 {points_line(q("ps5_q1_denosumab", "ps5_q1_paget", "ps5_q1_short"))}
+
+Give the AAOMS 2022 stage of each case as the course writes it: `"not_mronj"`, `"at_risk"`, `"0"`, `"1"`,
+`"2"` or `"3"`. Answer with a dictionary from case id to stage.
+"""))
+add(answer("ps5_q1_answer", """
+# Template: stages = {"onc-denosumab-stage2": ..., "paget-stopped-stage3": ..., "op-short-exposure": ...}
+stages = None
+### BEGIN SOLUTION
+stages = {"onc-denosumab-stage2": "2", "paget-stopped-stage3": "3", "op-short-exposure": "not_mronj"}
+### END SOLUTION
+"""))
+add(tests("ps5_q1_denosumab", """
+given = answered(stages, "stages")
+assert isinstance(given, dict) and set(given) == set(FULL_CASES), f"Use exactly the case ids {FULL_CASES}."
+stage_b = as_stage(given["onc-denosumab-stage2"], "onc-denosumab-stage2")
+assert stage_b != "1", (
+    "Pain, redness, swelling and pus: is this lesion free of symptoms and infection? Compare stages 1 and 2 in "
+    "course notebook 04."
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import staging as _staging
+assert stage_b == _staging.stage(library_case("onc-denosumab-stage2")).stage, (
+    "Check the exposure time against the case definition, then symptoms and any stage-3 feature."
+)
+### END HIDDEN TESTS
+""", P["ps5_q1_denosumab"]))
+add(tests("ps5_q1_paget", """
+given = answered(stages, "stages")
+assert isinstance(given, dict) and "paget-stopped-stage3" in given, f"Use exactly the case ids {FULL_CASES}."
+stage_p = as_stage(given["paget-stopped-stage3"], "paget-stopped-stage3")
+assert stage_p not in ("not_mronj", "at_risk", "0"), (
+    "He stopped the bisphosphonate, but a previous exposure still meets the first criterion, and bone has been "
+    "exposed for months (course notebook 04)."
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import staging as _staging
+assert stage_p == _staging.stage(library_case("paget-stopped-stage3")).stage, (
+    "Little pain does not keep this case in stage 1: look for a stage-3 feature in the vignette. A stage-3 "
+    "feature decides, whatever the symptoms."
+)
+### END HIDDEN TESTS
+""", P["ps5_q1_paget"]))
+add(tests("ps5_q1_short", """
+given = answered(stages, "stages")
+assert isinstance(given, dict) and "op-short-exposure" in given, f"Use exactly the case ids {FULL_CASES}."
+stage_s = as_stage(given["op-short-exposure"], "op-short-exposure")
+### BEGIN HIDDEN TESTS
+from osteonecrosis import staging as _staging
+assert stage_s == _staging.stage(library_case("op-short-exposure")).stage, (
+    "Bone exposed for 6 weeks: has it persisted for MORE than 8 weeks? Until then the case definition is not met; "
+    "manage the socket and re-examine it after 8 weeks."
+)
+### END HIDDEN TESTS
+""", P["ps5_q1_short"]))
+
+add(markdown(f"""
+### Question 2 {points_line(q("ps5_q2_no_seed_claims", "ps5_q2_complete"))}
+
+For the patient on denosumab (`onc-denosumab-stage2`), which items does the **AAOMS stage table** (2009
+position paper, kept in 2014) list for his stage? Choose ids from the menu below; some items are the seed
+texts' claims, which the course teaches beside their audit but which are not part of the AAOMS table.
+"""))
+add(readonly("ps5_menu", """
+MENU_IDS = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement",
+            "aaoms-stage3-resection", "seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
+rows = ["| id | what it says | source | evidence |", "|---|---|---|---|"]
+for entry_id in MENU_IDS:
+    entry = knowledge.find(entry_id, "management")
+    text = " ".join(str(entry.get("action") or entry.get("claim") or entry.get("text") or "").split())
+    rows.append(f"| `{entry_id}` | {text} | {', '.join(knowledge.source_keys(entry))} | {entry['evidence']} |")
+display(Markdown("\\n".join(rows)))
+"""))
+add(answer("ps5_q2_answer", """
+stage_plan = None
+### BEGIN SOLUTION
+stage_plan = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement"]
+### END SOLUTION
+"""))
+add(tests("ps5_q2_no_seed_claims", """
+chosen = as_id_list(answered(stage_plan, "stage_plan"), "stage_plan")
+unknown = sorted(set(chosen) - set(MENU_IDS))
+assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, in quotes."
+seed_items = sorted(set(chosen) & {"seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"})
+assert not seed_items, (
+    f"{seed_items}: these are seed-text claims, not rows of the AAOMS table. Read their audit in course notebook "
+    "05 (the 'Wonder' rinse is a mucositis rinse; no trial used 60 HBO sessions; the stage scheme comes from one "
+    "19-patient series)."
+)
+""", P["ps5_q2_no_seed_claims"]))
+add(tests("ps5_q2_complete", """
+chosen = as_id_list(answered(stage_plan, "stage_plan"), "stage_plan")
+assert "aaoms-stage3-resection" not in chosen, (
+    "Resection is the table's answer for stage 3. Which stage did you give this patient in Question 1?"
+)
+### BEGIN HIDDEN TESTS
+from osteonecrosis import management as _management
+from osteonecrosis import staging as _staging
+_stage = _staging.stage(library_case("onc-denosumab-stage2")).stage
+_expected = [a["id"] for a in _management.stage_actions(_stage)]
+_missing, _extra = missing_and_extra(chosen, _expected)
+assert not _missing and not _extra, (
+    f"Missing: {_missing}; not in the table for this stage: {_extra}. Reread the stage-{_stage} row of the "
+    "AAOMS table in course notebook 05."
+)
+### END HIDDEN TESTS
+""", P["ps5_q2_complete"]))
+
+# ---------------------------------------------------------------------------------------------------------
+add(markdown(f"""
+## Part B. The virtual patient: the first decisions
+
+The virtual patient of course notebook 08 plays a case forward in weeks. Each decision advances time, draws
+outcomes from cited probabilities with a seeded random generator (the same seed and the same decisions give the
+same story), and says what the guidelines advise, with the source.
+
+Your patient is the woman of problem set 4: breast cancer with bone metastases, generalised periodontitis and
+two teeth of hopeless prognosis, about to start zoledronic acid. Here are the decisions the simulator offers
+before the first dose (the seed is fixed at {VP_SEED} for everyone).
+"""))
+add(readonly("ps5_vp_menu", f"""
+VP_CASE = "onc-zoledronate-before-therapy"
+VP_SEED = {VP_SEED}
+patient = vp.from_case(library_case(VP_CASE), seed=VP_SEED)
+print(library_case(VP_CASE).extra["vignette"], "\\n")
+for action_id in patient.available_actions():
+    print(f"{{action_id!r:28}} {{vp.ACTIONS[action_id].label}}")
+"""))
+add(markdown(f"""
+### Question 3 {points_line(q("ps5_q3_order", "ps5_q3_extract_first", "ps5_q3_in_line"))}
+
+Write, **in order**, the decisions you take for her from today up to and including her first dose, as a list
+of the action ids above. The last one must be `"start_therapy"`. Think about what the guidelines ask for before
+an oncologic-dose bisphosphonate starts (problem set 4, Question 1).
+"""))
+add(answer("ps5_q3_answer", """
+opening_decisions = None
+### BEGIN SOLUTION
+opening_decisions = ["screening", "extract_before_therapy", "start_therapy"]
+### END SOLUTION
+"""))
+add(tests("ps5_q3_order", """
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
+unknown = [d for d in decisions if d not in vp.ACTIONS]
+assert not unknown, f"Not action ids of the simulator: {unknown}. Copy them from the list above."
+assert decisions and decisions[-1] == "start_therapy", (
+    "End your list with 'start_therapy': the question asks for the decisions up to her first dose."
+)
+assert decisions.count("start_therapy") == 1, "She starts the drug once."
+""", P["ps5_q3_order"]))
+add(tests("ps5_q3_extract_first", """
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
+assert "extract_before_therapy" in decisions, (
+    "Her two hopeless teeth: when should they come out, before or after the first zoledronic acid infusion? "
+    "MASCC/ISOO/ASCO 2019 (entry pre-finish-necessary, course notebook 06)."
+)
+if "start_therapy" in decisions:
+    assert decisions.index("extract_before_therapy") < decisions.index("start_therapy"), (
+        "You start the drug before the extraction: afterwards every extraction carries the on-therapy risk."
+    )
+""", P["ps5_q3_extract_first"]))
+add(tests("ps5_q3_in_line", """
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
+replay = vp.from_case(library_case(VP_CASE), seed=VP_SEED)
+verdicts = []
+for d in decisions:
+    assert d in replay.available_actions(), (
+        f"'{d}' is not possible at week {replay.week} of the story (phase: {replay.phase}); possible then: "
+        f"{replay.available_actions()}"
+    )
+    verdicts.append((d, replay.decide(d).advice.verdict))
+### BEGIN HIDDEN TESTS
+_off = [(d, v) for d, v in verdicts if v != "in_line"]
+assert not _off, (
+    f"Decisions the guidelines would not endorse here: {_off}. Did you assess her mouth before planning "
+    "anything? Run the story cell below and read the advice of each step."
+)
+### END HIDDEN TESTS
+""", P["ps5_q3_in_line"]))
+add(markdown("Run this cell to play your decisions and read what the guidelines say about each (not graded)."))
+add(code("""
+if opening_decisions is None:
+    print("Answer Question 3 first, then run this cell again.")
+else:
+    story = vp.from_case(library_case(VP_CASE), seed=VP_SEED)
+    for d in opening_decisions:
+        if d not in story.available_actions():
+            print(f"'{d}' is not possible at week {story.week}; possible: {story.available_actions()}")
+            break
+        step = story.decide(d)
+        print(f"Week {step.week:3d}  {step.label}\\n          {step.outcome}")
+        print(f"          {vp.VERDICTS[step.advice.verdict]}: {step.advice.text()} "
+              f"[{', '.join(step.advice.sources)}]\\n")
+"""))
+add(readonly("ps5_q4_prompt", f"""
+### Question 4 {points_line(P["ps5_q4_written"], "marked by hand")}
+
+Explain your plan to her in plain words, as you would in the surgery (4 to 6 sentences, no jargon): why the
+two teeth come out **before** the first infusion, what she can do herself to keep her risk low, and what will
+happen at her dental check-ups once she is on the drug.
+""", cell_type="markdown"))
+add(written("ps5_q4_written", """
+### BEGIN SOLUTION
+**Model answer.** The medicine you are about to start protects your bones from the cancer, but in a small
+number of people it stops the jawbone healing after a tooth is taken out. Your two loose teeth cannot be saved,
+so the safest time to remove them is now, before the first infusion, while your jaw heals normally; we will
+agree the date of your first infusion with your cancer doctor so that the gums have time to heal. You can
+lower your risk by cleaning your teeth and gums carefully every day, not smoking, and telling us at once about
+any sore spot, loose tooth or numbness. Once you are on the medicine we will see you regularly, about every
+six months, keep your gums healthy, and avoid any operation in your mouth that is not really needed.
+
+### BEGIN MARK SCHEME
+- 1 point: the reason for the timing in plain words (the drug can stop the jawbone healing after an extraction;
+  before the first dose the jaw heals normally), without frightening numbers or jargon.
+- 1 point: what she can do (oral hygiene, not smoking, reporting sore spots, loose teeth or numbness early;
+  well-fitting dentures if any).
+- 1 point: follow-up on the drug (regular check-ups, e.g. 6-monthly; no elective surgery) and coordination
+  with the oncologist. Deduct 1 point (minimum 0) for promising that the plan removes all risk, or for
+  recommending that she stop or delay her cancer treatment herself.
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps5_q4_written"]))
+
+# ---------------------------------------------------------------------------------------------------------
+add(markdown(f"""
+## Part C. A cohort experiment: what is a prevention bundle worth?
+
+The cohort lab (course notebook 08) runs the same outcome model over many virtual patients, **with and without
+a prevention bundle** (screening, and the extractions it foresees done before the first dose). The cell below
+runs it for {COHORT_N:,} patients on oncologic-dose zoledronic acid for bone metastases and {COHORT_N:,} on
+alendronate for osteoporosis, with the seed fixed at {COHORT_SEED}. Run it and read the output and its notes
+(where every number comes from).
+"""))
+add(readonly("ps5_cohort_run", f"""
+COHORT_N, COHORT_SEED = {COHORT_N}, {COHORT_SEED}
+oncology = cohort.simulate("zoledronate", "bone_metastases", n=COHORT_N, seed=COHORT_SEED)
+osteoporosis = cohort.simulate("alendronate", "osteoporosis", n=COHORT_N, seed=COHORT_SEED)
+
+rows = ["| cohort | arm | expected per 1000 | simulated per 1000 | cases | 5th-95th percentile per 1000 |",
+        "|---|---|---|---|---|---|"]
+for name, result in (("zoledronate, bone metastases", oncology), ("alendronate, osteoporosis", osteoporosis)):
+    for arm in (result.without, result.bundle):
+        low, high = arm.band_per_1000
+        rows.append(f"| {{name}} | {{arm.name}} | {{arm.expected_per_1000:.3f}} | {{arm.simulated_per_1000:.2f}} "
+                    f"| {{arm.cases}} | {{low:.2f}} to {{high:.2f}} |")
+display(Markdown("\\n".join(rows)))
+for result in (oncology, osteoporosis):
+    print(f"{{result.drug}}, {{result.indication}}:")
+    for note in result.notes:
+        print("  -", note)
+"""))
+add(markdown(f"""
+### Question 5 {points_line(P["ps5_q5_cases"])}
+
+In the seeded zoledronate run, how many of the {COHORT_N:,} patients developed MRONJ without the bundle, and
+how many with it? Write a pair `(cases_without, cases_with)` of whole numbers.
+"""))
+add(answer("ps5_q5_answer", f"""
+oncology_cases = None
+### BEGIN SOLUTION
+_run = cohort.simulate("zoledronate", "bone_metastases", n={COHORT_N}, seed={COHORT_SEED})
+oncology_cases = (_run.without.cases, _run.bundle.cases)
+### END SOLUTION
+"""))
+add(tests("ps5_q5_cases", """
+pair = answered(oncology_cases, "oncology_cases")
+assert len(pair) == 2, "Write a pair: (cases_without, cases_with)."
+without, with_bundle = (int(as_number(x, "each count")) for x in pair)
+assert (without, with_bundle) == (oncology.without.cases, oncology.bundle.cases), (
+    "Read the 'cases' column of the zoledronate rows in the table above (the first row is without the bundle). "
+    "The seed is fixed, so everyone's run gives the same numbers."
+)
+""", P["ps5_q5_cases"]))
+add(markdown(f"""
+### Question 6 {points_line(q("ps5_q6_case", "ps5_q6_float", "ps5_q6_edges"))}
+
+How many patients must receive the bundle to prevent one case? If the bundle lowers the incidence from
+`without_per_1000` to `with_per_1000` cases per 1000 patients, it prevents `without_per_1000 - with_per_1000`
+cases per 1000, so about `1000 / (without_per_1000 - with_per_1000)` patients must receive it to prevent one.
+Write that function. When the bundle prevents nothing (the difference is zero or negative), return
+`math.inf` (infinity: no number of patients is enough).
+"""))
+add(answer("ps5_q6_answer", """
+def patients_to_prevent_one(without_per_1000, with_per_1000):
+    \"\"\"How many patients must receive the bundle to prevent one case (math.inf if it prevents none).\"\"\"
+    ### BEGIN SOLUTION
+    prevented = without_per_1000 - with_per_1000
+    if prevented <= 0:
+        return math.inf
+    return 1000 / prevented
+    ### END SOLUTION
+"""))
+add(tests("ps5_q6_case", """
+result = patients_to_prevent_one(45.0, 40.0)
+assert result is not None, "Your function should end with return ..."
+assert abs(as_number(result) - 200) < 1e-6, (
+    f"Got {result}. 45 cases per 1000 without, 40 with: 5 per 1000 prevented, so 1000 / 5 patients per case "
+    "prevented. Check the order of the subtraction and the 1000."
+)
+""", P["ps5_q6_case"]))
+add(tests("ps5_q6_float", """
+result = patients_to_prevent_one(10.0, 6.0)
+assert isinstance(result, int | float) and not isinstance(result, bool), "Return a number."
+assert abs(result - 250) < 1e-6, f"Got {result}: 4 cases prevented per 1000, so 250 patients per case prevented."
+""", P["ps5_q6_float"]))
+add(tests("ps5_q6_edges", """
+result = patients_to_prevent_one(2.0, 1.0)
+assert abs(as_number(result) - 1000) < 1e-6, f"Got {result}: 1 case prevented per 1000."
+### BEGIN HIDDEN TESTS
+for _without, _with in ((0.1, 0.1), (5.0, 6.0), (0.0, 0.0)):
+    _r = patients_to_prevent_one(_without, _with)
+    assert _r == math.inf, (
+        f"patients_to_prevent_one({_without}, {_with}) gave {_r}: when the bundle prevents nothing, no number of "
+        "patients is enough. Return math.inf (and never divide by zero)."
+    )
+assert abs(patients_to_prevent_one(0.105, 0.092) - 1000 / 0.013) < 1e-6, "Small differences need no rounding."
+### END HIDDEN TESTS
+""", P["ps5_q6_edges"]))
+add(markdown(f"""
+### Question 7 {points_line(q("ps5_q7_oncology", "ps5_q7_osteoporosis"))}
+
+Use your function and the **expected per 1000** column (the model's analytic value, free of the chance of a
+single run) to compute, for each cohort, how many patients must receive the bundle to prevent one case.
+"""))
+add(answer("ps5_q7_answer", """
+nnt_oncology = None
+nnt_osteoporosis = None
+### BEGIN SOLUTION
+nnt_oncology = patients_to_prevent_one(oncology.without.expected_per_1000, oncology.bundle.expected_per_1000)
+nnt_osteoporosis = patients_to_prevent_one(osteoporosis.without.expected_per_1000,
+                                           osteoporosis.bundle.expected_per_1000)
+### END SOLUTION
+"""))
+add(tests("ps5_q7_oncology", """
+value = as_number(answered(nnt_oncology, "nnt_oncology"), "nnt_oncology")
+reference = 1000 / (oncology.without.expected_per_1000 - oncology.bundle.expected_per_1000)
+assert abs(value - reference) <= 0.01 * reference, (
+    f"Got {value:g}. Use the zoledronate rows of the 'expected per 1000' column, without minus with the bundle. "
+    "(The simulated column is one random run; it also works, but less precisely.)"
+)
+""", P["ps5_q7_oncology"]))
+add(tests("ps5_q7_osteoporosis", """
+value = as_number(answered(nnt_osteoporosis, "nnt_osteoporosis"), "nnt_osteoporosis")
+assert value > 0, "A number of patients is positive."
+### BEGIN HIDDEN TESTS
+_reference = 1000 / (osteoporosis.without.expected_per_1000 - osteoporosis.bundle.expected_per_1000)
+assert abs(value - _reference) <= 0.01 * _reference, (
+    f"Got {value:g}. Use the alendronate rows of the 'expected per 1000' column: the baseline risk is so low "
+    "that the bundle must reach tens of thousands of patients to prevent one case."
+)
+### END HIDDEN TESTS
+""", P["ps5_q7_osteoporosis"]))
+add(markdown("A quick check before the next question (not graded)."))
+add(code("""
+teaching.quiz(
+    "The zoledronate cohort's 5th-95th percentile band is several times wider than the gap between the arms. "
+    "What makes it so wide?",
+    ["The cited incidence range and the extraction relative risk are uncertain, and the model draws them",
+     "The cohort is too small to count cases",
+     "The random seed is fixed"],
+    answer="The cited incidence range and the extraction relative risk are uncertain, and the model draws them",
+    explanation="Each replicate draws the baseline incidence within its cited range and the relative risk within "
+                "its 95% confidence interval: the band shows how uncertain the sources are, not only chance.",
+    hints={"The cohort is too small to count cases": "Thousands of patients give hundreds of cases; read the notes.",
+           "The random seed is fixed": "A fixed seed makes the run repeatable; it does not widen anything."},
+)
+"""))
+add(markdown(f"""
+### Question 8 {points_line(q("ps5_q8_visible", "ps5_q8_complete"))}
+
+A model is only as good as its inputs. Here are five inputs of the cohort model, each described by the
+knowledge base. Which of them are **teaching assumptions** (numbers the course chose because no verified source
+gives them) rather than published figures? Answer with a list of ids.
+"""))
+add(readonly("ps5_inputs", """
+COHORT_INPUTS = ["cohort-extraction-effect", "cohort-share-needing-extraction", "cohort-share-foreseeable",
+                 "cohort-stage-at-diagnosis", "cohort-conservative-cure"]
+for entry_id in COHORT_INPUTS:
+    entry = knowledge.find(entry_id, "simulation")
+    print(f"{entry_id}:\\n    {' '.join(str(entry['text']).split())}\\n")
+"""))
+add(answer("ps5_q8_answer", """
+teaching_assumptions = None
+### BEGIN SOLUTION
+teaching_assumptions = ["cohort-share-needing-extraction", "cohort-share-foreseeable", "cohort-stage-at-diagnosis"]
+### END SOLUTION
+"""))
+add(tests("ps5_q8_visible", """
+chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "teaching_assumptions")
+unknown = sorted(set(chosen) - set(COHORT_INPUTS))
+assert not unknown, f"Not ids of the list above: {unknown}."
+assert "cohort-extraction-effect" not in chosen, (
+    "The extraction effect comes from a meta-analysis (read its text above): a published figure, however "
+    "uncertain."
+)
+""", P["ps5_q8_visible"]))
+add(tests("ps5_q8_complete", """
+chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "teaching_assumptions")
+assert len(chosen) == len(set(chosen)), "Each id should appear once."
+### BEGIN HIDDEN TESTS
+from osteonecrosis.models.parameters import param as _param
+_expected = [i for i in COHORT_INPUTS if _param(i).assumed]
+_missing, _extra = missing_and_extra(chosen, _expected)
+assert not _missing and not _extra, (
+    f"Missing: {_missing}; published figures, not assumptions: {_extra}. Read each description: does it cite a "
+    "study, or say that no figure was found?"
+)
+### END HIDDEN TESTS
+""", P["ps5_q8_complete"]))
+
+# ---------------------------------------------------------------------------------------------------------
+add(readonly("ps5_q9_prompt", f"""
+## Part D. Reflection
+
+### Question 9 {points_line(P["ps5_q9_written"], "marked by hand")}
+
+Write a reflection of 200 to 300 words. Address all three points:
+
+1. **The cohort.** What do your numbers from Questions 5 to 7 say about where a prevention bundle is worth the
+   most effort, and how far do they depend on the teaching assumptions of Question 8?
+2. **The individual.** Why can neither the virtual patient nor the cohort tell you the risk of the real woman
+   of Part B? What would you tell her instead, and from which source?
+3. **The evidence.** Name one claim of the seed texts that you now treat with caution, say why, and say what the
+   guidelines or trials say instead.
+""", cell_type="markdown"))
+add(written("ps5_q9_written", """
+### BEGIN SOLUTION
+**Model answer (outline).** (1) In the seeded runs the bundle prevents a few cases per 1000 oncology patients
+on zoledronic acid, so a few hundred patients must receive it to prevent one case, whereas among osteoporosis
+patients on alendronate it must reach tens of thousands: the absolute benefit follows the baseline risk, which
+is why MASCC/ISOO/ASCO 2019 puts the full pre-treatment package on oncologic-dose patients. The size of the gap,
+though, rests on two teaching assumptions (the share who need an extraction on therapy and the share a
+screening foresees); change them and the number of patients changes, while the cited inputs (incidence range,
+extraction relative risk) are themselves uncertain, as the wide band shows. (2) A simulation draws one story
+from population ranges; it knows nothing about her mouth, her other drugs or her cancer, and a good decision
+can meet bad luck. I would tell her the cited absolute range for her group (for example the MASCC/ISOO/ASCO
+2019 figures for zoledronic acid in cancer) and what lowers it, without a personal prediction. (3) For example,
+the 'Wonder' rinse with tetracycline: it is a compounded mucositis rinse and no MRONJ guideline recommends it;
+the AAOMS table uses an antibacterial rinse (chlorhexidine in practice). Or the 60-session HBO schedule: the one
+MRONJ RCT used 40 sessions and showed no significant difference in complete healing.
+
+### BEGIN MARK SCHEME
+- 2 points, the cohort: absolute benefit larger in oncology, expressed with the student's own numbers
+  (1); dependence on the two (or three) teaching assumptions and the uncertainty of cited inputs (1).
+- 2 points, the individual: a model gives population-level, assumption-laden draws, not a personal risk;
+  good decisions versus good outcomes (1); tells her a cited absolute range with its source, and what lowers
+  it (1).
+- 2 points, the evidence: a seed claim correctly identified (1) and its audit stated correctly with a source
+  (1); e.g. the 'Wonder' rinse, 60 HBO sessions, the 74% 'resolution' (long-term pain relief in a mailed
+  survey), the stage-based surgical scheme from one 19-case series, or 'always stop the bisphosphonate'.
+  Presenting an unverified item (e.g. AAOMS 2014's 2-month holiday) as established loses this point.
+- Length outside 150-350 words: deduct 1 point (minimum 0).
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps5_q9_written"]))
+
+add(markdown("""
+## Before you submit
+
+Run every cell from the top (*Run > Restart Kernel and Run All Cells*), check that the visible tests pass, and
+save. Then submit as your instructor told you.
+
+**Summary.** Stage first (exclusions, the 8-week rule, stage-3 features), then plan from the guideline table,
+not from the seed texts. Before an oncologic-dose drug, assess the mouth and finish the necessary extractions
+first. A prevention bundle is worth the most where the baseline risk is high, and a model's answer is only as
+good as its assumptions: it teaches, it does not predict one patient's future.
+"""))
+add(readonly("ps5_references", """
+teaching.references(["aaoms2022", "aaoms2009", "aaoms2014", "mascc2019", "sdcep2017", "ects2022",
+                     "extraction_meta", "surgery_vs_conservative", "freiberger2012", "magic_mouthwash", "seed_es"])
+"""))
+
+nb = notebook(cells)
+write(nb, OUT)
+auto = sum(v for k, v in P.items() if "written" not in k)
+manual = sum(v for k, v in P.items() if "written" in k)
+print(f"wrote {OUT}: {len(cells)} cells, {auto} autograded + {manual} manual = {auto + manual} points",
+      file=sys.stderr)
