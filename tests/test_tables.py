@@ -115,3 +115,15 @@ def test_diagnosis_knowledge_is_sound() -> None:
     assert problems == []
     names = [e["name"] for e in knowledge.load("diagnosis")["differential"]]
     assert "Osteoradionecrosis" in names and "Metastasis to the jaw" in names
+
+
+def test_seed_claims_table_sets_claim_beside_verdict_and_audit() -> None:
+    text = tables.seed_claims_table(["es-wonder-rinse", "fr-curettage-74"]).markdown
+    wonder = next(ln for ln in text.splitlines() if "Wonder" in ln)
+    assert "**unsupported**" in wonder and "[magic_mouthwash]" in wonder and "*(Spanish seed)*" in wonder
+    curettage = next(ln for ln in text.splitlines() if "curettage" in ln)
+    assert "**misattributed**" in curettage and "mailed pain questionnaire" in curettage
+    # an audit with an unverified note keeps the note, flagged as reported
+    assert tables.REPORTED in tables.seed_claims_table(["es-stage-based-surgery"]).markdown
+    with pytest.raises(KeyError, match="no claim 'nope'"):
+        tables.seed_claims(["nope"])
