@@ -31,7 +31,7 @@ class FigureView:
     """One matplotlib figure, reused across updates, drawn with Agg into an ``ipywidgets.Image``."""
 
     def __init__(self, width: float = 7.5, height: float = 3.4, nrows: int = 1, ncols: int = 1,
-                 dpi: int = 90, **subplot_kw: Any) -> None:
+                 dpi: int = 80, **subplot_kw: Any) -> None:
         self.dpi = dpi
         self.figure = Figure(figsize=(width, height), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -40,15 +40,23 @@ class FigureView:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%",
                                                                        max_width=f"{int(width * dpi)}px"))
         self.image.add_class("osteo-figure")
+        self._laid_out = False
 
     @property
     def ax(self) -> Any:
         return self.axes[0]
 
+    def layout_once(self) -> None:
+        """Fix the subplot layout once (tight layout is too slow to run on every update)."""
+        if not self._laid_out:
+            self.figure.tight_layout()
+            self._laid_out = True
+
     def render(self) -> None:
-        """Draw the figure and push the PNG bytes to the image widget."""
+        """Draw the figure (artists updated in place by the caller) and push PNG bytes to the image widget."""
+        self.layout_once()
         buf = io.BytesIO()
-        self.canvas.print_png(buf)
+        self.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
         self.image.value = buf.getvalue()
 
 
@@ -78,7 +86,7 @@ class TeachingWidget(widgets.VBox):
         self.details = widgets.HTML("")
         self.state: dict[str, Any] = {}
         self.error: str = ""
-        self.controls_box = widgets.Box(controls, layout=widgets.Layout(flex_flow="row wrap", gap="4px 12px"))
+        self.controls_box = widgets.Box(controls, layout=widgets.Layout(flex_flow="row wrap"))
         super().__init__([self.banner, self.controls_box, self.message, *outputs, self.description,
                           self.details])
         self.add_class("osteo-widget")

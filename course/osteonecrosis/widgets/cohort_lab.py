@@ -100,7 +100,6 @@ class CohortLab(TeachingWidget):
         right.set_ylabel("cases per 1000 at 3 years")
         right.set_title("Stage mix (* indication)", fontsize=9)
         right.legend(fontsize=7, frameon=False, loc="upper right")
-        self.view.figure.tight_layout()
         self.view.render()
         self.state = {
             "drug": self.drug.value, "indication": chosen.indication, "n": chosen.n,

@@ -25,6 +25,16 @@ class DrugLevelsLab(TeachingWidget):
         self.holiday = widgets.IntSlider(value=holiday_months, min=0, max=36, description="Holiday (months)",
                                          style=style, continuous_update=False)
         self.view = FigureView(7.5, 3.4)
+        ax = self.view.ax
+        (self.bp_line,) = ax.plot([], [], color=COLOURS["blue"], lw=2)
+        (self.dm_line,) = ax.plot([], [], color=COLOURS["vermillion"], lw=1.5, ls="--")
+        self.span = ax.axvspan(0, 1, color=COLOURS["sky_blue"], alpha=0.25, lw=0, label="drug holiday")
+        self.stop_line = ax.axvline(0, color=COLOURS["black"], lw=1, ls=":")
+        ax.set_xlabel("time since the first dose (months)")
+        ax.set_ylabel("level (% of the peak on therapy)")
+        ax.set_ylim(0, 105)
+        self.legend = None
+        self.view.layout_once()
         super().__init__([self.bp, self.dmab, self.therapy, self.holiday], [self.view.image])
         self.details.value = provenance_html([param("pk-bp-skeletal-half-life"),
                                               param("pk-denosumab-serum-half-life"),
@@ -36,21 +46,21 @@ class DrugLevelsLab(TeachingWidget):
         r = pk.compare_holiday(self.bp.value, self.dmab.value, self.therapy.value, self.holiday.value)
         bp, dm = r["bisphosphonate"], r["denosumab"]
         ax = self.view.ax
-        ax.clear()
-        ax.plot(bp.t_days / pk.DAYS_PER_MONTH, bp.level_percent, color=COLOURS["blue"], lw=2,
-                label=f"{bp.regimen.drug}: skeletal store (half-life {bp.half_life.days / pk.DAYS_PER_YEAR:.0f} y)")
-        ax.plot(dm.t_days / pk.DAYS_PER_MONTH, dm.level_percent, color=COLOURS["vermillion"], lw=1.5, ls="--",
-                label=f"denosumab: serum level (half-life {dm.half_life.days:.0f} days)")
+        self.bp_line.set_data(bp.t_days / pk.DAYS_PER_MONTH, bp.level_percent)
+        self.bp_line.set_label(f"{bp.regimen.drug}: skeletal store (half-life "
+                               f"{bp.half_life.days / pk.DAYS_PER_YEAR:.0f} years)")
+        self.dm_line.set_data(dm.t_days / pk.DAYS_PER_MONTH, dm.level_percent)
+        self.dm_line.set_label(f"denosumab: serum level (half-life {dm.half_life.days:.0f} days)")
         start = bp.holiday_start_day / pk.DAYS_PER_MONTH
-        if self.holiday.value > 0:
-            ax.axvspan(start, start + self.holiday.value, color=COLOURS["sky_blue"], alpha=0.25, lw=0,
-                       label="drug holiday")
-        ax.axvline(start, color=COLOURS["black"], lw=1, ls=":")
-        ax.set_xlabel("time since the first dose (months)")
-        ax.set_ylabel("level (% of the peak on therapy)")
-        ax.set_ylim(0, 105)
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
-        self.view.figure.tight_layout()
+        end = max(bp.t_days[-1], dm.t_days[-1]) / pk.DAYS_PER_MONTH
+        self.span.set_x(start)
+        self.span.set_width(self.holiday.value)
+        self.span.set_visible(self.holiday.value > 0)
+        self.stop_line.set_xdata([start, start])
+        ax.set_xlim(0, end)
+        if self.legend is not None:
+            self.legend.remove()
+        self.legend = ax.legend(loc="lower left", fontsize=8, frameon=False)
         self.view.render()
         h = self.holiday.value
         text = (f"After {h} months off the drug the bisphosphonate store is still {r['bp_left_percent']:.1f}% of "

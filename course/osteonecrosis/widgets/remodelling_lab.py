@@ -51,7 +51,6 @@ class RemodellingLab(TeachingWidget):
             if r.stop_day is not None:
                 ax.axvspan(r.start_day / DAYS_PER_MONTH, r.stop_day / DAYS_PER_MONTH, color=COLOURS["sky_blue"],
                            alpha=0.2, lw=0)
-        self.view.figure.tight_layout()
         self.view.render()
         peak = r.peak_resorption_after_stop()
         on = (r.t_days > r.start_day + 90) & (r.t_days < (r.stop_day or 0))

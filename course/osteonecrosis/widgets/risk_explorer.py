@@ -76,7 +76,6 @@ class RiskExplorer(TeachingWidget):
         ax.set_yticks([])
         ax.set_xlabel("1000 people (one dot each)")
         ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=8)
-        self.view.figure.tight_layout()
         self.view.render()
         what = "after one extraction" if after else "over the treatment periods studied"
         sources = ", ".join((after or overall).get("source", []))

@@ -127,7 +127,6 @@ class VirtualPatientWidget(TeachingWidget):
         ax.set_xlim(0, max(26, p.week + 2))
         ax.set_xlabel("time (weeks)")
         ax.set_ylabel("stage (AAOMS 2022)")
-        self.view.figure.tight_layout()
         self.view.render()
         stage = vp.STAGE_NAMES[p.stage_code()]
         drug = drug_catalogue()[p.drug]["name"]
