@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.site import SiteError, build, course_notebooks, index_html
+from classroom.site import SiteError, build, course_notebooks, index_html, page_name
 
 from tests.conftest import COURSE, ROOT
 
@@ -81,6 +81,10 @@ def test_unknown_name_and_broken_file(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="no course notebook matches '07'"):
         course_notebooks(tmp_path, ["07"])
     assert [p.name for p in course_notebooks(tmp_path, ["01"])] == ["01_widget.ipynb"]
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "simulators.ipynb").write_text("{}", encoding="utf-8")
+    assert [p.name for p in course_notebooks(tmp_path)][-1] == "simulators.ipynb"  # the app comes last
+    assert [page_name(p) for p in course_notebooks(tmp_path, ["app"])] == ["app_simulators.html"]
     (tmp_path / "02_broken.ipynb").write_text("{not json", encoding="utf-8")
     with pytest.raises(SiteError, match="02_broken.ipynb: cannot read the notebook"):
         build(tmp_path / "out", names=["02"], course_dir=tmp_path, log=lambda *_: None)

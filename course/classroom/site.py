@@ -47,18 +47,27 @@ class Executed:
 
 
 def course_notebooks(course_dir: Path = COURSE_DIR, names: list[str] | None = None) -> list[Path]:
-    """The course notebooks in teaching order (``NN_*.ipynb``), optionally only those matching ``names``."""
-    found = sorted(p for p in course_dir.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    """The course notebooks in teaching order (``NN_*.ipynb``, then the app's ``app/*.ipynb``), optionally
+    only those matching ``names`` (file name, stem or prefix; ``app`` selects the app notebooks)."""
+    numbered = sorted(p for p in course_dir.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    app = sorted(p for p in (course_dir / "app").glob("*.ipynb") if p.is_file())
+    found = numbered + app
     if not names:
         return found
     chosen: list[Path] = []
     for name in names:
-        hits = [p for p in found if p.name == name or p.stem == name or p.name.startswith(name)]
+        hits = [p for p in found if p.name == name or p.stem == name or p.name.startswith(name)
+                or (name == "app" and p in app)]
         if not hits:
             known = ", ".join(p.stem for p in found) or "none"
             raise SiteError(f"no course notebook matches {name!r} (known: {known})")
         chosen += [p for p in hits if p not in chosen]
-    return sorted(chosen)
+    return [p for p in found if p in chosen]
+
+
+def page_name(path: Path) -> str:
+    """The HTML file a notebook becomes (app notebooks get an ``app_`` prefix)."""
+    return f"app_{path.stem}.html" if path.parent.name == "app" else f"{path.stem}.html"
 
 
 def notebook_title(nb: nbformat.NotebookNode, path: Path) -> str:
@@ -144,10 +153,10 @@ def build(out: Path = DEFAULT_OUT, names: list[str] | None = None, timeout: int 
     done: list[Executed] = []
     for path in paths:
         ex = execute(path, timeout)
-        (out / f"{path.stem}.html").write_text(export_html(ex), encoding="utf-8")
+        (out / page_name(path)).write_text(export_html(ex), encoding="utf-8")
         done.append(ex)
         log(f"site: {path.name} executed in {ex.seconds:.1f} s")
-    pages = [(f"{ex.path.stem}.html", ex.title) for ex in done]
+    pages = [(page_name(ex.path), ex.title) for ex in done]
     (out / "index.html").write_text(index_html(pages), encoding="utf-8")
     manifest = [{"notebook": ex.path.name, "title": ex.title, "seconds": round(ex.seconds, 2)} for ex in done]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
