@@ -178,6 +178,13 @@ class GradingClient(Execute):
             for cell in self.nb.cells:
                 if cell.cell_type == "code" and not cell.get("outputs") and cell.get("execution_count") is None:
                     self._mark_not_run(cell)
+        finally:
+            # we passed our own kernel manager, so nbclient leaves the kernel running: stop it here
+            try:
+                if self.km.has_kernel:
+                    await asyncio.wait_for(self.km.shutdown_kernel(now=True), timeout=30)
+            except Exception:  # noqa: BLE001 - the sandbox is reaped by the caller anyway
+                pass
         self.report.seconds = time.monotonic() - start
         return self.nb
 

@@ -181,6 +181,27 @@ class Sandbox:
             ]
         return cmd + argv
 
+    def reap(self) -> int:
+        """Kill every process left with this sandbox's uid (a uid used by this worker only); returns how many."""
+        if self.uid is None or self.uid < 1000:
+            return 0
+        killed = 0
+        for _ in range(5):
+            found = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    if entry.stat().st_uid == self.uid:
+                        os.kill(int(entry.name), 9)
+                        found += 1
+                except OSError:
+                    continue
+            killed += found
+            if not found:
+                break
+        return killed
+
     def kernel_manager(self, connection_dir: Path) -> AsyncKernelManager:
         """A kernel manager whose kernel runs in this sandbox and talks over unix sockets in ``connection_dir``."""
         connection_dir.mkdir(parents=True, exist_ok=True)

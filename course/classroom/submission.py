@@ -250,8 +250,11 @@ def _grade(job: Job, result: Result) -> None:
         nb = problem
         resources = _resources(job, notebook, db_url, str(scratch))
         try:
-            nb = _apply([ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata],
-                        nb, resources, config)
+            nb = _apply([ClearOutput, DeduplicateIds], nb, resources, config)
+            for cell in nb.cells:  # DeduplicateIds leaves {} behind, which CheckCellMetadata rejects
+                if cell.metadata.get("nbgrader", None) == {}:
+                    del cell.metadata["nbgrader"]
+            nb = _apply([OverwriteKernelspec, OverwriteCells, CheckCellMetadata], nb, resources, config)
         except Exception as exc:  # noqa: BLE001 - nbgrader rejects the notebook's metadata
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
             result.reasons.append(f"{notebook}.ipynb: rejected by nbgrader ({last[:200]}): scored 0")
@@ -267,7 +270,7 @@ def _grade(job: Job, result: Result) -> None:
                     cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
         if report.kernel_died:
             result.reasons.append(f"{notebook}.ipynb: the kernel stopped (exit, crash or a resource limit); "
-                                  f"{report.not_run} cell(s) not run score 0")
+                                  f"{report.not_run} cell(s) not run score 0" + "".join(f" [{n}]" for n in report.notes))
         if report.budget_spent:
             result.reasons.append(f"{notebook}.ipynb: time budget of {job.limits.wall_seconds} s spent; "
                                   f"{report.not_run} cell(s) not run score 0")
@@ -337,7 +340,11 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
         resources={"metadata": {"path": str(scratch)}},
         config=config,
     )
-    run_sync(client.async_grade)()
+    try:
+        run_sync(client.async_grade)()
+    finally:
+        if job.sandboxed:
+            sandbox.reap()
     return client.report
 
 

@@ -1,0 +1,126 @@
+"""Grading a class of 60 submissions two ways, side by side in one run.
+
+1. plain serial ``nbgrader autograde`` (student code runs unsandboxed with the grader's rights, one at a time);
+2. ``grade-class`` (every kernel sandboxed with bubblewrap + rlimits + its own uid, parallel workers).
+
+The assignment is the course's first problem set (solutions/ps1*) when it exists, else the grading tests'
+fixture; the output says which. Both ways grade identical copies of the same class; the benchmark prints both
+wall times, their ratio, and whether the two gradebooks agree. It never asserts.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "grading" / "course"
+BIN = Path(sys.executable).parent
+CLASS_SIZE = 60
+SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def _choose() -> tuple[Path, str, str, str, str]:
+    """(course template dir, assignment, source dir name, release dir name, label)."""
+    real = sorted(p for p in (ROOT / "solutions").glob("ps1*") if p.is_dir() and list(p.glob("*.ipynb")))
+    if real:
+        return ROOT, real[0].name, "solutions", "assignments", f"the course's {real[0].name} (solutions/)"
+    return FIXTURE, "ps_fixture", "source", "release", "the grading fixture (solutions/ps1* not found)"
+
+
+def _make_course(template: Path, assignment: str, source: str, dest: Path) -> None:
+    dest.mkdir(parents=True)
+    shutil.copy(template / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(template / source / assignment, dest / source / assignment)
+
+
+def _answers(source_nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Answer-cell sources of the instructor's version, without the solution markers."""
+    out = {}
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            out[meta["grade_id"]] = SOLUTION.sub("", cell.source)
+    return out
+
+
+def _make_class(course: Path, assignment: str, source: str, release: str) -> None:
+    for nb_path in sorted((course / release / assignment).glob("*.ipynb")):
+        student_nb = nbformat.read(nb_path, as_version=4)
+        answers = _answers(nbformat.read(course / source / assignment / nb_path.name, as_version=4))
+        ids = list(answers)
+        for i in range(CLASS_SIZE):
+            nb = copy.deepcopy(student_nb)
+            # a realistic mix: half complete, a quarter half done, a quarter untouched stubs
+            keep = len(ids) if i % 2 == 0 else (len(ids) // 2 if i % 4 == 1 else 0)
+            for cell in nb.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id in ids[:keep]:
+                    cell.source = answers[grade_id]
+            dest = course / "submitted" / f"student{i:03d}" / assignment
+            dest.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, dest / nb_path.name)
+
+
+def _scores(course: Path, assignment: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: round(float(s.score), 6) for s in gb.find_assignment(assignment).submissions}
+
+
+def _timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+def run() -> None:
+    template, assignment, source, release, label = _choose()
+    print(f"assignment: {label}; class of {CLASS_SIZE} generated submissions; {os.cpu_count()} cores")
+    base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        prepared = base / "prepared"
+        _make_course(template, assignment, source, prepared)
+        gen = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"],
+                             cwd=prepared, env=_env(), capture_output=True, text=True)
+        if gen.returncode != 0:
+            print(f"cannot generate {assignment}: {gen.stderr.strip().splitlines()[-1:]}")
+            return
+        _make_class(prepared, assignment, source, release)
+        serial, ours = base / "serial", base / "sandboxed"
+        shutil.copytree(prepared, serial)
+        shutil.copytree(prepared, ours)
+
+        t_serial, done_serial = _timed([str(BIN / "nbgrader"), "autograde", assignment], serial)
+        if done_serial.returncode != 0:
+            print("nbgrader autograde reported errors: " + done_serial.stderr.strip()[-300:])
+        t_ours, done_ours = _timed([str(BIN / "grade-class"), assignment, "--no-progress", "--no-feedback",
+                                    "--no-csv", "--jobs", str(os.cpu_count() or 2)], ours)
+        if done_ours.returncode != 0:
+            print("grade-class: " + (done_ours.stdout + done_ours.stderr).strip()[-300:])
+        a, b = _scores(serial, assignment), _scores(ours, assignment)
+        agree = sum(1 for s in a if a.get(s) == b.get(s))
+        print(f"plain serial nbgrader autograde : {t_serial:7.1f} s  ({CLASS_SIZE / t_serial:.2f} submissions/s)")
+        print(f"grade-class, sandboxed, parallel: {t_ours:7.1f} s  ({CLASS_SIZE / t_ours:.2f} submissions/s)")
+        print(f"speed-up: {t_serial / t_ours:.2f}x (goal: at least 1.8x on 2 cores)")
+        print(f"same total score for {agree}/{len(a)} students in both gradebooks")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    run()
