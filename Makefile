@@ -51,7 +51,7 @@ site: setup
 	$(BIN)/python -m classroom.site
 
 app: setup
-	$(BIN)/voila course/08_case_simulations_app.ipynb --port=$(PORT) --no-browser --strip_sources=True
+	$(BIN)/voila course/app/simulators.ipynb --port=$(PORT) --no-browser --strip_sources=True
 
 release: setup
 	$(BIN)/python -m classroom.release
