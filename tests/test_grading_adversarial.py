@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
+from classroom.sandbox import isolation_problem
 from nbgrader.api import Gradebook
 
-from classroom.sandbox import isolation_problem
 from tests.adversarial.corpus import CASES, Context
 from tests.adversarial.course import (
     ASSIGNMENT,

@@ -188,6 +188,11 @@ def run(args: argparse.Namespace) -> int:
     submitted = course / cfg.get("CourseDirectory", {}).get("submitted_directory", "submitted")
     release = course / cfg.get("CourseDirectory", {}).get("release_directory", "release") / args.assignment
 
+    if args.zip and not args.zip.is_file():
+        raise UsageError(f"zip not found: {args.zip}")
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
+        raise UsageError(f"no gradebook at {db_url[len('sqlite:///'):]}: run `nbgrader generate_assignment "
+                         f"{args.assignment}` first (or pass --db)")
     gb = gbook.open_gradebook(db_url, course_id)
     try:
         notebooks = gbook.assignment_notebooks(gb, args.assignment)
@@ -195,8 +200,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
                              f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
         if args.zip:
-            if not args.zip.is_file():
-                raise UsageError(f"zip not found: {args.zip}")
             got = collect_zip(args.zip, submitted, args.assignment, [f"{n}.ipynb" for n in notebooks],
                               args.zip_pattern)
             print(f"collected {got.files} file(s) of {len(got.students)} student(s) from {args.zip.name}"

@@ -269,8 +269,9 @@ def _grade(job: Job, result: Result) -> None:
                 if is_test_cell(cell):
                     cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
         if report.kernel_died:
+            notes = "".join(f" [{n}]" for n in report.notes)
             result.reasons.append(f"{notebook}.ipynb: the kernel stopped (exit, crash or a resource limit); "
-                                  f"{report.not_run} cell(s) not run score 0" + "".join(f" [{n}]" for n in report.notes))
+                                  f"{report.not_run} cell(s) not run score 0{notes}")
         if report.budget_spent:
             result.reasons.append(f"{notebook}.ipynb: time budget of {job.limits.wall_seconds} s spent; "
                                   f"{report.not_run} cell(s) not run score 0")
