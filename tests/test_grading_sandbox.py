@@ -1,0 +1,109 @@
+"""The sandbox itself, probed from inside by a small script (no notebook, no nbgrader)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from classroom.sandbox import Limits, Sandbox, isolation_problem
+
+from tests.conftest import ROOT
+from tests.test_grading_adversarial import require_sandbox
+
+PROBE = r'''
+import json, os, resource, socket
+out = {"uid": os.getuid(), "euid": os.geteuid(), "cwd": os.getcwd()}
+def can(fn):
+    try:
+        fn()
+        return True
+    except Exception:
+        return False
+out["read_course"] = can(lambda: open(ROOT + "/pyproject.toml").read())
+try:
+    out["list_course"] = sorted(os.listdir(ROOT))
+except OSError:
+    out["list_course"] = []
+out["read_private"] = can(lambda: open(PRIVATE + "/secret.txt").read())
+out["read_other"] = can(lambda: open(OTHER + "/answers.txt").read())
+out["write_scratch"] = can(lambda: open("mine.txt", "w").write("ok"))
+out["write_tmp"] = can(lambda: open("/tmp/t.txt", "w").write("ok"))
+out["write_venv"] = can(lambda: open(VENV + "/PWNED", "w").write("x"))
+out["write_root"] = can(lambda: open("/PWNED", "w").write("x"))
+out["network"] = can(lambda: socket.create_connection(("pypi.org", 443), timeout=3))
+out["import_package"] = can(lambda: __import__("osteonecrosis"))
+out["import_grader"] = can(lambda: __import__("classroom.grade_class"))
+out["nproc"] = resource.getrlimit(resource.RLIMIT_NPROC)[0]
+out["as"] = resource.getrlimit(resource.RLIMIT_AS)[0]
+out["cpu"] = resource.getrlimit(resource.RLIMIT_CPU)[0]
+out["fsize"] = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+out["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+print(json.dumps(out))
+'''
+
+
+def test_isolation_is_available_here_or_the_reason_is_one_line():
+    problem = isolation_problem()
+    assert problem is None or "\n" not in problem
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    require_sandbox()
+    base = tmp_path_factory.mktemp("sandbox")
+    scratch, private, other = base / "scratch" / "ana", base / "private" / "ana", base / "scratch" / "ben"
+    other.mkdir(parents=True)
+    (other / "answers.txt").write_text("ben's work")
+    private.mkdir(parents=True)
+    (private / "secret.txt").write_text("gradebook")
+    uid = 62950 if os.geteuid() == 0 else None
+    box = Sandbox(scratch=scratch, uid=uid, limits=Limits(processes=40, memory_mb=1500, cpu_seconds=30),
+                  private=private / "etc")
+    box.prepare()
+    code = (f"ROOT={str(ROOT)!r}; PRIVATE={str(private)!r}; OTHER={str(other)!r}; VENV={sys.prefix!r}\n"
+            + PROBE)
+    done = subprocess.run(box.command([sys.executable, "-c", code]), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    box.reap()
+    return {"out": json.loads(done.stdout), "scratch": scratch, "uid": uid, "base": base}
+
+
+def test_student_code_runs_unprivileged_in_its_scratch(probe):
+    out = probe["out"]
+    if probe["uid"] is not None:
+        assert out["uid"] == out["euid"] == probe["uid"]
+    assert out["cwd"] == str(probe["scratch"])
+    assert out["write_scratch"] and (probe["scratch"] / "mine.txt").read_text() == "ok"
+
+
+def test_student_code_sees_only_python_and_the_domain_package(probe):
+    out = probe["out"]
+    assert out["import_package"]
+    assert not out["import_grader"]  # the grading code (and the course tree) is not visible
+    assert not out["read_course"]
+    # only the mount points of the venv and the domain package exist in the course root
+    assert set(out["list_course"]) <= {".venv", "course"}
+    assert not out["read_private"] and not out["read_other"]
+
+
+def test_student_code_cannot_write_outside_or_reach_the_network(probe):
+    out = probe["out"]
+    assert out["write_tmp"]  # a private, size-limited tmpfs
+    assert not out["write_venv"] and not out["write_root"]
+    assert not out["network"]
+    assert not (Path(sys.prefix) / "PWNED").exists() and not Path("/PWNED").exists()
+    assert not list(probe["base"].rglob("t.txt"))
+
+
+def test_limits_apply_and_the_process_tree_is_private(probe):
+    out = probe["out"]
+    assert out["nproc"] == 40
+    assert out["as"] == 1500 * 1024 * 1024
+    assert out["cpu"] == 30
+    assert out["fsize"] == Limits().file_size_mb * 1024 * 1024
+    assert max(out["pids"]) < 10  # its own pid namespace: no grader or other student in sight
