@@ -6,6 +6,7 @@ Prints the time of each notebook and the total, and whether the whole course sta
 
 from __future__ import annotations
 
+import os
 import time
 
 GOAL_SECONDS = 90.0
@@ -18,6 +19,8 @@ def run() -> None:
     if not paths:
         print("course: no notebooks found")
         return
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"  (load average at start: {load:.1f} on {os.cpu_count()} cores; other work on the machine slows this)")
     start = time.perf_counter()
     rows: list[tuple[str, str]] = []
     for path in paths:
