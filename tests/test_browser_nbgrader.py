@@ -1,0 +1,100 @@
+"""nbgrader in a real JupyterLab, in Debian's Chromium: a student runs an assignment's visible tests from the
+notebook; an instructor opens the Create Assignment panel and the formgrader. Uses tests/support/browser.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from classroom import wrong_submissions
+from classroom.assignment_model import assignment_ids
+
+from tests.conftest import ASSIGNMENTS, ROOT, SOLUTIONS
+from tests.support import browser
+
+pytestmark = pytest.mark.browser
+
+ASSIGNMENT = "ps2_diagnosis_and_staging" if (SOLUTIONS / "ps2_diagnosis_and_staging").is_dir() else \
+    (assignment_ids(SOLUTIONS) or ["none"])[0]
+ANSWERED = "answered.ipynb"
+
+
+def _answered_copy(dest: Path) -> None:
+    """The student version with every autograded answer filled in from the solution (what a student who
+    has done the work has), so that running all cells runs every visible test."""
+    release = nbformat.read(str(ASSIGNMENTS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    solution = nbformat.read(str(SOLUTIONS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
+               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+    filled = wrong_submissions.apply(release, wrong_submissions.Mistake("answered", "", answers, {}, 0))
+    nbformat.write(filled, str(dest / "assignments" / ASSIGNMENT / ANSWERED))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    browser.require_chromium()
+    root = tmp_path_factory.mktemp("lab-nbgrader")
+    for name in ("assignments", "solutions"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    _answered_copy(root)
+    with browser.jupyter_lab(root=root) as server:
+        server.course_root = root
+        yield server
+
+
+CELLS_JS = """() => {
+    const nb = window.jupyterapp.shell.currentWidget.content.model;
+    const out = [];
+    for (let i = 0; i < nb.cells.length; i++) {
+        const c = nb.cells.get(i);
+        const meta = (c.getMetadata && c.getMetadata('nbgrader')) || {};
+        const errors = [];
+        if (c.type === 'code') {
+            for (let j = 0; j < c.outputs.length; j++) {
+                const o = c.outputs.get(j).toJSON();
+                if (o.output_type === 'error') errors.push(o.ename);
+            }
+        }
+        out.push({type: c.type, grade_id: meta.grade_id || null, grade: !!meta.grade,
+                  count: c.type === 'code' ? c.executionCount : null, errors: errors});
+    }
+    return out;
+}"""
+
+
+def test_student_runs_visible_tests_in_the_notebook(lab) -> None:
+    with browser.chromium() as page:
+        browser.open_notebook(page, lab, f"assignments/{ASSIGNMENT}/{ANSWERED}")
+        browser.run_all_cells(page)
+        # JupyterLab renders only the cells in view: read what ran from the notebook model.
+        cells = page.evaluate(CELLS_JS)
+        tests = [c for c in cells if c["grade"] and c["type"] == "code"]
+        assert tests and all(c["count"] for c in tests), f"not every visible test cell ran: {tests}"
+        failed = [(c["grade_id"], c["errors"]) for c in tests if c["errors"]]
+        assert not failed, f"visible tests failed in the browser: {failed}"
+        # The same notebook unanswered: the first test fails with the stub's teaching message.
+        browser.open_notebook(page, lab, f"assignments/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+        browser.run_all_cells(page)
+        enames = [e for c in page.evaluate(CELLS_JS) for e in c["errors"]]
+        assert enames and set(enames) == {"NotImplementedError"}, f"unanswered notebook errors: {enames}"
+
+
+def test_create_assignment_panel_and_formgrader_open(lab) -> None:
+    with browser.chromium() as page:
+        problems: list[str] = []
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        browser.open_notebook(page, lab, f"solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+        browser.run_command(page, "nbgrader:open-create-assignment")
+        page.wait_for_selector(".nbgrader-CellWidget, .nbgrader-NotebookPanelWidget, [id*=nbgrader]",
+                               timeout=60_000)
+        widgets = page.locator(".nbgrader-CellWidget").count()
+        assert widgets > 0, "the Create Assignment panel shows no cell toolbar"
+        browser.run_command(page, "nbgrader:open-formgrader")
+        frame = page.frame_locator("iframe").first
+        frame.locator("text=Manage Assignments").first.wait_for(timeout=90_000)
+        frame.locator(f"text={ASSIGNMENT}").first.wait_for(timeout=90_000)  # listed from solutions/
+        assert not problems, f"JavaScript errors: {problems}"
