@@ -307,13 +307,18 @@ def load_case(path: str | Path) -> Case:
     return case
 
 
-def library() -> dict[str, Case]:
-    """The course's case library (course/osteonecrosis/cases/), keyed by case id."""
-    out: dict[str, Case] = {}
+@cache
+def _library() -> tuple[tuple[str, Case], ...]:
+    out: list[tuple[str, Case]] = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
         case = load_case(path)
-        out[case.id or path.stem] = case
-    return out
+        out.append((case.id or path.stem, case))
+    return tuple(out)
+
+
+def library() -> dict[str, Case]:
+    """The course's case library (course/osteonecrosis/cases/), keyed by case id (read once per process)."""
+    return dict(_library())
 
 
 def library_case(case_id: str) -> Case:
