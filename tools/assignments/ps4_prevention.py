@@ -249,7 +249,9 @@ from osteonecrosis import prevention as _prev
 _op = _case_from_dict({"indication": "osteoporosis", "medications": [
     {"drug": "alendronate", "months": 0, "current": True, "dose_mg": 70, "every_days": 7, "route": "oral"}]})
 _expected = {e["id"] for e in _prev.pretreatment_checklist(_op)} & {e["id"] for e in pretreatment}
+# MASCC's comprehensive assessment is written for oncologic doses: not required for her, not wrong either.
 _missing, _extra = missing_and_extra(chosen, _expected)
+_extra = [i for i in _extra if i != "pre-assessment"]
 assert not _missing and not _extra, (
     f"Missing: {_missing}; not for her: {_extra}. The items marked for all patients apply to her too."
 )
@@ -689,6 +691,7 @@ assert "sdcep2017" not in chosen, (
     "Does SDCEP advise a holiday? Reread entry holiday-sdcep2017: what does it say about the evidence, and "
     "whose decision is a holiday?"
 )
+### BEGIN HIDDEN TESTS
 assert "mascc2019" not in chosen, (
     "MASCC/ISOO/ASCO 2019 is an oncology guideline, and on stopping bone-modifying agents it finds the evidence "
     "insufficient either way (entry holiday-mascc2019)."
@@ -697,6 +700,7 @@ assert chosen == {"aaoms2009", "ects2022"}, (
     "Two of the verified guidelines do allow a pause for her: check the rows for oral bisphosphonates taken for "
     "more than 3 years and for bisphosphonates before a high-risk procedure."
 )
+### END HIDDEN TESTS
 """, P["ps4_q10_bisphosphonate"]))
 add(tests("ps4_q10_denosumab", """
 chosen = set(as_id_list(answered(stop_denosumab, "stop_denosumab"), "stop_denosumab"))

@@ -65,7 +65,7 @@ experiment** with and without a prevention bundle, and finish with a **written r
 **Learning objectives.** After this problem set you can
 
 1. stage a full case and choose the stage-based items of the AAOMS table, leaving aside the seed texts' claims;
-2. order the first decisions for an oncology patient so that every one is in line with the guidelines;
+2. order the first decisions for an oncology patient so that none goes against the guidelines;
 3. read a seeded cohort model's output, compute the number of patients a prevention bundle must reach to
    prevent one case, and tell the model's cited inputs from its teaching assumptions;
 4. reflect on what a simulation can and cannot tell you about a real patient.
@@ -288,9 +288,9 @@ for d in decisions:
     )
     verdicts.append((d, replay.decide(d).advice.verdict))
 ### BEGIN HIDDEN TESTS
-_off = [(d, v) for d, v in verdicts if v != "in_line"]
+_off = [(d, v) for d, v in verdicts if v == "not_advised"]
 assert not _off, (
-    f"Decisions the guidelines would not endorse here: {_off}. Did you assess her mouth before planning "
+    f"Decisions the guidelines advise against here: {_off}. Did you assess her mouth before planning "
     "anything? Run the story cell below and read the advice of each step."
 )
 ### END HIDDEN TESTS
@@ -309,6 +309,16 @@ else:
         print(f"Week {step.week:3d}  {step.label}\\n          {step.outcome}")
         print(f"          {vp.VERDICTS[step.advice.verdict]}: {step.advice.text()} "
               f"[{', '.join(step.advice.sources)}]\\n")
+"""))
+add(markdown("""
+**Explore (not graded).** The same patient in the virtual-patient widget: play the whole three-year story. Then
+start again and, instead of extracting first, start the drug and extract the teeth on therapy. What does the
+advice say now, and which source says it? Keep the answer in mind for Questions 4 and 9.
+"""))
+add(code("""
+from osteonecrosis import widgets as osteo_widgets
+
+osteo_widgets.virtual_patient(VP_CASE, seed=VP_SEED)
 """))
 add(readonly("ps5_q4_prompt", f"""
 ### Question 4 {points_line(P["ps5_q4_written"], "marked by hand")}
@@ -482,6 +492,16 @@ teaching.quiz(
     hints={"The cohort is too small to count cases": "Thousands of patients give hundreds of cases; read the notes.",
            "The random seed is fixed": "A fixed seed makes the run repeatable; it does not widen anything."},
 )
+"""))
+add(markdown("""
+**Explore (not graded).** The cohort lab shows the same experiment with sliders. Move the two sliders marked
+*assumption* to their extremes: how much does the gap between the arms change? Which inputs have no slider,
+and why? Then answer Question 8.
+"""))
+add(code(f"""
+from osteonecrosis import widgets as osteo_widgets
+
+osteo_widgets.cohort_lab(drug="zoledronate", indication="bone_metastases", n={COHORT_N}, seed={COHORT_SEED})
 """))
 add(markdown(f"""
 ### Question 8 {points_line(q("ps5_q8_visible", "ps5_q8_complete"))}
