@@ -170,7 +170,7 @@ def _src_keys(items: Sequence[dict[str, Any]]) -> str:
 
 
 def hbo_table() -> Table:
-    """HBO schedules side by side: pressure, minutes, sessions, whether a trial or series supports them."""
+    """HBO schedules side by side: pressure, minutes, sessions, and whether a trial or series used them."""
     from . import management
 
     def pressure(p: dict[str, Any]) -> str:
@@ -181,6 +181,9 @@ def hbo_table() -> Table:
     def sessions(p: dict[str, Any]) -> str:
         if p.get("sessions_before") is not None and p.get("sessions_after") is not None:
             return f"{p['sessions_before']} before + {p['sessions_after']} after = {p['sessions_total']}"
+        if p.get("sessions_initial") is not None and p.get("sessions_additional") is not None:
+            return (f"{p['sessions_initial']}, then {p['sessions_additional']} more if improving "
+                    f"(at most {p['sessions_total']})")
         return cell(p.get("sessions_total"))
 
     def minutes(p: dict[str, Any]) -> str:
@@ -191,7 +194,7 @@ def hbo_table() -> Table:
     return entries_table(
         management.hbo_protocols(),
         [("Schedule", "name"), ("For", "indication"), ("Pressure", pressure), ("Minutes per session", minutes),
-         ("Sessions", sessions), ("Supported by a trial or series?", "supported"), ("What supports it", "support")],
+         ("Sessions", sessions), ("Used in a trial or series?", "supported"), ("What the studies say", "support")],
         caption="Hyperbaric oxygen schedules side by side")
 
 
