@@ -230,6 +230,10 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     workdir = Path(tempfile.mkdtemp(prefix="gc-")) if own_workdir else args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o711)
+    # the throw-away per-submission gradebooks commit after every cell: keep them in memory when we can
+    shm = Path("/dev/shm")
+    private_root = Path(tempfile.mkdtemp(prefix="gc-private-", dir=shm)) if shm.is_dir() and os.access(
+        shm, os.W_OK) else workdir / "private"
     template = workdir / "template.db"
     gbook.build_template(gb, args.assignment, template)
     config = json.loads(json.dumps(cfg, default=lambda o: dict(o) if isinstance(o, dict) else str(o)))
@@ -237,6 +241,7 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
         Job(student=s, assignment=args.assignment, submission_dir=str(submitted / s / args.assignment),
             checksum=c, notebooks=notebooks, template_db=str(template),
             release_dir=str(release) if release.is_dir() else None, workdir=str(workdir), config=config,
+            private_root=str(private_root),
             limits=limits, feedback=not args.no_feedback, sandboxed=sandboxed)
         for s, c in todo
     ]
@@ -273,6 +278,7 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
         pool.shutdown(wait=True)
     finally:
         bar.close()
+    shutil.rmtree(private_root, ignore_errors=True)
     if own_workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     if not args.no_csv and not summary.interrupted:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from classroom.submission import scratch_name
 
 from tests.adversarial.course import (
     ASSIGNMENT,
@@ -61,7 +62,7 @@ def _paths(ctx: Context, student: str) -> dict[str, str]:
         "course": str(ctx.course),
         "workdir": str(ctx.workdir),
         "victim_nb": str(ctx.course / "submitted" / ctx.victim / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
-        "victim_scratch": str(ctx.workdir / "scratch" / ctx.victim),
+        "victim_scratch": str(ctx.workdir / "scratch" / scratch_name(ctx.victim)),
         "source_nb": str(ctx.course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
         "name": student,
     }
