@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from classroom.sandbox import Limits, Sandbox, isolation_problem
+from classroom.sandbox import Limits, Sandbox, claim_uid, isolation_problem
 
 from tests.conftest import ROOT
 from tests.test_grading_adversarial import require_sandbox
@@ -60,7 +60,7 @@ def probe(tmp_path_factory):
     (other / "answers.txt").write_text("ben's work")
     private.mkdir(parents=True)
     (private / "secret.txt").write_text("gradebook")
-    uid = 62950 if os.geteuid() == 0 else None
+    uid = claim_uid(62900)
     box = Sandbox(scratch=scratch, uid=uid, limits=Limits(processes=40, memory_mb=1500, cpu_seconds=30),
                   private=private / "etc")
     box.prepare()
@@ -98,6 +98,14 @@ def test_student_code_cannot_write_outside_or_reach_the_network(probe):
     assert not out["network"]
     assert not (Path(sys.prefix) / "PWNED").exists() and not Path("/PWNED").exists()
     assert not list(probe["base"].rglob("t.txt"))
+
+
+def test_each_worker_claims_a_uid_of_its_own():
+    if os.geteuid() != 0:
+        assert claim_uid(62900) is None
+        return
+    first, second = claim_uid(62800), claim_uid(62800)
+    assert first is not None and second is not None and first != second and min(first, second) >= 62800
 
 
 def test_limits_apply_and_the_process_tree_is_private(probe):

@@ -31,7 +31,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import gradebook as gbook
 from classroom.lms import LmsError, collect_zip
-from classroom.sandbox import Limits, isolation_problem, unprivileged_uid
+from classroom.sandbox import Limits, claim_uid, isolation_problem
 from classroom.submission import Job, Result, grade_submission, submission_checksum
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
     p.add_argument("--csv", type=Path, help="grades CSV to write (default: grades-<assignment>.csv)")
     p.add_argument("--no-csv", action="store_true", help="do not export a CSV")
-    p.add_argument("--uid-base", type=int, default=62000, help="first unprivileged uid for sandboxes (as root)")
+    p.add_argument("--uid-base", type=int, default=62000,
+                   help="unprivileged uids for sandboxes are taken from here on, one per worker (as root)")
     p.add_argument("--workdir", type=Path, help="scratch area (default: a fresh temporary directory)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--unsafe-no-sandbox", action="store_true",
@@ -110,10 +111,10 @@ def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
 _SLOT_UID: int | None = None
 
 
-def _init_worker(slots, uid_base: int) -> None:
+def _init_worker(uid_base: int) -> None:
     global _SLOT_UID
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _SLOT_UID = unprivileged_uid(uid_base, slots.get())
+    _SLOT_UID = claim_uid(uid_base)
 
 
 def _work(job: Job) -> Result:
@@ -247,12 +248,9 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     ]
     bar = tqdm(total=len(jobs), unit="submission", disable=args.no_progress or not jobs, file=sys.stderr)
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    slots = ctx.Queue()
     workers = min(args.jobs, max(1, len(jobs)))
-    for i in range(workers):
-        slots.put(i)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(slots, args.uid_base))
+                               initargs=(args.uid_base,))
     pending = {pool.submit(_work, job): job for job in jobs}
     try:
         while pending:

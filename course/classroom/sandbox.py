@@ -233,8 +233,38 @@ class _SandboxKernelManager(AsyncKernelManager):
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-def unprivileged_uid(base: int, slot: int) -> int | None:
-    """The uid for worker ``slot``: a distinct unused uid per worker when we are root, else None."""
+_CLAIMS: list[int] = []  # lock file descriptors held for the life of the worker process
+
+
+def claim_uid(base: int, span: int = 1000) -> int | None:
+    """A uid of our own for this worker's sandboxes, when we are root (else None).
+
+    The first uid from ``base`` whose lock file (in /run/lock, or the temp dir) we can lock exclusively and
+    that no process uses: two workers, or two grading runs on one machine, never share a uid, so one
+    sandbox's process limit and final clean-up never touch another's.
+    """
     if os.geteuid() != 0:
         return None
-    return base + slot
+    import fcntl
+    import tempfile
+
+    lock_dir = Path("/run/lock") if os.access("/run/lock", os.W_OK) else Path(tempfile.gettempdir())
+    busy = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                busy.add(entry.stat().st_uid)
+            except OSError:
+                continue
+    for uid in range(base, base + span):
+        if uid in busy:
+            continue
+        fd = os.open(lock_dir / f"grade-class-uid-{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _CLAIMS.append(fd)
+        return uid
+    raise SandboxUnavailable(f"no free uid between {base} and {base + span - 1} for the sandbox")
