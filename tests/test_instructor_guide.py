@@ -1,4 +1,4 @@
-"""The instructor guide (docs/instructor.md) works as written: its nbgrader commands are read from the page
+"""The README's instructor guide works as written: its nbgrader commands are read from the page
 and run, in order, in a temporary copy of the course (this repository's nbgrader_config.py).
 
 Covered: add students, record the assignment, release to an exchange, collect an LMS zip with zip_collect,
@@ -22,13 +22,15 @@ from tests.support.nbgrader_course import NbgraderCourse
 
 pytestmark = pytest.mark.nbgrader
 
-GUIDE = ROOT / "docs" / "instructor.md"
+README = ROOT / "README.md"
 EXAMPLE = "ps2_diagnosis_and_staging"
 
 
 def guide_commands() -> list[list[str]]:
     """Every `.venv/bin/nbgrader ...` command of the guide (indented code lines, continuations joined)."""
-    text = re.sub(r"\\\n\s*", " ", GUIDE.read_text(encoding="utf-8"))
+    readme = README.read_text(encoding="utf-8")
+    section = readme.split("\n## Instructor guide\n", 1)[1].split("\n## ", 1)[0]
+    text = re.sub(r"\\\n\s*", " ", section)
     out = []
     for line in text.splitlines():
         line = line.strip()
@@ -42,7 +44,7 @@ def command(verb: str, *more: str) -> list[str]:
     for args in guide_commands():
         if args[: len(verb.split())] == verb.split() and all(m in args for m in more):
             return args
-    raise AssertionError(f"docs/instructor.md has no 'nbgrader {verb}' command")
+    raise AssertionError(f"the README's instructor guide has no 'nbgrader {verb}' command")
 
 
 def test_the_guide_names_every_step() -> None:
