@@ -42,7 +42,8 @@ def grade_number(value: float | None, low: float, high: float, explanation: str,
     if low <= value <= high:
         return Feedback(True, f"{CORRECT} {explanation}")
     side = "too low" if value < low else "too high"
-    return Feedback(False, f"{TRY_AGAIN} {value:g}{unit_s} is {side}; the sources give {low:g} to {high:g}{unit_s}.")
+    between = f"{low:g} and {high:g}{unit_s}"
+    return Feedback(False, f"{TRY_AGAIN} {value:g}{unit_s} is {side}: the answer lies between {between}.")
 
 
 def _feedback_html(fb: Feedback) -> str:
