@@ -42,6 +42,7 @@ Drug = Literal["none", "bisphosphonate", "denosumab"]
 DRUGS: tuple[str, ...] = ("none", "bisphosphonate", "denosumab")
 BP_ONSET_DAYS = 30.0  # build-up time of the bisphosphonate effect on therapy (stated in the docstring)
 PERTURBATION_CELLS = 10.0  # Komarova's figure-2 perturbation: 10 extra osteoclasts
+MAX_STEP_DAYS = 2.0  # longest integration step (RK4 stays stable and within 0.1% of 1-day steps)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def simulate(drug: str = "none", treatment_months: float = 24.0, follow_up_month
     stop_day = start_day + treat_days if drug != "none" else None
     end = start_day + treat_days + follow_up_months * DAYS_PER_MONTH
     end = max(end, start_day + 1.0, (perturb_day or 0.0) + 1.0)
-    dt = max(1.0, end / 600.0)
+    # About 600 steps, but never longer than MAX_STEP_DAYS: the osteoclast dynamics are fast (lifetime ~5 days)
+    # and longer RK4 steps blow up on long courses (a 10-year denosumab course gave NaN at 7-day steps).
+    dt = min(max(1.0, end / 600.0), MAX_STEP_DAYS)
     n = int(math.ceil(end / dt)) + 1
     t = np.linspace(0.0, end, n)
     dt = float(t[1] - t[0])
@@ -169,36 +172,49 @@ def simulate(drug: str = "none", treatment_months: float = 24.0, follow_up_month
     a1, a2, b1, b2 = p.a1, p.a2, p.b1, p.b2
     g11, g21, g12, g22, k1, k2 = p.g11, p.g21, p.g12, p.g22, p.k1, p.k2
 
-    def rates(x1: float, x2: float, pool: float, e: float) -> tuple[float, float, float, float]:
-        inhibit = inhibit_max * e if drug == "denosumab" else 0.0
-        removal = b1 / (1.0 - s_bp * e) if drug == "bisphosphonate" else b1
-        mature = (1.0 - inhibit) * pool
-        dx1 = a1 * mature * x1 ** g11 * x2 ** g21 - removal * x1
+    # The drug acts through two per-step factors, precomputed for the RK4 stages (start, middle, end):
+    # denosumab inhibits precursor maturation; a bisphosphonate raises osteoclast removal.
+    e_mid = np.empty(n)
+    e_mid[:-1] = 0.5 * (effect[:-1] + effect[1:])
+    e_mid[-1] = effect[-1]
+    if drug == "denosumab":
+        inhibit, inhibit_mid = (inhibit_max * effect).tolist(), (inhibit_max * e_mid).tolist()
+    else:
+        inhibit = inhibit_mid = [0.0] * n
+    if drug == "bisphosphonate":
+        removal, removal_mid = (b1 / (1.0 - s_bp * effect)).tolist(), (b1 / (1.0 - s_bp * e_mid)).tolist()
+    else:
+        removal = removal_mid = [b1] * n
+    ratio = 1.0 + loss
+
+    def rates(x1: float, x2: float, pool: float, inh: float, rem: float) -> tuple[float, float, float, float]:
+        dx1 = a1 * (1.0 - inh) * pool * x1 ** g11 * x2 ** g21 - rem * x1
         dx2 = a2 * x1 ** g12 * x2 ** g22 - b2 * x2
-        dz = -k1 * max(x1 - x1s, 0.0) + k2 * max(x2 - x2s, 0.0)
-        dpool = (1.0 + loss - (1.0 - inhibit + loss) * pool) / tau  # supply; maturation; loss
+        dz = -k1 * (x1 - x1s if x1 > x1s else 0.0) + k2 * (x2 - x2s if x2 > x2s else 0.0)
+        dpool = (ratio - (1.0 - inh + loss) * pool) / tau  # supply; maturation; loss
         return dx1, dx2, dz, dpool
 
-    x1a = np.empty(n)
-    x2a = np.empty(n)
-    za = np.empty(n)
-    pa = np.empty(n)
+    x1l = [0.0] * n
+    x2l = [0.0] * n
+    zl = [0.0] * n
+    pl = [0.0] * n
     x1, x2, z, pool = x1s, x2s, 100.0, 1.0
     perturb_i = None if perturb_day is None else int(round(perturb_day / dt))
+    half, sixth = 0.5 * dt, dt / 6.0
     for i in range(n):
         if i == perturb_i:
             x1 += PERTURBATION_CELLS
-        x1a[i], x2a[i], za[i], pa[i] = x1, x2, z, pool
+        x1l[i], x2l[i], zl[i], pl[i] = x1, x2, z, pool
         if i == n - 1:
             break
-        e0, e1 = effect[i], effect[i + 1]
-        em = 0.5 * (e0 + e1)
-        r1 = rates(x1, x2, pool, e0)
-        r2 = rates(x1 + 0.5 * dt * r1[0], x2 + 0.5 * dt * r1[1], pool + 0.5 * dt * r1[3], em)
-        r3 = rates(x1 + 0.5 * dt * r2[0], x2 + 0.5 * dt * r2[1], pool + 0.5 * dt * r2[3], em)
-        r4 = rates(x1 + dt * r3[0], x2 + dt * r3[1], pool + dt * r3[3], e1)
-        x1 = max(x1 + dt / 6 * (r1[0] + 2 * r2[0] + 2 * r3[0] + r4[0]), 1e-9)
-        x2 = max(x2 + dt / 6 * (r1[1] + 2 * r2[1] + 2 * r3[1] + r4[1]), 1e-9)
-        z = z + dt / 6 * (r1[2] + 2 * r2[2] + 2 * r3[2] + r4[2])
-        pool = pool + dt / 6 * (r1[3] + 2 * r2[3] + 2 * r3[3] + r4[3])
+        inh_m, rem_m = inhibit_mid[i], removal_mid[i]
+        a, b, c, d = rates(x1, x2, pool, inhibit[i], removal[i])
+        a2_, b2_, c2_, d2_ = rates(x1 + half * a, x2 + half * b, pool + half * d, inh_m, rem_m)
+        a3, b3, c3, d3 = rates(x1 + half * a2_, x2 + half * b2_, pool + half * d2_, inh_m, rem_m)
+        a4, b4, c4, d4 = rates(x1 + dt * a3, x2 + dt * b3, pool + dt * d3, inhibit[i + 1], removal[i + 1])
+        x1 = max(x1 + sixth * (a + 2 * a2_ + 2 * a3 + a4), 1e-9)
+        x2 = max(x2 + sixth * (b + 2 * b2_ + 2 * b3 + b4), 1e-9)
+        z = z + sixth * (c + 2 * c2_ + 2 * c3 + c4)
+        pool = pool + sixth * (d + 2 * d2_ + 2 * d3 + d4)
+    x1a, x2a, za, pa = np.array(x1l), np.array(x2l), np.array(zl), np.array(pl)
     return RemodellingResult(t, x1a, x2a, za, effect, pa, (x1s, x2s), drug, start_day, stop_day)

@@ -8,11 +8,16 @@ Each widget is an ``ipywidgets.VBox`` whose callbacks call pure, tested model fu
 from __future__ import annotations
 
 import html
-import io
-from collections.abc import Callable
+import math
+import struct
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -27,13 +32,54 @@ COLOURS = OKABE_ITO
 EXPECTED_ERRORS = (ModelInputError, RiskError, CaseError, KnowledgeError, ValueError)
 
 
+def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
+    """PNG bytes of an opaque RGBA pixel buffer (height x width x 4), fast.
+
+    The widgets' figures have an opaque white background, so the alpha channel is dropped. Rows are stored
+    unfiltered and deflated at ``level`` 1: about twice as fast as Pillow's adaptive filtering at the same
+    level, and the flat colours of a chart compress as well.
+    """
+    height, width = rgba.shape[:2]
+    raw = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    raw[:, 0] = 0  # filter type 0 (none) for every row
+    raw[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
+            + chunk(b"IEND", b""))
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 (times a power of ten) at or above ``x``: an axis limit that does not move
+    with every small change of the data (0 and below give 1)."""
+    if not x > 0:
+        return 1.0
+    exp = math.floor(math.log10(x))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10.0**exp >= x * (1 - 1e-12):
+            return m * 10.0**exp
+    return 10.0 ** (exp + 1)  # pragma: no cover - the loop always returns
+
+
 class FigureView:
-    """One matplotlib figure, reused across updates, drawn with Agg into an ``ipywidgets.Image``."""
+    """One matplotlib figure, reused across updates, drawn with Agg into an ``ipywidgets.Image``.
+
+    Updates are blitted: artists registered with :meth:`dynamic` (lines, bars, spans whose data change) are
+    drawn over a cached background holding everything else (axes, ticks, labels, legend, titles). The caller
+    passes a ``static_key`` to :meth:`render` that changes whenever anything in the background changes (axis
+    limits, tick labels, titles, legend text); a background is drawn once per key and kept (a few keys), so
+    one update costs only the changing artists and one PNG encoding.
+    """
+
+    BACKGROUNDS_KEPT = 8
 
     def __init__(self, width: float = 7.5, height: float = 3.4, nrows: int = 1, ncols: int = 1,
                  dpi: int = 80, **subplot_kw: Any) -> None:
         self.dpi = dpi
-        self.figure = Figure(figsize=(width, height), dpi=dpi)
+        self.figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         self.axes = [ax for row in axes for ax in row]
@@ -41,23 +87,55 @@ class FigureView:
                                                                        max_width=f"{int(width * dpi)}px"))
         self.image.add_class("osteo-figure")
         self._laid_out = False
+        self._dynamic: list[Artist] = []
+        self._backgrounds: OrderedDict[Hashable, Any] = OrderedDict()
+        self.full_draws = 0
 
     @property
     def ax(self) -> Any:
         return self.axes[0]
+
+    def dynamic(self, *artists: Artist) -> Artist:
+        """Mark artists as changing on every update (drawn over the cached background, in this order)."""
+        for a in artists:
+            a.set_animated(True)
+            self._dynamic.append(a)
+        return artists[0]
+
+    def forget_dynamic(self) -> None:
+        """Stop drawing the dynamic artists (call after clearing the axes that held them)."""
+        self._dynamic.clear()
 
     def layout_once(self) -> None:
         """Fix the subplot layout once (tight layout is too slow to run on every update)."""
         if not self._laid_out:
             self.figure.tight_layout()
             self._laid_out = True
+            self._backgrounds.clear()
 
-    def render(self) -> None:
-        """Draw the figure (artists updated in place by the caller) and push PNG bytes to the image widget."""
+    def render(self, static_key: Hashable = None) -> None:
+        """Draw the changing artists over the background for ``static_key`` and push PNG bytes to the image.
+
+        The background for a key is drawn (without the dynamic artists) the first time the key is seen;
+        ``static_key=None`` means 'the background may have changed': always drawn afresh, never kept.
+        """
         self.layout_once()
-        buf = io.BytesIO()
-        self.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
-        self.image.value = buf.getvalue()
+        background = self._backgrounds.get(static_key) if static_key is not None else None
+        if background is None:
+            self.canvas.draw()  # Agg skips animated (dynamic) artists when not saving a file
+            self.full_draws += 1
+            background = self.canvas.copy_from_bbox(self.figure.bbox)
+            if static_key is not None:
+                self._backgrounds[static_key] = background
+                while len(self._backgrounds) > self.BACKGROUNDS_KEPT:
+                    self._backgrounds.popitem(last=False)
+        else:
+            self._backgrounds.move_to_end(static_key)
+            self.canvas.restore_region(background)
+        for a in self._dynamic:
+            if a.get_visible():
+                self.figure.draw_artist(a)
+        self.image.value = encode_png(np.asarray(self.canvas.buffer_rgba()))
 
 
 def provenance_html(params: list[Parameter]) -> str:

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from ..cases import drug_catalogue
 from ..models import cohort
 from ..models.parameters import param
-from ._base import COLOURS, FigureView, TeachingWidget, provenance_html
+from ._base import COLOURS, FigureView, TeachingWidget, nice_ceiling, provenance_html
 
+ARMS = (("without", COLOURS["vermillion"], "without bundle", None),
+        ("bundle", COLOURS["blue"], "with prevention bundle", "//"))
+STAGE_KEYS = ("resolved", "1", "2", "3")
+STAGE_COLOURS = (COLOURS["bluish_green"], COLOURS["sky_blue"], COLOURS["orange"], COLOURS["reddish_purple"])
+BAR_WIDTH = 0.38
 LABELS = {"osteoporosis": "osteoporosis", "bone_metastases": "bone metastases",
           "multiple_myeloma": "myeloma", "paget": "Paget"}
 
@@ -40,6 +46,7 @@ class CohortLab(TeachingWidget):
                                                   style=style, continuous_update=False, readout_format=".0%")
         self.seed = widgets.IntText(value=seed, description="Seed", style=style, layout=widgets.Layout(width="130px"))
         self.view = FigureView(8.0, 3.4, ncols=2, width_ratios=[1.6, 1])
+        self._static_key: tuple | None = None
         super().__init__([self.drug, self.indication, self.n, self.share_need, self.share_foreseen, self.seed],
                          [self.view.image])
         self.details.value = provenance_html([param(i) for i in (
@@ -62,45 +69,77 @@ class CohortLab(TeachingWidget):
             self.indication.value = current if current in values else values[0]
         self.refresh()
 
+    def _build(self, results: list, chosen: object, key: tuple) -> None:
+        """Axes, labels and the (empty) bars for this drug, indication and pair of axis limits."""
+        left, right = self.view.axes
+        left.clear()
+        right.clear()
+        self.view.forget_dynamic()
+        x = np.arange(len(results))
+        self._bars = []
+        for (_arm, colour, label, hatch), off in zip(ARMS, (-BAR_WIDTH / 2, BAR_WIDTH / 2), strict=True):
+            bars = left.bar(x + off, np.zeros(len(x)), BAR_WIDTH, color=colour, label=label, hatch=hatch,
+                            edgecolor="white").patches
+            errors = LineCollection([], colors=COLOURS["black"], linewidths=1)
+            left.add_collection(errors, autolim=False)
+            (caps,) = left.plot([], [], linestyle="none", marker="_", markersize=6, color=COLOURS["black"])
+            self.view.dynamic(*bars, errors, caps)
+            self._bars.append((bars, errors, caps))
+        left.set_xticks(x, [LABELS.get(r.indication, r.indication).replace(" ", "\n")
+                            + (" *" if r is chosen else "") for r in results], fontsize=8)
+        left.set_xlim(-0.6, len(results) - 0.4)
+        left.set_ylim(0, key[3])
+        left.set_ylabel("MRONJ cases per 1000 patients")
+        left.set_title(f"{drug_catalogue()[self.drug.value]['name']}: incidence (bars: 90% band)", fontsize=9)
+        left.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
+        self._stacks = []
+        for i in range(2):
+            stack = [right.bar(i, 0.0, 0.6, color=colour,
+                               label=("healed" if k == "resolved" else f"stage {k}") if i == 0 else None)[0]
+                     for k, colour in zip(STAGE_KEYS, STAGE_COLOURS, strict=True)]
+            self.view.dynamic(*stack)
+            self._stacks.append(stack)
+        right.set_xticks([0, 1], ["without", "with bundle"], fontsize=8)
+        right.set_xlim(-0.6, 1.6)
+        right.set_ylim(0, key[4])
+        right.set_ylabel("cases per 1000 at 3 years")
+        right.set_title("Stage mix (* indication)", fontsize=9)
+        right.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        self._static_key = key
+
     def update(self) -> None:
         kw = {"share_needing_extraction": self.share_need.value, "share_foreseeable": self.share_foreseen.value,
               "seed": self.seed.value}
         cohort.check_inputs(self.n.value, kw["share_needing_extraction"], kw["share_foreseeable"], 2)
         results = cohort.by_indication(self.drug.value, self.n.value, **kw)
         chosen = next(r for r in results if r.indication == self.indication.value)
-        left, right = self.view.axes
-        left.clear()
-        right.clear()
+        # Axis limits in round steps, so that the axes, ticks, titles and legends are drawn once and kept
+        # while a slider moves; only the bars, error bars and stacks are redrawn.
+        top_left = max(max(getattr(r, arm).band_per_1000[1], getattr(r, arm).simulated_per_1000)
+                       for r in results for arm in ("without", "bundle"))
+        top_right = max(1000.0 * sum(arm.stage_mix.values()) / chosen.n for arm in (chosen.without, chosen.bundle))
+        key = (self.drug.value, chosen.indication, tuple(r.indication for r in results),
+               nice_ceiling(1.3 * top_left), nice_ceiling(1.08 * top_right))  # room for the legend
+        if key != self._static_key:
+            self._build(results, chosen, key)
         x = np.arange(len(results))
-        w = 0.38
-        for off, arm, colour, label in ((-w / 2, "without", COLOURS["vermillion"], "without bundle"),
-                                        (w / 2, "bundle", COLOURS["blue"], "with prevention bundle")):
+        for (arm, *_), (bars, errors, caps), off in zip(ARMS, self._bars, (-BAR_WIDTH / 2, BAR_WIDTH / 2),
+                                                       strict=True):
             vals = np.array([getattr(r, arm).simulated_per_1000 for r in results])
-            lo = np.array([getattr(r, arm).band_per_1000[0] for r in results])
-            hi = np.array([getattr(r, arm).band_per_1000[1] for r in results])
-            left.bar(x + off, vals, w, color=colour, label=label,
-                     hatch="//" if arm == "bundle" else None, edgecolor="white")
-            left.errorbar(x + off, vals, yerr=[np.clip(vals - lo, 0, None), np.clip(hi - vals, 0, None)],
-                          fmt="none", ecolor=COLOURS["black"], capsize=3, lw=1)
-        left.set_xticks(x, [LABELS.get(r.indication, r.indication) + (" *" if r is chosen else "")
-                            for r in results], fontsize=8)
-        left.set_ylabel("MRONJ cases per 1000 patients")
-        left.set_title(f"{drug_catalogue()[self.drug.value]['name']}: incidence (bars: 90% band)", fontsize=9)
-        left.legend(fontsize=8, frameon=False)
-        keys = ["resolved", "1", "2", "3"]
-        colours = [COLOURS["bluish_green"], COLOURS["sky_blue"], COLOURS["orange"], COLOURS["reddish_purple"]]
-        for i, arm in enumerate((chosen.without, chosen.bundle)):
+            lo = np.minimum(vals, [getattr(r, arm).band_per_1000[0] for r in results])
+            hi = np.maximum(vals, [getattr(r, arm).band_per_1000[1] for r in results])
+            for bar, v in zip(bars, vals, strict=True):
+                bar.set_height(v)
+            errors.set_segments([[(xi + off, a), (xi + off, b)] for xi, a, b in zip(x, lo, hi, strict=True)])
+            caps.set_data(np.concatenate([x + off, x + off]), np.concatenate([lo, hi]))
+        for stack, arm in zip(self._stacks, (chosen.without, chosen.bundle), strict=True):
             bottom = 0.0
-            for k, colour in zip(keys, colours, strict=True):
+            for bar, k in zip(stack, STAGE_KEYS, strict=True):
                 v = 1000.0 * arm.stage_mix[k] / chosen.n
-                right.bar(i, v, 0.6, bottom=bottom, color=colour, label=("healed" if k == "resolved" else
-                                                                           f"stage {k}") if i == 0 else None)
+                bar.set_y(bottom)
+                bar.set_height(v)
                 bottom += v
-        right.set_xticks([0, 1], ["without", "with bundle"], fontsize=8)
-        right.set_ylabel("cases per 1000 at 3 years")
-        right.set_title("Stage mix (* indication)", fontsize=9)
-        right.legend(fontsize=7, frameon=False, loc="upper right")
-        self.view.render()
+        self.view.render(key)
         self.state = {
             "drug": self.drug.value, "indication": chosen.indication, "n": chosen.n,
             "without_per_1000": chosen.without.simulated_per_1000, "bundle_per_1000": chosen.bundle.simulated_per_1000,

@@ -30,11 +30,12 @@ class DrugLevelsLab(TeachingWidget):
         (self.dm_line,) = ax.plot([], [], color=COLOURS["vermillion"], lw=1.5, ls="--")
         self.span = ax.axvspan(0, 1, color=COLOURS["sky_blue"], alpha=0.25, lw=0, label="drug holiday")
         self.stop_line = ax.axvline(0, color=COLOURS["black"], lw=1, ls=":")
+        self.view.dynamic(self.span, self.stop_line, self.bp_line, self.dm_line)
         ax.set_xlabel("time since the first dose (months)")
         ax.set_ylabel("level (% of the peak on therapy)")
         ax.set_ylim(0, 105)
         self.legend = None
-        self.view.layout_once()
+        self._static_key: tuple | None = None
         super().__init__([self.bp, self.dmab, self.therapy, self.holiday], [self.view.image])
         self.details.value = provenance_html([param("pk-bp-skeletal-half-life"),
                                               param("pk-denosumab-serum-half-life"),
@@ -47,21 +48,28 @@ class DrugLevelsLab(TeachingWidget):
         bp, dm = r["bisphosphonate"], r["denosumab"]
         ax = self.view.ax
         self.bp_line.set_data(bp.t_days / pk.DAYS_PER_MONTH, bp.level_percent)
-        self.bp_line.set_label(f"{bp.regimen.drug}: skeletal store (half-life "
-                               f"{bp.half_life.days / pk.DAYS_PER_YEAR:.0f} years)")
         self.dm_line.set_data(dm.t_days / pk.DAYS_PER_MONTH, dm.level_percent)
-        self.dm_line.set_label(f"denosumab: serum level (half-life {dm.half_life.days:.0f} days)")
         start = bp.holiday_start_day / pk.DAYS_PER_MONTH
-        end = max(bp.t_days[-1], dm.t_days[-1]) / pk.DAYS_PER_MONTH
         self.span.set_x(start)
         self.span.set_width(self.holiday.value)
         self.span.set_visible(self.holiday.value > 0)
         self.stop_line.set_xdata([start, start])
-        ax.set_xlim(0, end)
-        if self.legend is not None:
-            self.legend.remove()
-        self.legend = ax.legend(loc="lower left", fontsize=8, frameon=False)
-        self.view.render()
+        # The time axis runs to the longest holiday the slider offers, so moving the holiday slider keeps the
+        # same scale (easier to compare) and the axes, ticks and legend are drawn once, not on every update.
+        stop = max(bp.holiday_start_day, dm.holiday_start_day) / pk.DAYS_PER_MONTH
+        key = (self.bp.value, self.dmab.value, self.therapy.value, self.holiday.max)
+        if key != self._static_key:
+            self.bp_line.set_label(f"{bp.regimen.drug}: skeletal store (half-life "
+                                   f"{bp.half_life.days / pk.DAYS_PER_YEAR:.0f} years)")
+            self.dm_line.set_label(f"denosumab: serum level (half-life {dm.half_life.days:.0f} days)")
+            ax.set_xlim(0, stop + max(self.holiday.max, 1))
+            if self.legend is not None:
+                self.legend.remove()
+            # Above the plot, where no line can cross it (the lines are drawn over the cached background).
+            self.legend = ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
+                                    frameon=False, borderaxespad=0.2)
+            self._static_key = key
+        self.view.render(key)
         h = self.holiday.value
         text = (f"After {h} months off the drug the bisphosphonate store is still {r['bp_left_percent']:.1f}% of "
                 f"its peak, while denosumab in the serum is {r['dmab_left_percent']:.2g}% of its peak; the "

@@ -42,7 +42,17 @@ class RiskExplorer(TeachingWidget):
         super().__init__([self.drug, self.indication, self.months, self.factors, self.extraction],
                          [self.view.image, self.text])
         x, y = np.meshgrid(np.arange(40), np.arange(25))
-        self._xy = (x.ravel(), y.ravel()[::-1])
+        ax = self.view.ax
+        # The dots stay put; each update only recolours them over the cached axes and title.
+        self.dots = ax.scatter(x.ravel(), y.ravel()[::-1], c=[COLOURS["sky_blue"]] * 1000, s=22, marker="o",
+                               linewidths=0)
+        self.view.dynamic(self.dots)
+        ax.set_xlim(-1, 40)
+        ax.set_ylim(-1, 25)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("1000 people (one dot each)")
+        ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=8)
         self.watch(self.drug, self.indication, self.months, self.factors, self.extraction)
         self.refresh()
 
@@ -69,14 +79,8 @@ class RiskExplorer(TeachingWidget):
         colours = np.full(1000, COLOURS["sky_blue"], dtype=object)
         colours[:low] = COLOURS["vermillion"]
         colours[low:low + extra] = COLOURS["orange"]
-        ax = self.view.ax
-        ax.clear()
-        ax.scatter(self._xy[0], self._xy[1], c=list(colours), s=22, marker="o", linewidths=0)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("1000 people (one dot each)")
-        ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=8)
-        self.view.render()
+        self.dots.set_facecolors(list(colours))
+        self.view.render("icons")
         what = "after one extraction" if after else "over the treatment periods studied"
         sources = ", ".join((after or overall).get("source", []))
         sentence = result.get("patient_sentence", "")

@@ -5,8 +5,10 @@ decision, watch the stage over time, and end with a debrief. A thin view over
 from __future__ import annotations
 
 import html
+import math
 
 import ipywidgets as widgets
+from matplotlib.collections import LineCollection
 
 from ..cases import drug_catalogue
 from ..models import virtual_patient as vp
@@ -57,6 +59,16 @@ class VirtualPatientWidget(TeachingWidget):
         self.advice = widgets.HTML("")
         self.debrief_html = widgets.HTML("")
         self.view = FigureView(7.5, 2.8)
+        ax = self.view.ax
+        (self.stage_line,) = ax.step([], [], where="post", color=COLOURS["blue"], lw=2)
+        self.decision_lines = LineCollection([], linewidths=0.8, linestyles=":")
+        ax.add_collection(self.decision_lines, autolim=False)
+        self.view.dynamic(self.decision_lines, self.stage_line)
+        names = {v: k for k, v in vp.STAGE_LEVELS.items()}
+        ax.set_yticks(LEVEL_TICKS, [vp.STAGE_NAMES[names[v]] for v in LEVEL_TICKS], fontsize=7)
+        ax.set_ylim(-1.4, 4.4)
+        ax.set_xlabel("time (weeks)")
+        ax.set_ylabel("stage (AAOMS 2022)")
         decide_row = widgets.HBox([self.action, self.go, self.debrief_button, self.restart])
         super().__init__([self.case, self.seed, self.build_box],
                          [self.status, decide_row, self.advice, self.view.image, self.debrief_html])
@@ -116,18 +128,14 @@ class VirtualPatientWidget(TeachingWidget):
         self.action.value = acts[0] if acts else None
         self.go.disabled = not acts
         weeks, levels = p.timeline()
-        ax = self.view.ax
-        ax.clear()
-        ax.step(weeks, levels, where="post", color=COLOURS["blue"], lw=2)
-        for s in p.steps:
-            ax.axvline(s.week, color=VERDICT_COLOURS[s.advice.verdict], lw=0.8, ls=":")
-        names = {v: k for k, v in vp.STAGE_LEVELS.items()}
-        ax.set_yticks(LEVEL_TICKS, [vp.STAGE_NAMES[names[v]] for v in LEVEL_TICKS], fontsize=7)
-        ax.set_ylim(-1.4, 4.4)
-        ax.set_xlim(0, max(26, p.week + 2))
-        ax.set_xlabel("time (weeks)")
-        ax.set_ylabel("stage (AAOMS 2022)")
-        self.view.render()
+        self.stage_line.set_data(weeks, levels)
+        self.decision_lines.set_segments([[(st.week, -1.4), (st.week, 4.4)] for st in p.steps])
+        self.decision_lines.set_color([VERDICT_COLOURS[st.advice.verdict] for st in p.steps])
+        # The time axis grows in half-year steps, so its ticks are drawn once per step, not per decision.
+        x_max = 26 * max(1, math.ceil((p.week + 2) / 26))
+        if self.view.ax.get_xlim() != (0, x_max):
+            self.view.ax.set_xlim(0, x_max)
+        self.view.render(x_max)
         stage = vp.STAGE_NAMES[p.stage_code()]
         drug = drug_catalogue()[p.drug]["name"]
         self.status.value = (f"<b>Week {p.week}</b> of {vp.HORIZON_WEEKS}. {html.escape(drug)} for "
