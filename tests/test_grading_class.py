@@ -32,6 +32,8 @@ from tests.adversarial.course import (
 )
 from tests.test_grading_adversarial import cell_grades, require_sandbox
 
+pytestmark = pytest.mark.nbgrader
+
 SLOW_Q2 = "import time\ntime.sleep(3)\n" + GOOD_Q2  # honest but slow: keeps the first run busy
 
 
