@@ -7,8 +7,9 @@ output even when the student silenced IPython's traceback display) this client a
   error output, so an unexecuted test cell can never count as passed;
 - before every autograded test cell it re-runs the instructor's locked set-up cells, undoing a student's
   redefinition of the test helpers those cells define;
-- after every autograded test cell a canary ``raise AssertionError(<random>)``: if the kernel does not report
-  it faithfully, the kernel's error reporting was tampered with and the notebook is flagged;
+- just before every autograded test cell (in the same round trip as the set-up cells) a canary
+  ``raise AssertionError(<random>)``: if the kernel does not report it faithfully, the kernel's error
+  reporting was tampered with and the notebook is flagged;
 - output kept per cell is capped (error outputs are always kept; dropped stderr leaves a stderr note, so a
   cap can never turn a failing cell into a passing one).
 """
@@ -123,19 +124,39 @@ class GradingClient(Execute):
             if extra:
                 self.nb.cells[index] = original  # nbclient writes the executed cell back at ``index``
 
-    async def _canary(self, index: int, budget_end: float) -> bool:
-        """True when the kernel still reports a failing assertion faithfully."""
+    async def _canary(self, index: int, budget_end: float, before: str = "") -> bool | None:
+        """Run ``before`` (instructor code) then ``raise AssertionError(<random>)`` in one cell.
+
+        True when the kernel reports that assertion faithfully, False when it claims success (its error
+        reporting was tampered with), None when ``before`` itself failed (then nothing is known).
+        """
         nonce = secrets.token_hex(8)
-        probe = new_code_cell(f'raise AssertionError("grader check {nonce}")')
+        probe = new_code_cell(f'{before}\nraise AssertionError("grader check {nonce}")'.lstrip("\n"))
         await self._run_cell(probe, index, budget_end, extra=True)
         reply = (self._last_reply or {}).get("content", {})
         shown = [o for o in probe.outputs if o.get("output_type") == "error"]
-        return (
+        if (
             reply.get("status") == "error"
             and reply.get("ename") == "AssertionError"
             and nonce in str(reply.get("evalue", ""))
             and any(o.get("ename") == "AssertionError" and nonce in str(o.get("evalue")) for o in shown)
-        )
+        ):
+            return True
+        if reply.get("status") == "error" and before:
+            return None
+        return False
+
+    async def _guard(self, index: int, budget_end: float, preamble: list[str]) -> None:
+        """Before a test: re-run the set-up cells and check error reporting, in one round trip if possible."""
+        magic = any(source.lstrip().startswith("%%") for source in preamble)
+        merged = preamble[-1] if preamble and not magic else ""
+        for source in preamble if magic else preamble[:-1]:
+            await self._run_cell(new_code_cell(source), index, budget_end, extra=True)
+        verdict = await self._canary(index, budget_end, before=merged)
+        if verdict is None:
+            verdict = await self._canary(index, budget_end)
+        if not verdict:
+            self.report.tampered = True
 
     async def async_grade(self) -> NotebookNode:
         start = time.monotonic()
@@ -159,11 +180,8 @@ class GradingClient(Execute):
                         continue
                     try:
                         if is_test_cell(cell):
-                            for source in preamble:
-                                await self._run_cell(new_code_cell(source), index, budget_end, extra=True)
+                            await self._guard(index, budget_end, preamble)
                         await self._run_cell(cell, index, budget_end)
-                        if is_test_cell(cell) and not await self._canary(index, budget_end):
-                            self.report.tampered = True
                     except TimeoutError:
                         self.report.budget_spent = True
                         cell.outputs.append(error_output(
