@@ -273,7 +273,7 @@ def case_from_dict(data: Any) -> Case:
 def parse_text(text: str, name: str = "case") -> Any:
     """Parse YAML (a superset of JSON) into data; CaseError on broken syntax."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe, libyaml
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

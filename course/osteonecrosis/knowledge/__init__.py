@@ -66,13 +66,17 @@ class Reference:
         return self.citation.split(".")[0][:60]
 
 
+# libyaml's loader (same results, about 8x faster) when PyYAML was built with it; the pure-Python one otherwise.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _read_yaml(name: str) -> Any:
     path = KNOWLEDGE_DIR / f"{name}.yaml"
     if not path.exists():
         raise KnowledgeError(f"knowledge file missing: {path.name}")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:  # pragma: no cover - guarded by the tests
         raise KnowledgeError(f"{path.name}: broken YAML ({exc.__class__.__name__})") from None
 
