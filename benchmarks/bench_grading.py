@@ -39,7 +39,7 @@ def _choose() -> tuple[Path, str, str, str, str]:
     real = sorted(p for p in (ROOT / "solutions").glob("ps1*") if p.is_dir() and list(p.glob("*.ipynb")))
     if real:
         return ROOT, real[0].name, "solutions", "assignments", f"the course's {real[0].name} (solutions/)"
-    return FIXTURE, "ps_fixture", "source", "release", "the grading fixture (solutions/ps1* not found)"
+    return FIXTURE, "ps_fixture", "solutions", "assignments", "the grading fixture (solutions/ps1* not found)"
 
 
 def _make_course(template: Path, assignment: str, source: str, dest: Path) -> None:

@@ -63,7 +63,7 @@ def _paths(ctx: Context, student: str) -> dict[str, str]:
         "workdir": str(ctx.workdir),
         "victim_nb": str(ctx.course / "submitted" / ctx.victim / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
         "victim_scratch": str(ctx.workdir / "scratch" / scratch_name(ctx.victim)),
-        "source_nb": str(ctx.course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        "source_nb": str(ctx.course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
         "name": student,
     }
 
@@ -262,7 +262,7 @@ def _wrong_kernelspec(course: Path, student: str, ctx: Context) -> None:
 
 
 def _symlink_to_solution(course: Path, student: str, ctx: Context) -> None:
-    target = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    target = course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     (submission_dir(course, student) / f"{ASSIGNMENT}.ipynb").symlink_to(target)
 
 

@@ -38,12 +38,12 @@ def make_course(dest: Path, db_url: str | None = None) -> Path:
         cmd += ["--db", db_url]
     done = subprocess.run(cmd, cwd=dest, env=env(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert (dest / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    assert (dest / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
     return dest
 
 
 def released(course: Path) -> nbformat.NotebookNode:
-    return nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    return nbformat.read(course / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 
 def notebook_with(course: Path, q1: str, q2: str) -> nbformat.NotebookNode:
