@@ -77,8 +77,12 @@ def test_student_runs_visible_tests_in_the_notebook(lab) -> None:
         failed = [(c["grade_id"], c["errors"]) for c in tests if c["errors"]]
         assert not failed, f"visible tests failed in the browser: {failed}"
         # The same notebook unanswered: the first test fails with the stub's teaching message.
+        # Run-all stops at the first error, so wait for an error rather than for every cell to run.
         browser.open_notebook(page, lab, f"assignments/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
-        browser.run_all_cells(page)
+        page.locator(".jp-Notebook:visible").first.click()
+        browser.run_command(page, "notebook:run-all-cells")
+        page.wait_for_function(f"() => ({CELLS_JS})().some(c => c.errors.length > 0)", timeout=300_000)
+        browser.wait_kernel_idle(page, 300_000)
         enames = [e for c in page.evaluate(CELLS_JS) for e in c["errors"]]
         assert enames and set(enames) == {"NotImplementedError"}, f"unanswered notebook errors: {enames}"
 

@@ -221,8 +221,10 @@ def wait_kernel_idle(page: Any, timeout_ms: int = 180_000) -> None:
 
 
 def open_notebook(page: Any, server: Server, path: str, timeout_ms: int = 120_000) -> None:
-    """Open a notebook in JupyterLab and wait until its cells are shown and its kernel is idle."""
-    page.goto(server.url(f"lab/tree/{path}"))
+    """Open a notebook in JupyterLab and wait until its cells are shown and its kernel is idle.
+
+    ``?reset`` starts from an empty workspace, so tabs left open by an earlier test are not restored."""
+    page.goto(server.url(f"lab/tree/{path}?reset"))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
     wait_kernel_idle(page, timeout_ms)
 
@@ -236,7 +238,7 @@ def run_command(page: Any, command: str, args: dict[str, Any] | None = None) -> 
 def run_all_cells(page: Any, timeout_ms: int = 300_000) -> None:
     """JupyterLab: run every cell of the open notebook; wait (bounded) until every code cell has an
     execution count and the kernel is idle again."""
-    page.locator(".jp-Notebook").first.click()
+    page.locator(".jp-Notebook:visible").first.click()
     run_command(page, "notebook:run-all-cells")
     page.wait_for_function(ALL_CELLS_RUN_JS, timeout=timeout_ms)
     wait_kernel_idle(page, timeout_ms)
