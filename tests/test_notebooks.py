@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from classroom.notebook_client import SlicedWaitClient
 from nbclient.exceptions import CellExecutionError
 from osteonecrosis import knowledge
 
@@ -226,7 +226,7 @@ def test_completeness_checks_catch_a_bare_notebook() -> None:
 
 def _execute(path: Path) -> float:
     nb = _read(path)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+    client = SlicedWaitClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
                             store_widget_state=True, resources={"metadata": {"path": str(COURSE)}})
     start = time.perf_counter()
     try:

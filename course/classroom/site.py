@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from classroom.notebook_client import SlicedWaitClient
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE_DIR = ROOT / "course"
@@ -91,7 +92,7 @@ def execute(path: Path, timeout: int = 120) -> Executed:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for broken files
         raise SiteError(f"{path.name}: cannot read the notebook ({exc.__class__.__name__})") from None
-    client = NotebookClient(
+    client = SlicedWaitClient(
         nb, timeout=timeout, kernel_name=KERNEL, store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
