@@ -1,10 +1,10 @@
-"""grade-class: sandboxed, parallel, resumable autograding of a whole class (``make grade ASSIGNMENT=ps1``).
+"""grade-class: sandboxed, parallel, resumable autograding of a whole class (``make grade ASSIGNMENT=id``).
 
     grade-class ps1                      # submitted/<student>/ps1/ -> gradebook, autograded/, feedback/, CSV
     grade-class ps1 --zip canvas.zip     # unpack an LMS download into submitted/ first
     grade-class ps1 --db postgresql://grader@db/course   # a shared gradebook
 
-Student code runs only in a sandboxed kernel (see classroom.sandbox and docs/grading.md). Interrupt it at
+Student code runs only in a sandboxed kernel (see classroom.sandbox and the README's grading guide). Interrupt it at
 any time: the next run grades only what is left (unchanged, already graded submissions are skipped).
 """
 
@@ -66,7 +66,7 @@ class Summary:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="grade-class", description=__doc__.split("\n\n")[0])
-    p.add_argument("assignment", help="assignment name, e.g. ps1")
+    p.add_argument("assignment", help="assignment id, e.g. ps1_drugs_and_risk")
     p.add_argument("--course-dir", default=".", help="course root holding nbgrader_config.py (default: .)")
     p.add_argument("--db", help="gradebook URL (default: nbgrader_config's, sqlite:///gradebook.db)")
     p.add_argument("--zip", type=Path, help="LMS zip of every student's files, unpacked into submitted/ first")
