@@ -3,7 +3,7 @@
 1. plain serial ``nbgrader autograde`` (student code runs unsandboxed with the grader's rights, one at a time);
 2. ``grade-class`` (every kernel sandboxed with bubblewrap + rlimits + its own uid, parallel workers).
 
-Set BENCH_GRADING_CLASS (class size) or BENCH_GRADING_JOBS (workers, default: cores) to vary the run.
+Set BENCH_GRADING_CLASS (class size) or BENCH_GRADING_JOBS (workers; default cores + 1, as grade-class) to vary it.
 The assignment is the course's first problem set (solutions/ps1*) when it exists, else the grading tests'
 fixture; the output says which. Both ways grade identical copies of the same class; the benchmark prints both
 wall times, their ratio, and whether the two gradebooks agree. It never asserts.
@@ -109,7 +109,7 @@ def run() -> None:
         t_serial, done_serial = _timed([str(BIN / "nbgrader"), "autograde", assignment], serial)
         if done_serial.returncode != 0:
             print("nbgrader autograde reported errors: " + done_serial.stderr.strip()[-300:])
-        jobs = os.environ.get("BENCH_GRADING_JOBS", str(os.cpu_count() or 2))
+        jobs = os.environ.get("BENCH_GRADING_JOBS", str((os.cpu_count() or 1) + 1))
         t_ours, done_ours = _timed([str(BIN / "grade-class"), assignment, "--no-progress", "--no-feedback",
                                     "--no-csv", "--jobs", jobs], ours)
         if done_ours.returncode != 0:

@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--zip", type=Path, help="LMS zip of every student's files, unpacked into submitted/ first")
     p.add_argument("--zip-pattern", help="regex with groups student_id and file_id for the zip's file names")
     p.add_argument("--student", action="append", default=[], help="grade only this student (repeatable)")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    # One worker more than cores: each worker waits part of the time on kernel start-up and files.
+    p.add_argument("--jobs", "-j", type=int, default=(os.cpu_count() or 1) + 1,
+                   help="parallel workers (default: cores + 1)")
     p.add_argument("--force", action="store_true", help="regrade even unchanged, already graded submissions")
     p.add_argument("--retry-failed", action="store_true", help="regrade submissions that failed last time")
     p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config's Execute.timeout)")
