@@ -140,3 +140,16 @@ def test_library_case_lookup():
     assert library_case("op-alendronate-stage1").indication == "osteoporosis"
     with pytest.raises(CaseError, match="no case 'nope'"):
         library_case("nope")
+
+
+def test_parse_date_accepts_dates_and_iso_text_only():
+    import datetime as dt
+
+    from osteonecrosis.cases import parse_date
+
+    assert parse_date("2026-03-02") == dt.date(2026, 3, 2)
+    assert parse_date(" 2026-03-02 ") == dt.date(2026, 3, 2)
+    assert parse_date(dt.datetime(2026, 3, 2, 9, 30)) == dt.date(2026, 3, 2)
+    assert parse_date(dt.date(2026, 3, 2)) == dt.date(2026, 3, 2)
+    for bad in ("2 March 2026", "2026-13-01", 20260302, None, ["2026-03-02"]):
+        assert parse_date(bad) is None, bad

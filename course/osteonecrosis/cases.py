@@ -128,6 +128,20 @@ def drug_catalogue() -> dict[str, dict[str, Any]]:
     return {d["id"]: d for d in knowledge.load("drugs")["drugs"]}
 
 
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a datetime.date/datetime or ISO text 'YYYY-MM-DD'; None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
@@ -185,11 +199,11 @@ def _medication(raw: Any, i: int) -> Medication:
     if route is not None:
         route = _choice(route, ROUTES, f"{where}route")
     last = raw.get("last_dose")
-    if last is not None and not isinstance(last, dt.date):
-        try:
-            last = dt.date.fromisoformat(str(last))
-        except ValueError:
-            raise CaseError(f"{where}last_dose: expected an ISO date (YYYY-MM-DD), got {last!r}") from None
+    if last is not None:
+        parsed = parse_date(last)
+        if parsed is None:
+            raise CaseError(f"{where}last_dose: expected an ISO date (YYYY-MM-DD), got {last!r}")
+        last = parsed
     return Medication(
         drug=drug,
         months=float(months),

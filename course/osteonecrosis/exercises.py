@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .cases import Case, exposure
+from .cases import Case, exposure, parse_date
 from .staging import STAGES
 
 
@@ -59,15 +59,9 @@ def as_id_list(value: Any, name: str = "your answer") -> list[str]:
 
 def as_date(value: Any, name: str = "your answer") -> dt.date:
     """A date (a datetime.date, or ISO text 'YYYY-MM-DD'); AssertionError otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
     raise AssertionError(f"{name}: expected a date such as '2026-03-01' (year-month-day), got {value!r}")
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from . import knowledge
-from .cases import Case, drug_catalogue
+from .cases import Case, drug_catalogue, parse_date
 from .management import as_item
 
 ONCOLOGY_INDICATIONS: tuple[str, ...] = ("bone_metastases", "multiple_myeloma")
@@ -48,15 +48,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _as_date(value: Any, name: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
     raise ValueError(f"{name}: expected a date (YYYY-MM-DD), got {value!r}")
 
 
