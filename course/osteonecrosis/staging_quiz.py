@@ -37,6 +37,18 @@ CHOICE_LABELS: dict[str, str] = {
     "3": "Stage 3",
 }
 
+ONCOLOGY_INDICATIONS = ("bone_metastases", "multiple_myeloma")
+
+# Numb-chin syndrome: new numbness of the lower lip or chin in a patient with cancer is a jaw metastasis until
+# imaging (and a biopsy if needed) excludes it; it can also herald MRONJ. Sources: Divya, Br Dent J 2010;
+# Numb chin syndrome: malignancy or MRONJ? J Stomatol Oral Maxillofac Surg 2018 (registry key numb_chin2018).
+NUMB_CHIN = ("Red flag: new numbness of the lip or chin in a patient with cancer is numb-chin syndrome, a jaw "
+             "metastasis until imaging (and a biopsy if needed) excludes it; metastasis to the jaw excludes "
+             "MRONJ. Work it up first; call it stage 0 only once metastasis is excluded (it can also herald "
+             "MRONJ) [numb_chin2018].")
+WINDOW_NEVER_DEFERS = ("The 8-week window only separates slow healing from MRONJ: it never defers treating a "
+                       "fracture, a fistula or an infection now [aaoms2022].")
+
 ROUTE_WORDS = {"oral": "by mouth", "iv": "intravenously", "sc": "by injection under the skin"}
 NO_STAGE3 = "None of the stage-3 features (extent or complication) is present. What do the symptoms say?"
 
@@ -115,6 +127,14 @@ def vignette_html(case: Case) -> str:
     return "<p>" + text.replace("  \n", "<br>") + "</p>"
 
 
+def red_flags(case: Case) -> list[str]:
+    """Warnings the stage alone does not carry: numb-chin syndrome in a patient with cancer."""
+    flags = []
+    if case.indication in ONCOLOGY_INDICATIONS and "altered_sensation" in case.findings.nonspecific:
+        flags.append(NUMB_CHIN)
+    return flags
+
+
 def _hint(case: Case, chosen: str, correct: str) -> str:
     """Point at the criterion the student missed, without naming the right stage."""
     f = case.findings
@@ -126,9 +146,10 @@ def _hint(case: Case, chosen: str, correct: str) -> str:
                     "metastasis excludes MRONJ, whatever the findings.")
         if lesion and f.weeks_persisting <= weeks:
             return (f"How long has the lesion been there? The case definition asks for more than {weeks:g} "
-                    "weeks; before that, manage it and re-evaluate.")
-        return ("Check the first criterion: has this patient ever received an antiresorptive or "
-                "antiangiogenic drug?")
+                    "weeks; before that, treat what needs treating and re-evaluate.")
+        return ("Check the first criterion: has this patient ever received an antiresorptive drug? (AAOMS "
+                "2022 asks for one, alone or with an antiangiogenic or immune-modulating drug; AAOMS 2014 and "
+                "MASCC/ISOO/ASCO 2019 also accepted an antiangiogenic drug alone.)")
     if chosen == "not_mronj":
         return ("All three criteria of the case definition are met here: drug exposure, no radiotherapy or "
                 "metastasis in the jaws, and (if there is a lesion) it has lasted long enough. Look again.")
@@ -165,14 +186,37 @@ def grade_stage(case: Case, chosen: str | None) -> Feedback:
         known = ", ".join(CHOICE_LABELS.values())
         return Feedback(False, f"Unknown stage {chosen!r}; choose one of: {known}.")
     result = stage(case)
+    flags = red_flags(case)
+    weeks = float(knowledge.load("staging")["case_definition"]["persisting_more_than_weeks"])
+    f = case.findings
+    if result.stage == "not_mronj" and (f.exposed_bone or f.fistula_probes_to_bone) and f.weeks_persisting <= weeks:
+        flags.append(WINDOW_NEVER_DEFERS)
+    tail = "".join(f" {flag}" for flag in flags)
     if chosen == result.stage:
         why = "; ".join(result.reasons)
-        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.")
+        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.{tail}")
     direction = "too high" if stage_order(chosen) > stage_order(result.stage) else "too low"
     if "not_mronj" in (chosen, result.stage):
         direction = "not the right category"
     hint = _hint(case, chosen, result.stage)
-    return Feedback(False, f"{TRY_AGAIN} {CHOICE_LABELS[chosen]} is {direction}. {hint}")
+    return Feedback(False, f"{TRY_AGAIN} {CHOICE_LABELS[chosen]} is {direction}. {hint}{tail}")
+
+
+def library_by_stage() -> tuple[list[tuple[str, int]], list[str]]:
+    """The case library counted by stage and patient group, as (label, count) bars and their groups."""
+    group_of = {"osteoporosis": "osteoporosis", "bone_metastases": "oncology", "multiple_myeloma": "oncology"}
+    counts: dict[tuple[str, str], int] = {}
+    for case in library().values():
+        key = (stage(case).stage, group_of.get(case.indication, "other"))
+        counts[key] = counts.get(key, 0) + 1
+    items: list[tuple[str, int]] = []
+    groups: list[str] = []
+    for code in STAGES:
+        for group in ("osteoporosis", "oncology", "other"):
+            if counts.get((code, group)):
+                items.append((f"{STAGE_LABELS[code]} ({group})", counts[(code, group)]))
+                groups.append(group)
+    return items, groups
 
 
 def _case_card(number: int, case: Case, on_graded: object) -> widgets.VBox:
