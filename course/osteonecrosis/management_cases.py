@@ -379,3 +379,12 @@ def operative_vs_nonoperative() -> Table:
     ]
     return markdown_table(["", "Nonoperative first", "Operative"], rows,
                           caption="Operative and nonoperative care, side by side")
+
+
+def find_item(items: Sequence[dict[str, Any]], item_id: str) -> dict[str, Any]:
+    """The item with this id from a list of knowledge items; KeyError naming the id and the known ones."""
+    for item in items:
+        if item.get("id") == item_id:
+            return item
+    known = ", ".join(str(i.get("id")) for i in items)
+    raise KeyError(f"no item {item_id!r} (known: {known})")
