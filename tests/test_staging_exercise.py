@@ -6,16 +6,20 @@ feedback, and every wrong choice gives a hint that points at a criterion without
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
-from osteonecrosis import library_case
+from osteonecrosis import library, library_case
 from osteonecrosis.staging import STAGE_LABELS, STAGES, stage
 from osteonecrosis.staging_quiz import (
     CHOICE_LABELS,
     EXERCISE_CASES,
+    NUMB_CHIN,
     case_vignette,
     grade_stage,
+    library_by_stage,
+    red_flags,
     staging_exercise,
     vignette_html,
 )
@@ -108,3 +112,51 @@ def test_notebook_04_uses_these_cases_without_code_to_write() -> None:
     assert "staging_exercise(" in code
     # no cell asks the student to type code: no placeholders to fill in
     assert "YOUR CODE" not in code and "..." not in code.replace('"..."', "")
+
+
+# --- issue 10: red flags and the rules the stage alone does not carry ----------------------------------------
+
+@pytest.mark.parametrize("chosen", STAGES)
+def test_numb_lip_in_cancer_asks_for_metastasis_work_up_whatever_the_choice(chosen: str) -> None:
+    """The numb-lip case is numb-chin syndrome until imaging excludes a metastasis: every feedback says so."""
+    fb = grade_stage(library_case("onc-denosumab-stage0"), chosen)
+    text = fb.message.lower()
+    assert "numb-chin syndrome" in text and "metastasis" in text and "imaging" in text, fb.message
+    assert "[numb_chin2018]" in fb.message
+
+
+def test_numb_lip_flag_needs_cancer_and_altered_sensation() -> None:
+    case = library_case("onc-denosumab-stage0")
+    assert red_flags(case) == [NUMB_CHIN]
+    assert red_flags(dataclasses.replace(case, indication="osteoporosis")) == []
+    findings = dataclasses.replace(case.findings, nonspecific=("tooth_mobility",))
+    no_numbness = dataclasses.replace(case, findings=findings)
+    assert red_flags(no_numbness) == []
+    for cid in ("op-alendronate-stage1", "op-zoledronate-stage0", "paget-stopped-stage3"):
+        assert red_flags(library_case(cid)) == [], cid
+
+
+@pytest.mark.parametrize("chosen", STAGES)
+def test_short_exposure_feedback_never_defers_treatment(chosen: str) -> None:
+    fb = grade_stage(library_case("op-short-exposure"), chosen)
+    assert "never defers" in fb.message and "fracture" in fb.message and "infection" in fb.message, fb.message
+
+
+def test_confirmed_cases_carry_no_window_warning() -> None:
+    for cid in ("op-alendronate-stage1", "op-stopped-bp-stage2", "paget-stopped-stage3"):
+        assert "never defers" not in grade_stage(library_case(cid), "1").message
+
+
+def test_first_criterion_hint_names_aaoms_2022_and_the_older_wordings() -> None:
+    fb = grade_stage(library_case("no-drug-exposed-bone"), "1")
+    assert not fb.correct
+    assert "AAOMS 2022" in fb.message and "antiangiogenic drug alone" in fb.message and "2014" in fb.message
+
+
+def test_library_by_stage_counts_every_case_once() -> None:
+    items, groups = library_by_stage()
+    assert len(items) == len(groups) and items
+    assert sum(n for _, n in items) == len(library())
+    assert set(groups) <= {"osteoporosis", "oncology", "other"}
+    labels = [label for label, _ in items]
+    assert len(labels) == len(set(labels))
