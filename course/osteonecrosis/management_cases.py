@@ -122,7 +122,8 @@ def _surgery(plan: dict[str, Any]) -> OptionVerdict:
                              "shared with the patient, weighing the evidence in section 3. "
                              + _one_line(either[0].get("action") or either[0].get("text")), _keys(either))
     if items:
-        return OptionVerdict("surgery", "expected", _one_line(items[0].get("action") or items[0].get("text")),
+        action = _one_line(items[0].get("action") or items[0].get("text"))
+        return OptionVerdict("surgery", "expected", f"In the plan for {plan['stage_label'].lower()}: {action}",
                              _keys(items))
     return OptionVerdict("surgery", "not_needed", "The plan lists no surgery at this stage.", ())
 
@@ -148,8 +149,9 @@ def option_verdicts(plan: dict[str, Any]) -> dict[str, OptionVerdict]:
     for option in ("rinse", "antibiotics", "pain_control", "follow_up"):
         found = [i for i in stage_items if _matches(option, i)]
         if found:
-            out[option] = OptionVerdict(option, "expected",
-                                        _one_line(found[0].get("action") or found[0].get("text")), _keys(found))
+            action = _one_line(found[0].get("action") or found[0].get("text"))
+            out[option] = OptionVerdict(option, "expected", f"In the plan for {plan['stage_label'].lower()}: {action}",
+                                        _keys(found))
         elif option == "follow_up":
             out[option] = OptionVerdict(option, "your_call",
                                         "Follow-up belongs to any treatment, though the stage table does not "
@@ -160,8 +162,8 @@ def option_verdicts(plan: dict[str, Any]) -> dict[str, OptionVerdict]:
     out["surgery"] = _surgery(plan)
     decision = [i for i in plan["management"] if i.get("kind") == "drug_decision"]
     if decision:
-        out["prescriber"] = OptionVerdict("prescriber", "expected", _one_line(decision[0]["action"]),
-                                          _keys(decision[:1]))
+        out["prescriber"] = OptionVerdict("prescriber", "expected",
+                                          "In the plan: " + _one_line(decision[0]["action"]), _keys(decision[:1]))
         out["stop_drug"] = OptionVerdict("stop_drug", "avoid",
                                          "Not the dentist's step alone: " + _one_line(decision[0]["action"]),
                                          _keys(decision[:1]))
@@ -292,16 +294,13 @@ def stage_comparison(stage_code: str) -> Table:
 
 def _dropdown_view(options: Sequence[tuple[str, str]], render: Any, description: str) -> widgets.VBox:
     """A dropdown over a pure function that returns something displayable; the view shows its result."""
-    from IPython.display import display
-
     choice = widgets.Dropdown(options=list(options), value=options[0][1], description=description,
                               style={"description_width": "initial"})
     out = widgets.Output()
 
     def _show(_: object = None) -> None:
-        out.clear_output(wait=True)
-        with out:
-            display(render(choice.value))
+        out.outputs = ()
+        out.append_display_data(render(choice.value))
 
     choice.observe(_show, names="value")
     _show()
