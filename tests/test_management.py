@@ -157,7 +157,8 @@ def test_teriparatide_protocol_trial_and_the_kim_correction():
         45.4, 33.3, 52)
     assert p["source"] == ["sim2020"] and p["evidence"] == "trial"
     assert "not 'Kim'" in t["correction"]["text"]
-    assert t["caution"]["evidence"] == "unverified" and "metastases" in t["caution"]["text"]
+    assert t["caution"]["evidence"] == "label" and "metastases" in t["caution"]["text"]
+    assert "teriparatide_label" in t["caution"]["source"]
 
 
 def test_pentoxifylline_doses_and_evidence():

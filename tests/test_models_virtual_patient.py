@@ -126,3 +126,53 @@ def test_bad_decisions_and_inputs_are_clear():
         vp.new_patient("alendronate", "osteoporosis", -2)
     with pytest.raises(ModelInputError, match="sunitinib"):
         vp.new_patient("sunitinib", "bone_metastases", 3)
+
+
+# --- Issue 10: teriparatide is refused where it is contraindicated -----------------------------------------
+
+def _with_lesion(p: vp.VirtualPatient) -> vp.VirtualPatient:
+    p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12, pain=True, infection=True)
+    return p
+
+
+def test_paget_case_refuses_teriparatide():
+    from osteonecrosis import library
+    p = vp.from_case(library()["paget-stopped-stage3"], seed=1)
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "not_advised"
+    assert "Paget" in step.advice.text() and "teriparatide_label" in step.advice.sources
+    assert "not given" in step.outcome and not p.teriparatide
+
+
+@pytest.mark.parametrize("drug, indication, history, label", [
+    ("alendronate", "osteoporosis", ("raised_alkaline_phosphatase_unexplained",), "alkaline phosphatase"),
+    ("alendronate", "osteoporosis", ("skeletal_radiotherapy",), "radiation"),
+    ("alendronate", "osteoporosis", ("skeletal_malignancy",), "skeletal malignancy"),
+    ("zoledronate", "bone_metastases", (), "skeletal malignancy"),
+    ("zoledronate", "multiple_myeloma", (), "skeletal malignancy"),
+    ("zoledronate", "paget", (), "Paget"),
+])
+def test_teriparatide_refused_for_each_contraindication(drug, indication, history, label):
+    p = _with_lesion(vp.new_patient(drug, indication, 24, seed=3, medical_history=history))
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "not_advised" and label in step.advice.text()
+    assert step.advice.verdict != "in_line" and not p.teriparatide
+
+
+def test_teriparatide_without_contraindication_is_given_but_rated_insufficient_evidence():
+    p = _with_lesion(vp.new_patient("alendronate", "osteoporosis", 60, seed=3))
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "no_evidence" and p.teriparatide
+    assert "teriparatide-evidence-insufficient" in step.advice.entries and "mascc2019" in step.advice.sources
+
+
+def test_teriparatide_is_never_called_in_line():
+    for seed in range(5):
+        for drug, ind in (("alendronate", "osteoporosis"), ("denosumab", "bone_metastases"), ("zoledronate", "paget")):
+            step = _with_lesion(vp.new_patient(drug, ind, 24, seed=seed)).decide("teriparatide")
+            assert step.advice.verdict != "in_line"
+
+
+def test_unknown_medical_history_is_a_clear_error():
+    with pytest.raises(ModelInputError, match="medical_history"):
+        vp.new_patient("alendronate", "osteoporosis", 24, medical_history=("pagets",))

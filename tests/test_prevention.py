@@ -159,7 +159,11 @@ def test_ctx_and_prophylaxis():
     assert ctx["evidence"] == "meta_analysis" and related["evidence"] == "unverified"
     pro = prevention.prophylaxis_advice()
     assert_cited(pro)
-    assert pro["source"] == ["sdcep2017"] and "insufficient" in pro["action"]
+    assert "sdcep2017" in pro["source"] and "insufficient" in pro["action"]
+    # contested, not a myth: the positions come side by side, each cited, and it is never an answer key
+    assert pro["standing"] == "contested" and not pro.get("answer")
+    sides = {k for p in pro["positions"] for k in p["source"]}
+    assert {"sdcep2017", "sicmf_sipmo2020", "awmf_s3_2018"} <= sides
 
 
 # --- elective surgery ---------------------------------------------------------------------------------------

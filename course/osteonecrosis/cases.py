@@ -52,6 +52,14 @@ RISK_FACTORS = (
     "immunomodulators",
     "antiangiogenic_cotherapy",
 )
+MEDICAL_HISTORY = (
+    "malignancy",                                # any cancer on record (numb-chin rule)
+    "skeletal_malignancy",                       # bone metastases, myeloma, primary bone tumour
+    "paget_disease",
+    "raised_alkaline_phosphatase_unexplained",
+    "skeletal_radiotherapy",                     # external-beam or implant radiation involving the skeleton
+    "open_epiphyses",
+)
 PROCEDURES = (
     "extraction",
     "implant",
@@ -104,6 +112,7 @@ class Case:
     jaw_metastasis: bool = False
     risk_factors: tuple[str, ...] = ()
     planned_procedure: str | None = None
+    medical_history: tuple[str, ...] = ()
     id: str | None = None
     patient: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -118,6 +127,7 @@ class Case:
         ]
         out["findings"]["nonspecific"] = list(out["findings"]["nonspecific"])
         out["risk_factors"] = list(out["risk_factors"])
+        out["medical_history"] = list(out["medical_history"])
         out.update(extra)
         return out
 
@@ -241,7 +251,7 @@ def _findings(raw: Any) -> Findings:
 
 CONTRACT_FIELDS = {
     "id", "patient", "indication", "medications", "jaw_radiotherapy", "jaw_metastasis",
-    "findings", "risk_factors", "planned_procedure",
+    "findings", "risk_factors", "planned_procedure", "medical_history",
 }
 
 
@@ -259,6 +269,8 @@ def case_from_dict(data: Any) -> Case:
         raise CaseError(f"medications: expected a list, got {_type_name(meds_raw)}")
     meds = tuple(_medication(m, i) for i, m in enumerate(meds_raw))
     risk = tuple(_choice(r, RISK_FACTORS, f"risk_factors[{i}]") for i, r in enumerate(_list(data, "risk_factors", "")))
+    history = tuple(_choice(h, MEDICAL_HISTORY, f"medical_history[{i}]")
+                    for i, h in enumerate(_list(data, "medical_history", "")))
     proc = data.get("planned_procedure")
     if proc is not None:
         proc = _choice(proc, PROCEDURES, "planned_procedure")
@@ -280,6 +292,7 @@ def case_from_dict(data: Any) -> Case:
         findings=_findings(data.get("findings")),
         risk_factors=risk,
         planned_procedure=proc,
+        medical_history=history,
         extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS},
     )
 
@@ -344,11 +357,6 @@ def library_case(case_id: str) -> Case:
 
 
 def exposure(case: Case) -> dict[str, bool]:
-    """Which drug classes the patient has ever received (an entry with 0 months that is not current
-    records a drug that was never actually given)."""
-    cat = drug_catalogue()
-    given = [m for m in case.medications if m.months > 0 or m.current]
-    return {
-        "antiresorptive": any(cat[m.drug]["antiresorptive"] for m in given),
-        "antiangiogenic": any(cat[m.drug]["antiangiogenic"] for m in given),
-    }
+    """Which drug classes the patient has ever received (the rule lives in :func:`osteonecrosis.rules.exposure`)."""
+    from .rules import exposure as _exposure
+    return _exposure(case)

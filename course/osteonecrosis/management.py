@@ -19,10 +19,15 @@ _PROVENANCE = {"source", "evidence", "answer"}
 
 
 def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """A knowledge entry as a plan item: its content fields, then source, citations and evidence."""
+    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
+    (a contested entry's positions come side by side, each cited)."""
     item = {k: v for k, v in entry.items() if k not in _PROVENANCE and not _is_entry(v)}
     item.update(knowledge.cite(entry))
     item["unverified"] = _unverified(entry)
+    item["standing"] = str(entry.get("standing", "current"))
+    if "positions" in entry:
+        item["positions"] = [{"says": " ".join(str(p["says"]).split()), **knowledge.cite(p)}
+                             for p in entry["positions"]]
     item.update(extra)
     return item
 

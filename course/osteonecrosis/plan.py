@@ -10,33 +10,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import DISCLAIMER, management, prevention
+from . import DISCLAIMER, knowledge, management, prevention, rules
 from .cases import Case, exposure
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
-    "case_id", "stage", "stage_label", "staging", "focus", "management", "prevention", "drug_holiday",
+    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "prevention", "drug_holiday",
     "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
 )
 
 
 def not_mronj_reasons(case: Case) -> list[str]:
     """Why a case is not MRONJ, as reason codes of :data:`osteonecrosis.management.NOT_MRONJ_REASONS`."""
-    exp = exposure(case)
-    reasons = []
-    if not (exp["antiresorptive"] or exp["antiangiogenic"]):
-        reasons.append("no_drug")
-    if case.jaw_radiotherapy:
-        reasons.append("jaw_radiotherapy")
-    if case.jaw_metastasis:
-        reasons.append("jaw_metastasis")
-    f = case.findings
-    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    codes = [e.code for e in rules.exclusions(case)]
+    reasons = ["no_drug" if c == "antiangiogenic_only" else c for c in codes]
+    lesion = rules.has_lesion(case.findings)
     if reasons == ["no_drug"] and not lesion and prevention.before_therapy(case):
         return ["before_therapy"]
     if not reasons and lesion:
         reasons.append("short_exposure")
     return reasons
+
+
+def numb_chin_items(case: Case) -> list[dict[str, Any]]:
+    """The numb-chin work-up as a cited plan item (first in the management list) when the rule applies."""
+    return [management.as_item(rules.numb_chin_entry(), kind="safety")] if rules.numb_chin(case) else []
+
+
+def window_items(case: Case, code: str) -> list[dict[str, Any]]:
+    """During the 8-week window: the cited rule that the window never defers treating a fracture, fistula or
+    infection, naming the ones present."""
+    if code != "not_mronj" or not rules.has_lesion(case.findings) or rules.exclusions(case):
+        return []
+    entry = knowledge.find("window-never-defers-treatment", "diagnosis")
+    return [management.as_item(entry, kind="safety", present=rules.complications_present(case.findings),
+                               text=rules.window_warning(case.findings))]
 
 
 def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
@@ -83,10 +91,23 @@ def _procedure_advice(case: Case) -> dict[str, Any] | None:
 
 def _adjuncts(case: Case) -> list[dict[str, Any]]:
     items = management.adjuncts()
-    oncology = prevention.scope(case) == "oncology" or case.indication in prevention.ONCOLOGY_INDICATIONS
+    contraindications = rules.teriparatide_contraindications(case)
     for item in items:
-        if item["id"] == "adj-teriparatide" and oncology:
-            item["case_caution"] = item["caution"]
+        if item["id"] != "adj-teriparatide":
+            continue
+        item["evidence_rating"] = item.get("guideline_rating")
+        if contraindications:
+            item["contraindicated"] = True
+            item["contraindications"] = [management.as_item(e) for e in contraindications]
+            labels = ", ".join(e["label"] for e in contraindications)
+            item["case_caution"] = {
+                "text": f"Not for this patient: teriparatide is contraindicated or warned against with {labels} "
+                        "(osteosarcoma risk).",
+                "source": sorted({k for e in contraindications for k in knowledge.source_keys(e)}),
+                "evidence": "label",
+            }
+        else:
+            item["contraindicated"] = False
     return items
 
 
@@ -109,9 +130,11 @@ def make_plan(case: Case) -> dict[str, Any]:
     management_items: list[dict[str, Any]] = []
     adjunct_items: list[dict[str, Any]] = []
     reasons = not_mronj_reasons(case) if code == "not_mronj" else []
+    management_items += numb_chin_items(case)
     if code == "not_mronj":
         focus = "before_therapy" if reasons == ["before_therapy"] else "not_mronj"
         management_items += management.not_mronj_actions(reasons)
+        management_items += window_items(case, code)
     elif code in ("at_risk", "0"):
         focus = "prevention"
         management_items += management.stage_actions(code)
@@ -124,6 +147,7 @@ def make_plan(case: Case) -> dict[str, Any]:
     if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
     plan.update(
+        warnings=list(result.warnings),
         focus=focus,
         management=management_items,
         prevention=_prevention(case, exposed),

@@ -245,7 +245,8 @@ def ctx_advice() -> list[dict[str, Any]]:
 
 
 def prophylaxis_advice() -> dict[str, Any]:
-    """Antibiotic or antiseptic prophylaxis: insufficient evidence (SDCEP)."""
+    """Antibiotic cover for extractions: contested (SDCEP: insufficient evidence; SICMF-SIPMO and the German
+    S3 guideline reported to recommend it), with the positions side by side."""
     return as_item(_data()["prophylaxis"])
 
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import knowledge, risk, staging
+from .. import knowledge, risk, rules, staging
 from ..cases import Case, Findings, Medication, drug_catalogue
 from .parameters import ModelInputError, param, value
 from .pharmacokinetics import Regimen, regimens
@@ -186,6 +186,8 @@ class VirtualPatient:
     planned_extraction: bool = False
     risk_factors: tuple[str, ...] = ()
     current: bool = True
+    medical_history: tuple[str, ...] = ()
+    jaw_radiotherapy: bool = False
     week: int = 0
     on_therapy: bool = False
     holiday: bool = False
@@ -248,7 +250,8 @@ class VirtualPatient:
             meds = (Medication(self.drug, months=self.weeks_on_drug / WEEKS_PER_MONTH,
                                current=self.on_therapy and not self.holiday),)
         return Case(indication=self.indication, medications=meds, findings=self.findings,
-                    risk_factors=self.risk_factors, id=self.case_id)
+                    risk_factors=self.risk_factors, id=self.case_id, medical_history=self.medical_history,
+                    jaw_radiotherapy=self.jaw_radiotherapy)
 
     def stage_result(self) -> staging.StageResult:
         return staging.stage(self.as_case())
@@ -541,14 +544,25 @@ class VirtualPatient:
                 "Hyperbaric oxygen course given (the simulator gives it no effect on healing).")
 
     def _do_teriparatide(self, stage: str) -> tuple[Advice, str]:
+        refs = [("management", "adj-teriparatide"), ("management", "teriparatide-sim2020"),
+                ("management", "teriparatide-evidence-insufficient")]
+        contraindications = rules.teriparatide_contraindications(self.as_case())
+        if contraindications:
+            labels = ", ".join(e["label"] for e in contraindications)
+            refs += [("management", e["id"]) for e in contraindications]
+            if any(e["condition"] == "skeletal_malignancy" for e in contraindications):
+                refs.append(("management", "teriparatide-metastases-caution"))
+            return (advice("not_advised", *refs,
+                           extra=[f"Refused: teriparatide is contraindicated or warned against with {labels} "
+                                  "(osteosarcoma risk); it was not given."]),
+                    f"Teriparatide not given: contraindicated ({labels}).")
         self.teriparatide = True
         if self.care != "conservative":
             self.care, self.care_weeks = "conservative", 0.0
-        verdict = "not_advised" if self.indication in ("bone_metastases", "multiple_myeloma") else "in_line"
-        refs = [("management", "adj-teriparatide"), ("management", "teriparatide-sim2020")]
-        if verdict == "not_advised":
-            refs.append(("management", "teriparatide-metastases-caution"))
-        return advice(verdict, *refs), "Teriparatide course given with conservative care."
+        return (advice("no_evidence", *refs,
+                       extra=["No contraindication on record; the MRONJ guidelines rate the evidence "
+                              "insufficient (one small randomised trial)."]),
+                "Teriparatide course given with conservative care.")
 
     def _do_wonder_rinse(self, stage: str) -> tuple[Advice, str]:
         return (advice("seed_claim", ("management", "adj-wonder-rinse")),
@@ -585,15 +599,21 @@ class VirtualPatient:
 
 def new_patient(drug: str, indication: str, months_on_drug: float = 0.0, seed: int = 0,
                 planned_extraction: bool = False, case_id: str | None = None,
-                risk_factors: tuple[str, ...] = (), current: bool = True) -> VirtualPatient:
+                risk_factors: tuple[str, ...] = (), current: bool = True,
+                medical_history: tuple[str, ...] = ()) -> VirtualPatient:
     """A patient built from controls; ``months_on_drug`` 0 means the drug is about to start."""
     if not isinstance(months_on_drug, int | float) or isinstance(months_on_drug, bool) or \
             not math.isfinite(months_on_drug) or months_on_drug < 0:
         raise ModelInputError(f"months on the drug: must be 0 or more, got {months_on_drug!r}")
+    from ..cases import MEDICAL_HISTORY
+    for i, h in enumerate(medical_history):
+        if h not in MEDICAL_HISTORY:
+            raise ModelInputError(f"medical_history[{i}]: unknown {h!r} "
+                                  f"(expected one of: {', '.join(MEDICAL_HISTORY)})")
     return VirtualPatient(indication=indication, drug=drug, seed=int(seed),
                           weeks_on_drug=float(months_on_drug) * WEEKS_PER_MONTH,
                           planned_extraction=planned_extraction, case_id=case_id, risk_factors=risk_factors,
-                          current=current)
+                          current=current, medical_history=tuple(medical_history))
 
 
 PLANNED_DRUG = {"bone_metastases": "zoledronate", "multiple_myeloma": "zoledronate",
@@ -634,9 +654,9 @@ def from_case(case: Case, seed: int = 0) -> VirtualPatient:
         drug, months = PLANNED_DRUG[case.indication], 0.0
     if case.findings.exposed_bone or case.findings.fistula_probes_to_bone:
         patient = new_patient(drug, case.indication, max(months, 1.0), seed, False, case.id, case.risk_factors,
-                              current)
+                              current, case.medical_history)
         patient.findings = replace(case.findings, exposed_bone=True)
         patient.history = [(0, patient.stage_code())]
         return patient
     return new_patient(drug, case.indication, months, seed, case.planned_procedure == "extraction", case.id,
-                       case.risk_factors, current)
+                       case.risk_factors, current, case.medical_history)
