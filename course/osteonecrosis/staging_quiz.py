@@ -37,18 +37,6 @@ CHOICE_LABELS: dict[str, str] = {
     "3": "Stage 3",
 }
 
-ONCOLOGY_INDICATIONS = ("bone_metastases", "multiple_myeloma")
-
-# Numb-chin syndrome: new numbness of the lower lip or chin in a patient with cancer is a jaw metastasis until
-# imaging (and a biopsy if needed) excludes it; it can also herald MRONJ. Sources: Divya, Br Dent J 2010;
-# Numb chin syndrome: malignancy or MRONJ? J Stomatol Oral Maxillofac Surg 2018 (registry key numb_chin2018).
-NUMB_CHIN = ("Red flag: new numbness of the lip or chin in a patient with cancer is numb-chin syndrome, a jaw "
-             "metastasis until imaging (and a biopsy if needed) excludes it; metastasis to the jaw excludes "
-             "MRONJ. Work it up first; call it stage 0 only once metastasis is excluded (it can also herald "
-             "MRONJ) [numb_chin2018].")
-WINDOW_NEVER_DEFERS = ("The 8-week window only separates slow healing from MRONJ: it never defers treating a "
-                       "fracture, a fistula or an infection now [aaoms2022].")
-
 ROUTE_WORDS = {"oral": "by mouth", "iv": "intravenously", "sc": "by injection under the skin"}
 NO_STAGE3 = "None of the stage-3 features (extent or complication) is present. What do the symptoms say?"
 
@@ -128,11 +116,9 @@ def vignette_html(case: Case) -> str:
 
 
 def red_flags(case: Case) -> list[str]:
-    """Warnings the stage alone does not carry: numb-chin syndrome in a patient with cancer."""
-    flags = []
-    if case.indication in ONCOLOGY_INDICATIONS and "altered_sensation" in case.findings.nonspecific:
-        flags.append(NUMB_CHIN)
-    return flags
+    """The staging warnings the stage label alone does not carry (numb-chin work-up; the 8-week window never
+    defers treatment), as :func:`osteonecrosis.staging.stage` gives them: one home for those rules."""
+    return list(stage(case).warnings)
 
 
 def _hint(case: Case, chosen: str, correct: str) -> str:
@@ -186,12 +172,7 @@ def grade_stage(case: Case, chosen: str | None) -> Feedback:
         known = ", ".join(CHOICE_LABELS.values())
         return Feedback(False, f"Unknown stage {chosen!r}; choose one of: {known}.")
     result = stage(case)
-    flags = red_flags(case)
-    weeks = float(knowledge.load("staging")["case_definition"]["persisting_more_than_weeks"])
-    f = case.findings
-    if result.stage == "not_mronj" and (f.exposed_bone or f.fistula_probes_to_bone) and f.weeks_persisting <= weeks:
-        flags.append(WINDOW_NEVER_DEFERS)
-    tail = "".join(f" {flag}" for flag in flags)
+    tail = "".join(f" Warning: {w}" for w in result.warnings)
     if chosen == result.stage:
         why = "; ".join(result.reasons)
         return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.{tail}")
