@@ -1,0 +1,146 @@
+"""Short tables and small views for notebook 06 (prevention), so the notebook shows calls, not loops.
+
+Each function reads the knowledge base through the package and returns a short :class:`~osteonecrosis.tables.Table`
+or a thin ipywidgets view over such a function. A teaching aid, not a clinical decision tool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from . import knowledge, prevention, risk
+from .cases import library, library_case
+from .management_cases import _dropdown_view, find_item
+from .tables import Table, denosumab_window_table, items_table, markdown_table, sources
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _range_text(entry: dict[str, Any]) -> str:
+    return f"{_pct(entry['low_percent'])} to {_pct(entry['high_percent'])}"
+
+
+def risk_ranges_side_by_side() -> Table:
+    """Task Force 2015 and AAOMS 2022 ranges side by side, by patient group, with what each figure measures."""
+    data = knowledge.load("risk")
+    tf = {e["id"]: e for e in data["estimates"] if str(e.get("id", "")).startswith("taskforce-")}
+    reported = {e["id"]: e for e in risk.unverified_estimates()}
+    after = {e["group"]: e for e in data["after_extraction"]}
+    op, onc = tf["taskforce-osteoporosis"], tf["taskforce-oncology"]
+    def reported_cell(parts: Sequence[tuple[str, str]]) -> str:
+        texts = []
+        for label, key in parts:
+            e = reported[key]
+            value = _pct(e["low_percent"]) if e["low_percent"] == e["high_percent"] else _range_text(e)
+            texts.append(f"{label} {value}")
+        return "; ".join(texts) + f" ({sources(reported[parts[0][1]])})"
+
+    rows = [
+        ["Osteoporosis doses, overall", f"{_range_text(op)} ({sources(op)})",
+         reported_cell([("oral bisphosphonate", "aaoms2022-osteoporosis-oral-bp"),
+                        ("zoledronic acid", "aaoms2022-osteoporosis-iv-zoledronate"),
+                        ("denosumab", "aaoms2022-osteoporosis-denosumab")])],
+        ["Oncologic doses, overall", f"{_range_text(onc)} ({sources(onc)})",
+         reported_cell([("zoledronic acid", "aaoms2022-cancer-zoledronate"),
+                        ("denosumab", "aaoms2022-cancer-denosumab")])],
+        ["After a tooth extraction", "–",
+         f"osteoporosis {_range_text(after['low_dose'])}; oncology {_range_text(after['oncology'])} "
+         f"({sources(after['oncology'])})"],
+    ]
+    return markdown_table(["Patients", "Task Force 2015 ('incidence', no time base stated)",
+                           "AAOMS 2022"], rows, caption="Two sets of risk figures, side by side")
+
+
+def _one(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def elective_surgery_table(case_ids: Sequence[str]) -> Table:
+    """Elective surgery during therapy for some library patients: procedure, dose group, advice, sources."""
+    lib = library()
+    rows = []
+    for cid in case_ids:
+        case = lib[cid] if cid in lib else library_case(cid)
+        advice = prevention.elective_surgery_advice(case)
+        rows.append([case.extra.get("title", cid), advice["considered"], advice["dose_group"].replace("_", " "),
+                     _one(advice["action"]), sources(advice)])
+    return markdown_table(["Patient", "Procedure considered", "Dose group", "Advice", "Sources"], rows,
+                          caption="Elective surgery during therapy")
+
+
+def checklist_table(case_id: str) -> Table:
+    """The before-therapy checklist for one library patient."""
+    case = library_case(case_id)
+    return items_table(prevention.pretreatment_checklist(case), caption=f"Before therapy: {case.extra['title']}")
+
+
+def checklist_view(case_ids: Sequence[str]) -> widgets.VBox:
+    """A patient dropdown over :func:`checklist_table`."""
+    options = [(library_case(cid).extra.get("title", cid), cid) for cid in case_ids]
+    return _dropdown_view(options, checklist_table, "Patient")
+
+
+def denosumab_window_view(last_injection: dt.date) -> widgets.VBox:
+    """A date picker over :func:`osteonecrosis.tables.denosumab_window_table`."""
+    picker = widgets.DatePicker(description="Last injection", value=last_injection)
+    out = widgets.Output()
+
+    def _redraw(_: object = None) -> None:
+        out.outputs = ()
+        if picker.value is not None:
+            out.append_display_data(denosumab_window_table(picker.value))
+
+    picker.observe(_redraw, names="value")
+    _redraw()
+    return widgets.VBox([picker, out])
+
+
+def holiday_position(position_id: str) -> dict[str, Any]:
+    """One drug-holiday position of ``knowledge/prevention.yaml`` by id."""
+    return find_item(knowledge.load("prevention")["drug_holidays"], position_id)
+
+
+def prophylaxis_positions() -> Table:
+    """Antibiotic cover for extractions: a contested question, the positions side by side with their sources."""
+    advice = prevention.prophylaxis_advice()
+    rows = []
+    for p in advice.get("positions") or []:
+        rows.append([_one(p["says"]), sources(p)])
+    return markdown_table(["Position", "Sources"], rows,
+                          caption="Antibiotic cover for extractions: contested, the positions side by side")
+
+
+def holiday_table(case_id: str) -> Table:
+    """Every guideline's drug-holiday position for one library patient, and whether it applies to her or him."""
+    from .tables import GUIDELINE_NAMES, entries_table
+
+    case = library_case(case_id)
+    positions = prevention.drug_holiday_positions(case)
+    return entries_table(positions, [("Guideline", lambda r: GUIDELINE_NAMES.get(r["guideline"], r["guideline"])),
+                                     ("Applies?", "applies"), ("Position", "action")],
+                         caption=f"Drug-holiday positions for: {case.extra.get('title', case_id)}")
+
+
+def holiday_view(case_ids: Sequence[str]) -> widgets.VBox:
+    """A patient dropdown over :func:`holiday_table`."""
+    options = [(library_case(cid).extra.get("title", cid), cid) for cid in case_ids]
+    return _dropdown_view(options, holiday_table, "Patient")
+
+
+def seed_claims_view(claim_ids: Sequence[str]) -> widgets.VBox:
+    """A dropdown of seed claims; each shows the claim beside its audit (one short table at a time)."""
+    from .tables import seed_claims, seed_claims_table
+
+    options = []
+    for claim in seed_claims(claim_ids):
+        words = _one(claim["claim"]).split()
+        label = " ".join(words[:9]) + (" ..." if len(words) > 9 else "")
+        options.append((label, claim["id"]))
+    return _dropdown_view(options, lambda cid: seed_claims_table([cid], caption="The seed's claim beside its audit"),
+                          "Seed claim")
