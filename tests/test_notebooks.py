@@ -222,6 +222,53 @@ def test_completeness_checks_catch_a_bare_notebook() -> None:
     assert "outside" in objectives_problems(long)[0]
 
 
+# --- issue 11: code above the checks stays within what the primer (notebook 00) teaches ----------------
+
+PRIMER_CHECKED = [p for p in COURSE_NOTEBOOKS if p.name[:2] in {"04", "05", "06", "07", "08"}]
+CALLBACK_METHODS = {"observe", "on_click", "on_submit", "interact", "interactive", "link", "dlink"}
+
+
+def beyond_primer(source: str) -> list[str]:
+    """What a code cell shows beyond notebook 00: comprehensions, generator expressions, lambdas, itertools,
+    widget callbacks (``.observe``, ``.on_click`` ...). Such code belongs in the package."""
+    lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()]
+    tree = ast.parse("\n".join(lines))
+    found = []
+    kinds = {ast.ListComp: "list comprehension", ast.SetComp: "set comprehension", ast.DictComp: "dict comprehension",
+             ast.GeneratorExp: "generator expression", ast.Lambda: "lambda"}
+    for node in ast.walk(tree):
+        for kind, name in kinds.items():
+            if isinstance(node, kind):
+                found.append(name)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            if any(n and n.split(".")[0] == "itertools" for n in names):
+                found.append("itertools")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CALLBACK_METHODS:
+            found.append(f"widget callback .{node.func.attr}()")
+    return found
+
+
+@pytest.mark.parametrize("path", PRIMER_CHECKED, ids=lambda p: p.name)
+def test_code_cells_stay_within_the_primer(path: Path) -> None:
+    problems = [(i, what) for i, c in enumerate(_read(path).cells) if c.cell_type == "code"
+                for what in beyond_primer(c.source)]
+    assert not problems, (f"{path.name}: code beyond notebook 00's primer (move it into the package): "
+                          + "; ".join(f"cell {i}: {what}" for i, what in problems))
+
+
+def test_primer_check_catches_each_construct() -> None:
+    assert beyond_primer("x = [a for a in b]") == ["list comprehension"]
+    assert beyond_primer("n = sum(1 for a in b)") == ["generator expression"]
+    assert beyond_primer("d = {k: v for k, v in x}\ns = {a for a in b}") == ["dict comprehension", "set comprehension"]
+    assert beyond_primer("f = lambda x: x") == ["lambda"]
+    assert beyond_primer("import itertools") == ["itertools"] and beyond_primer("from itertools import chain")
+    assert beyond_primer("picker.observe(_redraw, names='value')") == ["widget callback .observe()"]
+    assert beyond_primer("button.on_click(go)") == ["widget callback .on_click()"]
+    primer_code = "total = 0\nfor n in [1, 2]:\n    if n > 1:\n        total = total + n\nprint(f'{total} mg')"
+    assert beyond_primer(primer_code) == []
+
+
 # --- execution ---------------------------------------------------------------------------------------
 
 def _execute(path: Path) -> float:
@@ -242,3 +289,61 @@ def _execute(path: Path) -> float:
 def test_notebook_executes_headless(path: Path) -> None:
     seconds = _execute(path)
     print(f"{_rel(path)} executed in {seconds:.1f} s")  # for reading (-s); never asserted
+
+
+# --- issue 11: long tables in 05 and 06 became figures, filterable views or short tables ------------------
+
+OUTPUT_WORD_BOUNDS = {"05_management.ipynb": 1500, "06_prevention.ipynb": 2000}  # were about 4,500 and 3,300
+
+
+def output_words(nb: nbformat.NotebookNode) -> int:
+    """Words a reader sees in the executed cells' outputs (Markdown, HTML without tags, plain text, streams).
+    A widget's own view (its state) is not counted: a dropdown shows one short table at a time."""
+    total = 0
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        for out in c.outputs:
+            if out.output_type == "stream":
+                total += len(out.text.split())
+                continue
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                continue
+            for mime in ("text/markdown", "text/html", "text/plain"):
+                if mime in data:
+                    text = data[mime] if isinstance(data[mime], str) else "".join(data[mime])
+                    if mime == "text/html":
+                        text = re.sub(r"<[^>]+>", " ", text)
+                    total += len(text.split())
+                    break
+    return total
+
+
+def test_output_word_count_counts_what_a_reader_sees() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x"), nbformat.v4.new_markdown_cell("not output")])
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", text="one two three"),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "| a | b |", "text/plain": "ignored"}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<b>bold</b> word"}),
+        nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+                                                     "text/plain": "VBox(children=...)"}),
+    ]
+    assert output_words(nb) == 3 + 5 + 2
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", sorted(OUTPUT_WORD_BOUNDS))
+def test_executed_output_of_05_and_06_stays_short(name: str) -> None:
+    nb = _read(COURSE / name)
+    client = SlicedWaitClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                              resources={"metadata": {"path": str(COURSE)}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        pytest.fail(f"{name} failed to execute: {str(exc).splitlines()[-1]}", pytrace=False)
+    words = output_words(nb)
+    print(f"{name}: {words} words of output")
+    assert words <= OUTPUT_WORD_BOUNDS[name], (f"{name}: {words} words of output (bound "
+                                               f"{OUTPUT_WORD_BOUNDS[name]}); turn long tables into figures, "
+                                               "filterable views or short tables")
