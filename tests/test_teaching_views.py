@@ -74,3 +74,15 @@ def test_cohort_answer_comes_from_the_model() -> None:
     assert f"{now:.1f} cases per 1000" in text and "**0.0**" in text
     assert set(simulation_questions.cohort_assumption_ids()) >= {"cohort-share-needing-extraction",
                                                                   "cohort-share-foreseeable"}
+
+
+def test_holiday_answer_is_what_the_drug_level_lab_computes() -> None:
+    from osteonecrosis.models import pharmacokinetics
+
+    bp2, dm2 = simulation_questions.holiday_cleared_percent(2)
+    bp12, dm12 = simulation_questions.holiday_cleared_percent(12)
+    assert bp2 < bp12 < 50 and dm2 > bp2 and dm12 > 90
+    r = pharmacokinetics.compare_holiday("alendronate-op-weekly", "denosumab-op", 60, 2)
+    assert abs(bp2 - 100 * r["bisphosphonate"].fraction_cleared_by_holiday()) < 1e-9
+    text = simulation_questions.holiday_answer(2, 12)
+    assert f"{bp2:.0f}% of the bisphosphonate store" in text and "**12 months**" in text

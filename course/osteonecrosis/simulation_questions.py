@@ -7,7 +7,7 @@ question's settings (without a browser), so the notebook's checks and reveals an
 from __future__ import annotations
 
 from . import risk
-from .models import cohort
+from .models import cohort, pharmacokinetics
 from .models.parameters import assumptions, value
 from .widgets.risk_explorer import icon_counts
 
@@ -52,3 +52,24 @@ def cohort_slider_answer(drug: str = "zoledronate", indication: str = "bone_meta
             "foresees nothing moves no extraction before the first dose, so the bundle changes nothing. Raising "
             f"*need an extraction* by 10 points adds {more_q:.1f} per 1000; raising *foreseen* by 10 points adds "
             f"{more_c:.1f}. Here **{bigger}** moves the benefit more, and both are course assumptions.")
+
+
+def holiday_cleared_percent(holiday_months: float, bp_regimen: str = "alendronate-op-weekly",
+                            dmab_regimen: str = "denosumab-op", therapy_months: float = 60) -> tuple[float, float]:
+    """(bisphosphonate store, denosumab serum level) cleared by a holiday, in % of the level at its start, as
+    the drug-level lab computes it (its default regimens and therapy length)."""
+    r = pharmacokinetics.compare_holiday(bp_regimen, dmab_regimen, therapy_months, holiday_months)
+    return (100.0 * r["bisphosphonate"].fraction_cleared_by_holiday(),
+            100.0 * r["denosumab"].fraction_cleared_by_holiday())
+
+
+def holiday_answer(short_months: float = 2, long_months: float = 12) -> str:
+    """The answer to notebook 08's drug-level question for a short and a long holiday."""
+    parts = []
+    for months in (short_months, long_months):
+        bp, dm = holiday_cleared_percent(months)
+        dm_text = "almost all" if dm >= 99.5 else f"{dm:.0f}%"
+        parts.append(f"after **{months:g} months**: {bp:.0f}% of the bisphosphonate store is gone, and "
+                     f"{dm_text} of the denosumab level")
+    return ("In the lab's model, " + "; ".join(parts) + ". The skeletal store falls slowly (a half-life of "
+            "years); denosumab is cleared within months. A model of drug levels, not of MRONJ risk.")
