@@ -69,7 +69,7 @@ def test_a_missing_standard_step_or_a_step_to_avoid_is_wrong(case_id: str) -> No
     standard = _standard(case_id)
     for left_out in standard:
         fb = grade_plan(case, [o for o in standard if o != left_out])
-        assert not fb.correct and f"Missing: '{OPTIONS[left_out]}'" in fb.message
+        assert not fb.correct and f"Missing from your plan: '{OPTIONS[left_out]}'" in fb.message
     fb = grade_plan(case, [*standard, "stop_drug"])
     assert not fb.correct and "prescriber" in fb.message
 
@@ -149,10 +149,19 @@ def test_widget_checks_a_plan_and_keeps_score() -> None:
 def test_dropdown_views_show_the_chosen_item() -> None:
     view = management_cases.stage_view()
     menu, out = view.children
-    assert menu.value == management.STAGE_CODES[0] and out.outputs
+    assert menu.value == management.TREATED_STAGES[0] and out.outputs
     menu.value = "3"
     assert "Stage 3: three positions" in out.outputs[0]["data"]["text/markdown"]
     view = management_cases.evidence_view()
     menu, out = view.children
     menu.value = "adj-teriparatide"
     assert "Sim 2020" in out.outputs[0]["data"]["text/markdown"]
+
+
+def test_feedback_html_lists_each_point_escaped() -> None:
+    case = library_case("paget-stopped-stage3")
+    fb = grade_plan(case, ["rinse", "teriparatide"])
+    html = management_cases.feedback_html(fb)
+    assert html.count("<li>") == len(fb.message.splitlines()) - 1 >= 2
+    assert "Not for this patient: Not for this patient" not in fb.message
+    assert "<script" not in management_cases.feedback_html(management_cases.Feedback(False, "x\n<script>"))

@@ -31,7 +31,7 @@ from .cases import Case, library, library_case
 from .plan import make_plan
 from .staging_quiz import vignette_html
 from .tables import Table, markdown_table
-from .teaching import CORRECT, TRY_AGAIN, Feedback, _feedback_html
+from .teaching import CORRECT, TRY_AGAIN, Feedback
 
 # Library cases of notebook 05: stages 1 to 3, osteoporosis and oncology, one stage-2 case where the question
 # is whether to operate, and a Paget patient (teriparatide is contraindicated in Paget disease of bone).
@@ -50,7 +50,7 @@ OPTIONS: dict[str, str] = {
     "pain_control": "Pain control",
     "follow_up": "Regular clinical follow-up",
     "surgery": "Surgery (debridement or resection)",
-    "prescriber": "Discuss the antiresorptive with the prescriber",
+    "prescriber": "Talk to the prescriber about the drug",
     "stop_drug": "Stop the antiresorptive yourself, today",
     "teriparatide": "Teriparatide",
     "hbo": "Hyperbaric oxygen",
@@ -136,7 +136,10 @@ def _adjunct_verdict(plan: dict[str, Any], option: str) -> OptionVerdict:
     if caution:
         text = caution.get("text") if isinstance(caution, dict) else caution
         src = (caution,) if isinstance(caution, dict) else (item,)
-        return OptionVerdict(option, "avoid", "Not for this patient: " + _one_line(text), _keys(src))
+        text = _one_line(text)
+        if not text.lower().startswith("not for this patient"):
+            text = "Not for this patient: " + text
+        return OptionVerdict(option, "avoid", text, _keys(src))
     evidence = item.get("audit") or (item.get("protocol") or {}).get("text") or item.get("action") or ""
     return OptionVerdict(option, "your_call",
                          "An adjunct to discuss, not a standard step: " + _one_line(evidence), _keys([item]))
@@ -192,17 +195,32 @@ def grade_plan(case: Case, chosen: Iterable[str]) -> Feedback:
     missing = [o for o, v in verdicts.items() if v.verdict == "expected" and o not in picked]
     wrong = [o for o in picked if verdicts[o].verdict in ("avoid", "not_needed")]
     calls = [o for o, v in verdicts.items() if v.verdict == "your_call"]
+    stage_words = plan["stage_label"].lower()
     lines = []
     for o in wrong:
         lines.append(f"'{OPTIONS[o]}': {verdicts[o].why}")
-    for o in missing:
-        lines.append(f"Missing: '{OPTIONS[o]}'. Look again at what {plan['stage_label'].lower()} needs.")
+    if missing:
+        names = "; ".join(f"'{OPTIONS[o]}'" for o in missing)
+        lines.append(f"Missing from your plan: {names}. The plan for {stage_words} lists each of them.")
     for o in calls:
         ticked = "you ticked it" if o in picked else "you left it out"
         lines.append(f"'{OPTIONS[o]}' ({ticked}; not marked): {verdicts[o].why}")
-    head = f"{CORRECT} Your plan matches the course plan for {plan['stage_label'].lower()}." if not (
-        missing or wrong) else f"{TRY_AGAIN} {len(missing) + len(wrong)} point(s) to reconsider."
-    return Feedback(not (missing or wrong), " ".join([head, *lines]))
+    if missing or wrong:
+        head = f"{TRY_AGAIN} {len(missing) + len(wrong)} point(s) to reconsider."
+    else:
+        head = f"{CORRECT} Your plan matches the course plan for {stage_words}."
+    return Feedback(not (missing or wrong), "\n".join([head, *lines]))
+
+
+def feedback_html(fb: Feedback) -> str:
+    """The feedback as HTML: the verdict line, then one bullet per point (escaped)."""
+    head, *points = fb.message.split("\n")
+    colour = "#1b7837" if fb.correct else "#b2182b"
+    mark = "✔" if fb.correct else "✘"
+    items = "".join(f"<li>{html_lib.escape(p)}</li>" for p in points)
+    body = f"<ul style='margin:0.2em 0'>{items}</ul>" if items else ""
+    return (f'<div role="status" aria-live="polite"><div style="color:{colour}">{mark} {html_lib.escape(head)}</div>'
+            f"{body}</div>")
 
 
 def plan_summary(case: Case) -> Table:
@@ -228,7 +246,7 @@ def _card(number: int, case: Case, on_graded: Any) -> widgets.VBox:
 
     def _check(_: object = None) -> None:
         fb = grade_plan(case, [o for o, box in boxes.items() if box.value])
-        out.value = _feedback_html(fb)
+        out.value = feedback_html(fb)
         on_graded(number, fb.correct)
 
     button.on_click(_check)
@@ -295,7 +313,7 @@ def stage_comparison(stage_code: str) -> Table:
 def _dropdown_view(options: Sequence[tuple[str, str]], render: Any, description: str) -> widgets.VBox:
     """A dropdown over a pure function that returns something displayable; the view shows its result."""
     choice = widgets.Dropdown(options=list(options), value=options[0][1], description=description,
-                              style={"description_width": "initial"})
+                              style={"description_width": "initial"}, layout=widgets.Layout(width="max-content"))
     out = widgets.Output()
 
     def _show(_: object = None) -> None:
@@ -308,10 +326,10 @@ def _dropdown_view(options: Sequence[tuple[str, str]], render: Any, description:
 
 
 def stage_view() -> widgets.VBox:
-    """Notebook 05's stage dropdown over :func:`stage_comparison`."""
-    from .management import STAGE_CODES
+    """Notebook 05's stage dropdown (stages 1-3, the stages treated) over :func:`stage_comparison`."""
+    from .management import TREATED_STAGES
 
-    options = [(_stage_label(code), code) for code in STAGE_CODES]
+    options = [(_stage_label(code), code) for code in TREATED_STAGES]
     return _dropdown_view(options, stage_comparison, "Stage")
 
 

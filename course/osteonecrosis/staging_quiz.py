@@ -69,7 +69,8 @@ def _drug_phrase(case: Case) -> str:
         status = "still taking it" if m.current else "stopped"
         how = " ".join(p for p in (dose.strip(), route, every.strip()) if p)
         how = f" ({how})" if how else ""
-        parts.append(f"{names.get(m.drug, m.drug)}{how} for {m.months:g} months, {status}")
+        unit = "month" if m.months == 1 else "months"
+        parts.append(f"{names.get(m.drug, m.drug)}{how} for {m.months:g} {unit}, {status}")
     return "; ".join(parts) if parts else "no antiresorptive or antiangiogenic medicine"
 
 
