@@ -165,3 +165,14 @@ def test_feedback_html_lists_each_point_escaped() -> None:
     assert html.count("<li>") == len(fb.message.splitlines()) - 1 >= 2
     assert "Not for this patient: Not for this patient" not in fb.message
     assert "<script" not in management_cases.feedback_html(management_cases.Feedback(False, "x\n<script>"))
+
+
+def test_teriparatide_cautions_come_from_the_knowledge_base() -> None:
+    entry = management.adjunct("adj-teriparatide")
+    table = management_cases.teriparatide_cautions()
+    assert table.rows == len(entry["contraindications"]) + 1
+    for c in entry["contraindications"]:
+        assert c["label"] in table.markdown
+    for word in ("Paget", "alkaline phosphatase", "radiation", "metastases"):
+        assert word in table.markdown
+    assert "[teriparatide_label]" in table.markdown and "[mascc2019]" in table.markdown

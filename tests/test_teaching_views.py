@@ -86,3 +86,12 @@ def test_holiday_answer_is_what_the_drug_level_lab_computes() -> None:
     assert abs(bp2 - 100 * r["bisphosphonate"].fraction_cleared_by_holiday()) < 1e-9
     text = simulation_questions.holiday_answer(2, 12)
     assert f"{bp2:.0f}% of the bisphosphonate store" in text and "**12 months**" in text
+
+
+def test_during_therapy_table_never_shows_a_seed_claim_without_its_audit() -> None:
+    case_id = "onc-zoledronate-before-therapy"
+    items = prevention.during_therapy(library_case(case_id))
+    table = prevention_views.during_therapy_table(case_id)
+    seed = [i for i in items if i.get("evidence") == "seed_claim"]
+    assert seed and table.rows == len(items) - len(seed)
+    assert "seed_claim" not in table.markdown and "[mascc2019]" in table.markdown

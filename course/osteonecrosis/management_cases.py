@@ -405,3 +405,17 @@ def find_item(items: Sequence[dict[str, Any]], item_id: str) -> dict[str, Any]:
             return item
     known = ", ".join(str(i.get("id")) for i in items)
     raise KeyError(f"no item {item_id!r} (known: {known})")
+
+
+def teriparatide_cautions() -> Table:
+    """Teriparatide's label contraindications and the guideline's rating of its evidence, each with its source."""
+    from . import management
+    from .tables import sources
+
+    entry = management.adjunct("adj-teriparatide")
+    rows = [[f"Not for: {c['label']}", _one_line(c["text"]), sources(c)] for c in entry.get("contraindications", [])]
+    rating = entry.get("guideline_rating")
+    if isinstance(rating, dict):
+        rows.append(["The evidence", _one_line(rating["text"]), sources(rating)])
+    return markdown_table(["", "Why", "Sources"], rows,
+                          caption="Teriparatide: who must not receive it, and the evidence")

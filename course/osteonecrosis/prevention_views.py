@@ -144,3 +144,14 @@ def seed_claims_view(claim_ids: Sequence[str]) -> widgets.VBox:
         options.append((label, claim["id"]))
     return _dropdown_view(options, lambda cid: seed_claims_table([cid], caption="The seed's claim beside its audit"),
                           "Seed claim")
+
+
+def during_therapy_table(case_id: str) -> Table:
+    """Advice during therapy for one library patient, guideline items only: the seed's claims are shown
+    elsewhere, each beside its audit (:func:`seed_claims_view`), never on their own."""
+    case = library_case(case_id)
+    items = []
+    for item in prevention.during_therapy(case):
+        if item.get("evidence") != "seed_claim":
+            items.append(item)
+    return items_table(items, caption=f"During therapy: {case.extra.get('title', case_id)}")
