@@ -15,8 +15,8 @@ from .cases import Case, exposure
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
-    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "prevention", "drug_holiday",
-    "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
+    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "management_history",
+    "prevention", "drug_holiday", "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
 )
 
 
@@ -112,8 +112,9 @@ def _adjuncts(case: Case) -> list[dict[str, Any]]:
 
 
 def make_plan(case: Case) -> dict[str, Any]:
-    """The teaching plan for a case: stage, management, prevention, drug-holiday positions side by side,
-    adjuncts to discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
+    """The teaching plan for a case: stage, safety warnings, AAOMS 2022 management (with the superseded
+    2009/2014 table as ``management_history``), prevention, drug-holiday positions side by side, adjuncts to
+    discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
 
     at_risk and stage-0 cases get prevention-centred plans; not_mronj cases say why and still get prevention.
     """
@@ -128,6 +129,7 @@ def make_plan(case: Case) -> dict[str, Any]:
         "staging": result.to_dict(),
     }
     management_items: list[dict[str, Any]] = []
+    history_items: list[dict[str, Any]] = []
     adjunct_items: list[dict[str, Any]] = []
     reasons = not_mronj_reasons(case) if code == "not_mronj" else []
     management_items += numb_chin_items(case)
@@ -141,8 +143,8 @@ def make_plan(case: Case) -> dict[str, Any]:
     else:
         focus = "treatment"
         management_items += management.stage_actions(code)
-        management_items += management.aaoms2022_shift(code)
         management_items += management.surgery_evidence()
+        history_items = management.history_stage_actions(code)
         adjunct_items = _adjuncts(case)
     if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
@@ -150,6 +152,7 @@ def make_plan(case: Case) -> dict[str, Any]:
         warnings=list(result.warnings),
         focus=focus,
         management=management_items,
+        management_history=history_items,
         prevention=_prevention(case, exposed),
         drug_holiday=prevention.drug_holiday_positions(case),
         adjuncts_to_discuss=adjunct_items,
@@ -163,7 +166,7 @@ def make_plan(case: Case) -> dict[str, Any]:
 def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
     items: list[dict[str, Any]] = []
-    for key in ("management", "prevention", "drug_holiday", "adjuncts_to_discuss"):
+    for key in ("management", "management_history", "prevention", "drug_holiday", "adjuncts_to_discuss"):
         items += plan[key]
     items.append(plan["seed_scheme"])
     proc = plan.get("procedure_advice")
