@@ -289,6 +289,34 @@ def time_courses(group: str = "oncology") -> list[dict[str, Any]]:
     ]
 
 
+def side_by_side(group: str) -> list[dict[str, Any]]:
+    """Ranges that disagree for a group ('low_dose' or 'oncology'), side by side: each comparison with its
+    rows, every row labelled with its period (per year, cumulative or not stated) and its evidence; the
+    unverified AAOMS 2022 rows say 'reported'. Never one of them as the answer."""
+    estimates = {**_estimates(), **{e["id"]: e for e in _data()["unverified_estimates"]}}
+    out = []
+    for comp in _data()["comparisons"]:
+        if comp["group"] != group:
+            continue
+        rows = []
+        for rid in comp["rows"]:
+            e = estimates[rid]
+            rows.append({
+                "id": rid,
+                "low_percent": e["low_percent"],
+                "high_percent": e["high_percent"],
+                "measure": e.get("measure", "reported"),
+                "period": " ".join(str(e.get("period", "not stated")).split()),
+                "source": _keys(e),
+                "evidence": e["evidence"],
+                "reported_only": e["evidence"] == "unverified",
+            })
+        out.append({"id": comp["id"], "text": " ".join(comp["text"].split()), "rows": rows,
+                    "standing": comp.get("standing", "current"), "source": _keys(comp),
+                    "evidence": comp["evidence"]})
+    return out
+
+
 def unverified_estimates() -> list[dict[str, Any]]:
     """Figures recalled from AAOMS 2022 but not verified: shown as 'reported', never used in a range."""
     return [dict(e) for e in _data()["unverified_estimates"]]
@@ -587,6 +615,7 @@ def assess(case: Case) -> dict[str, Any]:
         "planned_procedure": procedure,
         "dose_and_duration": duration_item,
         "notes": notes,
+        "side_by_side": side_by_side(group_used) if group_used in ("low_dose", "oncology") else [],
         "patient_sentence": sentence,
         "source": sources,
         "evidence": None if overall is None else overall.evidence,
