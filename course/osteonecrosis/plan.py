@@ -8,16 +8,38 @@ A teaching tool, not a clinical decision tool.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from . import DISCLAIMER, knowledge, management, prevention, rules
 from .cases import Case, exposure
+from .results import ResultMapping
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
     "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "management_history",
     "prevention", "drug_holiday", "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
 )
+
+
+@dataclass(frozen=True, eq=False)
+class Plan(ResultMapping):
+    """A teaching plan: typed fields, readable as a mapping too (``plan["stage"]`` and ``plan.stage``)."""
+
+    case_id: str | None
+    stage: str
+    stage_label: str
+    staging: dict[str, Any]
+    warnings: list[str]
+    focus: str
+    management: list[dict[str, Any]]
+    management_history: list[dict[str, Any]]
+    prevention: list[dict[str, Any]]
+    drug_holiday: list[dict[str, Any]]
+    adjuncts_to_discuss: list[dict[str, Any]]
+    seed_scheme: dict[str, Any]
+    procedure_advice: dict[str, Any] | None
+    disclaimer: str
 
 
 def not_mronj_reasons(case: Case) -> list[str]:
@@ -111,7 +133,7 @@ def _adjuncts(case: Case) -> list[dict[str, Any]]:
     return items
 
 
-def make_plan(case: Case) -> dict[str, Any]:
+def make_plan(case: Case) -> Plan:
     """The teaching plan for a case: stage, safety warnings, AAOMS 2022 management (with the superseded
     2009/2014 table as ``management_history``), prevention, drug-holiday positions side by side, adjuncts to
     discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
@@ -160,10 +182,10 @@ def make_plan(case: Case) -> dict[str, Any]:
         procedure_advice=_procedure_advice(case),
         disclaimer=DISCLAIMER,
     )
-    return plan
+    return Plan(**plan)
 
 
-def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
     """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
     items: list[dict[str, Any]] = []
     for key in ("management", "management_history", "prevention", "drug_holiday", "adjuncts_to_discuss"):
