@@ -278,3 +278,25 @@ def test_french_seed_ischemic_osteonecrosis_claims_carry_their_audits():
     assert anticoag["evidence"] == "case_report" and "hip" in anticoag["audit"]
     assert "disputed" in items["ion-nico-disputed"]["audit"]
     assert items["ion-nutrition-detox"]["evidence"] == "seed_claim"
+
+
+# --- issue 10: smaller points ---------------------------------------------------------------------------------
+
+def test_hbo_thirty_sessions_is_not_said_to_match_dahanca21():
+    seed30 = management.hbo_protocol("hbo-seed-30")
+    assert "does not match DAHANCA-21" in seed30["support"] and "40" in seed30["support"]
+    assert management.hbo_sessions_total("hbo-dahanca21") == 40
+
+
+def test_zoledronate_renal_rules_are_split_by_dose():
+    zol = next(d for d in knowledge.load("drugs")["drugs"] if d["id"] == "zoledronate")
+    rules = {r["dose_mg"]: r for r in zol["renal_rules"]}
+    assert "35" in rules[5]["text"] and rules[5]["evidence"] == "label"
+    assert "35 mL/min does not apply" in " ".join(rules[4]["text"].split())
+    assert "35" not in zol["mechanism"]
+    assert "single" in zol["paget"]["text"]
+
+
+def test_no_seed_audit_compares_the_two_surgical_figures_as_one_outcome():
+    audit = " ".join(knowledge.find("seed-fr-bronj-conservative", "management")["audit"].split())
+    assert "not to be compared" in audit and "superseded" in audit

@@ -340,3 +340,12 @@ def test_assess_carries_the_side_by_side_for_its_group():
     out = risk.assess(case)
     assert out["group"] == "low_dose"
     assert out["side_by_side"][0]["id"] == "osteoporosis-taskforce-vs-aaoms2022"
+
+
+def test_oncology_vs_osteoporosis_ratio_matches_the_ranges_it_quotes():
+    entry = knowledge.find("oncology-vs-osteoporosis", "risk")
+    est = {e["id"]: e for e in knowledge.load("risk")["estimates"]}
+    onc, op = est["taskforce-oncology"], est["taskforce-osteoporosis"]
+    assert entry["ratio_low"] == pytest.approx(onc["low_percent"] / op["high_percent"])
+    assert entry["ratio_high"] == pytest.approx(onc["high_percent"] / op["low_percent"])
+    assert "15,000" in entry["text"] and "1000 times" not in entry["text"]
