@@ -470,8 +470,9 @@ class VirtualPatient:
         if self.drug == "denosumab":
             extra.append("Stopping denosumab risks rebound bone loss (see the remodelling lab).")
         else:
-            extra.append("A bisphosphonate stays in bone for years: a short holiday barely lowers the store "
-                         "(see the drug-level lab). The simulator leaves the risk unchanged.")
+            extra.append("No trial shows that a holiday lowers the risk (the evidence is missing, not negative); "
+                         "a bisphosphonate also stays in bone for years, so a short pause barely lowers the "
+                         "store (see the drug-level lab). The simulator leaves the risk unchanged.")
         return (advice(verdict, ("management", "drug-decision-prescriber"), *self._holiday_refs(), extra=extra),
                 "The prescriber agreed to pause the drug.")
 
