@@ -80,7 +80,7 @@ def test_guideline_verdicts_for_key_decisions():
     assert d.decide("extract_timed").advice.verdict == "in_line"
 
 
-def test_surgery_on_stage_three_heals_often_and_resection_advice_depends_on_stage():
+def test_surgery_on_stage_three_heals_often_and_resection_is_acceptable_at_every_stage():
     healed = 0
     for seed in range(40):
         p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=seed)
@@ -92,7 +92,25 @@ def test_surgery_on_stage_three_heals_often_and_resection_advice_depends_on_stag
     assert 20 <= healed <= 38                                            # around the cited 72%
     p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=1)
     p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12)
-    assert p.decide("resection").advice.verdict == "not_advised"         # stage 1
+    step = p.decide("resection")                                         # stage 1
+    assert step.advice.verdict == "in_line"                              # AAOMS 2022: operative care acceptable
+    assert "aaoms2022-stage12-either" in step.advice.entries
+    assert "superseded" in step.advice.text()                            # the 2009/2014 rule taught as history
+
+
+def test_resection_and_debridement_figures_are_never_compared_as_one_number():
+    steps = {}
+    for kind in ("resection", "debridement"):
+        p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=2)
+        p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12, pain=True)
+        steps[kind] = p.decide(kind).advice
+    assert "improvement at 6 months" in steps["resection"].text()
+    assert "success at 6 months" in steps["debridement"].text()
+    for adv in steps.values():
+        assert "surgery-outcomes-not-comparable" in adv.entries and "cannot rank" in adv.text()
+    premature = vp.new_patient("zoledronate", "bone_metastases", 24, seed=2)
+    premature.findings = vp.Findings(exposed_bone=True, weeks_persisting=3)
+    assert premature.decide("resection").advice.verdict == "not_advised"   # inside the 8-week window
 
 
 def test_debrief_lists_every_decision():

@@ -71,9 +71,10 @@ def test_treatment_plans_show_the_2022_shift_evidence_and_adjuncts(code):
     plan = make_plan(STAGE_CASES[code])
     assert plan["focus"] == "treatment"
     kinds = {i.get("kind") for i in plan["management"]}
-    assert {"aaoms_table", "reported_update", "evidence", "drug_decision"} <= kinds
-    reported = [i for i in plan["management"] if i.get("kind") == "reported_update"]
-    assert reported and all(i["unverified"] for i in reported)
+    assert {"aaoms2022", "evidence", "drug_decision"} <= kinds
+    assert all(i["standing"] != "superseded" for i in plan["management"])
+    history = plan["management_history"]
+    assert history and all(i["standing"] == "superseded" for i in history)
     adj = {a["id"]: a for a in plan["adjuncts_to_discuss"]}
     assert adj["adj-wonder-rinse"]["flag"] == "not_recommended_by_mronj_guidelines"
     scheme = plan["seed_scheme"]
@@ -317,3 +318,13 @@ def test_plan_in_the_eight_week_window_says_treat_the_complications_now():
     item = next(i for i in plan["management"] if i["id"] == "window-never-defers-treatment")
     assert item["present"] == ["pathologic fracture"] and "never defers" in item["text"]
     assert item["source"] and item["evidence"]
+
+
+def test_every_seed_claim_in_a_plan_comes_with_its_audit():
+    """The seeds' advice (e.g. 'avoid extractions') is never printed without its audit."""
+    from osteonecrosis import library
+    for case_id, case in library().items():
+        plan = make_plan(case)
+        for item in plan_items(plan):
+            if item.get("evidence") == "seed_claim" and item.get("kind") != "seed_claim":
+                assert item.get("audit") or item.get("guidelines"), (case_id, item["id"])

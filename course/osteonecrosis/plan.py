@@ -8,16 +8,38 @@ A teaching tool, not a clinical decision tool.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from . import DISCLAIMER, knowledge, management, prevention, rules
 from .cases import Case, exposure
+from .results import ResultMapping
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
-    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "prevention", "drug_holiday",
-    "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
+    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "management_history",
+    "prevention", "drug_holiday", "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
 )
+
+
+@dataclass(frozen=True, eq=False)
+class Plan(ResultMapping):
+    """A teaching plan: typed fields, readable as a mapping too (``plan["stage"]`` and ``plan.stage``)."""
+
+    case_id: str | None
+    stage: str
+    stage_label: str
+    staging: dict[str, Any]
+    warnings: list[str]
+    focus: str
+    management: list[dict[str, Any]]
+    management_history: list[dict[str, Any]]
+    prevention: list[dict[str, Any]]
+    drug_holiday: list[dict[str, Any]]
+    adjuncts_to_discuss: list[dict[str, Any]]
+    seed_scheme: dict[str, Any]
+    procedure_advice: dict[str, Any] | None
+    disclaimer: str
 
 
 def not_mronj_reasons(case: Case) -> list[str]:
@@ -111,9 +133,10 @@ def _adjuncts(case: Case) -> list[dict[str, Any]]:
     return items
 
 
-def make_plan(case: Case) -> dict[str, Any]:
-    """The teaching plan for a case: stage, management, prevention, drug-holiday positions side by side,
-    adjuncts to discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
+def make_plan(case: Case) -> Plan:
+    """The teaching plan for a case: stage, safety warnings, AAOMS 2022 management (with the superseded
+    2009/2014 table as ``management_history``), prevention, drug-holiday positions side by side, adjuncts to
+    discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
 
     at_risk and stage-0 cases get prevention-centred plans; not_mronj cases say why and still get prevention.
     """
@@ -128,6 +151,7 @@ def make_plan(case: Case) -> dict[str, Any]:
         "staging": result.to_dict(),
     }
     management_items: list[dict[str, Any]] = []
+    history_items: list[dict[str, Any]] = []
     adjunct_items: list[dict[str, Any]] = []
     reasons = not_mronj_reasons(case) if code == "not_mronj" else []
     management_items += numb_chin_items(case)
@@ -141,8 +165,8 @@ def make_plan(case: Case) -> dict[str, Any]:
     else:
         focus = "treatment"
         management_items += management.stage_actions(code)
-        management_items += management.aaoms2022_shift(code)
         management_items += management.surgery_evidence()
+        history_items = management.history_stage_actions(code)
         adjunct_items = _adjuncts(case)
     if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
@@ -150,6 +174,7 @@ def make_plan(case: Case) -> dict[str, Any]:
         warnings=list(result.warnings),
         focus=focus,
         management=management_items,
+        management_history=history_items,
         prevention=_prevention(case, exposed),
         drug_holiday=prevention.drug_holiday_positions(case),
         adjuncts_to_discuss=adjunct_items,
@@ -157,13 +182,13 @@ def make_plan(case: Case) -> dict[str, Any]:
         procedure_advice=_procedure_advice(case),
         disclaimer=DISCLAIMER,
     )
-    return plan
+    return Plan(**plan)
 
 
-def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
     """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
     items: list[dict[str, Any]] = []
-    for key in ("management", "prevention", "drug_holiday", "adjuncts_to_discuss"):
+    for key in ("management", "management_history", "prevention", "drug_holiday", "adjuncts_to_discuss"):
         items += plan[key]
     items.append(plan["seed_scheme"])
     proc = plan.get("procedure_advice")
