@@ -26,7 +26,8 @@ def workdir(tmp_path_factory):
 
 def test_notebook_05_exercise_in_jupyterlab(workdir):
     first = MANAGEMENT_CASES[0]
-    standard = [o for o, v in option_verdicts(make_plan(library_case(first))).items() if v.verdict == "expected"]
+    case = library_case(first)
+    standard = [o for o, v in option_verdicts(make_plan(case), case).items() if v.verdict == "expected"]
     with browser.jupyter_lab(workdir) as lab, browser.chromium() as page:
         browser.open_notebook(page, lab, NOTEBOOK)
         try:

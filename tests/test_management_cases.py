@@ -25,7 +25,7 @@ from osteonecrosis.staging import stage
 
 
 def _verdicts(case_id: str) -> dict[str, str]:
-    return {o: v.verdict for o, v in option_verdicts(make_plan(library_case(case_id))).items()}
+    return {o: v.verdict for o, v in option_verdicts(make_plan(library_case(case_id)), library_case(case_id)).items()}
 
 
 def _standard(case_id: str) -> list[str]:
@@ -41,7 +41,7 @@ def test_the_cases_cover_stages_1_to_3_in_osteoporosis_and_oncology() -> None:
 
 @pytest.mark.parametrize("case_id", MANAGEMENT_CASES)
 def test_every_option_gets_a_verdict_with_reasons(case_id: str) -> None:
-    verdicts = option_verdicts(make_plan(library_case(case_id)))
+    verdicts = option_verdicts(make_plan(library_case(case_id)), library_case(case_id))
     assert set(verdicts) == set(OPTIONS)
     for v in verdicts.values():
         assert v.verdict in management_cases.VERDICTS and len(v.why.split()) >= 5
@@ -115,7 +115,9 @@ def test_bad_and_empty_input() -> None:
 def test_short_views_cite_every_row() -> None:
     for code in management.STAGE_CODES:
         table = stage_comparison(code)
-        assert table.rows == 3 and "AAOMS 2022" in table.markdown and "(history)" in table.markdown
+        assert table.rows == 3 and "AAOMS 2022" in table.markdown and "history)" in table.markdown
+        current, history, _seed = table.markdown.splitlines()[-3:]
+        assert "[aaoms2022]" in current and "[aaoms2009]" in history and "[aaoms2009]" not in current
     assert "19-patient series" in stage_comparison("2").markdown
     for topic in management_cases.EVIDENCE_TOPICS:
         table = evidence_table(topic)
@@ -176,3 +178,23 @@ def test_teriparatide_cautions_come_from_the_knowledge_base() -> None:
     for word in ("Paget", "alkaline phosphatase", "radiation", "metastases"):
         assert word in table.markdown
     assert "[teriparatide_label]" in table.markdown and "[mascc2019]" in table.markdown
+
+
+def test_symptom_driven_steps_follow_the_patient() -> None:
+    """The plan's nonoperative care names antibiotics and pain control; the patient's findings decide them."""
+    painless = library_case("paget-stopped-stage3")
+    assert not painless.findings.pain and painless.findings.infection
+    verdicts = _verdicts("paget-stopped-stage3")
+    assert verdicts["antibiotics"] == "expected" and verdicts["pain_control"] == "your_call"
+    clean = library_case("op-alendronate-stage1")
+    assert not clean.findings.infection
+    why = option_verdicts(make_plan(clean), clean)["antibiotics"].why
+    assert _verdicts("op-alendronate-stage1")["antibiotics"] == "not_needed" and "infection" in why
+    assert _verdicts("onc-denosumab-stage2")["pain_control"] == "expected"
+
+
+def test_stage_3_surgery_is_in_the_plan_and_the_feedback_names_the_nonoperative_option() -> None:
+    case = library_case("onc-zoledronate-stage3-fracture")
+    v = option_verdicts(make_plan(case), case)["surgery"]
+    assert v.verdict == "expected" and "aaoms2022" in v.sources
+    assert "Nonoperative" in v.why or "nonoperative" in v.why

@@ -10,11 +10,17 @@ from osteonecrosis.models.parameters import value
 
 
 def test_risk_ranges_side_by_side_show_both_sources_and_flag_the_reported() -> None:
-    table = prevention_views.risk_ranges_side_by_side()
-    text = table.markdown
-    assert table.rows == 3 and "Task Force 2015" in text and "AAOMS 2022" in text
-    assert "[taskforce2015]" in text and "[aaoms2022]" in text and "reported, unverified" in text
-    assert "no time base stated" in text
+    for group in prevention_views.RISK_GROUPS:
+        text = prevention_views.risk_ranges_side_by_side(group).markdown
+        rows = [r for c in risk.side_by_side(group) for r in c["rows"]]
+        assert rows and all(r["period"] in text for r in rows), group
+        assert "[taskforce2015]" in text and "[aaoms2022]" in text and "reported, unverified" in text
+        assert "after a tooth extraction" in text
+    assert "Contested: both taught, neither graded" in prevention_views.risk_ranges_side_by_side("low_dose").markdown
+    view = prevention_views.risk_view()
+    menu, out = view.children
+    menu.value = "oncology"
+    assert "MASCC/ISOO/ASCO 2019" in out.outputs[0]["data"]["text/markdown"]
 
 
 def test_prophylaxis_is_contested_with_both_sides() -> None:

@@ -20,6 +20,7 @@ decision tool.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,17 +58,19 @@ OPTIONS: dict[str, str] = {
 }
 VERDICTS: tuple[str, ...] = ("expected", "your_call", "avoid", "not_needed")
 
-# Which plan items stand for which option: words of the item's id or action (lower case).
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "rinse": ("rinse",),
-    "antibiotics": ("antibiotic",),
-    "pain_control": ("pain control", "pain medication", "-pain"),
-    "follow_up": ("follow-up", "followup"),
-    "surgery": ("debridement", "resection", "sequestrectomy", "operative"),
+# Which plan items stand for which option: patterns in the item's id or action (lower case). One nonoperative
+# item may name several options ("rinse, antibiotics when infected, pain control and follow-up").
+_PATTERNS: dict[str, str] = {
+    "rinse": r"rinse",
+    "antibiotics": r"antibiotic",
+    "pain_control": r"pain control|pain medication|pain relief",
+    "follow_up": r"follow-up|followup",
+    "surgery": r"debridement|resection|sequestrectomy|(?<!non)operative care",
 }
-_EITHER = ("either", "operative and nonoperative", "operative or nonoperative")
+_WHEN_INFECTED = r"antibiotics? (?:only )?(?:when|if) infected"
+_EITHER = r"either|equally acceptable|operative (?:and|or) nonoperative"
 _ADJUNCTS = {"teriparatide": "adj-teriparatide", "hbo": "adj-hbo"}
-_TABLE_KINDS = ("aaoms_table", "reported_update", "current")
+_STAGE_KINDS = ("aaoms2022", "aaoms_table", "reported_update", "current")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _text(item: dict[str, Any]) -> str:
 
 
 def _matches(option: str, item: dict[str, Any]) -> bool:
-    return any(word in _text(item) for word in _KEYWORDS[option])
+    return re.search(_PATTERNS[option], _text(item)) is not None
 
 
 def _one_line(text: Any) -> str:
@@ -103,7 +106,7 @@ def _keys(items: Iterable[dict[str, Any]]) -> tuple[str, ...]:
 
 def _stage_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan's stage actions (not the evidence items or the drug decision)."""
-    return [i for i in plan["management"] if i.get("kind") in _TABLE_KINDS]
+    return [i for i in plan["management"] if i.get("kind") in _STAGE_KINDS]
 
 
 def _adjunct(plan: dict[str, Any], adjunct_id: str) -> dict[str, Any] | None:
@@ -113,19 +116,46 @@ def _adjunct(plan: dict[str, Any], adjunct_id: str) -> dict[str, Any] | None:
     return None
 
 
+def _action(item: dict[str, Any]) -> str:
+    return _one_line(item.get("action") or item.get("text") or "")
+
+
 def _surgery(plan: dict[str, Any]) -> OptionVerdict:
+    stage_words = plan["stage_label"].lower()
     items = [i for i in _stage_items(plan) if _matches("surgery", i)]
-    either = [i for i in items if any(w in _text(i) for w in _EITHER)]
+    either = [i for i in items if re.search(_EITHER, _text(i))]
     if either:
         return OptionVerdict("surgery", "your_call",
-                             "Operative and nonoperative care are both acceptable at this stage: a decision "
-                             "shared with the patient, weighing the evidence in section 3. "
-                             + _one_line(either[0].get("action") or either[0].get("text")), _keys(either))
+                             "Operative and nonoperative care are both acceptable here, chosen with the patient "
+                             "(weigh the evidence in section 3): " + _action(either[0]), _keys(either))
     if items:
-        action = _one_line(items[0].get("action") or items[0].get("text"))
-        return OptionVerdict("surgery", "expected", f"In the plan for {plan['stage_label'].lower()}: {action}",
-                             _keys(items))
-    return OptionVerdict("surgery", "not_needed", "The plan lists no surgery at this stage.", ())
+        why = f"In the plan for {stage_words}: {_action(items[0])}"
+        also = [i for i in _stage_items(plan) if i not in items and "nonoperative" in _text(i)]
+        if also:
+            why += f" (Also in the plan: {_action(also[0])})"
+        return OptionVerdict("surgery", "expected", why, _keys(items))
+    return OptionVerdict("surgery", "not_needed", f"The plan for {stage_words} lists no surgery.", ())
+
+
+def _symptom_verdict(plan: dict[str, Any], case: Case, option: str) -> OptionVerdict:
+    """Antibiotics and pain control: in the plan, for the patient's symptoms (infection, pain)."""
+    stage_words = plan["stage_label"].lower()
+    found = [i for i in _stage_items(plan) if _matches(option, i)]
+    if not found:
+        return OptionVerdict(option, "not_needed", f"The plan for {stage_words} does not list it.", ())
+    action = _action(found[0])
+    if option == "antibiotics":
+        if case.findings.infection:
+            return OptionVerdict(option, "expected", f"There are signs of infection; the plan: {action}",
+                                 _keys(found))
+        if re.search(_WHEN_INFECTED, _text(found[0])):
+            return OptionVerdict(option, "not_needed", f"No sign of infection now; the plan gives antibiotics "
+                                 f"only when infected: {action}", _keys(found))
+        return OptionVerdict(option, "expected", f"In the plan for {stage_words}: {action}", _keys(found))
+    if case.findings.pain:
+        return OptionVerdict(option, "expected", f"The patient has pain; the plan: {action}", _keys(found))
+    return OptionVerdict(option, "your_call", f"No pain now; relieve it if it comes. The plan: {action}",
+                         _keys(found))
 
 
 def _adjunct_verdict(plan: dict[str, Any], option: str) -> OptionVerdict:
@@ -145,23 +175,23 @@ def _adjunct_verdict(plan: dict[str, Any], option: str) -> OptionVerdict:
                          "An adjunct to discuss, not a standard step: " + _one_line(evidence), _keys([item]))
 
 
-def option_verdicts(plan: dict[str, Any]) -> dict[str, OptionVerdict]:
-    """Every option of :data:`OPTIONS` with its verdict for a plan made by :func:`make_plan`."""
+def option_verdicts(plan: dict[str, Any], case: Case) -> dict[str, OptionVerdict]:
+    """Every option of :data:`OPTIONS` with its verdict for ``case`` and its plan from :func:`make_plan`."""
     stage_items = _stage_items(plan)
+    stage_words = plan["stage_label"].lower()
     out: dict[str, OptionVerdict] = {}
-    for option in ("rinse", "antibiotics", "pain_control", "follow_up"):
+    for option in ("rinse", "follow_up"):
         found = [i for i in stage_items if _matches(option, i)]
         if found:
-            action = _one_line(found[0].get("action") or found[0].get("text"))
-            out[option] = OptionVerdict(option, "expected", f"In the plan for {plan['stage_label'].lower()}: {action}",
+            out[option] = OptionVerdict(option, "expected", f"In the plan for {stage_words}: {_action(found[0])}",
                                         _keys(found))
         elif option == "follow_up":
-            out[option] = OptionVerdict(option, "your_call",
-                                        "Follow-up belongs to any treatment, though the stage table does not "
-                                        "name it at this stage.", ())
+            out[option] = OptionVerdict(option, "your_call", "Follow-up belongs to any treatment, though the plan "
+                                        "does not name it at this stage.", ())
         else:
-            out[option] = OptionVerdict(option, "not_needed",
-                                        f"The plan for {plan['stage_label'].lower()} does not list it.", ())
+            out[option] = OptionVerdict(option, "not_needed", f"The plan for {stage_words} does not list it.", ())
+    out["antibiotics"] = _symptom_verdict(plan, case, "antibiotics")
+    out["pain_control"] = _symptom_verdict(plan, case, "pain_control")
     out["surgery"] = _surgery(plan)
     decision = [i for i in plan["management"] if i.get("kind") == "drug_decision"]
     if decision:
@@ -175,7 +205,7 @@ def option_verdicts(plan: dict[str, Any]) -> dict[str, OptionVerdict]:
         out["stop_drug"] = OptionVerdict("stop_drug", "avoid", "The plan gives no reason to stop the drug.", ())
     for option in _ADJUNCTS:
         out[option] = _adjunct_verdict(plan, option)
-    return out
+    return {option: out[option] for option in OPTIONS}
 
 
 def grade_plan(case: Case, chosen: Iterable[str]) -> Feedback:
@@ -191,7 +221,7 @@ def grade_plan(case: Case, chosen: Iterable[str]) -> Feedback:
     if not picked:
         return Feedback(False, "Tick what belongs in the plan first.")
     plan = make_plan(case)
-    verdicts = option_verdicts(plan)
+    verdicts = option_verdicts(plan, case)
     missing = [o for o, v in verdicts.items() if v.verdict == "expected" and o not in picked]
     wrong = [o for o in picked if verdicts[o].verdict in ("avoid", "not_needed")]
     calls = [o for o, v in verdicts.items() if v.verdict == "your_call"]
@@ -225,7 +255,7 @@ def feedback_html(fb: Feedback) -> str:
 
 def plan_summary(case: Case) -> Table:
     """A short table: each option, the plan's verdict for this case, and the sources (for the reveal)."""
-    verdicts = option_verdicts(make_plan(case))
+    verdicts = option_verdicts(make_plan(case), case)
     words = {"expected": "in the plan", "your_call": "not marked: weigh it with the patient", "avoid": "avoid",
              "not_needed": "not at this stage"}
     rows = []
@@ -303,8 +333,9 @@ def stage_comparison(stage_code: str) -> Table:
     seed_text = (f"{_one_line(seed['action'])} [seed_es], [diaz_reverand2018]: one {n}-patient series, not a "
                  "guideline" if seed["action"] else "The seed's scheme does not cover this stage.")
     rows = [
-        ["AAOMS 2022 (the course's reference)", _items_text(management.aaoms2022_shift(code))],
-        ["AAOMS 2009 table, kept in 2014 (history)", _items_text(management.stage_actions(code))],
+        ["AAOMS 2022 (the course's reference)", _items_text(management.stage_actions(code))],
+        ["AAOMS 2009 table, kept in 2014 (superseded: history)",
+         _items_text(management.history_stage_actions(code))],
         ["Spanish seed", seed_text],
     ]
     return markdown_table(["Position", "What it advises"], rows, caption=f"{_stage_label(code)}: three positions")

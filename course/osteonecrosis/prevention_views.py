@@ -23,38 +23,50 @@ def _pct(value: float) -> str:
 
 
 def _range_text(entry: dict[str, Any]) -> str:
+    if entry["low_percent"] == entry["high_percent"]:
+        return f"about {_pct(entry['low_percent'])}"
     return f"{_pct(entry['low_percent'])} to {_pct(entry['high_percent'])}"
 
 
-def risk_ranges_side_by_side() -> Table:
-    """Task Force 2015 and AAOMS 2022 ranges side by side, by patient group, with what each figure measures."""
-    data = knowledge.load("risk")
-    tf = {e["id"]: e for e in data["estimates"] if str(e.get("id", "")).startswith("taskforce-")}
-    reported = {e["id"]: e for e in risk.unverified_estimates()}
-    after = {e["group"]: e for e in data["after_extraction"]}
-    op, onc = tf["taskforce-osteoporosis"], tf["taskforce-oncology"]
-    def reported_cell(parts: Sequence[tuple[str, str]]) -> str:
-        texts = []
-        for label, key in parts:
-            e = reported[key]
-            value = _pct(e["low_percent"]) if e["low_percent"] == e["high_percent"] else _range_text(e)
-            texts.append(f"{label} {value}")
-        return "; ".join(texts) + f" ({sources(reported[parts[0][1]])})"
+RISK_GROUPS: dict[str, str] = {"low_dose": "Osteoporosis doses", "oncology": "Oncologic doses"}
+ROW_LABELS: dict[str, str] = {
+    "taskforce-osteoporosis": "Task Force 2015: antiresorptives in osteoporosis",
+    "taskforce-oncology": "Task Force 2015: antiresorptives in cancer",
+    "aaoms2022-osteoporosis-oral-bp": "AAOMS 2022: oral bisphosphonate",
+    "aaoms2022-osteoporosis-iv-zoledronate": "AAOMS 2022: zoledronic acid (osteoporosis dose)",
+    "aaoms2022-osteoporosis-denosumab": "AAOMS 2022: denosumab (osteoporosis dose)",
+    "aaoms2022-cancer-zoledronate": "AAOMS 2022: zoledronic acid in cancer",
+    "aaoms2022-cancer-denosumab": "AAOMS 2022: denosumab in cancer",
+    "mascc-zoledronate-oncology": "MASCC/ISOO/ASCO 2019: zoledronic acid every 3-4 weeks",
+    "mascc-denosumab-oncology": "MASCC/ISOO/ASCO 2019: denosumab 120 mg every 4 weeks",
+}
 
-    rows = [
-        ["Osteoporosis doses, overall", f"{_range_text(op)} ({sources(op)})",
-         reported_cell([("oral bisphosphonate", "aaoms2022-osteoporosis-oral-bp"),
-                        ("zoledronic acid", "aaoms2022-osteoporosis-iv-zoledronate"),
-                        ("denosumab", "aaoms2022-osteoporosis-denosumab")])],
-        ["Oncologic doses, overall", f"{_range_text(onc)} ({sources(onc)})",
-         reported_cell([("zoledronic acid", "aaoms2022-cancer-zoledronate"),
-                        ("denosumab", "aaoms2022-cancer-denosumab")])],
-        ["After a tooth extraction", "–",
-         f"osteoporosis {_range_text(after['low_dose'])}; oncology {_range_text(after['oncology'])} "
-         f"({sources(after['oncology'])})"],
-    ]
-    return markdown_table(["Patients", "Task Force 2015 ('incidence', no time base stated)",
-                           "AAOMS 2022"], rows, caption="Two sets of risk figures, side by side")
+
+def risk_ranges_side_by_side(group: str = "low_dose") -> Table:
+    """The ranges that disagree for a dose group, side by side (from :func:`osteonecrosis.risk.side_by_side`),
+    each with what it measures and over what period; AAOMS 2022's figure after an extraction closes the table."""
+    if group not in RISK_GROUPS:
+        raise ValueError(f"group: unknown {group!r} (expected one of: {', '.join(RISK_GROUPS)})")
+    rows = []
+    notes = []
+    for comparison in risk.side_by_side(group):
+        standing = comparison.get("standing", "current")
+        lead = "**Contested: both taught, neither graded.** " if standing == "contested" else ""
+        notes.append(f"{lead}*{_one(comparison['text'])}* ({sources(comparison)})")
+        for r in comparison["rows"]:
+            rows.append([ROW_LABELS.get(r["id"], r["id"]), _range_text(r), r["period"], sources(r)])
+    after = {e["group"]: e for e in knowledge.load("risk")["after_extraction"]}[group]
+    rows.append(["AAOMS 2022: after a tooth extraction", _range_text(after), "after the extraction",
+                 sources(after)])
+    table = markdown_table(["Figure", "Range", "What it measures, over what period", "Sources"], rows,
+                           caption=f"{RISK_GROUPS[group]}: the risk figures side by side")
+    return Table(table.markdown + "\n\n" + "\n\n".join(notes), table.rows)
+
+
+def risk_view() -> widgets.VBox:
+    """A dose-group dropdown over :func:`risk_ranges_side_by_side`."""
+    options = [(label, key) for key, label in RISK_GROUPS.items()]
+    return _dropdown_view(options, risk_ranges_side_by_side, "Patients on")
 
 
 def _one(text: Any) -> str:
