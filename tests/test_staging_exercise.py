@@ -158,3 +158,9 @@ def test_library_by_stage_counts_every_case_once() -> None:
     assert set(groups) <= {"osteoporosis", "oncology", "other"}
     labels = [label for label, _ in items]
     assert len(labels) == len(set(labels))
+
+
+def test_the_warning_comes_before_the_reassuring_label() -> None:
+    fb = grade_stage(library_case("onc-denosumab-stage0"), "0")
+    assert fb.correct
+    assert fb.message.index("numb-chin syndrome") < fb.message.index("Stage 0")

@@ -176,7 +176,11 @@ def grade_stage(case: Case, chosen: str | None) -> Feedback:
     tail = "".join(f" Warning: {w}" for w in result.warnings)
     if chosen == result.stage:
         why = "; ".join(result.reasons)
-        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.{tail}")
+        if result.warnings:  # the safety warning comes first, before the label can reassure
+            first = " ".join(f"Warning: {w}" for w in result.warnings)
+            return Feedback(True, f"{CORRECT} {first} By the staging criteria alone: "
+                                  f"{STAGE_LABELS[result.stage]}: {why}.")
+        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.")
     direction = "too high" if stage_order(chosen) > stage_order(result.stage) else "too low"
     if "not_mronj" in (chosen, result.stage):
         direction = "not the right category"
