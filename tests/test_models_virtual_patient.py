@@ -203,3 +203,10 @@ def test_a_fracture_inside_the_eight_week_window_is_flagged_at_every_step():
     assert step.stage == "not_mronj"
     assert any("never defers" in w and "pathologic fracture" in w for w in step.warnings)
     assert p.debrief()["rows"][0]["warnings"] == list(step.warnings)
+
+
+def test_paget_patient_gets_a_single_infusion_not_a_yearly_one():
+    p = vp.new_patient("zoledronate", "paget", 0, seed=1)
+    p.decide("screening")
+    step = p.decide("start_therapy")
+    assert "single infusion" in step.outcome and "365" not in step.outcome

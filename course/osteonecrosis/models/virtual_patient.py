@@ -389,6 +389,9 @@ class VirtualPatient:
     def _do_start_therapy(self, stage: str) -> tuple[Advice, str]:
         self.on_therapy = True
         label = self.regimen.label() if self.regimen else drug_catalogue()[self.drug]["name"]
+        if self.indication == "paget" and self.drug == "zoledronate":
+            # Paget disease: usually one 5 mg infusion, not a yearly one (zoledronate-paget-single, reported).
+            label = "Zoledronic acid 5 mg IV, a single infusion (Paget disease; repeated only on relapse)"
         outcome = f"{label}: therapy started."
         if self.need == "known":
             return advice("not_advised", ("prevention", "pre-finish-necessary"),
