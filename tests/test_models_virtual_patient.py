@@ -194,3 +194,19 @@ def test_teriparatide_is_never_called_in_line():
 def test_unknown_medical_history_is_a_clear_error():
     with pytest.raises(ModelInputError, match="medical_history"):
         vp.new_patient("alendronate", "osteoporosis", 24, medical_history=("pagets",))
+
+
+def test_a_fracture_inside_the_eight_week_window_is_flagged_at_every_step():
+    p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=4)
+    p.findings = vp.Findings(exposed_bone=True, weeks_persisting=2, pathologic_fracture=True)
+    step = p.decide("chlorhexidine")                   # takes no time: still inside the window
+    assert step.stage == "not_mronj"
+    assert any("never defers" in w and "pathologic fracture" in w for w in step.warnings)
+    assert p.debrief()["rows"][0]["warnings"] == list(step.warnings)
+
+
+def test_paget_patient_gets_a_single_infusion_not_a_yearly_one():
+    p = vp.new_patient("zoledronate", "paget", 0, seed=1)
+    p.decide("screening")
+    step = p.decide("start_therapy")
+    assert "single infusion" in step.outcome and "365" not in step.outcome

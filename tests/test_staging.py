@@ -319,3 +319,11 @@ def test_eight_week_window_names_each_complication_present():
     for name in ("fistula that probes to bone", "extraoral fistula", "infection"):
         assert name in warning
     assert "pathologic fracture" not in warning
+
+
+def test_staging_exercise_feedback_asks_for_the_metastasis_work_up():
+    from osteonecrosis.staging_quiz import grade_stage
+    case = library()["onc-denosumab-stage0"]
+    for chosen in ("0", "at_risk", "1"):
+        assert "metastasis work-up (imaging" in grade_stage(case, chosen).message
+    assert grade_stage(case, "0").correct

@@ -82,6 +82,7 @@ class Step:
     outcome: str
     advice: Advice
     stage: str
+    warnings: tuple[str, ...] = ()      # safety rules now (numb-chin work-up; treat complications now)
 
 
 @dataclass(frozen=True)
@@ -357,7 +358,8 @@ class VirtualPatient:
         adv, outcome = handler(stage_before)
         events = self._advance(ACTIONS[action].weeks)
         text = " ".join([outcome, *events]).strip()
-        step = Step(self.week, action, ACTIONS[action].label, text, adv, self.stage_code())
+        warnings = () if self.phase == "pre" else tuple(self.stage_result().warnings)
+        step = Step(self.week, action, ACTIONS[action].label, text, adv, self.stage_code(), warnings)
         self.steps.append(step)
         return step
 
@@ -387,6 +389,9 @@ class VirtualPatient:
     def _do_start_therapy(self, stage: str) -> tuple[Advice, str]:
         self.on_therapy = True
         label = self.regimen.label() if self.regimen else drug_catalogue()[self.drug]["name"]
+        if self.indication == "paget" and self.drug == "zoledronate":
+            # Paget disease: usually one 5 mg infusion, not a yearly one (zoledronate-paget-single, reported).
+            label = "Zoledronic acid 5 mg IV, a single infusion (Paget disease; repeated only on relapse)"
         outcome = f"{label}: therapy started."
         if self.need == "known":
             return advice("not_advised", ("prevention", "pre-finish-necessary"),
@@ -597,7 +602,8 @@ class VirtualPatient:
         """Every decision against the guidelines, with sources, and the story's outcome."""
         rows = [{"week": s.week, "decision": s.label, "verdict": s.advice.verdict,
                  "verdict_text": VERDICTS[s.advice.verdict], "guidelines": s.advice.text(),
-                 "sources": s.advice.sources, "outcome": s.outcome} for s in self.steps]
+                 "sources": s.advice.sources, "outcome": s.outcome, "warnings": list(s.warnings)}
+                for s in self.steps]
         counts: dict[str, int] = {}
         for r in rows:
             counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
