@@ -70,3 +70,66 @@ def test_simulators_app_in_voila(workdir):
         page.goto(app.url(""), timeout=180_000)
         _exercise(page, "simulators-voila")
         assert "widgets.virtual_patient" not in page.inner_text("body")    # code hidden
+
+
+# ----------------------------------------------------------------------------- the app at classroom widths
+SLIDER_LAYOUT_JS = """(box) => [...box.querySelectorAll('.widget-slider')].map(s => {
+    const r = s.getBoundingClientRect();
+    const track = s.querySelector('.noUi-target, .slider-container').getBoundingClientRect();
+    const readout = s.querySelector('.widget-readout').getBoundingClientRect();
+    const label = s.querySelector('.widget-label').getBoundingClientRect();
+    return {label: s.querySelector('.widget-label').textContent, track: track.width,
+            readoutInside: readout.right <= r.right + 1 && readout.left >= track.right - 1,
+            labelWhole: label.width + 1 >= s.querySelector('.widget-label').scrollWidth};
+})"""
+CUT_TEXT_JS = """(box) => [...box.querySelectorAll('.widget-dropdown select, .widget-checkbox .widget-label-basic, '
+    + '.widget-checkbox label, .widget-inline-hbox > .widget-label')]
+    .filter(e => e.offsetParent !== null)
+    .filter(e => e.tagName === 'SELECT'
+        ? (() => { const c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(e).font;
+                   return c.measureText(e.options[e.selectedIndex].text).width + 24 > e.clientWidth; })()
+        : e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.tagName === 'SELECT' ? e.options[e.selectedIndex].text : e.textContent)"""
+
+
+@pytest.fixture(scope="module")
+def app(workdir):
+    with browser.voila(workdir / APP, cwd=workdir) as server:
+        yield server
+
+
+@pytest.mark.parametrize("width", [1300, 1920])
+def test_app_sliders_drag_with_the_mouse_and_texts_fit(app, width):
+    """Each slider of the app has a track, a whole label and its readout inside its own box; dragging its
+    handle with the mouse changes the figure. No dropdown, check box or label text is cut."""
+    with browser.chromium(viewport=(width, 1000)) as page:
+        page.goto(app.url(""), timeout=180_000)
+        cohort = _widget(page, "Cohort lab:")
+        cohort.locator(".osteo-description").first.wait_for(timeout=120_000)
+        layout = page.evaluate(SLIDER_LAYOUT_JS, cohort.element_handle())
+        assert len(layout) == 2, layout
+        for s in layout:
+            assert s["track"] >= 150, s
+            assert s["readoutInside"] and s["labelWhole"], s
+        for box in page.locator(".osteo-widget").all():
+            assert page.evaluate(CUT_TEXT_JS, box.element_handle()) == []
+        image = cohort.locator("img.osteo-figure").first
+        for i, slider in enumerate(cohort.locator(".widget-slider").all()):
+            readout = slider.locator(".widget-readout").first
+            before_value, before_src = readout.inner_text(), image.get_attribute("src")
+            browser.drag_slider(page, slider, 0.85 if i == 0 else 0.1)
+            page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                                   arg=[image.element_handle(), before_src], timeout=60_000)
+            assert readout.inner_text() != before_value
+        vp = _widget(page, "Virtual patient: decide")
+        assert "week 0" in vp.locator(".osteo-description").first.inner_text().lower() or \
+            "dot at this week" in vp.locator(".osteo-description").first.inner_text()
+        vp.get_by_role("button", name="Decide").click()
+        vp.get_by_role("button", name="Debrief").click()
+        debrief = vp.locator("table.osteo-debrief")
+        debrief.wait_for(timeout=60_000)
+        assert " 1 weeks" not in vp.inner_text()
+        browser.save_png(page, f"app-{width}px")
+        browser.save_png(vp, f"app-{width}px-virtual-patient")
+        browser.save_png(cohort, f"app-{width}px-cohort-lab")

@@ -46,6 +46,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
+# Committed screenshots a reviewer can look at without running anything (the README points here).
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def require_chromium() -> str:
@@ -192,6 +194,47 @@ def chromium(viewport: tuple[int, int] = (1400, 1000), default_timeout_ms: int =
             yield page
         finally:
             browser.close()
+
+
+def block_network(page: Any, allow_hosts: Sequence[str] = ()) -> list[str]:
+    """Cut the page's browser context off the network: every request that is not a ``file:`` URL (or to one
+    of ``allow_hosts``, e.g. a localhost server) is aborted. Returns the list the blocked URLs are added to,
+    so a test can assert that a page never even tried to reach the internet."""
+    from urllib.parse import urlsplit
+
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:")) or urlsplit(url).hostname in allow_hosts:
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    return blocked
+
+
+def drag_slider(page: Any, slider: Any, fraction: float) -> None:
+    """Drag an ipywidgets slider's handle with the mouse to ``fraction`` (0..1) of its track."""
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-target, .slider-container").first
+    hb, tb = handle.bounding_box(), track.bounding_box()
+    assert hb and tb and tb["width"] > 0, "the slider has no track to drag"
+    page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(tb["x"] + fraction * tb["width"], hb["y"] + hb["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def save_png(page_or_locator: Any, name: str, full_page: bool = False) -> Path:
+    """A screenshot in docs/screenshots/ (committed for reviewers)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    kwargs = {"full_page": True} if full_page else {}
+    page_or_locator.screenshot(path=str(path), **kwargs)
+    return path
 
 
 def screenshot(page: Any, name: str) -> Path:
