@@ -60,7 +60,7 @@ def _in_code_input(node: Tag | NavigableString) -> bool:
         if parent.name in NO_LINK_PARENTS:
             return True
         classes = parent.get("class") or []
-        if "jp-InputArea" in classes or "osteo-sidebar" in classes:
+        if "jp-InputArea-editor" in classes or "osteo-sidebar" in classes:
             return True
     return False
 
@@ -116,10 +116,12 @@ def _clean(text: str) -> str:
 
 def search_documents(page: str, href: str, title: str) -> list[dict[str, str]]:
     """Sections of an exported notebook page for the search index: one document per heading (h1-h3), with the
-    text of the Markdown and of the outputs under it (code inputs and scripts left out)."""
+    text of the Markdown and of the outputs under it (code inputs, prompts and scripts left out; in
+    nbconvert's export a Markdown cell's text also sits in a ``jp-InputArea``, its code in ``-editor``)."""
     soup = BeautifulSoup(page, "html.parser")
     main = soup.find("main") or soup
-    for junk in main.select("script, style, nav, .jp-InputArea, .osteo-cited"):
+    skip = "script, style, nav, .jp-InputArea-editor, .jp-InputPrompt, .jp-OutputPrompt, .osteo-cited"
+    for junk in main.select(skip):
         junk.decompose()
     docs: list[dict[str, str]] = []
     section, anchor, chunks = title, "", []
