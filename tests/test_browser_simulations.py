@@ -6,8 +6,14 @@ screenshots go to test-artifacts/ (git-ignored). In CI a missing Chromium fails 
 
 from __future__ import annotations
 
+import json
+import sys
+import urllib.request
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import ROOT
 from tests.support import browser
 
 pytestmark = pytest.mark.browser
@@ -133,3 +139,25 @@ def test_app_sliders_drag_with_the_mouse_and_texts_fit(app, width):
         browser.save_png(page, f"app-{width}px")
         browser.save_png(vp, f"app-{width}px-virtual-patient")
         browser.save_png(cohort, f"app-{width}px-cohort-lab")
+
+
+NEWS_PROMPT = "get notified about official Jupyter news"
+
+
+def test_jupyterlab_does_not_ask_students_about_news(tmp_path):
+    """`make setup` installs the course's settings override: JupyterLab neither fetches news nor asks about it
+    (served here without the tests' own --LabApp.news_url= switch, as a student's `make lab` is)."""
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    ours = json.loads((ROOT / "course" / "app" / "lab-overrides.json").read_text(encoding="utf-8"))
+    assert installed.is_file(), "make setup did not install the JupyterLab settings override"
+    assert json.loads(installed.read_text(encoding="utf-8")) == ours
+    with browser.jupyter_lab(tmp_path, quiet_news=False) as lab:
+        url = lab.url("lab/api/settings/@jupyterlab/apputils-extension:notification")
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            schema = json.load(resp)["schema"]["properties"]
+        assert schema["fetchNews"]["default"] == "false" and schema["checkForUpdates"]["default"] is False
+        with browser.chromium() as page:
+            page.goto(lab.url("lab"))
+            page.wait_for_selector(".jp-LauncherCard, #jp-main-dock-panel", timeout=120_000)
+            page.wait_for_timeout(5000)  # the prompt is a toast shown shortly after start-up
+            assert NEWS_PROMPT not in page.inner_text("body")

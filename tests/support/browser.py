@@ -152,8 +152,10 @@ def _root_flag() -> list[str]:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = ()) -> Iterator[Server]:
-    """JupyterLab serving ``root`` on a free localhost port with a random token."""
+def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = (),
+                quiet_news: bool = True) -> Iterator[Server]:
+    """JupyterLab serving ``root`` on a free localhost port with a random token. ``quiet_news=False`` leaves
+    the news and update checks to the installed settings (to test the course's own override)."""
     port, token = free_port(), secrets.token_hex(16)
     # Render every cell (JupyterLab 4 windowing would leave off-screen outputs out of the page).
     settings = Path(root) / ".lab-settings"
@@ -162,9 +164,10 @@ def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = ()
     tracker.write_text('{"windowingMode": "none"}')
     cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-           "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-           "jupyterlab.NeverCheckForUpdate", "--LabApp.expose_app_in_browser=True", *_root_flag(),
+           "--ServerApp.open_browser=False", "--LabApp.expose_app_in_browser=True", *_root_flag(),
            *extra_args]
+    if quiet_news:
+        cmd += ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     with _serve(cmd, root, port, token, "api/status", timeout, "jupyterlab") as server:
         yield server
 

@@ -79,7 +79,7 @@ class VirtualPatientWidget(TeachingWidget):
         (self.stage_line,) = ax.step([], [], where="post", color=COLOURS["blue"], lw=2)
         # 'Now': the patient's stage this week, drawn from week 0 (a step line of one point shows nothing).
         (self.now_marker,) = ax.plot([], [], linestyle="none", marker="o", markersize=9, color=COLOURS["blue"],
-                                     markeredgecolor="white")
+                                     markeredgecolor="white", clip_on=False)  # whole at week 0, on the axis
         self.now_text = ax.annotate("", (0, 0), xytext=(10, 0), textcoords="offset points", va="center",
                                     fontsize=LABEL_SIZE)
         self.decision_lines = LineCollection([], linewidths=1.0, linestyles=":")
