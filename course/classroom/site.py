@@ -217,7 +217,8 @@ def build(out: Path = DEFAULT_OUT, names: list[str] | None = None, timeout: int 
     if not paths:
         raise SiteError(f"no course notebooks found in {course_dir}")
     sources = [_read(p) for p in paths]
-    nb_pages = [Page(page_name(p), notebook_title(nb, p)) for p, nb in zip(paths, sources, strict=True)]
+    nb_pages = [Page(page_name(p), ("App · " if p.parent.name == "app" else "") + notebook_title(nb, p))
+                for p, nb in zip(paths, sources, strict=True)]
     contents = [Page(HOME, "Home"), *nb_pages, Page(BIBLIOGRAPHY, "Bibliography")]
     out.mkdir(parents=True, exist_ok=True)
     static = out / "_static"
