@@ -305,3 +305,11 @@ def test_forest_and_time_course_ticks_are_plain_numbers() -> None:
     _assert_for_clinicians(fig)
     assert fig.axes[0].get_legend().get_texts()[0].get_text() == "zoledronate"
     assert "mascc2019" in fig.get_supxlabel()
+
+
+def test_percent_bars_tick_in_percent_and_stop_at_100() -> None:
+    fig, _ = figures.bars([("Stage 2, surgery: success", 89.3), ("Conservative-first cohort: cured", 45.7)],
+                          xlabel="Patients with the outcome named in each label (%)", value_format="{:g}%")
+    _assert_for_clinicians(fig, percent_axis="x")
+    ticks = [float(t.get_text().rstrip("%")) for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert max(ticks) == 100 and min(ticks) == 0

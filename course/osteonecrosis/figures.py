@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 # Okabe M, Ito K. Color Universal Design (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO: dict[str, str] = {
@@ -393,7 +393,11 @@ def bars(items: Sequence[tuple[str, float]], *, xlabel: str, title: str = "", lo
         plain_log_axis(ax.xaxis, "%" if "%" in xlabel else "")
     else:
         ax.set_xlim(0, max(max(values), 0) * 1.25 or 1)
-        if all(float(v).is_integer() for v in values):
+        if "%" in xlabel and 0 <= min(values) and max(values) <= 100:
+            # Shares of patients: ticks in percent and none beyond 100% (the room on the right is for labels).
+            ax.xaxis.set_major_locator(FixedLocator([t for t in MaxNLocator(6).tick_values(0, 100) if t <= 100]))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
+        elif all(float(v).is_integer() for v in values):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of patients: no 0.5 ticks
     ax.set_xlabel(xlabel)
     ax.grid(True, axis="x", alpha=0.3)
