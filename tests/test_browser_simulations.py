@@ -88,15 +88,7 @@ SLIDER_LAYOUT_JS = """(box) => [...box.querySelectorAll('.widget-slider')].map(s
             readoutInside: readout.right <= r.right + 1 && readout.left >= track.right - 1,
             labelWhole: label.width + 1 >= s.querySelector('.widget-label').scrollWidth};
 })"""
-CUT_TEXT_JS = """(box) => [...box.querySelectorAll('.widget-dropdown select, .widget-checkbox .widget-label-basic, '
-    + '.widget-checkbox label, .widget-inline-hbox > .widget-label')]
-    .filter(e => e.offsetParent !== null)
-    .filter(e => e.tagName === 'SELECT'
-        ? (() => { const c = document.createElement('canvas').getContext('2d');
-                   c.font = getComputedStyle(e).font;
-                   return c.measureText(e.options[e.selectedIndex].text).width + 24 > e.clientWidth; })()
-        : e.scrollWidth > e.clientWidth + 1)
-    .map(e => e.tagName === 'SELECT' ? e.options[e.selectedIndex].text : e.textContent)"""
+
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +111,7 @@ def test_app_sliders_drag_with_the_mouse_and_texts_fit(app, width):
             assert s["track"] >= 150, s
             assert s["readoutInside"] and s["labelWhole"], s
         for box in page.locator(".osteo-widget").all():
-            assert page.evaluate(CUT_TEXT_JS, box.element_handle()) == []
+            assert page.evaluate(browser.CUT_TEXT_JS, box.element_handle()) == []
         image = cohort.locator("img.osteo-figure").first
         for i, slider in enumerate(cohort.locator(".widget-slider").all()):
             readout = slider.locator(".widget-readout").first

@@ -297,7 +297,8 @@ def _contents(out: Path) -> list[str]:
 @pytest.mark.notebooks
 def test_offline_every_widget_output_renders_on_every_page(course_site: Path) -> None:
     """Opened from a local folder with every non-file request aborted: every saved widget view is rendered
-    by the vendored HTML manager, every image loads, and no page even tries to reach the network."""
+    by the vendored HTML manager, every image loads, no control's text is cut, and no page even tries to
+    reach the network."""
     pages = _contents(course_site)
     assert len(pages) == len(course_notebooks()) + 2
     with browser.chromium(viewport=(1300, 900)) as page:
@@ -313,6 +314,8 @@ def test_offline_every_widget_output_renders_on_every_page(course_site: Path) ->
             assert state["rendered"] == state["views"], (name, state)
             assert state["brokenImages"] == 0, (name, state)
             total += state["views"]
+            for box in page.locator(".osteo-widget").all():           # no control text cut short
+                assert page.evaluate(browser.CUT_TEXT_JS, box.element_handle()) == [], name
         assert total >= 10, "the course should have widgets to render"
         assert blocked == [], f"pages tried to reach the network: {blocked[:5]}"
         assert errors == [], errors[:3]

@@ -199,6 +199,19 @@ def chromium(viewport: tuple[int, int] = (1400, 1000), default_timeout_ms: int =
             browser.close()
 
 
+# Texts of widget controls that do not fit their box (a dropdown's chosen option, a check box's or a control's
+# label), given the root element of a widget; [] when every text shows in full.
+CUT_TEXT_JS = """(box) => [...box.querySelectorAll('.widget-dropdown select, .widget-checkbox .widget-label-basic, '
+    + '.widget-checkbox label, .widget-inline-hbox > .widget-label')]
+    .filter(e => e.offsetParent !== null)
+    .filter(e => e.tagName === 'SELECT'
+        ? (() => { const c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(e).font;
+                   return c.measureText(e.options[e.selectedIndex].text).width + 24 > e.clientWidth; })()
+        : e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.tagName === 'SELECT' ? e.options[e.selectedIndex].text : e.textContent)"""
+
+
 def block_network(page: Any, allow_hosts: Sequence[str] = ()) -> list[str]:
     """Cut the page's browser context off the network: every request that is not a ``file:`` URL (or to one
     of ``allow_hosts``, e.g. a localhost server) is aborted. Returns the list the blocked URLs are added to,
