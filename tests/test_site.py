@@ -103,6 +103,15 @@ def test_search_documents_follow_the_headings() -> None:
     assert js.startswith("window.OSTEO_SEARCH = ") and "</script>" not in js
 
 
+def test_process_page_links_lists_and_indexes_in_one_pass() -> None:
+    page = ('<main><nav class="osteo-pager">Next: x</nav><h1 id="T">T</h1><p>See aaoms2022.</p>'
+            f"{site_pages.CITED_MARKER}</main>")
+    out, cited, docs = site_pages.process_page(page, knowledge.references(), "p.html", "P")
+    assert cited == ["aaoms2022"] and site_pages.CITED_MARKER not in out
+    assert "References cited on this page" in out and 'href="references.html#ref-aaoms2022"' in out
+    assert docs == [{"id": "p.html#T", "href": "p.html#T", "title": "P", "section": "T", "text": "See aaoms2022."}]
+
+
 def test_bibliography_lists_every_reference_with_back_links() -> None:
     refs = knowledge.references()
     body = site_pages.references_body(refs, {"aaoms2022": [Page("04.html", "04 Staging")]})

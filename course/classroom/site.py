@@ -31,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
 
 from classroom import site_pages, site_vendor
 from classroom.notebook_client import SlicedWaitClient
@@ -171,16 +172,14 @@ def execute_cached(path: Path, cache_dir: Path | None, fingerprint: str, timeout
     return done
 
 
-def exporter():
+def exporter() -> HTMLExporter:
     """nbconvert's HTML exporter with the site's template and every script served from the site."""
-    from nbconvert import HTMLExporter
-
     return HTMLExporter(template_name="osteo", extra_template_basedirs=[str(site_pages.TEMPLATES)],
                         require_js_url=site_vendor.REQUIRE_JS, widget_renderer_url=site_vendor.WIDGET_RENDERER,
                         mathjax_url="", jupyter_widgets_base_url="_static/vendor/")
 
 
-def export_html(executed: Executed, site: dict | None = None, html_exporter=None) -> str:
+def export_html(executed: Executed, site: dict | None = None, html_exporter: HTMLExporter | None = None) -> str:
     """The executed notebook as a page of the site (figures embedded, widget state included). ``site`` is the
     navigation context (:func:`classroom.site_pages.page_context`); alone, the page is its own site."""
     if site is None:
@@ -237,12 +236,11 @@ def build(out: Path = DEFAULT_OUT, names: list[str] | None = None, timeout: int 
     for path, page in zip(paths, nb_pages, strict=True):
         ex = execute_cached(path, cache_dir, fingerprint, timeout)
         raw = export_html(ex, site_pages.page_context(contents, page.href), html_exporter)
-        linked, keys = site_pages.link_citations(raw, refs)
-        final = linked.replace(site_pages.CITED_MARKER, site_pages.cited_html(keys, refs), 1)
+        final, keys, docs = site_pages.process_page(raw, refs, page.href, page.title)
         (out / page.href).write_text(final, encoding="utf-8")
         for k in keys:
             built.cited_by.setdefault(k, []).append(page)
-        built.search += site_pages.search_documents(final, page.href, page.title)
+        built.search += docs
         built.executed.append(ex)
         log(f"site: {path.name} " + ("from the cache" if ex.cached else f"executed in {ex.seconds:.1f} s"))
     home = site_pages.render_plain(site_pages.SITE_TITLE, site_pages.index_body(nb_pages),

@@ -65,17 +65,10 @@ def _in_code_input(node: Tag | NavigableString) -> bool:
     return False
 
 
-def link_citations(page: str, keys: Iterable[str], target: str = BIBLIOGRAPHY) -> tuple[str, list[str]]:
-    """Turn each reference key written in the page's text (not in code or scripts) into a link to its entry
-    in the bibliography. Returns the new HTML and the keys the page cites, in order of first appearance
-    (text, then widget state: a widget's 'Sources:' line lives in its saved state)."""
-    pattern = key_pattern(keys)
-    if pattern is None:
-        return page, []
-    soup = BeautifulSoup(page, "html.parser")
+def _link_citations(soup: BeautifulSoup, pattern: re.Pattern[str], target: str) -> list[str]:
     cited: dict[str, None] = {}
     for text in list(soup.find_all(string=pattern)):
-        if _in_code_input(text):
+        if type(text) is not NavigableString or _in_code_input(text):
             continue
         parts = pattern.split(str(text))
         new: list[Any] = []
@@ -91,7 +84,33 @@ def link_citations(page: str, keys: Iterable[str], target: str = BIBLIOGRAPHY) -
     for script in soup.find_all("script", attrs={"type": "application/vnd.jupyter.widget-state+json"}):
         for m in pattern.finditer(script.string or ""):
             cited[m.group(1)] = None
-    return str(soup), list(cited)
+    return list(cited)
+
+
+def link_citations(page: str, keys: Iterable[str], target: str = BIBLIOGRAPHY) -> tuple[str, list[str]]:
+    """Turn each reference key written in the page's text (not in code or scripts) into a link to its entry
+    in the bibliography. Returns the new HTML and the keys the page cites, in order of first appearance
+    (text, then widget state: a widget's 'Sources:' line lives in its saved state)."""
+    pattern = key_pattern(keys)
+    if pattern is None:
+        return page, []
+    soup = BeautifulSoup(page, "html.parser")
+    cited = _link_citations(soup, pattern, target)
+    return str(soup), cited
+
+
+def process_page(page: str, keys: Iterable[str], href: str, title: str,
+                 target: str = BIBLIOGRAPHY) -> tuple[str, list[str], list[dict[str, str]]]:
+    """One parse of an exported notebook page: citation links (:func:`link_citations`), the 'References cited
+    on this page' section in place of the template's marker, and the page's search documents
+    (:func:`search_documents`). Returns (HTML, cited keys, search documents)."""
+    soup = BeautifulSoup(page, "html.parser")
+    pattern = key_pattern(keys)
+    cited = _link_citations(soup, pattern, target) if pattern is not None else []
+    docs = _sections(soup, href, title)
+    refs = keys if isinstance(keys, Mapping) else {}
+    section = cited_html(cited, refs, target) if refs else ""
+    return str(soup).replace(CITED_MARKER, section, 1), cited, docs
 
 
 CITED_MARKER = "<!--osteo-cited-->"
@@ -111,36 +130,50 @@ def cited_html(keys: Sequence[str], refs: Mapping[str, Any], target: str = BIBLI
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("\u00b6", " ").split())
+    """One line of text: no pilcrows (anchor links), single spaces, none before punctuation (pieces of a
+    sentence split around a citation link are joined with a space)."""
+    return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(text.replace("\u00b6", " ").split()))
 
 
-def search_documents(page: str, href: str, title: str) -> list[dict[str, str]]:
-    """Sections of an exported notebook page for the search index: one document per heading (h1-h3), with the
-    text of the Markdown and of the outputs under it (code inputs, prompts and scripts left out; in
-    nbconvert's export a Markdown cell's text also sits in a ``jp-InputArea``, its code in ``-editor``)."""
-    soup = BeautifulSoup(page, "html.parser")
+SKIPPED_IN_SEARCH = {"script", "style", "nav"}
+SKIPPED_CLASSES_IN_SEARCH = {"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt", "osteo-cited",
+                             "osteo-sidebar", "osteo-pager"}
+
+
+def _searchable(node: NavigableString) -> bool:
+    for parent in node.parents:
+        if parent.name in SKIPPED_IN_SEARCH or SKIPPED_CLASSES_IN_SEARCH & set(parent.get("class") or []):
+            return False
+    return True
+
+
+def _sections(soup: BeautifulSoup, href: str, title: str) -> list[dict[str, str]]:
     main = soup.find("main") or soup
-    skip = "script, style, nav, .jp-InputArea-editor, .jp-InputPrompt, .jp-OutputPrompt, .osteo-cited"
-    for junk in main.select(skip):
-        junk.decompose()
     docs: list[dict[str, str]] = []
     section, anchor, chunks = title, "", []
 
     def flush() -> None:
         text = _clean(" ".join(chunks))
         if text or section != title:
-            docs.append({"id": f"{href}#{anchor}" if anchor else href, "href": f"{href}#{anchor}" if anchor else href,
-                         "title": title, "section": section, "text": text})
+            where = f"{href}#{anchor}" if anchor else href
+            docs.append({"id": where, "href": where, "title": title, "section": section, "text": text})
 
     for node in main.descendants:
-        if isinstance(node, Tag) and node.name in ("h1", "h2", "h3"):
+        if isinstance(node, Tag) and node.name in ("h1", "h2", "h3") and _searchable(node):
             flush()
             section, anchor, chunks = _clean(node.get_text(" ")), str(node.get("id") or ""), []
-        elif isinstance(node, NavigableString) and not any(
-                isinstance(p, Tag) and p.name in ("h1", "h2", "h3") for p in node.parents):
+        elif type(node) is NavigableString and _searchable(node) and not any(
+                p.name in ("h1", "h2", "h3") for p in node.parents):
             chunks.append(str(node))
     flush()
     return docs
+
+
+def search_documents(page: str, href: str, title: str) -> list[dict[str, str]]:
+    """Sections of an exported notebook page for the search index: one document per heading (h1-h3), with the
+    text of the Markdown and of the outputs under it (code inputs, prompts, navigation and scripts left out;
+    in nbconvert's export a Markdown cell's text also sits in a ``jp-InputArea``, its code in ``-editor``)."""
+    return _sections(BeautifulSoup(page, "html.parser"), href, title)
 
 
 def search_index_js(docs: Sequence[Mapping[str, str]]) -> str:
