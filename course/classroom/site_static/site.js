@@ -25,7 +25,12 @@
   function search(q) {
     var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
     if (!terms.length) { return []; }
-    var query = terms.map(function (t) { return t.replace(/[:~^*+\-]/g, "") + "*"; }).join(" ");
+    // Each word as typed (stemmed by lunr, so "studies" finds "study") and as a prefix (while typing).
+    var query = terms.map(function (t) {
+      var w = t.replace(/[:~^*+\-]/g, "");
+      return w ? w + " " + w + "*" : "";
+    }).join(" ").trim();
+    if (!query) { return []; }
     try { return index.search(query); } catch (e) { return index.search(terms.join(" ")); }
   }
   function show() {
