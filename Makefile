@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 setup: $(STAMP)
+	@install -D -m 644 course/app/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 
 # Debian packages the real-browser, PostgreSQL and sandbox tests need (installed when we are root).
 system-deps:

@@ -104,9 +104,11 @@ def test_incidence_ranges_log_scale_groups_and_zero_floor() -> None:
     assert ax.get_xscale() == "log"
     assert "log scale" in ax.get_xlabel()
     assert [t.get_text() for t in ax.get_yticklabels()] == [r.label for r in reversed(rows)]
-    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"oncology", "osteoporosis"}
-    # the adjuvant row starts at 0%: drawn at the floor with a '0' marker, never silently dropped
-    assert any(a.get_text() == "0" for a in ax.texts)
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"Oncology (cancer)", "Osteoporosis"}
+    # the adjuvant row starts at 0%: drawn at the floor with a left-pointing marker and a footnote saying
+    # so, never silently dropped
+    assert any(line.get_marker() == "<" for line in ax.get_lines())
+    assert "starts at 0" in fig.get_supxlabel()
     assert "osteoporosis: 0.001% to 0.04%" in desc and "oncology: 0% to 8%" in desc
 
 
@@ -196,3 +198,118 @@ def test_show_releases_the_figure() -> None:
     assert plt.fignum_exists(fig.number)
     figures.show(fig)
     assert not plt.fignum_exists(fig.number)
+
+
+# ------------------------------------------------------------------------------------------------ for clinicians
+REGISTRY_KEYS = set(knowledge.references())
+
+
+def _visible_texts(fig: Figure) -> list:
+    """Every text drawn (tick labels of ticks outside the axis limits are not drawn, so not counted)."""
+    fig.canvas.draw()
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 * abs(hi) <= tick.get_loc() <= hi * (1 + 1e-9) + 1e-12:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    return [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent"))
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+
+
+def _assert_for_clinicians(fig: Figure, *, percent_axis: str | None = None) -> None:
+    """No registry key in an axis label, tick or legend (keys go to the footnote); no power-of-ten tick;
+    percent ticks end in '%'; no text outside the figure (clipped); no legend over a value label."""
+    texts = _visible_texts(fig)
+    footnote = fig.get_supxlabel() if fig._supxlabel is not None else ""
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    for t in texts:
+        words = set(t.get_text().replace(",", " ").replace("[", " ").replace("]", " ").split())
+        if t.get_text() != footnote:
+            assert not words & REGISTRY_KEYS, f"registry key in a label: {t.get_text()!r}"
+            assert "[" not in t.get_text(), f"bracketed source in a label: {t.get_text()!r}"
+        assert "10^" not in t.get_text() and "e-0" not in t.get_text() and "e+0" not in t.get_text(), \
+            f"scientific notation: {t.get_text()!r}"
+        ext = t.get_window_extent(renderer)
+        assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1 and ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, \
+            f"text clipped at the figure's edge: {t.get_text()!r}"
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        lbox = legend.get_window_extent(renderer)
+        for t in ax.texts:
+            assert not lbox.overlaps(t.get_window_extent(renderer)), f"legend covers {t.get_text()!r}"
+    if percent_axis is not None:
+        ax = fig.axes[0]
+        ticks = ax.get_xticklabels() if percent_axis == "x" else ax.get_yticklabels()
+        shown = [t.get_text() for t in ticks if t.get_text()]
+        assert shown and all(s.endswith("%") for s in shown), shown
+
+
+def _notebook_03_rows() -> list[figures.RangeRow]:
+    """The risk chart's rows as notebook 03 builds them: each label ends with its registry keys."""
+    rows = []
+    for e in knowledge.load("risk")["estimates"]:
+        if e["low_percent"] is None or not e["high_percent"]:
+            continue
+        group = {"low_dose": "osteoporosis", "oncology": "oncology", "adjuvant": "oncology"}.get(e["group"], "other")
+        rows.append(figures.RangeRow(f"{e['id']} [{', '.join(knowledge.source_keys(e))}]", e["low_percent"],
+                                     e["high_percent"], group))
+    return rows
+
+
+def test_risk_chart_reads_in_percent_and_per_1000_with_sources_in_a_footnote() -> None:
+    rows = _notebook_03_rows()
+    assert any(r.low_percent == 0 for r in rows), "the fixture must hold a range that starts at 0"
+    fig, desc = figures.incidence_ranges(rows)
+    _assert_for_clinicians(fig, percent_axis="x")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == rows[0].label.split(" [")[0]
+    top = [a for a in ax.child_axes if a.get_xlabel()]
+    assert top and "per 1000" in top[0].get_xlabel()
+    keys = {k for r in rows for k in figures.split_sources(r.label)[1]}
+    assert all(k in fig.get_supxlabel() for k in keys)
+    assert "sources:" in desc
+
+
+def test_split_sources() -> None:
+    assert figures.split_sources("Denosumab (cancer) [mascc2019]") == ("Denosumab (cancer)", ["mascc2019"])
+    assert figures.split_sources("x [a_b, c2]") == ("x", ["a_b", "c2"])
+    assert figures.split_sources("Stage [no]t a key") == ("Stage [no]t a key", [])
+
+
+def test_bar_legend_never_covers_a_value_label_and_counts_have_integer_ticks() -> None:
+    items = [("Alendronate 70 mg oral every 7 d", 3652.0), ("Denosumab 60 mg SC every 182 d", 120.0),
+             ("Zoledronic acid 4 mg IV every 28 d", 52.0), ("Denosumab 120 mg SC every 28 d", 1565.0)]
+    fig, _ = figures.bars(items, xlabel="Amount given per year (mg per year, log scale)", log_x=True,
+                          groups=["osteoporosis", "osteoporosis", "oncology", "oncology"],
+                          value_format="{:.0f} mg")
+    _assert_for_clinicians(fig)
+    fig, _ = figures.bars([("Stage 1", 1), ("Stage 2", 3)], xlabel="Library cases (number of patients)",
+                          groups=["oncology", "osteoporosis"])
+    _assert_for_clinicians(fig)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert all("." not in t for t in ticks), ticks
+
+
+def test_forest_and_time_course_ticks_are_plain_numbers() -> None:
+    fig, _ = figures.forest([figures.Estimate("crude relative risk", 4.28, 1.73, 10.58, "RR"),
+                             figures.Estimate("adjusted odds ratio [diagnostics2024]", 26.9, 4.17, 174.2, "OR")])
+    _assert_for_clinicians(fig)
+    assert "1" in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    fig, _ = figures.time_course([figures.Curve("zoledronate [mascc2019]", [0, 365, 730], [0.01, 1.0, 2.0])],
+                                 ylabel="Cumulative MRONJ incidence (% of patients)", log_y=True)
+    _assert_for_clinicians(fig)
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "zoledronate"
+    assert "mascc2019" in fig.get_supxlabel()
+
+
+def test_percent_bars_tick_in_percent_and_stop_at_100() -> None:
+    fig, _ = figures.bars([("Stage 2, surgery: success", 89.3), ("Conservative-first cohort: cured", 45.7)],
+                          xlabel="Patients with the outcome named in each label (%)", value_format="{:g}%")
+    _assert_for_clinicians(fig, percent_axis="x")
+    ticks = [float(t.get_text().rstrip("%")) for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert max(ticks) == 100 and min(ticks) == 0

@@ -131,3 +131,76 @@ def test_virtual_patient_seed_and_builder():
     assert "sunitinib" in w.error
     w.drug.value = "denosumab"
     assert w.error == "" and w.state["drug"] == "denosumab"
+
+
+# ------------------------------------------------------------------------------------- layout people can use
+def _controls(w) -> list:
+    out, todo = [], list(w.controls_box.children) + [c for c in w.children if hasattr(c, "children")]
+    while todo:
+        c = todo.pop()
+        if hasattr(c, "children"):
+            todo += list(c.children)
+        else:
+            out.append(c)
+    return out
+
+
+def _px(width: str) -> int:
+    assert width.endswith("px"), width
+    return int(width[:-2])
+
+
+@pytest.mark.parametrize("name", list(W.ALL))
+def test_controls_are_wide_enough_for_their_texts(built, name):
+    """Dropdowns, lists and check boxes are as wide as their description plus their longest text; sliders
+    leave a track of at least 200 px beside the whole label and the readout (the default 300 px cut texts and
+    left the cohort lab's sliders a 0 px track)."""
+    import ipywidgets as ipw
+    from osteonecrosis.widgets._base import text_px
+
+    for c in _controls(built[name]):
+        desc = getattr(c, "description", "") or ""
+        if isinstance(c, ipw.Dropdown | ipw.SelectMultiple):
+            longest = max(text_px(str(label)) for label in c._options_labels) if c._options_labels else 0
+            need = (text_px(desc) + 12 if desc else 0) + longest + 30
+            if name == "virtual_patient" and c.description == "Decision":
+                from osteonecrosis.models import virtual_patient as vp
+
+                longest = max(text_px(a.label) for a in vp.ACTIONS.values())
+                need = text_px(desc) + 12 + longest + 30
+            assert c.layout.width and _px(c.layout.width) >= min(need, 760), (name, desc, c.layout.width, need)
+        elif isinstance(c, ipw.Checkbox):
+            assert c.layout.width and _px(c.layout.width) >= text_px(desc) + 30, (name, desc, c.layout.width)
+        elif isinstance(c, ipw.FloatSlider | ipw.IntSlider):
+            track = _px(c.layout.width) - text_px(desc) - 12 - 60
+            assert track >= 200, (name, desc, c.layout.width)
+
+
+def test_staging_panels_name_each_result_the_same_way():
+    w = W.staging_explorer()
+    w.radiotherapy.value = True
+    assert w.state["aaoms"] == w.state["sicmf"] == "not_mronj"
+    assert w.state["aaoms_label"] == w.state["sicmf_label"] == "Not MRONJ"
+    assert "not_mronj" not in w.output.value and w.output.value.count("Not MRONJ") == 2
+    w.radiotherapy.value = False
+    w.findings["pain"].value = True
+    assert w.state["sicmf_label"] == "Stage 1B" and "Stage 1B" in w.output.value
+
+
+def test_virtual_patient_timeline_shows_week_0_and_the_debrief_reads_well():
+    w = W.virtual_patient(seed=3)
+    assert w.state["week"] == 0 and w.state["steps"] == 0
+    xs, ys = w.now_marker.get_data()
+    assert list(xs) == [0] and len(ys) == 1                      # a dot at week 0, not an empty box
+    assert "week 0" in w.now_text.get_text() and "Decide" in w.now_text.get_text()
+    assert "a dot at this week's stage" in w.state["description"]
+    w.action.value = "screening"
+    w.go.click()
+    w.debrief_button.click()
+    from osteonecrosis.widgets.virtual_patient import weeks_text
+
+    assert weeks_text(1) == "1 week" and weeks_text(0) == "0 weeks" and weeks_text(3) == "3 weeks"
+    assert f"Debrief after {weeks_text(w.patient.week)}<" in w.debrief_html.value
+    assert "1 weeks" not in w.debrief_html.value
+    assert "border" in w.debrief_html.value and "padding" in w.debrief_html.value
+    assert w.case.options[0][0] and ":" not in w.case.options[0][0].split(" ")[0]  # a title, not an id

@@ -11,11 +11,13 @@ Bad input raises ``ValueError`` with one line naming what is wrong.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 # Okabe M, Ito K. Color Universal Design (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO: dict[str, str] = {
@@ -45,6 +47,13 @@ GROUP_STYLE: dict[str, tuple[str, str]] = {
     "other": (OKABE_ITO["bluish_green"], "D"),
 }
 LINESTYLES: tuple[str, ...] = ("-", "--", ":", "-.")
+# What the reader sees for each group (the keys stay the data's names).
+GROUP_NAMES: dict[str, str] = {"osteoporosis": "Osteoporosis", "oncology": "Oncology (cancer)", "other": "Other"}
+# Text sizes (points) a clinician can read on a projector: value labels, notes, titles.
+VALUE_SIZE = 9
+NOTE_SIZE = 9
+TITLE_SIZE = 11
+_SOURCES = re.compile(r"\s*\[([A-Za-z0-9_,\s-]+)\]\s*$")
 
 FigureAndText = tuple[Figure, str]
 
@@ -93,6 +102,57 @@ def _new(width: float = 7.5, height: float = 4.0, ncols: int = 1, **kw) -> tuple
     return fig, ax
 
 
+def split_sources(label: str) -> tuple[str, list[str]]:
+    """A label without a trailing registry-key group, and the keys: ``'Denosumab (cancer) [mascc2019]'`` ->
+    ``('Denosumab (cancer)', ['mascc2019'])``. Figures show the plain label and put the keys in a footnote."""
+    m = _SOURCES.search(label)
+    if not m:
+        return label, []
+    return label[:m.start()].rstrip(), [k.strip() for k in m.group(1).split(",") if k.strip()]
+
+
+def _plain_labels(labels: Sequence[str]) -> tuple[list[str], list[list[str]], list[str]]:
+    """Plain labels, each label's keys, and all keys in order of first appearance."""
+    plain, keys = [], []
+    for label in labels:
+        text, k = split_sources(label)
+        plain.append(text)
+        keys.append(k)
+    return plain, keys, list(dict.fromkeys(k for ks in keys for k in ks))
+
+
+def _footnote(fig: Figure, keys: Sequence[str], extra: Sequence[str] = ()) -> None:
+    """Sources (registry keys, listed in the course bibliography) and notes under the figure."""
+    lines = list(extra)
+    if keys:
+        lines.append("Sources (course bibliography): " + ", ".join(keys) + ".")
+    if lines:
+        fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=NOTE_SIZE, color="#333333")
+
+
+def _with_sources(text: str, keys: Sequence[str]) -> str:
+    return f"{text} (source: {', '.join(keys)})" if keys else text
+
+
+def _plain_number(x: float) -> str:
+    """A tick value in plain decimals (0.001, 0.5, 20, 1000), never in powers of ten."""
+    if x == 0:
+        return "0"
+    if abs(x) >= 1:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+    digits = max(0, -math.floor(math.log10(abs(x))))
+    return f"{x:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def plain_log_axis(axis: object, unit: str = "") -> None:
+    """Ticks of a log axis at 1, 2 and 5 times powers of ten, written as plain numbers with ``unit``
+    (e.g. '%'), so that no tick reads 10^-3."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0,)))
+    axis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: _plain_number(x) + unit))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def _check_finite(values: Sequence[float], what: str) -> None:
     for v in values:
         if v is None or not math.isfinite(float(v)):
@@ -109,29 +169,32 @@ def time_course(curves: Sequence[Curve], *, ylabel: str, title: str = "", time_u
     if scale is None:
         raise ValueError(f"time_unit: expected years, months or days, got {time_unit!r}")
     fig, ax = _new()
+    names, keys, all_keys = _plain_labels([c.label for c in curves])
     for i, c in enumerate(curves):
         if len(c.days) != len(c.values) or not len(c.days):
             raise ValueError(f"curve {c.label!r}: days and values must be non-empty and of equal length")
         _check_finite(c.values, f"curve {c.label!r}")
         ax.plot([d / scale for d in c.days], list(c.values), color=PALETTE[i % len(PALETTE)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2.2, label=c.label)
+                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2.2, label=names[i])
     for day, text in events:
         ax.axvline(day / scale, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
         ax.annotate(text, (day / scale, 1.0), xycoords=("data", "axes fraction"), rotation=90,
-                    va="top", ha="right", fontsize=8)
+                    va="top", ha="right", fontsize=VALUE_SIZE)
     ax.set_xlabel(f"Time ({time_unit})")
     ax.set_ylabel(ylabel)
     if log_y:
         ax.set_yscale("log")
+        plain_log_axis(ax.yaxis, "%" if "%" in ylabel else "")
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=TITLE_SIZE)
+    _footnote(fig, all_keys)
     parts = []
-    for c in curves:
+    for c, name, k in zip(curves, names, keys, strict=True):
         values = [float(v) for v in c.values]
         peak = max(range(len(values)), key=values.__getitem__)
-        parts.append(f"{c.label} starts at {_num(values[0])}, peaks at {_num(values[peak])} "
+        parts.append(f"{_with_sources(name, k)} starts at {_num(values[0])}, peaks at {_num(values[peak])} "
                      f"at {c.days[peak] / scale:.2g} {time_unit} and ends at {_num(values[-1])} "
                      f"at {c.days[-1] / scale:.2g} {time_unit}")
     desc = f"Line chart of {ylabel} against time in {time_unit}: " + "; ".join(parts) + "."
@@ -162,36 +225,48 @@ def incidence_ranges(rows: Sequence[RangeRow], *, title: str = "",
         if r.group not in GROUP_STYLE:
             raise ValueError(
                 f"row {r.label!r}: group must be one of {', '.join(GROUP_STYLE)}, got {r.group!r}")
-    fig, ax = _new(8.0, 0.45 * len(rows) + 1.6)
+    labels, keys, all_keys = _plain_labels([r.label for r in rows])
+    fig, ax = _new(8.0, 0.45 * len(rows) + 2.4)
     seen: set[str] = set()
+    starts_at_zero = False
     for y, r in enumerate(reversed(rows)):
         colour, marker = GROUP_STYLE[r.group]
         low = max(r.low_percent, floor_percent)
-        label = r.group if r.group not in seen else None
+        label = GROUP_NAMES[r.group] if r.group not in seen else None
         seen.add(r.group)
         ax.plot([low, r.high_percent], [y, y], color=colour, linewidth=6, alpha=0.55, solid_capstyle="butt")
         ax.plot([low, r.high_percent], [y, y], linestyle="none", marker=marker, color=colour, label=label)
         if r.low_percent < floor_percent:
-            ax.annotate("0", (floor_percent, y), xytext=(-12, 0), textcoords="offset points", va="center",
-                        ha="right", fontsize=8, arrowprops={"arrowstyle": "->", "color": colour})
+            # 0 cannot sit on a log axis: a left-pointing triangle says 'the range goes on down to 0'.
+            starts_at_zero = True
+            ax.plot([floor_percent], [y], linestyle="none", marker="<", markersize=9, color=colour)
         text = (f"{r.low_percent:g}–{r.high_percent:g}%" if r.low_percent != r.high_percent
                 else f"{r.high_percent:g}%")
         ax.annotate(text, (r.high_percent, y), xytext=(6, 0), textcoords="offset points", va="center",
-                    fontsize=8)
-    ax.set_yticks(range(len(rows)), [r.label for r in reversed(rows)])
+                    fontsize=VALUE_SIZE)
+    ax.set_yticks(range(len(rows)), list(reversed(labels)))
     ax.set_xscale("log")
     hi = max(r.high_percent for r in rows)
-    ax.set_xlim(floor_percent / 3, hi * 6)
+    ax.set_xlim(floor_percent / 3, hi * 8)
+    plain_log_axis(ax.xaxis, "%")
     ax.set_xlabel("MRONJ incidence (% of treated patients, log scale)")
+    per_1000 = ax.secondary_xaxis("top", functions=(lambda p: p * 10, lambda k: k / 10))
+    plain_log_axis(per_1000.xaxis)
+    per_1000.set_xlabel("cases per 1000 treated patients")
     ax.grid(True, axis="x", which="major", alpha=0.3)
-    ax.legend(title="group", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=TITLE_SIZE)
+    _footnote(fig, all_keys, ["◀ the range starts at 0, which a log scale cannot show."] if starts_at_zero
+              else [])
     by_group: dict[str, list[RangeRow]] = {}
     for r in rows:
         by_group.setdefault(r.group, []).append(r)
     parts = [f"{g}: {min(x.low_percent for x in rs):g}% to {max(x.high_percent for x in rs):g}% "
              f"({len(rs)} row{'s' if len(rs) > 1 else ''})" for g, rs in by_group.items()]
+    if all_keys:
+        parts.append("sources: " + "; ".join(f"{lab}: {', '.join(k)}" for lab, k in zip(labels, keys, strict=True)
+                                            if k))
     desc = ("Range chart on a log scale of MRONJ incidence in percent of treated patients, by drug, "
             "indication and route; " + "; ".join(parts) + ".")
     return fig, desc
@@ -213,7 +288,8 @@ def icon_arrays(panels: Sequence[tuple[str, float, float]], *, total: int = 1000
     rows = math.ceil(total / cols)
     fig, axes = _new(4.2 * len(panels), 3.4, ncols=len(panels), squeeze=False)
     dark, light, empty = OKABE_ITO["vermillion"], OKABE_ITO["orange"], "#D9D9D9"
-    for ax, (title, low, high) in zip(axes[0], panels, strict=True):
+    titles, _keys, all_keys = _plain_labels([t for t, _, _ in panels])
+    for ax, title, (_t, low, high) in zip(axes[0], titles, panels, strict=True):
         n_low, n_high = round(low), round(high)
         xs, ys, colours = [], [], []
         for i in range(total):
@@ -222,15 +298,16 @@ def icon_arrays(panels: Sequence[tuple[str, float, float]], *, total: int = 1000
             colours.append(dark if i < n_low else light if i < n_high else empty)
         ax.scatter(xs, ys, c=colours, s=9, marker="s", linewidths=0)
         few = " (fewer than 1: no square filled)" if high < 1 else ""
-        ax.set_title(f"{title}\n{_count_text(low, high)} in {total} people{few}", fontsize=9)
+        ax.set_title(f"{title}\n{_count_text(low, high)} in {total} people{few}", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel(f"each square = 1 person ({total} people)", fontsize=8)
+        ax.set_xlabel(f"each square = 1 person ({total} people)", fontsize=NOTE_SIZE)
         ax.set_aspect("equal")
         for side in ax.spines.values():
             side.set_visible(False)
+    _footnote(fig, all_keys)
     desc = f"Icon arrays of {total} people each: " + "; ".join(
-        f"{t}: {_count_text(lo, hi)} affected" for t, lo, hi in panels) + "."
+        f"{t}: {_count_text(lo, hi)} affected" for t, (_x, lo, hi) in zip(titles, panels, strict=True)) + "."
     return fig, desc
 
 
@@ -252,7 +329,8 @@ def forest(estimates: Sequence[Estimate], *, title: str = "", xlabel: str = "") 
         if e.low is not None and e.high is not None and not e.low <= e.value <= e.high:
             raise ValueError(
                 f"estimate {e.label!r}: the interval {e.low}..{e.high} does not contain {e.value}")
-    fig, ax = _new(8.0, 0.55 * len(estimates) + 1.6)
+    labels, keys, all_keys = _plain_labels([e.label for e in estimates])
+    fig, ax = _new(8.0, 0.55 * len(estimates) + 1.8)
     for y, e in enumerate(reversed(estimates)):
         colour = PALETTE[(len(estimates) - 1 - y) % len(PALETTE)]
         if e.low is not None and e.high is not None:
@@ -260,21 +338,24 @@ def forest(estimates: Sequence[Estimate], *, title: str = "", xlabel: str = "") 
         ax.plot([e.value], [y], marker="D", color=colour, markersize=7, linestyle="none")
         ci = f" ({e.low:g}–{e.high:g})" if e.low is not None and e.high is not None else ""
         ax.annotate(f"{e.measure} {e.value:g}{ci}", (e.high or e.value, y), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+                    textcoords="offset points", va="center", fontsize=VALUE_SIZE)
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=1)
     ax.set_xscale("log")
     lows = [e.low or e.value for e in estimates]
     highs = [e.high or e.value for e in estimates]
     ax.set_xlim(min(min(lows), 1) / 2, max(max(highs), 1) * 8)
-    ax.set_yticks(range(len(estimates)), [e.label for e in reversed(estimates)])
+    plain_log_axis(ax.xaxis)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.set_yticks(range(len(estimates)), list(reversed(labels)))
     ax.set_xlabel(xlabel or "Ratio with 95% confidence interval (no unit; log scale; 1 = no difference)")
     ax.grid(True, axis="x", alpha=0.3)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=TITLE_SIZE)
+    _footnote(fig, all_keys)
     desc = "Forest plot on a log scale, line of no effect at 1: " + "; ".join(
-        f"{e.label}: {e.measure} {e.value:g}"
+        f"{_with_sources(lab, k)}: {e.measure} {e.value:g}"
         + (f" (95% CI {e.low:g} to {e.high:g})" if e.low is not None and e.high is not None else "")
-        for e in estimates) + "."
+        for e, lab, k in zip(estimates, labels, keys, strict=True)) + "."
     return fig, desc
 
 
@@ -289,7 +370,8 @@ def bars(items: Sequence[tuple[str, float]], *, xlabel: str, title: str = "", lo
         raise ValueError("bars: values must be above 0 on a log scale")
     if groups is not None and len(groups) != len(items):
         raise ValueError("bars: give one group per item")
-    fig, ax = _new(8.0, 0.42 * len(items) + 1.5)
+    labels, keys, all_keys = _plain_labels([label for label, _ in items])
+    fig, ax = _new(8.0, 0.42 * len(items) + 1.9)
     names = list(dict.fromkeys(groups)) if groups else []
     hatches = ("", "//", "..", "xx")
     seen: set[str] = set()
@@ -298,25 +380,37 @@ def bars(items: Sequence[tuple[str, float]], *, xlabel: str, title: str = "", lo
         k = names.index(g) if g is not None else 0
         colour = GROUP_STYLE[g][0] if g in GROUP_STYLE else PALETTE[k % len(PALETTE)]
         ax.barh(y, value, color=colour, hatch=hatches[k % len(hatches)], edgecolor="white",
-                label=g if g is not None and g not in seen else None)
+                label=GROUP_NAMES.get(g, g) if g is not None and g not in seen else None)
         if g is not None:
             seen.add(g)
         ax.annotate(value_format.format(value), (value, y), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks(range(len(items)), [label for label, _ in reversed(items)])
+                    va="center", fontsize=VALUE_SIZE)
+    ax.set_yticks(range(len(items)), list(reversed(labels)))
+    values = [v for _, v in items]
     if log_x:
         ax.set_xscale("log")
-        ax.set_xlim(min(v for _, v in items) / 2, max(v for _, v in items) * 6)
+        ax.set_xlim(min(values) / 2, max(values) * 8)
+        plain_log_axis(ax.xaxis, "%" if "%" in xlabel else "")
     else:
-        ax.set_xlim(0, max(max(v for _, v in items), 0) * 1.2 or 1)
+        ax.set_xlim(0, max(max(values), 0) * 1.25 or 1)
+        if "%" in xlabel and 0 <= min(values) and max(values) <= 100:
+            # Shares of patients: ticks in percent and none beyond 100% (the room on the right is for labels).
+            ax.xaxis.set_major_locator(FixedLocator([t for t in MaxNLocator(6).tick_values(0, 100) if t <= 100]))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
+        elif all(float(v).is_integer() for v in values):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of patients: no 0.5 ticks
     ax.set_xlabel(xlabel)
     ax.grid(True, axis="x", alpha=0.3)
     if groups:
-        ax.legend(frameon=False, loc="lower right")
+        # Above the bars, where it can cover no bar and no value label.
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(names),
+                  borderaxespad=0.2)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=TITLE_SIZE, pad=24 if groups else 6)
+    _footnote(fig, all_keys)
     desc = (f"Bar chart of {xlabel}: "
-            + "; ".join(f"{label} {value_format.format(v)}" for label, v in items) + ".")
+            + "; ".join(f"{_with_sources(lab, k)} {value_format.format(v)}"
+                        for lab, k, (_l, v) in zip(labels, keys, items, strict=True)) + ".")
     return fig, desc
 
 
@@ -350,7 +444,7 @@ def evidence_grid(rows: Sequence[str], columns: Sequence[str], marks: dict[tuple
     ax.legend(handles, [f"{k} {name}" for k, (_, name) in style.items()], frameon=False,
               loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=TITLE_SIZE)
     per_row = []
     for r in rows:
         sup = sum(1 for c in columns if marks.get((r, c)) == "+")

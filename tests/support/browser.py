@@ -46,6 +46,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
+# Committed screenshots a reviewer can look at without running anything (the README points here).
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def require_chromium() -> str:
@@ -150,8 +152,10 @@ def _root_flag() -> list[str]:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = ()) -> Iterator[Server]:
-    """JupyterLab serving ``root`` on a free localhost port with a random token."""
+def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = (),
+                quiet_news: bool = True) -> Iterator[Server]:
+    """JupyterLab serving ``root`` on a free localhost port with a random token. ``quiet_news=False`` leaves
+    the news and update checks to the installed settings (to test the course's own override)."""
     port, token = free_port(), secrets.token_hex(16)
     # Render every cell (JupyterLab 4 windowing would leave off-screen outputs out of the page).
     settings = Path(root) / ".lab-settings"
@@ -160,9 +164,10 @@ def jupyter_lab(root: Path, timeout: float = 120, extra_args: Sequence[str] = ()
     tracker.write_text('{"windowingMode": "none"}')
     cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-           "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-           "jupyterlab.NeverCheckForUpdate", "--LabApp.expose_app_in_browser=True", *_root_flag(),
+           "--ServerApp.open_browser=False", "--LabApp.expose_app_in_browser=True", *_root_flag(),
            *extra_args]
+    if quiet_news:
+        cmd += ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     with _serve(cmd, root, port, token, "api/status", timeout, "jupyterlab") as server:
         yield server
 
@@ -192,6 +197,60 @@ def chromium(viewport: tuple[int, int] = (1400, 1000), default_timeout_ms: int =
             yield page
         finally:
             browser.close()
+
+
+# Texts of widget controls that do not fit their box (a dropdown's chosen option, a check box's or a control's
+# label), given the root element of a widget; [] when every text shows in full.
+CUT_TEXT_JS = """(box) => [...box.querySelectorAll('.widget-dropdown select, .widget-checkbox .widget-label-basic, '
+    + '.widget-checkbox label, .widget-inline-hbox > .widget-label')]
+    .filter(e => e.offsetParent !== null)
+    .filter(e => e.tagName === 'SELECT'
+        ? (() => { const c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(e).font;
+                   return c.measureText(e.options[e.selectedIndex].text).width + 24 > e.clientWidth; })()
+        : e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.tagName === 'SELECT' ? e.options[e.selectedIndex].text : e.textContent)"""
+
+
+def block_network(page: Any, allow_hosts: Sequence[str] = ()) -> list[str]:
+    """Cut the page's browser context off the network: every request that is not a ``file:`` URL (or to one
+    of ``allow_hosts``, e.g. a localhost server) is aborted. Returns the list the blocked URLs are added to,
+    so a test can assert that a page never even tried to reach the internet."""
+    from urllib.parse import urlsplit
+
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:")) or urlsplit(url).hostname in allow_hosts:
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    return blocked
+
+
+def drag_slider(page: Any, slider: Any, fraction: float) -> None:
+    """Drag an ipywidgets slider's handle with the mouse to ``fraction`` (0..1) of its track."""
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-target, .slider-container").first
+    hb, tb = handle.bounding_box(), track.bounding_box()
+    assert hb and tb and tb["width"] > 0, "the slider has no track to drag"
+    page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(tb["x"] + fraction * tb["width"], hb["y"] + hb["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def save_png(page_or_locator: Any, name: str, full_page: bool = False) -> Path:
+    """A screenshot in docs/screenshots/ (committed for reviewers)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    kwargs = {"full_page": True} if full_page else {}
+    page_or_locator.screenshot(path=str(path), **kwargs)
+    return path
 
 
 def screenshot(page: Any, name: str) -> Path:

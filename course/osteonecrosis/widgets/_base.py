@@ -52,6 +52,31 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
             + chunk(b"IEND", b""))
 
 
+# Text sizes (points) in the widgets' figures: readable when the page is projected.
+TICK_SIZE = 9
+LABEL_SIZE = 10
+
+
+def text_px(text: str, font_px: float = 13.0) -> int:
+    """A generous estimate of the width of ``text`` in the widgets' font (13 px), in pixels."""
+    return int(len(text) * font_px * 0.62) + 2
+
+
+def fit_width(options: list[str] | tuple[str, ...], description: str = "", control_px: int = 44,
+              min_px: int = 140, max_px: int = 760) -> str:
+    """A CSS width that shows the description and the longest option in full (dropdowns, check boxes,
+    lists): ipywidgets' default of 300 px cuts long texts ('Alendronate 70 mg ORA')."""
+    label = text_px(description) + 12 if description else 0
+    longest = max((text_px(str(o)) for o in options), default=0)
+    return f"{max(min_px, min(max_px, label + longest + control_px))}px"
+
+
+def slider_width(description: str, track_px: int = 220, readout_px: int = 64) -> str:
+    """A CSS width that leaves the slider a track of ``track_px`` beside its full label and readout (with
+    the default 300 px a long label took the whole width and left a 0 px track)."""
+    return f"{text_px(description) + 12 + track_px + readout_px}px"
+
+
 def nice_ceiling(x: float) -> float:
     """The smallest of 1, 2, 2.5, 5 (times a power of ten) at or above ``x``: an axis limit that does not move
     with every small change of the data (0 and below give 1)."""
@@ -75,14 +100,20 @@ class FigureView:
     """
 
     BACKGROUNDS_KEPT = 8
+    # 96 dots per inch: one point of matplotlib text is one CSS point, so a 9 pt tick label reads like the
+    # page's own text (at 80 the stage names were 7 px tall).
 
     def __init__(self, width: float = 7.5, height: float = 3.4, nrows: int = 1, ncols: int = 1,
-                 dpi: int = 80, **subplot_kw: Any) -> None:
+                 dpi: int = 96, **subplot_kw: Any) -> None:
         self.dpi = dpi
         self.figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         self.axes = [ax for row in axes for ax in row]
+        for ax in self.axes:
+            ax.tick_params(labelsize=TICK_SIZE)
+            ax.xaxis.label.set_size(LABEL_SIZE)
+            ax.yaxis.label.set_size(LABEL_SIZE)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%",
                                                                        max_width=f"{int(width * dpi)}px"))
         self.image.add_class("osteo-figure")
@@ -164,7 +195,8 @@ class TeachingWidget(widgets.VBox):
         self.details = widgets.HTML("")
         self.state: dict[str, Any] = {}
         self.error: str = ""
-        self.controls_box = widgets.Box(controls, layout=widgets.Layout(flex_flow="row wrap"))
+        self.controls_box = widgets.Box(controls, layout=widgets.Layout(flex_flow="row wrap", align_items="center",
+                                                                         grid_gap="4px 16px"))
         super().__init__([self.banner, self.controls_box, self.message, *outputs, self.description,
                           self.details])
         self.add_class("osteo-widget")

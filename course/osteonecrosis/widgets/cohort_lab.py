@@ -11,7 +11,7 @@ from matplotlib.collections import LineCollection
 from ..cases import drug_catalogue
 from ..models import cohort
 from ..models.parameters import param
-from ._base import COLOURS, FigureView, TeachingWidget, nice_ceiling, provenance_html
+from ._base import COLOURS, FigureView, TeachingWidget, fit_width, nice_ceiling, provenance_html, slider_width
 
 ARMS = (("without", COLOURS["vermillion"], "without bundle", None),
         ("bundle", COLOURS["blue"], "with prevention bundle", "//"))
@@ -33,19 +33,26 @@ class CohortLab(TeachingWidget):
     def __init__(self, drug: str = "zoledronate", indication: str = "bone_metastases", n: int = 10_000,
                  seed: int = 1) -> None:
         style = {"description_width": "initial"}
-        self.drug = widgets.Dropdown(options=[(drug_catalogue()[d]["name"], d) for d in cohort_drugs()],
-                                     value=drug, description="Drug", style=style)
+        drugs = [(drug_catalogue()[d]["name"], d) for d in cohort_drugs()]
+        self.drug = widgets.Dropdown(options=drugs, value=drug, description="Drug", style=style,
+                                     layout=widgets.Layout(width=fit_width([n for n, _ in drugs], "Drug")))
         self.indication = widgets.Dropdown(options=self._indication_options(drug), value=indication,
-                                           description="Indication", style=style)
+                                           description="Indication", style=style,
+                                           layout=widgets.Layout(width=fit_width(list(LABELS.values()),
+                                                                                 "Indication")))
         self.n = widgets.IntText(value=n, description="Patients", style=style, layout=widgets.Layout(width="180px"))
+        need, foreseen = "Need an extraction on therapy (assumption)", "Foreseen by screening (assumption)"
+        # Wide enough for the whole label, a track the mouse can drag and the readout (a long label in the
+        # default 300 px left a 0 px track, and the readout ran into the next control).
         self.share_need = widgets.FloatSlider(value=param("cohort-share-needing-extraction").value, min=0, max=1,
-                                              step=0.05, description="Need an extraction on therapy (assumption)",
-                                              style=style, continuous_update=False, readout_format=".0%")
+                                              step=0.05, description=need, style=style, continuous_update=False,
+                                              readout_format=".0%", layout=widgets.Layout(width=slider_width(need)))
         self.share_foreseen = widgets.FloatSlider(value=param("cohort-share-foreseeable").value, min=0, max=1,
-                                                  step=0.05, description="Foreseen by screening (assumption)",
-                                                  style=style, continuous_update=False, readout_format=".0%")
+                                                  step=0.05, description=foreseen, style=style,
+                                                  continuous_update=False, readout_format=".0%",
+                                                  layout=widgets.Layout(width=slider_width(foreseen)))
         self.seed = widgets.IntText(value=seed, description="Seed", style=style, layout=widgets.Layout(width="130px"))
-        self.view = FigureView(8.0, 3.4, ncols=2, width_ratios=[1.6, 1])
+        self.view = FigureView(9.0, 3.8, ncols=2, width_ratios=[1.6, 1])
         self._static_key: tuple | None = None
         super().__init__([self.drug, self.indication, self.n, self.share_need, self.share_foreseen, self.seed],
                          [self.view.image])
@@ -86,12 +93,12 @@ class CohortLab(TeachingWidget):
             self.view.dynamic(*bars, errors, caps)
             self._bars.append((bars, errors, caps))
         left.set_xticks(x, [LABELS.get(r.indication, r.indication).replace(" ", "\n")
-                            + (" *" if r is chosen else "") for r in results], fontsize=8)
+                            + (" *" if r is chosen else "") for r in results], fontsize=9)
         left.set_xlim(-0.6, len(results) - 0.4)
         left.set_ylim(0, key[3])
         left.set_ylabel("MRONJ cases per 1000 patients")
-        left.set_title(f"{drug_catalogue()[self.drug.value]['name']}: incidence (bars: 90% band)", fontsize=9)
-        left.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
+        left.set_title(f"{drug_catalogue()[self.drug.value]['name']}: incidence (bars: 90% band)", fontsize=10)
+        left.legend(fontsize=9, frameon=False, loc="upper left", ncols=2)
         self._stacks = []
         for i in range(2):
             stack = [right.bar(i, 0.0, 0.6, color=colour,
@@ -99,12 +106,12 @@ class CohortLab(TeachingWidget):
                      for k, colour in zip(STAGE_KEYS, STAGE_COLOURS, strict=True)]
             self.view.dynamic(*stack)
             self._stacks.append(stack)
-        right.set_xticks([0, 1], ["without", "with bundle"], fontsize=8)
+        right.set_xticks([0, 1], ["without", "with bundle"], fontsize=9)
         right.set_xlim(-0.6, 1.6)
         right.set_ylim(0, key[4])
         right.set_ylabel("cases per 1000 at 3 years")
-        right.set_title("Stage mix (* indication)", fontsize=9)
-        right.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        right.set_title("Stage mix (* indication)", fontsize=10)
+        right.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         self._static_key = key
 
     def update(self) -> None:

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from ..models import pharmacokinetics as pk
 from ..models.parameters import param
-from ._base import COLOURS, FigureView, TeachingWidget, provenance_html
+from ._base import COLOURS, FigureView, TeachingWidget, fit_width, provenance_html, slider_width
 
 
 class DrugLevelsLab(TeachingWidget):
@@ -18,12 +18,15 @@ class DrugLevelsLab(TeachingWidget):
         bps = [(r.label(), r.id) for r in pk.regimens() if r.drug != "denosumab"]
         dms = [(r.label(), r.id) for r in pk.regimens("denosumab")]
         style = {"description_width": "initial"}
-        self.bp = widgets.Dropdown(options=bps, value=bp_regimen, description="Bisphosphonate", style=style)
-        self.dmab = widgets.Dropdown(options=dms, value=dmab_regimen, description="Denosumab", style=style)
+        self.bp = widgets.Dropdown(options=bps, value=bp_regimen, description="Bisphosphonate", style=style,
+                                   layout=widgets.Layout(width=fit_width([n for n, _ in bps], "Bisphosphonate")))
+        self.dmab = widgets.Dropdown(options=dms, value=dmab_regimen, description="Denosumab", style=style,
+                                     layout=widgets.Layout(width=fit_width([n for n, _ in dms], "Denosumab")))
         self.therapy = widgets.IntText(value=therapy_months, description="Months on the drug", style=style,
                                        layout=widgets.Layout(width="200px"))
         self.holiday = widgets.IntSlider(value=holiday_months, min=0, max=36, description="Holiday (months)",
-                                         style=style, continuous_update=False)
+                                         style=style, continuous_update=False,
+                                         layout=widgets.Layout(width=slider_width("Holiday (months)")))
         self.view = FigureView(7.5, 3.4)
         ax = self.view.ax
         (self.bp_line,) = ax.plot([], [], color=COLOURS["blue"], lw=2)
@@ -66,7 +69,7 @@ class DrugLevelsLab(TeachingWidget):
             if self.legend is not None:
                 self.legend.remove()
             # Above the plot, where no line can cross it (the lines are drawn over the cached background).
-            self.legend = ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
+            self.legend = ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=9,
                                     frameon=False, borderaxespad=0.2)
             self._static_key = key
         self.view.render(key)

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..models import remodelling as rm
 from ..models.parameters import all_parameters
 from ..models.pharmacokinetics import DAYS_PER_MONTH
-from ._base import COLOURS, FigureView, TeachingWidget, provenance_html
+from ._base import COLOURS, FigureView, TeachingWidget, fit_width, provenance_html
 
 
 class RemodellingLab(TeachingWidget):
@@ -24,8 +24,9 @@ class RemodellingLab(TeachingWidget):
                                          layout=widgets.Layout(width="200px"))
         self.follow_up = widgets.IntText(value=follow_up_months, description="Months after stopping",
                                          style=style, layout=widgets.Layout(width="210px"))
-        self.trigger = widgets.Checkbox(value=False, description="Trigger a remodelling cycle (for example a socket)",
-                                        style=style)
+        trigger = "Trigger a remodelling cycle (for example a socket)"
+        self.trigger = widgets.Checkbox(value=False, description=trigger, style=style,
+                                        layout=widgets.Layout(width=fit_width([trigger])))
         self.view = FigureView(7.5, 4.2, nrows=2, sharex=True)
         top, bottom = self.view.axes
         (self.resorption,) = top.plot([], [], color=COLOURS["vermillion"], lw=2, label="resorption (osteoclasts)")
@@ -36,7 +37,7 @@ class RemodellingLab(TeachingWidget):
         top.axhline(100, color=COLOURS["black"], lw=0.8, ls=":")
         top.set_ylabel("activity (% of baseline)")
         # Above the plot, where no line can cross it (the lines are drawn over the cached background).
-        top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, ncols=2,
+        top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=9, frameon=False, ncols=2,
                    borderaxespad=0.2)
         bottom.set_ylabel("bone mass (% of start)")
         bottom.set_xlabel("time (months)")

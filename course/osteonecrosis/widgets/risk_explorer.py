@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import risk
 from ..cases import RISK_FACTORS, case_from_dict, drug_catalogue
-from ._base import COLOURS, FigureView, TeachingWidget
+from ._base import COLOURS, FigureView, TeachingWidget, fit_width
 
 INDICATIONS = ("osteoporosis", "bone_metastases", "multiple_myeloma", "paget")
 
@@ -28,15 +28,21 @@ class RiskExplorer(TeachingWidget):
 
     def __init__(self, drug: str = "zoledronate", indication: str = "bone_metastases", months: int = 12) -> None:
         style = {"description_width": "initial"}
-        self.drug = widgets.Dropdown(options=[(v["name"], k) for k, v in drug_catalogue().items()], value=drug,
-                                     description="Drug", style=style)
-        self.indication = widgets.Dropdown(options=[(i.replace("_", " "), i) for i in INDICATIONS],
-                                           value=indication, description="Indication", style=style)
+        drugs = [(v["name"], k) for k, v in drug_catalogue().items()]
+        self.drug = widgets.Dropdown(options=drugs, value=drug, description="Drug", style=style,
+                                     layout=widgets.Layout(width=fit_width([n for n, _ in drugs], "Drug")))
+        indications = [(i.replace("_", " "), i) for i in INDICATIONS]
+        self.indication = widgets.Dropdown(options=indications, value=indication, description="Indication",
+                                           style=style, layout=widgets.Layout(
+                                               width=fit_width([n for n, _ in indications], "Indication")))
         self.months = widgets.IntText(value=months, description="Months on the drug", style=style,
                                       layout=widgets.Layout(width="200px"))
-        self.factors = widgets.SelectMultiple(options=[(f.replace("_", " "), f) for f in RISK_FACTORS],
-                                              description="Risk factors", rows=5, style=style)
-        self.extraction = widgets.Checkbox(value=False, description="An extraction is planned", style=style)
+        factors = [(f.replace("_", " "), f) for f in RISK_FACTORS]
+        self.factors = widgets.SelectMultiple(options=factors, description="Risk factors", rows=5, style=style,
+                                              layout=widgets.Layout(width=fit_width([n for n, _ in factors],
+                                                                                    "Risk factors")))
+        self.extraction = widgets.Checkbox(value=False, description="An extraction is planned", style=style,
+                                           layout=widgets.Layout(width=fit_width(["An extraction is planned"])))
         self.view = FigureView(6.0, 3.3)
         self.text = widgets.HTML("")
         super().__init__([self.drug, self.indication, self.months, self.factors, self.extraction],
@@ -52,7 +58,7 @@ class RiskExplorer(TeachingWidget):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel("1000 people (one dot each)")
-        ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=8)
+        ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=10)
         self.watch(self.drug, self.indication, self.months, self.factors, self.extraction)
         self.refresh()
 

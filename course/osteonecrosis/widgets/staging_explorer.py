@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from .. import other_staging, staging
 from ..cases import NONSPECIFIC_SIGNS, STAGE3_FINDINGS, case_from_dict
-from ._base import TeachingWidget
+from ._base import TeachingWidget, fit_width
 
 FINDING_LABELS = {
     "exposed_bone": "Exposed bone",
@@ -23,6 +23,16 @@ FINDING_LABELS = {
     "oral_antral_or_nasal_communication": "Oral-antral or oral-nasal communication",
     "osteolysis_to_border": "Osteolysis to the inferior border or sinus floor",
 }
+
+
+# One name for each result in both panels (the SICMF-SIPMO mapping returns codes).
+SICMF_LABELS = {"not_mronj": "Not MRONJ", "unconfirmed": "Not confirmed (no CT evidence yet)",
+                "1A": "Stage 1A", "1B": "Stage 1B", "2A": "Stage 2A", "2B": "Stage 2B", "3": "Stage 3"}
+
+
+def sicmf_label(code: str) -> str:
+    """The display name of a SICMF-SIPMO result, in the words the AAOMS panel uses ('Not MRONJ', 'Stage 2')."""
+    return SICMF_LABELS.get(code, f"Stage {code}")
 
 
 def _result_html(title: str, stage: str, reasons: list[str], source: list[str], evidence: str,
@@ -42,16 +52,21 @@ class StagingExplorer(TeachingWidget):
 
     def __init__(self) -> None:
         style = {"description_width": "initial"}
-        self.exposed = widgets.Checkbox(value=True, description="Drug exposure (antiresorptive or antiangiogenic)",
-                                        style=style)
-        self.radiotherapy = widgets.Checkbox(value=False, description="Radiotherapy to the jaws", style=style)
-        self.metastasis = widgets.Checkbox(value=False, description="Metastasis to the jaws", style=style)
+        def box(value: bool, text: str) -> widgets.Checkbox:
+            # As wide as its label: the default 300 px cut the longer findings.
+            return widgets.Checkbox(value=value, description=text, style=style,
+                                    layout=widgets.Layout(width=fit_width([text])))
+
+        self.exposed = box(True, "Drug exposure (antiresorptive or antiangiogenic)")
+        self.radiotherapy = box(False, "Radiotherapy to the jaws")
+        self.metastasis = box(False, "Metastasis to the jaws")
         self.weeks = widgets.IntText(value=10, description="Weeks the exposure has persisted", style=style,
                                      layout=widgets.Layout(width="270px"))
-        self.findings = {k: widgets.Checkbox(value=k == "exposed_bone", description=v, style=style)
-                         for k, v in FINDING_LABELS.items()}
-        self.nonspecific = widgets.SelectMultiple(options=[(s.replace("_", " "), s) for s in NONSPECIFIC_SIGNS],
-                                                  description="Nonspecific signs", style=style, rows=4)
+        self.findings = {k: box(k == "exposed_bone", v) for k, v in FINDING_LABELS.items()}
+        signs = [(s.replace("_", " "), s) for s in NONSPECIFIC_SIGNS]
+        self.nonspecific = widgets.SelectMultiple(options=signs, description="Nonspecific signs", style=style,
+                                                  rows=4, layout=widgets.Layout(
+                                                      width=fit_width([n for n, _ in signs], "Nonspecific signs")))
         self.output = widgets.HTML("")
         controls = [self.exposed, self.radiotherapy, self.metastasis, self.weeks, *self.findings.values(),
                     self.nonspecific]
@@ -74,8 +89,11 @@ class StagingExplorer(TeachingWidget):
         stage3 = [FINDING_LABELS[k] for k in STAGE3_FINDINGS if self.findings[k].value]
         self.output.value = ('<div style="display:flex;gap:16px;flex-wrap:wrap">'
                              + _result_html("AAOMS 2022", a.label, a.reasons, a.source, a.evidence)
-                             + _result_html("SICMF-SIPMO", s.stage, s.reasons, s.source, s.evidence, s.assumptions)
+                             + _result_html("SICMF-SIPMO", sicmf_label(s.stage), s.reasons, s.source, s.evidence,
+                                            s.assumptions)
                              + "</div>")
-        self.state = {"aaoms": a.stage, "sicmf": s.stage, "aaoms_reasons": a.reasons, "sicmf_reasons": s.reasons}
-        self.describe(f"Two panels side by side: AAOMS 2022 gives {a.label}, SICMF-SIPMO gives {s.stage}"
+        self.state = {"aaoms": a.stage, "sicmf": s.stage, "aaoms_reasons": a.reasons, "sicmf_reasons": s.reasons,
+                      "aaoms_label": a.label, "sicmf_label": sicmf_label(s.stage)}
+        self.describe(f"Two panels side by side: AAOMS 2022 gives {a.label}, "
+                      f"SICMF-SIPMO gives {sicmf_label(s.stage)}"
                       + (f"; stage-3 features ticked: {', '.join(stage3)}" if stage3 else "") + ".")

@@ -13,13 +13,21 @@ from matplotlib.collections import LineCollection
 from ..cases import drug_catalogue
 from ..models import virtual_patient as vp
 from ..models.parameters import assumptions
-from ._base import COLOURS, FigureView, TeachingWidget, provenance_html
+from ._base import COLOURS, LABEL_SIZE, FigureView, TeachingWidget, fit_width, provenance_html
 
 BUILD = "__build__"
 VERDICT_COLOURS = {"in_line": COLOURS["bluish_green"], "not_advised": COLOURS["vermillion"],
                    "no_evidence": COLOURS["orange"], "guidelines_differ": COLOURS["reddish_purple"],
                    "seed_claim": COLOURS["vermillion"], "neutral": COLOURS["blue"]}
 LEVEL_TICKS = sorted(set(vp.STAGE_LEVELS.values()))
+# The debrief table: borders, padding and a line height a class can read on a projector.
+TABLE_STYLE = "border-collapse:collapse;width:100%;max-width:1100px;font-size:14px;line-height:1.45"
+CELL_STYLE = "border:1px solid #cccccc;padding:6px 8px;vertical-align:top"
+
+
+def weeks_text(n: int) -> str:
+    """'1 week', '3 weeks'."""
+    return f"{n} week" if n == 1 else f"{n} weeks"
 
 
 def _advice_html(step: vp.Step) -> str:
@@ -37,35 +45,49 @@ class VirtualPatientWidget(TeachingWidget):
     def __init__(self, case_id: str | None = "onc-zoledronate-before-therapy", seed: int = 1) -> None:
         style = {"description_width": "initial"}
         cases = vp.playable_cases()
-        options = [(f"{cid}: {c.extra.get('title', '')}"[:90], cid) for cid, c in cases.items()]
+        # The case's title in plain words (the library id is for the code, not for the reader).
+        options = [(str(c.extra.get("title") or cid), cid) for cid, c in cases.items()]
         options.append(("Build your own patient", BUILD))
         self.case = widgets.Dropdown(options=options, value=case_id if case_id in cases else BUILD,
-                                     description="Case", style=style, layout=widgets.Layout(width="460px"))
-        self.drug = widgets.Dropdown(options=[(v["name"], k) for k, v in drug_catalogue().items()],
-                                     value="zoledronate", description="Drug", style=style)
-        self.indication = widgets.Dropdown(options=["osteoporosis", "bone_metastases", "multiple_myeloma", "paget"],
-                                           value="bone_metastases", description="Indication", style=style)
+                                     description="Case", style=style,
+                                     layout=widgets.Layout(width=fit_width([n for n, _ in options], "Case")))
+        drugs = [(v["name"], k) for k, v in drug_catalogue().items()]
+        self.drug = widgets.Dropdown(options=drugs, value="zoledronate", description="Drug", style=style,
+                                     layout=widgets.Layout(width=fit_width([n for n, _ in drugs], "Drug")))
+        indications = [(i.replace("_", " "), i) for i in ("osteoporosis", "bone_metastases", "multiple_myeloma",
+                                                           "paget")]
+        self.indication = widgets.Dropdown(options=indications, value="bone_metastases", description="Indication",
+                                           style=style, layout=widgets.Layout(
+                                               width=fit_width([n for n, _ in indications], "Indication")))
         self.months = widgets.IntText(value=0, description="Months on the drug (0 = about to start)",
-                                      style=style, layout=widgets.Layout(width="300px"))
-        self.planned = widgets.Checkbox(value=False, description="A tooth needs extracting", style=style)
+                                      style=style, layout=widgets.Layout(width="330px"))
+        self.planned = widgets.Checkbox(value=False, description="A tooth needs extracting", style=style,
+                                        layout=widgets.Layout(width=fit_width(["A tooth needs extracting"])))
         self.seed = widgets.IntText(value=seed, description="Seed", style=style, layout=widgets.Layout(width="130px"))
-        self.build_box = widgets.HBox([self.drug, self.indication, self.months, self.planned])
-        self.action = widgets.Dropdown(options=[], description="Decision", style=style,
-                                       layout=widgets.Layout(width="520px"))
+        self.build_box = widgets.HBox([self.drug, self.indication, self.months, self.planned],
+                                      layout=widgets.Layout(flex_flow="row wrap"))
+        self.action = widgets.Dropdown(options=[], description="Decision", style=style, layout=widgets.Layout(
+            width=fit_width([a.label for a in vp.ACTIONS.values()], "Decision")))
         self.go = widgets.Button(description="Decide", button_style="primary", icon="play")
         self.debrief_button = widgets.Button(description="Debrief", icon="list")
         self.restart = widgets.Button(description="New patient", icon="refresh")
         self.status = widgets.HTML("")
         self.advice = widgets.HTML("")
         self.debrief_html = widgets.HTML("")
-        self.view = FigureView(7.5, 2.8)
+        self.view = FigureView(8.5, 3.4)
         ax = self.view.ax
         (self.stage_line,) = ax.step([], [], where="post", color=COLOURS["blue"], lw=2)
-        self.decision_lines = LineCollection([], linewidths=0.8, linestyles=":")
+        # 'Now': the patient's stage this week, drawn from week 0 (a step line of one point shows nothing).
+        (self.now_marker,) = ax.plot([], [], linestyle="none", marker="o", markersize=9, color=COLOURS["blue"],
+                                     markeredgecolor="white", clip_on=False)  # whole at week 0, on the axis
+        self.now_text = ax.annotate("", (0, 0), xytext=(10, 0), textcoords="offset points", va="center",
+                                    fontsize=LABEL_SIZE)
+        self.decision_lines = LineCollection([], linewidths=1.0, linestyles=":")
         ax.add_collection(self.decision_lines, autolim=False)
-        self.view.dynamic(self.decision_lines, self.stage_line)
+        self.view.dynamic(self.decision_lines, self.stage_line, self.now_marker, self.now_text)
         names = {v: k for k, v in vp.STAGE_LEVELS.items()}
-        ax.set_yticks(LEVEL_TICKS, [vp.STAGE_NAMES[names[v]] for v in LEVEL_TICKS], fontsize=7)
+        ax.set_yticks(LEVEL_TICKS, [vp.STAGE_NAMES[names[v]] for v in LEVEL_TICKS])
+        ax.grid(True, axis="y", alpha=0.25)
         ax.set_ylim(-1.4, 4.4)
         ax.set_xlabel("time (weeks)")
         ax.set_ylabel("stage (AAOMS 2022)")
@@ -108,15 +130,20 @@ class VirtualPatientWidget(TeachingWidget):
             raise ValueError("no patient: fix the controls above first")
         d = self.patient.debrief()
         rows = "".join(
-            f"<tr><td>{r['week']}</td><td>{html.escape(r['decision'])}</td>"
-            f'<td style="color:{VERDICT_COLOURS[r["verdict"]]}">{html.escape(r["verdict_text"])}</td>'
-            f"<td>{html.escape(r['guidelines'])}</td><td>{html.escape(', '.join(r['sources']))}</td></tr>"
+            f"<tr><td style='{CELL_STYLE}'>{r['week']}</td><td style='{CELL_STYLE}'>{html.escape(r['decision'])}</td>"
+            f"<td style='{CELL_STYLE};color:{VERDICT_COLOURS[r['verdict']]};font-weight:600'>"
+            f"{html.escape(r['verdict_text'])}</td>"
+            f"<td style='{CELL_STYLE}'>{html.escape(r['guidelines'])}</td>"
+            f"<td style='{CELL_STYLE};font-size:90%'>{html.escape(', '.join(r['sources']))}</td></tr>"
             for r in d["rows"])
         self.debrief_html.value = (
-            f"<h4>Debrief after {d['weeks']} weeks</h4><p>Worst stage: {d['worst_stage']}; now: {d['final_stage']}; "
+            f"<h4>Debrief after {weeks_text(d['weeks'])}</h4>"
+            f"<p>Worst stage: {d['worst_stage']}; now: {d['final_stage']}; "
             f"healed episodes: {d['healed_episodes']}. {html.escape(d['note'])}</p>"
-            "<table class='osteo-debrief'><tr><th>Week</th><th>Decision</th><th>Against the guidelines</th>"
-            f"<th>What the guidelines say</th><th>Sources</th></tr>{rows}</table>")
+            f"<table class='osteo-debrief' style='{TABLE_STYLE}'><thead><tr>"
+            + "".join(f"<th style='{CELL_STYLE};text-align:left;background:#f0f0f0'>{h}</th>" for h in (
+                "Week", "Decision", "Against the guidelines", "What the guidelines say", "Sources"))
+            + f"</tr></thead><tbody>{rows}</tbody></table>")
         self.state["debrief_rows"] = len(d["rows"])
 
     # ---------------------------------------------------------------- view
@@ -129,6 +156,15 @@ class VirtualPatientWidget(TeachingWidget):
         self.go.disabled = not acts
         weeks, levels = p.timeline()
         self.stage_line.set_data(weeks, levels)
+        stage = vp.STAGE_NAMES[p.stage_code()]
+        now_level = float(levels[-1]) if len(levels) else float(vp.STAGE_LEVELS[p.stage_code()])
+        self.now_marker.set_data([p.week], [now_level])
+        self.now_text.xy = (p.week, now_level)
+        self.now_text.set_text(f"week {p.week}: {stage}" + ("  (choose a decision, then press Decide)"
+                                                            if not p.steps else ""))
+        late = p.week > 0.6 * 26 * max(1, math.ceil((p.week + 2) / 26))  # label on the left near the end
+        self.now_text.set_horizontalalignment("right" if late else "left")
+        self.now_text.set_position((-10, 0) if late else (10, 0))
         self.decision_lines.set_segments([[(st.week, -1.4), (st.week, 4.4)] for st in p.steps])
         self.decision_lines.set_color([VERDICT_COLOURS[st.advice.verdict] for st in p.steps])
         # The time axis grows in half-year steps, so its ticks are drawn once per step, not per decision.
@@ -136,7 +172,6 @@ class VirtualPatientWidget(TeachingWidget):
         if self.view.ax.get_xlim() != (0, x_max):
             self.view.ax.set_xlim(0, x_max)
         self.view.render(x_max)
-        stage = vp.STAGE_NAMES[p.stage_code()]
         drug = drug_catalogue()[p.drug]["name"]
         self.status.value = (f"<b>Week {p.week}</b> of {vp.HORIZON_WEEKS}. {html.escape(drug)} for "
                              f"{html.escape(p.indication.replace('_', ' '))}; now: <b>{html.escape(stage)}</b>."
@@ -144,5 +179,6 @@ class VirtualPatientWidget(TeachingWidget):
         self.state = {**{k: v for k, v in self.state.items() if k in ("last_verdict", "debrief_rows")},
                       "week": p.week, "stage": p.stage_code(), "steps": len(p.steps), "actions": acts,
                       "drug": p.drug, "p_extraction": p.p_extraction, "image_bytes": len(self.view.image.value)}
-        self.describe(f"Step chart of the AAOMS stage over {p.week} weeks; dotted lines mark decisions, "
+        self.describe(f"Step chart of the AAOMS stage over {weeks_text(p.week)}, with a dot at this week's "
+                      "stage; dotted lines mark decisions, "
                       f"coloured by how they compare with the guidelines. Now: {stage}.")
