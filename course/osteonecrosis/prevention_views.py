@@ -100,7 +100,8 @@ def checklist_view(case_ids: Sequence[str]) -> widgets.VBox:
 
 def denosumab_window_view(last_injection: dt.date) -> widgets.VBox:
     """A date picker over :func:`osteonecrosis.tables.denosumab_window_table`."""
-    picker = widgets.DatePicker(description="Last injection", value=last_injection)
+    picker = widgets.DatePicker(description="Last injection", value=last_injection,
+                                style={"description_width": "initial"})
     out = widgets.Output()
 
     def _redraw(_: object = None) -> None:
