@@ -29,6 +29,7 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from classroom import course_state, late_penalty
 from classroom import gradebook as gbook
 from classroom.lms import LmsError, collect_zip
 from classroom.sandbox import Limits, claim_uid, isolation_problem
@@ -266,7 +267,12 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
                                     reasons=["a grading worker crashed; run again to retry"])
                 if result.status == "graded" and result.staged:
                     _install(Path(result.staged), course, result.student, args.assignment)
+                    # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
+                    course_state.complete_submission(course, submitted, result.student, args.assignment)
                 gbook.merge(gb, args.assignment, result)
+                if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
+                    late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+                    gb.db.commit()
                 (summary.graded if result.status == "graded" else summary.failed).append(result)
                 bar.update(1)
     except KeyboardInterrupt:
