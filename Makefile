@@ -68,7 +68,7 @@ check: setup
 	$(BIN)/python -m classroom.integrity
 
 grade:
-	@test -n "$(ASSIGNMENT)" || { echo "make grade: say which assignment: make grade ASSIGNMENT=<id> (ids: $$(ls solutions | tr '\n' ' '))" >&2; exit 2; }
+	$(if $(ASSIGNMENT),,$(error make grade needs ASSIGNMENT=<id>, one of: $(notdir $(wildcard solutions/*))))
 	@$(MAKE) --no-print-directory setup sandbox-deps
 	$(BIN)/grade-class $(ASSIGNMENT)
 

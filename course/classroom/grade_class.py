@@ -31,7 +31,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import course_state, late_penalty
 from classroom import gradebook as gbook
-from classroom.lms import LmsError, collect_zip
+from classroom.lms import LmsError, collect_zip, roster_from_gradebook
 from classroom.sandbox import Limits, claim_uid, isolation_problem
 from classroom.submission import Job, Result, grade_submission, submission_checksum
 
@@ -204,10 +204,14 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
                              f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
         if args.zip:
+            # -- loop: students matched through the gradebook's roster (ids, lms_user_id); every skip listed
             got = collect_zip(args.zip, submitted, args.assignment, [f"{n}.ipynb" for n in notebooks],
-                              args.zip_pattern)
+                              args.zip_pattern, roster=roster_from_gradebook(gb))
             print(f"collected {got.files} file(s) of {len(got.students)} student(s) from {args.zip.name}"
-                  + (f"; skipped {len(got.skipped)}: " + "; ".join(got.skipped[:5]) if got.skipped else ""))
+                  + (f"; skipped {len(got.skipped)}:" if got.skipped else "")
+                  + (f"; marked late by the LMS: {', '.join(sorted(got.late))}" if got.late else ""))
+            for line in got.skipped:
+                print(f"  skipped {line}")
         students = _students(submitted, args.assignment, args.student)
         if not students:
             raise UsageError(f"no submissions of {args.assignment} in {submitted}")
