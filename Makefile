@@ -75,10 +75,12 @@ grade:
 lint: setup
 	$(BIN)/ruff check course tests benchmarks tools
 
+# Resolve on the oldest Python the course supports (Debian 12's 3.11.2), so the lock installs everywhere.
+LOCK_PYTHON ?= /usr/bin/python3
 lock:
-	rm -rf /tmp/osteolock && $(PYTHON) -m venv /tmp/osteolock && /tmp/osteolock/bin/pip install -q -e '.[dev]' \
+	rm -rf /tmp/osteolock && $(LOCK_PYTHON) -m venv /tmp/osteolock && /tmp/osteolock/bin/pip install -e '.[dev]' \
 	  && { echo "# Full resolved dependency set, used as pip constraints by the Makefile (regenerate: make lock)."; \
-	       /tmp/osteolock/bin/pip freeze | grep -v -i -e '^-e' -e '^osteonecrosis'; } > requirements.lock
+	       /tmp/osteolock/bin/pip freeze --all | grep -v -i -e '^-e' -e '^osteonecrosis' -e '^pip==' | sort -f; } > requirements.lock
 
 clean:
 	rm -rf $(VENV) _site .pytest_cache
