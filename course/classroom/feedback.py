@@ -5,7 +5,8 @@
 
 ``grade-class`` writes feedback right after autograding, before anyone grades the written answers. Run this after
 grading in formgrader: it rebuilds ``feedback/<student>/<assignment>/`` from ``autograded/`` and the gradebook
-(scores, manual grades, comments, late penalty) through the grader's own feedback writer, which leaves out the
+(scores, manual grades, comments, and the late penalty recomputed on the score with the manual grades)
+through the grader's own feedback writer, which leaves out the
 hidden tests and their tracebacks (``nbgrader generate_feedback --force`` would show them). Then
 ``nbgrader release_feedback`` returns it through the exchange as usual.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from classroom import course_state, submission
+from classroom import course_state, late_penalty, submission
 from classroom.grade_class import STUDENT_ID, _db_url, load_config
 
 # The grading engine's public feedback writer (hidden tests and their tracebacks removed).
@@ -48,6 +49,11 @@ def regenerate(course: Path, assignment: str, students: list[str] | None = None,
         except MissingEntry as exc:
             raise UsageError(f"assignment {assignment} is not in the gradebook") from exc
         graded = sorted(s.student.id for s in gb.find_assignment(assignment).submissions)
+        # the late penalty again, now that the score includes the manual grades (nbgrader computes it once,
+        # at autograding time, from the autograded score alone)
+        for student in graded if not students else [s for s in graded if s in students]:
+            late_penalty.apply_late_penalty(gb, assignment, student, cfg)
+        gb.db.commit()
     candidates = [s for s in graded if STUDENT_ID.match(s) and (autograded / s / assignment).is_dir()]
     if students:
         missing = sorted(set(students) - set(candidates))
