@@ -282,7 +282,7 @@ def test_the_whole_guide_runs_verbatim_on_debian_python(base: Path) -> None:
                 assert not (clone / "submitted" / "diazana").exists(), "an LMS login became a student"
             if cmd.startswith("make grade"):
                 assert re.search(r"graded 0 submission\(s\).*skipped 3 unchanged", outputs[cmd]), outputs[cmd]
-                check_course_state(clone, [ana, ben, "s001"])
+                check_course_state(clone, [ana, ben, "s001"], exchange)
                 assert scores(clone, ben)[0] == 0, "the resubmission (unanswered) did not win"
                 assert scores(clone, ana)[0] == auto_max and scores(clone, "s001")[0] == auto_max
                 # formgrader: a manual grade and a comment on ana's written answers
@@ -327,13 +327,13 @@ def scores(clone: Path, student: str) -> tuple[float, float]:
         return auto, float(sub.late_submission_penalty or 0)
 
 
-def check_course_state(clone: Path, students: list[str]) -> None:
+def check_course_state(clone: Path, students: list[str], exchange: Path) -> None:
     """After grade-class: nbgrader's state files are where release_feedback and formgrader look."""
     for student in students:
         auto = clone / "autograded" / student / EXAMPLE
         assert (auto / "timestamp.txt").is_file(), f"{student}: no timestamp.txt in autograded/"
         assert (auto / f"{EXAMPLE}.ipynb").is_file()
-    for student in students[:2]:  # exchange submissions carry a secret; an LMS zip has none
+    for student in students:  # the exchange's, or a fresh one for an LMS submission
         assert (clone / "autograded" / student / EXAMPLE / "submission_secret.txt").is_file()
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -343,6 +343,7 @@ def check_course_state(clone: Path, students: list[str]) -> None:
     cfg.CourseDirectory.root = str(clone)
     cfg.CourseDirectory.course_id = "osteonecrosis"
     cfg.CourseDirectory.db_url = f"sqlite:///{clone / 'gradebook.db'}"
+    cfg.Exchange.root = str(exchange)
     api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
     seen = {s["student"]: s for s in api.get_submissions(EXAMPLE)}     # what formgrader lists
     for student in students:
