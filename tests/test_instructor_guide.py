@@ -388,3 +388,20 @@ def check_export(path: Path, ana: str, ben: str, auto_max: float) -> None:
     assert float(rows["s001"]["raw_score"]) == auto_max
     assert float(rows["s001"]["late_submission_penalty"]) == pytest.approx(auto_max * 0.2)
     assert json.dumps(rows)  # a plain CSV, nothing else
+
+
+def test_feedback_command_bad_input_is_one_line(tmp_path: Path) -> None:
+    from classroom import feedback
+
+    def run(*argv: str) -> tuple[int, list[str]]:
+        done = subprocess.run([sys.executable, "-m", "classroom.feedback", *argv], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stderr.strip().splitlines()
+
+    code, lines = run(EXAMPLE)
+    assert code == 2 and len(lines) == 1 and "no nbgrader_config.py" in lines[0]
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
+    code, lines = run(EXAMPLE)
+    assert code == 2 and len(lines) == 1 and "no gradebook" in lines[0]
+    assert not (tmp_path / "gradebook.db").exists()
+    assert feedback.write_feedback is not None
