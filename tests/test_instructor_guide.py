@@ -297,6 +297,9 @@ def test_the_whole_guide_runs_verbatim_on_debian_python(base: Path) -> None:
             if "release_feedback" in cmd:
                 check_feedback(students, ana, ben, auto_max)
         check_export(home / "mronj-private" / "grades.csv", ana, ben, auto_max)
+        for cmd, out in sh.log:
+            assert "is not absolute" not in out, f"`{cmd}` warns about a relative course root"
+            assert "Traceback" not in out, f"`{cmd}` printed a traceback:\n{out[-2000:]}"
     finally:
         for student in students.values():
             student.remove()
