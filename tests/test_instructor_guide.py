@@ -408,3 +408,21 @@ def test_feedback_command_bad_input_is_one_line(tmp_path: Path) -> None:
     assert code == 2 and len(lines) == 1 and "no gradebook" in lines[0]
     assert not (tmp_path / "gradebook.db").exists()
     assert feedback.write_feedback is not None
+
+
+def test_a_failed_generate_assignment_leaves_the_released_assignment_in_place(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / EXAMPLE, course / "solutions" / EXAMPLE)
+    shutil.copytree(ROOT / "assignments" / EXAMPLE, course / "assignments" / EXAMPLE)
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    released = course / "assignments" / EXAMPLE / f"{EXAMPLE}.ipynb"
+    before = released.read_bytes()
+    (course / "solutions" / EXAMPLE / f"{EXAMPLE}.ipynb").write_text("{ not a notebook")
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    done = subprocess.run([str(nbgrader), "generate_assignment", EXAMPLE, "--force"], cwd=course,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode != 0, done.stderr[-2000:]
+    assert re.search(r"Removing (existing|failed) assignment", done.stderr)   # nbgrader did delete it ...
+    assert "the previous version is back in place" in done.stderr
+    assert released.read_bytes() == before                     # ... and it is back, unchanged
