@@ -23,7 +23,7 @@ MAX_STATE_BYTES = 4096
 def _copy_small_regular(src: Path, dest: Path) -> bool:
     """Copy ``src`` to ``dest`` if it is a small regular file (never through a link); True when copied."""
     try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the grader
     except OSError:
         return False
     try:
