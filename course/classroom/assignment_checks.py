@@ -1,0 +1,308 @@
+"""Checks that make an assignment trustworthy to a student (issue 11) and to the grader (issues 10, 12).
+
+Each function takes the cells of a source notebook (``classroom.assignment_model.read_cells``) or a
+student-facing text and returns a list of one-line problems (empty when sound). ``classroom.integrity``
+runs them all in ``make check``; the tests call them one by one.
+
+- :func:`pointer_problems`: every "where to look" pointer ``notebook 04, 'Section'`` names a heading
+  that notebook really has;
+- :func:`rendering_problems`: no markdown cell renders as a code block by accident (indented text);
+- :func:`numbering_problems`: question numbers in the headings match the grade ids (``q3_...``);
+- :func:`one_item_per_cell_problems`: a test cell grades at most one patient (no all-or-nothing groups);
+- :func:`giveaway_problems`: no student-facing case id or label gives the answer away;
+- :func:`double_negative_problems`: no answer key name with a double negative;
+- :func:`kernel_expectation_problems`: test cells hold their expected values as literals fixed when the
+  assignment was built; they import nothing from the package except ``osteonecrosis.exercises``;
+- :func:`standing_problems`: every graded item declares the knowledge entries it rests on, and none of
+  them is superseded or contested;
+- :func:`builder_problems`: ``solutions/`` is exactly what ``tools/assignments/`` builds.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import mistune
+import nbformat
+
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, SOLUTIONS, Cell, region_lines
+
+COURSE = ROOT / "course"
+TOOLS = ROOT / "tools" / "assignments"
+
+POINTER = re.compile(r"notebook (\d{2}),? ['‘\"]([^'’\"]+)['’\"]")
+QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
+GRADE_ID_QUESTION = re.compile(r"^(?:ps\d+_)?q(\d+)_")
+PATIENT_LABEL = re.compile(r"Patient \d+")
+# Words in a case id that state the answer (a stage, a diagnosis, the decisive finding).
+GIVEAWAY = re.compile(r"stage\d|at-risk|-orn\b|metastasis|short-exposure|no-pain|fracture|oroantral|"
+                      r"before-therapy|stopped-bp")
+DOUBLE_NEGATIVE = re.compile(r"^(?:no|not|non)_.*_(?:no|not|non)_|^(?:no|not)_no_|_no_no_")
+ALLOWED_TEST_IMPORTS = {"osteonecrosis.exercises", "math", "datetime", "unicodedata", "itertools"}
+STANDINGS = ("current", "superseded", "contested")
+
+
+# ---- pointers --------------------------------------------------------------------------------------------
+
+@cache
+def headings(number: str) -> tuple[str, ...]:
+    """The markdown headings of course notebook ``number`` ('04'), without '#' and section numbers."""
+    found = sorted(COURSE.glob(f"{number}_*.ipynb"))
+    if not found:
+        return ()
+    nb = nbformat.read(str(found[0]), as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.split("\n"):
+            m = re.match(r"^#+\s+(?:\d+\.\s+)?(.*)$", line.strip())
+            if m:
+                out.append(m.group(1).replace("`", "").strip())
+    return tuple(out)
+
+
+def pointer_problems(text: str, where: str) -> list[str]:
+    """Pointers "notebook NN, 'Section'" in ``text`` whose section is not a heading of notebook NN."""
+    out = []
+    for number, section in POINTER.findall(text):
+        hs = headings(number)
+        if not hs:
+            out.append(f"{where}: points to notebook {number}, which does not exist")
+        elif not any(section.lower() in h.lower() for h in hs):
+            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there")
+    return out
+
+
+def package_pointer_problems() -> list[str]:
+    """Pointers in the messages of the helpers that assignment tests use."""
+    out = []
+    for path in (ROOT / "course" / "osteonecrosis" / "exercises.py",):
+        out += pointer_problems(path.read_text(encoding="utf-8"), path.name)
+    return out
+
+
+# ---- presentation ----------------------------------------------------------------------------------------
+
+_MARKDOWN = mistune.create_markdown(renderer=None)
+
+
+def _indented_code(tokens: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for tok in tokens:
+        if tok.get("type") == "block_code" and tok.get("style") == "indent":
+            out.append(tok.get("raw", "").strip().split("\n")[0])
+        out += _indented_code(tok.get("children") or [])
+    return out
+
+
+def rendering_problems(cells: list[Cell], where: str) -> list[str]:
+    """Markdown cells with text that renders as a code block (indented by four spaces or more)."""
+    out = []
+    for c in cells:
+        if c.cell_type == "markdown":
+            for first in _indented_code(_MARKDOWN(c.source)):
+                out.append(f"{where}: markdown cell {c.grade_id or c.index} renders as code: {first[:50]!r}")
+    return out
+
+
+def numbering_problems(cells: list[Cell], where: str) -> list[str]:
+    """Graded cells whose grade id does not carry the number of the question heading above them."""
+    out = []
+    current: int | None = None
+    seen: list[int] = []
+    for c in cells:
+        if c.cell_type == "markdown":
+            for m in QUESTION_HEADING.finditer(c.source):
+                current = int(m.group(1))
+                seen.append(current)
+        if c.kind not in ("answer", "test", "manual"):
+            continue
+        m = GRADE_ID_QUESTION.match(c.grade_id or "")
+        if not m:
+            out.append(f"{where}: graded cell {c.grade_id} has no question number (q<N>_...)")
+        elif current is None or int(m.group(1)) != current:
+            out.append(f"{where}: {c.grade_id} sits under Question {current}, its id says {m.group(1)}")
+    if seen != list(range(1, len(seen) + 1)):
+        out.append(f"{where}: questions are numbered {seen}, expected 1 to {len(seen)} in order")
+    return out
+
+
+def _strings(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def one_item_per_cell_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that grade several patients at once (all or nothing): one patient, one cell."""
+    out = []
+    for c in cells:
+        if c.kind != "test" or "form" in (c.grade_id or ""):
+            continue
+        labels = {s for s in _strings(c.source) if PATIENT_LABEL.fullmatch(s)}
+        if len(labels) > 1:
+            out.append(f"{where}: {c.grade_id} grades {len(labels)} patients in one cell ({', '.join(sorted(labels))})")
+    return out
+
+
+def giveaway_problems(text: str, where: str) -> list[str]:
+    """Case ids of the library, shown to students, whose words give the answer away."""
+    from osteonecrosis import library
+
+    out = []
+    for cid in sorted(library()):
+        if GIVEAWAY.search(cid) and re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text):
+            out.append(f"{where}: shows the case id {cid!r}, which gives the answer away; use a neutral label")
+    return out
+
+
+def double_negative_problems(cells: list[Cell], where: str) -> list[str]:
+    """Answer key names (text in answer cells) built on a double negative."""
+    out = []
+    for c in cells:
+        if c.kind in ("answer", "test"):
+            for s in set(_strings(c.source)):
+                if re.fullmatch(r"[a-z0-9_]+", s) and DOUBLE_NEGATIVE.search(s):
+                    out.append(f"{where}: {c.grade_id} uses the double-negative key {s!r}")
+    return sorted(set(out))
+
+
+# ---- integrity of expected values ------------------------------------------------------------------------
+
+def _imports(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ["<unparsable test cell>"]
+    mods = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            mods += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if base == "osteonecrosis":
+                mods += [f"osteonecrosis.{a.name}" for a in node.names]
+            else:
+                mods.append(base)
+    return mods
+
+
+def kernel_expectation_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that could compute an expected value in the student's kernel from anything the student's
+    code can change (the knowledge base, the case library, the package's rules). Only the pure answer-shape
+    helpers of ``osteonecrosis.exercises`` and a few standard modules may be imported; expected values are
+    literals written by tools/assignments when the assignment is built."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        for mod in _imports(c.source):
+            if mod not in ALLOWED_TEST_IMPORTS:
+                out.append(f"{where}: {c.grade_id} imports {mod}: write the expected value as a literal at build time")
+    return out
+
+
+def hidden_region(cell: Cell) -> list[str]:
+    return region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN)
+
+
+def standing_problems(cells: list[Cell], rests_on: dict[str, list[str]] | None, where: str) -> list[str]:
+    """Graded items that rest on a superseded or contested knowledge entry, or that do not declare what they
+    rest on (``rests_on``: grade id -> knowledge entry ids, stored in the notebook's metadata)."""
+    from osteonecrosis import knowledge
+
+    if rests_on is None:
+        return [f"{where}: the notebook does not declare what its graded items rest on (metadata rests_on)"]
+    out = []
+    graded = [c.grade_id for c in cells if c.kind in ("test", "manual") and c.grade_id]
+    for gid in graded:
+        if gid not in rests_on:
+            out.append(f"{where}: graded item {gid} does not declare the knowledge entries it rests on")
+    for gid, entries in rests_on.items():
+        if gid not in graded:
+            out.append(f"{where}: rests_on names {gid}, which is not a graded cell")
+        for entry_id in entries:
+            try:
+                entry = knowledge.find(entry_id)
+            except knowledge.KnowledgeError:
+                out.append(f"{where}: {gid} rests on {entry_id!r}, which is not a knowledge entry")
+                continue
+            standing = entry_standing(entry)
+            if standing != "current":
+                out.append(f"{where}: {gid} is graded as fact on {entry_id!r}, whose standing is {standing}")
+    return out
+
+
+def entry_standing(entry: dict[str, Any]) -> str:
+    """An entry's standing: 'current', 'superseded' or 'contested' (entries that predate the field are current
+    unless their evidence marks them as a seed claim or unverified)."""
+    standing = entry.get("standing")
+    if isinstance(standing, dict):
+        standing = standing.get("status")
+    if standing is None:
+        if entry.get("evidence") in ("seed_claim", "unverified"):
+            return "contested"
+        if entry.get("superseded_by"):
+            return "superseded"
+        return "current"
+    return str(standing)
+
+
+def rests_on_of(path: Path) -> dict[str, list[str]] | None:
+    """The ``rests_on`` declaration of a source notebook (None when absent)."""
+    nb = nbformat.read(str(path), as_version=4)
+    meta = nb.metadata.get("osteonecrosis", {})
+    return meta.get("rests_on") if isinstance(meta, dict) else None
+
+
+# ---- one source ------------------------------------------------------------------------------------------
+
+def build_notebook(assignment_id: str, tools: Path = TOOLS) -> nbformat.NotebookNode:
+    """The notebook that ``tools/assignments/<id>.py`` builds (not written anywhere)."""
+    script = tools / f"{assignment_id}.py"
+    if not script.exists():
+        raise FileNotFoundError(f"no build script tools/assignments/{assignment_id}.py")
+    spec = importlib.util.spec_from_file_location(f"_build_{assignment_id}", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if hasattr(module, "notebook"):
+        return module.notebook()
+    from . import authoring
+
+    return authoring.notebook(module.build())
+
+
+def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Path = TOOLS) -> list[str]:
+    """Differences between solutions/<id>/<id>.ipynb and what its build script produces."""
+    try:
+        built = build_notebook(assignment_id, tools)
+    except FileNotFoundError as exc:
+        return [f"{assignment_id}: {exc}"]
+    path = solutions / assignment_id / f"{assignment_id}.ipynb"
+    if not path.exists():
+        return [f"{assignment_id}: solutions/{assignment_id}/{assignment_id}.ipynb is missing"]
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    fresh = json.loads(nbformat.writes(built))
+    if committed == fresh:
+        return []
+    cells_c, cells_f = committed.get("cells", []), fresh.get("cells", [])
+    detail = "notebook metadata"
+    for i, (a, b) in enumerate(zip(cells_c, cells_f, strict=False)):
+        if a != b:
+            detail = f"cell {a.get('id', i)}"
+            break
+    else:
+        if len(cells_c) != len(cells_f):
+            detail = f"{len(cells_c)} cells against {len(cells_f)} built"
+    return [f"{assignment_id}: solutions/ differs from what tools/assignments/{assignment_id}.py builds "
+            f"({detail}); edit the build script and run it, never the notebook"]
