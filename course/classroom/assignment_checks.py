@@ -36,7 +36,7 @@ from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, SOLUTIONS, Cell, r
 COURSE = ROOT / "course"
 TOOLS = ROOT / "tools" / "assignments"
 
-POINTER = re.compile(r"notebook (\d{2}),? ['‘\"]([^'’\"]+)['’\"]")
+POINTER = re.compile(r"notebook (\d{2}),?\s+['‘\"]([^'’\"\n]+)['’\"]")
 QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
 GRADE_ID_QUESTION = re.compile(r"^(?:ps\d+_)?q(\d+)_")
 PATIENT_LABEL = re.compile(r"Patient \d+")
@@ -68,10 +68,23 @@ def headings(number: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def pointer_problems(text: str, where: str) -> list[str]:
-    """Pointers "notebook NN, 'Section'" in ``text`` whose section is not a heading of notebook NN."""
+def message_texts(source: str) -> list[str]:
+    """The text a cell shows: a markdown cell's source; a code cell's string constants (messages), with the
+    implicit concatenations Python joins."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [source]
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
+    """Pointers "notebook NN, 'Section'" in ``text`` whose section is not a heading of notebook NN (``code``:
+    the text is Python source, and its string constants are searched)."""
     out = []
-    for number, section in POINTER.findall(text):
+    texts = message_texts(text) if code else [text]
+    found = [p for t in texts for p in POINTER.findall(t)]
+    for number, section in found:
         hs = headings(number)
         if not hs:
             out.append(f"{where}: points to notebook {number}, which does not exist")
@@ -84,7 +97,7 @@ def package_pointer_problems() -> list[str]:
     """Pointers in the messages of the helpers that assignment tests use."""
     out = []
     for path in (ROOT / "course" / "osteonecrosis" / "exercises.py",):
-        out += pointer_problems(path.read_text(encoding="utf-8"), path.name)
+        out += pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
     return out
 
 
@@ -275,11 +288,11 @@ def build_notebook(assignment_id: str, tools: Path = TOOLS) -> nbformat.Notebook
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    if hasattr(module, "notebook"):
-        return module.notebook()
-    from . import authoring
-
-    return authoring.notebook(module.build())
+    if hasattr(module, "notebook_node"):
+        return module.notebook_node()
+    if hasattr(module, "NOTEBOOK"):
+        return module.NOTEBOOK
+    raise FileNotFoundError(f"tools/assignments/{assignment_id}.py defines neither notebook_node() nor NOTEBOOK")
 
 
 def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Path = TOOLS) -> list[str]:

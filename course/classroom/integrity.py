@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import assignment_checks as checks
 from . import wrong_submissions
 from .assignment_model import (
     ASSIGNMENT_ID,
@@ -116,6 +117,23 @@ def source_problems(assignment_id: str, cells: list[Cell], nb_name: str) -> list
     return out
 
 
+def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments: Path = ASSIGNMENTS) -> list[str]:
+    """The checks of classroom.assignment_checks on one source notebook and its release."""
+    where = f"{assignment_id}/{nb.name}"
+    out = checks.rendering_problems(cells, where) + checks.numbering_problems(cells, where)
+    out += checks.one_item_per_cell_problems(cells, where) + checks.double_negative_problems(cells, where)
+    out += checks.kernel_expectation_problems(cells, where)
+    out += checks.standing_problems(cells, checks.rests_on_of(nb), where)
+    for c in cells:
+        if c.kind in ("test", "manual") or c.cell_type == "markdown":
+            out += checks.pointer_problems(c.source, f"{where} {c.grade_id or f'cell {c.index}'}",
+                                           code=c.cell_type == "code")
+    released = assignments / assignment_id / nb.name
+    if released.exists():
+        out += checks.giveaway_problems(release_text(released), f"{assignment_id}/{nb.name} (student version)")
+    return out
+
+
 def leak_problems(assignment_id: str, cells: list[Cell], release_dir: Path) -> list[str]:
     """Secret text found anywhere in a release folder."""
     out: list[str] = []
@@ -150,6 +168,7 @@ def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
                 mine.append(str(exc))
                 continue
             mine += source_problems(a, cells, nb.name)
+            mine += trust_problems(a, cells, nb, assignments)
             ids_here = {c.grade_id for c in all_cells if c.grade_id}
             for c in cells:
                 if c.grade_id and c.grade_id in ids_here:
@@ -161,6 +180,8 @@ def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
                 mine += leak_problems(a, cells, assignments / a)
         if not (assignments / a).is_dir():
             mine.append(f"{a}: not released yet (run make release)")
+        if solutions == SOLUTIONS:
+            mine += checks.builder_problems(a, solutions)
         try:
             mistakes = wrong_submissions.load(a)
             mine += [f"{a}: wrong submissions: {p}" for p in wrong_submissions.problems(mistakes, all_cells)]
@@ -217,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         print("integrity: no assignments in solutions/ (expected solutions/<id>/<id>.ipynb)", file=sys.stderr)
         return 2
     report, problems = check(ids, sync=False)
+    problems += checks.package_pointer_problems()
     for line in report:
         print(line)
     if sync:

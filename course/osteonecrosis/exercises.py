@@ -55,21 +55,21 @@ def as_stage(value: Any, name: str = "your answer") -> str:
     if isinstance(value, bool) or value is None:
         raise AssertionError(f"{name}: a stage is text such as '2' or 'at_risk', not {value!r}.")
     if isinstance(value, int | float):
-        return _refuse_stage(name, value, f"write '{value:g}' in quotes: the number {value:g} is not text")
+        return _refuse_stage(name, value, f"write '{value:g}' in quotes, not {value!r}")
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "_").replace("-", "_")
         if text.startswith("stage_"):
             text = text[len("stage_"):]
         if text in STAGES:
-            return _refuse_stage(name, value, f"write {text!r} exactly, not {value!r}")
+            return _refuse_stage(name, value, f"write {text!r}, not {value!r}")
     raise AssertionError(
-        f"{name}: {value!r} is not a stage. Write one of {', '.join(repr(s) for s in STAGES)} "
-        f"(notebook 04, 'The stages')."
+        f"{name}: {value!r} is not a stage code (notebook 04, 'AAOMS stages'). "
+        f"Write one of {', '.join(repr(s) for s in STAGES)}."
     )
 
 
 def _refuse_stage(name: str, value: Any, how: str) -> str:
-    raise AssertionError(f"{name}: {how} (stage codes: notebook 04, 'The stages').")
+    raise AssertionError(f"{name}: {how} (notebook 04, 'AAOMS stages').")
 
 
 def as_id_list(value: Any, name: str = "your answer") -> list[str]:

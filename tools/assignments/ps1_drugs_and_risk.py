@@ -17,6 +17,9 @@ OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
 CLASSES = ("nitrogen_bisphosphonate", "non_nitrogen_bisphosphonate", "rank_ligand_antibody",
            "sclerostin_antibody", "antiangiogenic")
 
+FORBIDDEN: list[str] = []
+RESTS_ON: dict[str, list[str]] = {}
+
 
 def build() -> list:
     cat = drug_catalogue()
@@ -403,8 +406,13 @@ def build() -> list:
     return cells
 
 
+def notebook_node():
+    """The complete source notebook (cells and metadata) that main() writes."""
+    return A.notebook(build(), rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+
 def main() -> None:
-    A.write(A.notebook(build()), OUT)
+    A.write(notebook_node(), OUT)
     print(f"wrote {OUT}")
 
 

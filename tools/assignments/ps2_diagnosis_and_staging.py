@@ -35,6 +35,9 @@ def vignette(case_id: str, label: str) -> str:
     case = library_case(case_id)
     return f"**{label}. `{case_id}`** — {case.extra['vignette']}"
 
+FORBIDDEN: list[str] = []
+RESTS_ON: dict[str, list[str]] = {}
+
 
 def build() -> list:
     cells = []
@@ -386,8 +389,13 @@ def build() -> list:
     return cells
 
 
+def notebook_node():
+    """The complete source notebook (cells and metadata) that main() writes."""
+    return A.notebook(build(), rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+
 def main() -> None:
-    A.write(A.notebook(build()), OUT)
+    A.write(notebook_node(), OUT)
     print(f"wrote {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")
 
 

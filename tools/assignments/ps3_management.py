@@ -18,6 +18,9 @@ BOUQUOT_WRONG = ("healing of the jaw lesions, confirmed on radiographs",
                  "cure of MRONJ after curettage in a controlled trial",
                  "patients who needed no further surgery")
 
+FORBIDDEN: list[str] = []
+RESTS_ON: dict[str, list[str]] = {}
+
 
 def build() -> list:
     outcome = knowledge.find("ion-curettage", "management")["outcome"]
@@ -344,8 +347,13 @@ def build() -> list:
     return cells
 
 
+def notebook_node():
+    """The complete source notebook (cells and metadata) that main() writes."""
+    return A.notebook(build(), rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+
 def main() -> None:
-    A.write(A.notebook(build()), OUT)
+    A.write(notebook_node(), OUT)
     print(f"wrote {OUT}")
 
 

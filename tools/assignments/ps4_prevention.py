@@ -37,6 +37,9 @@ AAOMS2014 = knowledge.find("holiday-aaoms2014", "prevention")  # unverified: sho
 A14_MONTHS, A14_YEARS = AAOMS2014["holiday_months_before"], AAOMS2014["condition"]["years_more_than"]
 CUTOFF = knowledge.find("prev-ctx-not-predictive", "prevention")["cutoff_pg_per_ml"]
 
+FORBIDDEN: list[str] = []
+RESTS_ON: dict[str, list[str]] = {}
+
 P = {  # points per graded cell
     "ps4_q1_finish_first": 1, "ps4_q1_no_myths": 1, "ps4_q1_complete": 1,
     "ps4_q2_not_oncology": 1, "ps4_q2_complete": 1,
@@ -811,7 +814,9 @@ references(["mascc2019", "sdcep2017", "ects2022", "aaoms2009", "aaoms2014", "aao
             "denosumab_rebound"])
 """))
 
-nb = notebook(cells)
-write(nb, OUT)
-print(f"wrote {OUT}: {len(cells)} cells, {AUTO} autograded + {MANUAL} manual = {AUTO + MANUAL} points",
-      file=sys.stderr)
+NOTEBOOK = notebook(cells, rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+if __name__ == "__main__":
+    write(NOTEBOOK, OUT)
+    print(f"wrote {OUT}: {len(cells)} cells, {AUTO} autograded + {MANUAL} manual = {AUTO + MANUAL} points",
+          file=sys.stderr)

@@ -30,6 +30,9 @@ VP_SEED = 5
 COHORT_SEED = 2026
 COHORT_N = 20_000
 
+FORBIDDEN: list[str] = []
+RESTS_ON: dict[str, list[str]] = {}
+
 P = {  # points per graded cell
     "ps5_q1_denosumab": 1, "ps5_q1_paget": 1, "ps5_q1_short": 1,
     "ps5_q2_no_seed_claims": 1, "ps5_q2_complete": 1,
@@ -608,9 +611,11 @@ teaching.references(["aaoms2022", "aaoms2009", "aaoms2014", "mascc2019", "sdcep2
                      "extraction_meta", "surgery_vs_conservative", "freiberger2012", "magic_mouthwash", "seed_es"])
 """))
 
-nb = notebook(cells)
-write(nb, OUT)
-auto = sum(v for k, v in P.items() if "written" not in k)
-manual = sum(v for k, v in P.items() if "written" in k)
-print(f"wrote {OUT}: {len(cells)} cells, {auto} autograded + {manual} manual = {auto + manual} points",
-      file=sys.stderr)
+NOTEBOOK = notebook(cells, rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+if __name__ == "__main__":
+    write(NOTEBOOK, OUT)
+    auto = sum(v for k, v in P.items() if "written" not in k)
+    manual = sum(v for k, v in P.items() if "written" in k)
+    print(f"wrote {OUT}: {len(cells)} cells, {auto} autograded + {manual} manual = {auto + manual} points",
+          file=sys.stderr)
