@@ -27,7 +27,7 @@ from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, SOLUTIONS, AssignmentErr
 
 GOAL = 0.8
 MESSAGE_WIDTH = 80
-WHERE = re.compile(r"notebook \d\d|Patient \d+|Question \d+|\bQ\d+\b|Part [A-D]\b")
+WHERE = re.compile(r"answer cell|notebook \d\d|Patient \d+|Question \d+|\bQ\d+\b|Part [A-D]\b")
 
 
 @dataclass
