@@ -107,12 +107,16 @@ def missing_and_extra(given: Iterable[str], expected: Iterable[str]) -> tuple[li
 
 
 def staging_arguments(case: Case) -> dict[str, Any]:
-    """A library case reduced to the six facts the assignment's staging function takes."""
+    """A library case reduced to the six facts the assignment's staging function takes.
+
+    ``drug_exposure`` follows AAOMS 2022's criterion 1: current or previous antiresorptive treatment (alone or
+    with an immune modulator or an antiangiogenic drug); an antiangiogenic drug alone does not meet it.
+    """
     f = case.findings
     exp = exposure(case)
     lesion = f.exposed_bone or f.fistula_probes_to_bone
     return {
-        "drug_exposure": exp["antiresorptive"] or exp["antiangiogenic"],
+        "drug_exposure": bool(exp["antiresorptive"]),
         "radiotherapy_or_metastasis": case.jaw_radiotherapy or case.jaw_metastasis,
         "exposed_bone_weeks": f.weeks_persisting if lesion else 0,
         "pain_or_infection": f.pain or f.infection,
