@@ -2,6 +2,13 @@
 
     python -m classroom.integrity [ASSIGNMENT ...] [--no-sync]      (make check)
 
+The full check (without --no-sync) also prints, per assignment, the share of wrong submissions that a
+visible test catches (classroom.visible_catch; goal 80%), and fails below it. Every assignment is also
+checked for trust (classroom.assignment_checks): pointers to course headings, markdown that renders as
+code, question numbers against grade ids, one patient per test cell, neutral ids, no double negatives,
+expected values as build-time literals, graded items resting only on current knowledge entries, and
+solutions/ equal to what tools/assignments/ builds.
+
 For every assignment in solutions/: grade ids are present and unique; every autograded answer cell is
 followed by a locked test cell with points and a visible test; hidden tests exist; solution and
 hidden-test delimiters sit only in the right cells; every written answer has a mark scheme; the total
@@ -246,6 +253,19 @@ def main(argv: list[str] | None = None) -> int:
         print("sync: " + ("assignments/ is exactly what nbgrader generates from solutions/" if not out_of_sync
                           else f"{len(out_of_sync)} difference(s) from what nbgrader generates"))
         problems += out_of_sync
+    if sync:  # the full check also measures what the visible tests catch (executes every wrong submission)
+        from . import visible_catch
+
+        for a in ids:
+            try:
+                outcomes = visible_catch.measure(a)
+            except wrong_submissions.SpecError:
+                continue  # reported above
+            print(visible_catch.report_line(a, outcomes))
+            caught = sum(o.caught for o in outcomes)
+            if outcomes and caught / len(outcomes) < visible_catch.GOAL:
+                problems.append(f"{a}: visible tests catch {caught}/{len(outcomes)} wrong submissions, "
+                                f"below the goal of {visible_catch.GOAL:.0%}")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
