@@ -67,7 +67,8 @@ def test_giveaway_ids_and_double_negatives(tmp_path: Path) -> None:
     assert "op-zoledronate-stage0" in checks.giveaway_problems("**Patient 2. `op-zoledronate-stage0`**", "x")[0]
     cells = _cells(tmp_path, [
         A.markdown("### Question 1"),
-        A.answer("q1_c", 'c = None\n### BEGIN SOLUTION\nc = {"no_radiotherapy_no_metastasis": False}\n### END SOLUTION'),
+        A.answer("q1_c", 'c = None\n### BEGIN SOLUTION\n'
+                         'c = {"no_radiotherapy_no_metastasis": False}\n### END SOLUTION'),
         A.tests("q1_tests", 'assert c["no_radiotherapy_no_metastasis"] is False', 1),
     ])
     assert len(checks.double_negative_problems(cells, "nb")) == 2
