@@ -262,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             except wrong_submissions.SpecError:
                 continue  # reported above
             print(visible_catch.report_line(a, outcomes))
+            sol, outcomes = visible_catch.split(outcomes)
+            if sol is not None and sol.caught:
+                problems.append(f"{a}: the solution fails the visible checks of {', '.join(sol.cells)}")
             caught = sum(o.caught for o in outcomes)
             if outcomes and caught / len(outcomes) < visible_catch.GOAL:
                 problems.append(f"{a}: visible tests catch {caught}/{len(outcomes)} wrong submissions, "

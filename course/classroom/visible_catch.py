@@ -91,15 +91,35 @@ def outcome(solution: NotebookNode, mistake: wrong_submissions.Mistake, maxima: 
 
 
 def measure(assignment_id: str, jobs: int = 2) -> list[Outcome]:
+    """One outcome per wrong submission; the SOLUTION's run comes first, named "solution", and is caught
+    (a failure) only when one of its visible checks fails."""
     path = SOLUTIONS / assignment_id / f"{assignment_id}.ipynb"
     solution = nbformat.read(str(path), as_version=4)
     maxima = {c.grade_id: c.points for c in read_cells(path) if c.kind == "test" and c.grade_id}
     mistakes = wrong_submissions.load(assignment_id)
+    itself = wrong_submissions.Mistake("solution", "the model answer", {}, dict(maxima), sum(maxima.values()))
+
+    def run(m: wrong_submissions.Mistake) -> Outcome:
+        if m is itself:
+            errors = _errors(execute(visible_only(solution), path.parent))
+            failed = sorted(g for g in errors if g in maxima)
+            return Outcome("solution", bool(failed), errors[failed[0]] if failed else "", False, failed)
+        return outcome(solution, m, maxima, path.parent)
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda m: outcome(solution, m, maxima, path.parent), mistakes))
+        return list(pool.map(run, [itself, *mistakes]))
+
+
+def split(outcomes: list[Outcome]) -> tuple[Outcome | None, list[Outcome]]:
+    """(the solution's outcome, the wrong submissions' outcomes)."""
+    sol = next((o for o in outcomes if o.name == "solution"), None)
+    return sol, [o for o in outcomes if o.name != "solution"]
 
 
 def report_line(assignment_id: str, outcomes: list[Outcome]) -> str:
+    sol, outcomes = split(outcomes)
+    if sol is not None and sol.caught:
+        return f"{assignment_id}: the SOLUTION fails a visible check ({', '.join(sol.cells)}): {sol.message[:120]}"
     n = len(outcomes)
     caught = sum(o.caught for o in outcomes)
     where = sum(o.where for o in outcomes)
@@ -128,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"visible_catch: {exc}", file=sys.stderr)
             return 2
         print(report_line(a, outcomes))
+        sol, outcomes = split(outcomes)
+        if sol is not None and sol.caught:
+            below.append(a)
         if verbose:
             for o in outcomes:
                 mark = "caught" if o.caught else "MISSED"

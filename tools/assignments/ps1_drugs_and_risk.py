@@ -245,7 +245,7 @@ def build() -> list:
         """))
     cells.append(A.answer("q4_function", f"""
         def mg_per_year(dose_mg, every_days):
-            \\"\\"\\"Milligrams a year ({YEAR} days) of a regimen: dose_mg every every_days days.\\"\\"\\"
+            \"\"\"Milligrams a year ({YEAR} days) of a regimen: dose_mg every every_days days.\"\"\"
             ### BEGIN SOLUTION
             return dose_mg * {YEAR} / every_days
             ### END SOLUTION
@@ -370,7 +370,7 @@ def build() -> list:
             assert low <= high, f"Q7 {{group}}: the low end comes first"
         assert after_extraction_per_1000["oncology"][1] != {hi["oncology"]!r}, (
             "Q7: per 1000, not per cent: convert with per_1000 (notebook 03, 'Per cent, per 1000')")
-        assert after_extraction_per_1000["oncology"][1] < 1000 / 10, (
+        assert after_extraction_per_1000["oncology"][1] <= 1000, (
             "Q7: per 1000 is per cent x 10, not x 100 (notebook 03, 'Per cent, per 1000')")
         visible_checks_passed("Q7")
         ### BEGIN HIDDEN TESTS
