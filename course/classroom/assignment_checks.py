@@ -21,6 +21,7 @@ runs them all in ``make check``; the tests call them one by one.
 from __future__ import annotations
 
 import ast
+import builtins
 import importlib.util
 import json
 import re
@@ -41,8 +42,7 @@ QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
 GRADE_ID_QUESTION = re.compile(r"^(?:ps\d+_)?q(\d+)_")
 PATIENT_LABEL = re.compile(r"Patient \d+")
 # Words in a case id that state the answer (a stage, a diagnosis, the decisive finding).
-GIVEAWAY = re.compile(r"stage\d|at-risk|-orn\b|metastasis|short-exposure|no-pain|fracture|oroantral|"
-                      r"before-therapy|stopped-bp")
+GIVEAWAY = re.compile(r"stage\d|at-risk|-orn\b|metastasis|short-exposure|no-pain|fracture|oroantral")
 DOUBLE_NEGATIVE = re.compile(r"^(?:no|not|non)_.*_(?:no|not|non)_|^(?:no|not)_no_|_no_no_")
 ALLOWED_TEST_IMPORTS = {"osteonecrosis.exercises", "math", "datetime", "unicodedata", "itertools"}
 STANDINGS = ("current", "superseded", "contested")
@@ -211,17 +211,80 @@ def _imports(source: str) -> list[str]:
 
 def kernel_expectation_problems(cells: list[Cell], where: str) -> list[str]:
     """Test cells that could compute an expected value in the student's kernel from anything the student's
-    code can change (the knowledge base, the case library, the package's rules). Only the pure answer-shape
-    helpers of ``osteonecrosis.exercises`` and a few standard modules may be imported; expected values are
+    code can change (the knowledge base, the case library, the package's rules, a value a set-up cell
+    computed). A test cell may use only its own names, the names the answer cells define, builtins, the pure
+    answer-shape helpers of ``osteonecrosis.exercises`` and a few standard modules; expected values are
     literals written by tools/assignments when the assignment is built."""
     out = []
+    bound = _package_names([c.source for c in cells if c.cell_type == "code"])
+    answers: set[str] = set()
+    for c in cells:
+        if c.kind == "answer":
+            answers |= _names_bound(c.source)
     for c in cells:
         if c.kind != "test":
             continue
         for mod in _imports(c.source):
             if mod not in ALLOWED_TEST_IMPORTS:
                 out.append(f"{where}: {c.grade_id} imports {mod}: write the expected value as a literal at build time")
+        for name in sorted(_names_used(c.source) - _names_bound(c.source) - answers - BUILTINS):
+            what = f" ({bound[name]})" if name in bound else ""
+            out.append(f"{where}: {c.grade_id} uses {name}{what} from the kernel: a test may use only the student's "
+                       f"answers and literals fixed at build time")
     return out
+
+
+BUILTINS = set(dir(builtins))
+
+
+def _names_bound(source: str) -> set[str]:
+    """Names a cell binds itself (assignments, loop and comprehension targets, defs, imports, arguments)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            out.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            out.add(node.name)
+    return out
+
+
+def _package_names(sources: list[str]) -> dict[str, str]:
+    """Names that cells bind to parts of the package other than osteonecrosis.exercises (name -> module)."""
+    bound: dict[str, str] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == "osteonecrosis" and a.name != "osteonecrosis.exercises":
+                        bound[a.asname or a.name.split(".")[0]] = a.name
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "osteonecrosis":
+                for a in node.names:
+                    qual = f"{node.module}.{a.name}"
+                    if node.module != "osteonecrosis.exercises" and qual != "osteonecrosis.exercises":
+                        bound[a.asname or a.name] = qual
+    return bound
+
+
+def _names_used(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def hidden_region(cell: Cell) -> list[str]:
