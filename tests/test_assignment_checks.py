@@ -124,3 +124,28 @@ def test_solutions_must_be_what_the_builder_builds(tmp_path: Path) -> None:
     nbformat.write(nb, str(solutions / "ps9_demo" / "ps9_demo.ipynb"))
     problems = checks.builder_problems("ps9_demo", solutions, tools)
     assert problems and "differs from what tools/assignments/ps9_demo.py builds" in problems[0]
+
+
+def test_totals_table_must_match_the_notebooks() -> None:
+    table = ("| id | topic | autograded | written (by hand) | total |\n|---|---|---|---|---|\n"
+             "| ps1_a | x | 19 | 6 | 25 |\n| ps2_b | y | 10 | 5 | 15 |\n\n"
+             "In all: 29 autograded and 11 hand-graded points (40).")
+    totals = {"ps1_a": (19.0, 6.0), "ps2_b": (10.0, 5.0)}
+    assert checks.totals_table_problems(table, totals, "README.md") == []
+    wrong = checks.totals_table_problems(table, {"ps1_a": (18.0, 7.0), "ps2_b": (10.0, 5.0)}, "README.md")
+    assert any("ps1_a is listed as 19 + 6 = 25 points" in p for p in wrong)
+    assert any("'In all' says 29 + 11 = 40" in p for p in wrong)
+    assert any("no row for ps3_c" in p for p in checks.totals_table_problems(table, {**totals, "ps3_c": (1, 1)}, "x"))
+
+
+def test_a_test_cell_may_not_read_values_a_setup_cell_computed(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.readonly("setup", "from osteonecrosis import knowledge\nLIMIT = knowledge.load('staging')"),
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert v == LIMIT\nassert knowledge", 1),
+        A.tests("q1_more_tests", "import math\nw = 2\nassert math.isclose(v * w, 2)", 1),
+    ])
+    problems = checks.kernel_expectation_problems(cells, "nb")
+    assert any("q1_tests uses LIMIT from the kernel" in p for p in problems)
+    assert any("q1_tests uses knowledge (osteonecrosis.knowledge) from the kernel" in p for p in problems)
+    assert not any("q1_more_tests" in p for p in problems)

@@ -382,3 +382,38 @@ def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Pat
             detail = f"{len(cells_c)} cells against {len(cells_f)} built"
     return [f"{assignment_id}: solutions/ differs from what tools/assignments/{assignment_id}.py builds "
             f"({detail}); edit the build script and run it, never the notebook"]
+
+
+# ---- the README's totals ---------------------------------------------------------------------------------
+
+TABLE_ROW = re.compile(r"^\|\s*(ps\d+_[a-z0-9_]+)\s*\|[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*\**([\d.]+)\**\s*\|")
+IN_ALL = re.compile(r"In all:\s*([\d.]+) autograded and ([\d.]+) hand-graded points \(([\d.]+)\)")
+
+
+def totals_table_problems(text: str, totals: dict[str, tuple[float, float]], where: str) -> list[str]:
+    """Rows of an 'Assignments and points' table (and its 'In all' line) that disagree with the notebooks'
+    points (``totals``: assignment id -> (autograded, hand-graded))."""
+    out, seen = [], set()
+    for line in text.splitlines():
+        m = TABLE_ROW.match(line.strip())
+        if not m:
+            continue
+        a, auto, manual, total = m.group(1), float(m.group(2)), float(m.group(3)), float(m.group(4))
+        seen.add(a)
+        if a not in totals:
+            out.append(f"{where}: the table lists {a}, which is not in solutions/")
+            continue
+        want = totals[a]
+        if (auto, manual, total) != (want[0], want[1], want[0] + want[1]):
+            out.append(f"{where}: {a} is listed as {auto:g} + {manual:g} = {total:g} points; its notebook carries "
+                       f"{want[0]:g} + {want[1]:g} = {want[0] + want[1]:g}")
+    for a in sorted(set(totals) - seen):
+        out.append(f"{where}: the table has no row for {a}")
+    m = IN_ALL.search(text)
+    if m:
+        auto = sum(t[0] for t in totals.values())
+        manual = sum(t[1] for t in totals.values())
+        if (float(m.group(1)), float(m.group(2)), float(m.group(3))) != (auto, manual, auto + manual):
+            out.append(f"{where}: 'In all' says {m.group(1)} + {m.group(2)} = {m.group(3)}; the notebooks carry "
+                       f"{auto:g} + {manual:g} = {auto + manual:g}")
+    return out

@@ -33,6 +33,7 @@ from .assignment_model import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
+    ROOT,
     SOLUTIONS,
     AssignmentError,
     Cell,
@@ -246,6 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report, problems = check(ids, sync=False)
     problems += checks.package_pointer_problems()
+    if not names:  # the whole course: the README's totals table must match the notebooks
+        totals = {}
+        for a in ids:
+            cells = [c for nb in notebooks(a) for c in read_cells(nb)]
+            totals[a] = (autograded_points(cells), manual_points(cells))
+        for doc in (ROOT / "README.md", ROOT / "docs" / "assignments.md"):
+            if doc.exists():
+                problems += checks.totals_table_problems(doc.read_text(encoding="utf-8"), totals, doc.name)
     for line in report:
         print(line)
     if sync:
