@@ -20,7 +20,7 @@ def answered(value: Any, name: str) -> Any:
     """Return ``value``; NotImplementedError when it is still the placeholder ``None``."""
     if value is None:
         raise NotImplementedError(
-            f"{name}: no answer yet. Put your answer in place of 'raise NotImplementedError()', "
+            f"{name}: no answer yet. Write it in place of the 'raise NotImplementedError(...)' line, "
             f"run that cell, then this one."
         )
     return value
