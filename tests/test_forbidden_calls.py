@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import nbformat
+import pytest
 from classroom import authoring as A
 from classroom import forbidden_calls
 
@@ -86,3 +87,42 @@ def test_review_reason_and_csv_column(tmp_path: Path) -> None:
     forbidden_calls.add_review_column(grades, {"bob": reason})
     rows = list(csv.DictReader(grades.open(encoding="utf-8")))
     assert rows[0]["review"] == "" and rows[1]["review"] == reason
+
+
+@pytest.mark.nbgrader
+def test_grade_class_flags_the_submission_in_its_summary_and_csv(tmp_path: Path) -> None:
+    """A real grade-class run: the student whose answer calls a forbidden function is flagged for review in the
+    summary and the CSV's review column; the honest student is not; grades are unchanged."""
+    from classroom.sandbox import isolation_problem
+
+    from tests.adversarial.course import (
+        ASSIGNMENT,
+        GOOD_Q1,
+        GOOD_Q2,
+        grade_class,
+        make_course,
+        notebook_with,
+        submit,
+    )
+
+    problem = isolation_problem()
+    if problem:
+        pytest.fail(f"grade-class needs its sandbox: {problem}")
+    course = make_course(tmp_path / "course")
+    release_path = course / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    release = nbformat.read(str(release_path), as_version=4)
+    release.metadata["osteonecrosis"] = {"forbidden_calls": ["osteonecrosis.staging.stage"]}
+    nbformat.write(release, str(release_path))
+    shortcut = ("from osteonecrosis.staging import stage\n\n" + GOOD_Q1)
+    submit(course, "honest", notebook_with(course, GOOD_Q1, GOOD_Q2))
+    submit(course, "shortcut", notebook_with(course, shortcut, GOOD_Q2))
+    done = grade_class(course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    flagged = [ln for ln in done.stdout.splitlines() if "review: uses a forbidden package function" in ln]
+    assert len(flagged) == 1 and flagged[0].strip().startswith("shortcut:"), done.stdout
+    assert "osteonecrosis.staging.stage" in flagged[0]
+    with open(course / f"grades-{ASSIGNMENT}.csv", newline="", encoding="utf-8") as fh:
+        rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert rows["shortcut"]["review"].startswith("review: uses a forbidden package function")
+    assert rows["honest"]["review"] == ""
+    assert float(rows["shortcut"]["score"]) == float(rows["honest"]["score"])
