@@ -62,9 +62,10 @@ def test_optional_fields_default_to_absent():
 
 
 def test_extra_fields_are_kept_and_round_trip():
-    case = case_from_dict({"indication": "paget", "medications": [], "vignette": "text", "custom": 3})
-    assert case.extra == {"vignette": "text", "custom": 3}
-    assert case.to_dict()["custom"] == 3
+    """Extra fields: the schema's library fields, or any top-level name starting with x_."""
+    case = case_from_dict({"indication": "paget", "medications": [], "vignette": "text", "x_custom": 3})
+    assert case.extra == {"vignette": "text", "x_custom": 3}
+    assert case.to_dict()["x_custom"] == 3
 
 
 def test_optional_medication_fields():
@@ -104,6 +105,14 @@ def test_optional_medication_fields():
     ({"indication": "osteoporosis", "medications": [], "planned_procedure": "tattoo"}, "planned_procedure"),
     ([1, 2], "case"),
     ("just text", "case"),
+    # issue 10: a typo must never silently change the answer
+    ({"indication": "osteoporosis", "medication": [{"drug": "zoledronate", "months": 30}]}, "medication"),
+    ({"indication": "osteoporosis"}, "medications"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": 3,
+                                                     "last_dose": "2024-02-30"}]}, "medications[0].last_dose"),
+    ({"indication": "osteoporosis", "medications": [{"drug": "zoledronate", "months": 3, "dose": 4}]},
+     "medications[0].dose"),
+    ({"indication": "osteoporosis", "medications": [], "medical_history": ["pagets"]}, "medical_history[0]"),
 ])
 def test_bad_input_names_the_field(data, field):
     with pytest.raises(CaseError) as err:
@@ -153,3 +162,58 @@ def test_parse_date_accepts_dates_and_iso_text_only():
     assert parse_date(dt.date(2026, 3, 2)) == dt.date(2026, 3, 2)
     for bad in ("2 March 2026", "2026-13-01", 20260302, None, ["2026-03-02"]):
         assert parse_date(bad) is None, bad
+
+
+# --- issue 10: the contract lives in the project, as a schema the loader uses -------------------------------
+
+def test_misspelt_top_level_key_suggests_the_right_one():
+    with pytest.raises(CaseError, match=r"^medication: unknown field \(did you mean 'medications'\?\)$"):
+        case_from_dict({"indication": "osteoporosis", "medication": []})
+
+
+def test_impossible_date_in_yaml_is_one_line_not_a_crash(tmp_path):
+    path = tmp_path / "c.yaml"
+    head = "indication: osteoporosis\nmedications:\n  - {drug: denosumab, months: 12, last_dose: "
+    path.write_text(head + "2024-02-30}\n")
+    with pytest.raises(CaseError, match="last_dose") as err:
+        load_case(path)
+    assert "\n" not in str(err.value) and "2024-02-30" in str(err.value)
+    path.write_text(head + "2024-02-28}\n")
+    assert load_case(path).medications[0].last_dose.isoformat() == "2024-02-28"
+
+
+def test_every_library_case_conforms_to_the_schema():
+    import yaml
+    from osteonecrosis.cases import CASES_DIR, schema_problems
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        from osteonecrosis.cases import _jsonable
+        assert schema_problems(_jsonable(data)) == [], path.name
+
+
+def test_schema_and_loader_know_the_same_values():
+    from osteonecrosis import cases
+    props = cases.case_schema()["properties"]
+    assert tuple(props["indication"]["enum"]) == cases.INDICATIONS
+    assert tuple(props["risk_factors"]["items"]["enum"]) == cases.RISK_FACTORS
+    assert tuple(props["medical_history"]["items"]["enum"]) == cases.MEDICAL_HISTORY
+    assert tuple(props["findings"]["properties"]["nonspecific"]["items"]["enum"]) == cases.NONSPECIFIC_SIGNS
+    assert [p for p in props["planned_procedure"]["enum"] if p] == list(cases.PROCEDURES)
+    assert set(props) - {"title", "vignette", "expected_stage", "teaching_note"} == cases.CONTRACT_FIELDS
+    findings = set(props["findings"]["properties"])
+    from dataclasses import fields as dc_fields
+    assert findings == {f.name for f in dc_fields(cases.Findings)}
+
+
+def test_contract_is_documented_inside_the_project():
+    from pathlib import Path
+
+    import osteonecrosis
+    root = Path(osteonecrosis.__file__).resolve().parents[2]
+    doc = (root / "docs" / "case_contract.md").read_text()
+    for name in ("medications", "medical_history", "case_schema.json", "x_", "exit status 2"):
+        assert name in doc, name
+    pkg = Path(osteonecrosis.__file__).resolve().parent
+    for py in pkg.rglob("*.py"):
+        text = py.read_text()
+        assert "../shared" not in text and "DESIGN.md" not in text, py.name

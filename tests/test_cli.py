@@ -47,6 +47,11 @@ BAD_INPUTS = {
     "broken yaml": ("indication: [osteoporosis\n", "broken YAML"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping"),
     "empty file": ("", "expected a mapping"),
+    "impossible date": ("indication: osteoporosis\n"
+                        "medications: [{drug: denosumab, months: 6, last_dose: 2024-02-30}]\n", "last_dose"),
+    "missing medications": ("indication: osteoporosis\n", "medications: missing"),
+    "misspelt top-level key": ("indication: osteoporosis\nmedication: [{drug: zoledronate, months: 30}]\n",
+                               "medication: unknown field"),
 }
 
 

@@ -104,3 +104,63 @@ def test_design_drug_catalogue_has_regimens_and_half_lives():
         assert drug["half_life"]["kind"] in {"skeletal", "serum", "plasma"}, drug["id"]
         for reg in drug["regimens"]:
             assert reg["route"] in {"oral", "iv", "sc"} and reg["every_days"] > 0 and reg["dose_mg"] > 0
+
+
+# --- standing: current | superseded | contested (issue 10) ----------------------------------------------
+
+@pytest.mark.parametrize("entry, expected", [
+    ({"id": "x", "source": "aaoms2022", "evidence": "guideline", "standing": "old"}, "standing 'old'"),
+    ({"id": "x", "source": "aaoms2009", "evidence": "guideline", "standing": "superseded"},
+     "without superseded_by"),
+    ({"id": "x", "source": "sdcep2017", "evidence": "guideline", "standing": "contested"}, "needs positions"),
+    ({"id": "x", "source": "sdcep2017", "evidence": "guideline", "standing": "contested",
+      "positions": [{"says": "a", "source": "sdcep2017", "evidence": "guideline"}, {"says": "b"}]},
+     "positions[1]: no source"),
+    ({"id": "x", "source": "sdcep2017", "evidence": "guideline", "standing": "contested",
+      "positions": [{"says": "a", "source": "sdcep2017", "evidence": "guideline"},
+                    {"says": "b", "source": "sdcep2017", "evidence": "hearsay"}]},
+     "positions[1]: evidence 'hearsay'"),
+    ({"id": "x", "source": "aaoms2009", "evidence": "guideline", "standing": "superseded",
+      "superseded_by": "aaoms2022", "answer": True}, "answer-bearing entry is superseded"),
+    ({"id": "x", "source": "sdcep2017", "evidence": "guideline", "standing": "contested", "correct": True,
+      "positions": [{"says": "a", "source": "sdcep2017", "evidence": "guideline"},
+                    {"says": "b", "source": "aaoms2022", "evidence": "guideline"}]},
+     "answer-bearing entry is contested"),
+])
+def test_standing_checker_catches(entry, expected):
+    problems = entry_problems("test:x", entry)
+    assert any(expected in p for p in problems), problems
+
+
+def test_no_answer_key_rests_on_a_superseded_or_contested_entry():
+    offenders = [path for path, entry in knowledge.all_entries()
+                 if knowledge.is_answer(entry) and entry.get("standing", "current") != "current"]
+    assert offenders == []
+
+
+def test_every_standing_is_known_and_documented():
+    counts = {s: 0 for s in knowledge.STANDINGS}
+    for path, entry in knowledge.all_entries():
+        value = entry.get("standing", "current")
+        assert value in knowledge.STANDINGS, path
+        counts[value] += 1
+        if value == "superseded":
+            assert entry["superseded_by"], path
+        if value == "contested":
+            assert len(entry["positions"]) >= 2, path
+    assert counts["superseded"] >= 1 and counts["contested"] >= 1, counts
+
+
+def test_standing_api_for_the_assignment_side():
+    assert knowledge.standing("crit-exposure") == "current"
+    contested = next(e["id"] for _, e in knowledge.all_entries() if e.get("standing") == "contested")
+    superseded = next(e["id"] for _, e in knowledge.all_entries() if e.get("standing") == "superseded")
+    assert knowledge.standing(contested) == "contested"
+    detail = knowledge.standing_detail(contested)
+    assert len(detail["positions"]) >= 2 and all(p["source"] and p["evidence"] for p in detail["positions"])
+    assert knowledge.standing_detail(superseded)["superseded_by"]
+    assert knowledge.answer_key_problems(["crit-exposure"]) == []
+    problems = knowledge.answer_key_problems([contested, superseded, "no-such-entry"])
+    assert any(p.startswith(f"{contested}: contested") for p in problems), problems
+    assert any(p.startswith(f"{superseded}: superseded") for p in problems), problems
+    assert any("no-such-entry" in p for p in problems), problems

@@ -42,27 +42,42 @@ def test_management_and_prevention_answer_keys_never_rest_on_unverified_material
 
 
 @pytest.mark.parametrize("code", management.STAGE_CODES)
-def test_stage_actions_are_cited_aaoms_table_items(code):
+def test_stage_actions_are_current_aaoms_2022_items(code):
     items = management.stage_actions(code)
     assert items
     for item in items:
         assert_cited(item)
-        assert item["evidence"] == "guideline"
+        assert item["evidence"] == "guideline" and "aaoms2022" in item["source"]
+        assert item["standing"] == "current" and item["stage"] == code
+
+
+@pytest.mark.parametrize("code", management.STAGE_CODES)
+def test_the_2009_2014_table_is_history_marked_superseded(code):
+    items = management.history_stage_actions(code)
+    assert items
+    for item in items:
+        assert_cited(item)
         assert set(item["source"]) == {"aaoms2009", "aaoms2014"}
-        assert item["stage"] == code
+        assert item["standing"] == "superseded" and not item.get("answer")
+        assert knowledge.standing(item["id"]) == "superseded"
 
 
-def test_stage_actions_follow_the_aaoms_table():
+def test_stage_actions_follow_aaoms_2022():
     def text(code):
         return " ".join(i["action"] for i in management.stage_actions(code)).lower()
 
-    assert "no treatment" in text("at_risk") and "educat" in text("at_risk")
-    assert "pain medication" in text("0") and "antibiotics" in text("0")
-    assert "rinse" in text("1") and "every 3 months" in text("1") and "antibiotic" not in text("1")
-    s1 = {i["id"]: i for i in management.stage_actions("1")}
-    assert s1["aaoms-stage1-followup"]["follow_up_months"] == 3
-    assert "oral antibiotics" in text("2") and "superficial debridement" in text("2")
-    assert "resection" in text("3") and "resection" not in text("2")
+    assert "no treatment" in text("at_risk")
+    assert "pain" in text("0") and "antibiotics" in text("0")
+    for code in ("1", "2"):       # operative and nonoperative both acceptable, by shared decision
+        assert "nonoperative" in text(code) and "operative care" in text(code) and "resection" in text(code)
+    assert "resection" in text("3") and "nonoperative" in text("3")
+
+
+def test_history_table_keeps_resection_for_stage_3_only():
+    def text(code):
+        return " ".join(i["action"] for i in management.history_stage_actions(code)).lower()
+
+    assert "every 3 months" in text("1") and "resection" not in text("2") and "resection" in text("3")
 
 
 def test_stage_code_accepts_ints_and_rejects_unknown_stages():
@@ -72,17 +87,21 @@ def test_stage_code_accepts_ints_and_rejects_unknown_stages():
             management.stage_actions(bad)
 
 
-def test_aaoms2022_shift_is_reported_not_verified():
+def test_aaoms2022_shift_lists_the_operative_options():
     for code in ("1", "2", "3"):
         items = management.aaoms2022_shift(code)
-        assert items
-        for item in items:
-            assert_cited(item)
-            assert item["evidence"] == "unverified" and item["unverified"] is True
-            assert item["action"].startswith("Reported")
+        assert items and all(i["standing"] == "current" and "aaoms2022" in i["source"] for i in items)
     assert management.aaoms2022_shift("at_risk") == []
-    assert "operative and nonoperative" in management.aaoms2022_shift("2")[0]["action"]
+    assert "operative care" in management.aaoms2022_shift("2")[0]["action"].lower()
     assert "resection" in management.aaoms2022_shift("3")[0]["action"]
+
+
+def test_surgical_outcomes_carry_their_definitions_and_are_not_comparable():
+    out = {i["id"]: i for i in management.surgery_outcomes()}
+    assert "success" in out["surgery-stage2-success"]["outcome"]
+    assert "improvement" in out["surgery-pooled-1137"]["outcome"]
+    assert out["surgery-stage2-success"]["population"] != out["surgery-pooled-1137"]["population"]
+    assert "cannot be set against" in out["surgery-outcomes-not-comparable"]["text"]
 
 
 def test_surgery_evidence_numbers():
@@ -157,7 +176,8 @@ def test_teriparatide_protocol_trial_and_the_kim_correction():
         45.4, 33.3, 52)
     assert p["source"] == ["sim2020"] and p["evidence"] == "trial"
     assert "not 'Kim'" in t["correction"]["text"]
-    assert t["caution"]["evidence"] == "unverified" and "metastases" in t["caution"]["text"]
+    assert t["caution"]["evidence"] == "label" and "metastases" in t["caution"]["text"]
+    assert "teriparatide_label" in t["caution"]["source"]
 
 
 def test_pentoxifylline_doses_and_evidence():
@@ -258,3 +278,25 @@ def test_french_seed_ischemic_osteonecrosis_claims_carry_their_audits():
     assert anticoag["evidence"] == "case_report" and "hip" in anticoag["audit"]
     assert "disputed" in items["ion-nico-disputed"]["audit"]
     assert items["ion-nutrition-detox"]["evidence"] == "seed_claim"
+
+
+# --- issue 10: smaller points ---------------------------------------------------------------------------------
+
+def test_hbo_thirty_sessions_is_not_said_to_match_dahanca21():
+    seed30 = management.hbo_protocol("hbo-seed-30")
+    assert "does not match DAHANCA-21" in seed30["support"] and "40" in seed30["support"]
+    assert management.hbo_sessions_total("hbo-dahanca21") == 40
+
+
+def test_zoledronate_renal_rules_are_split_by_dose():
+    zol = next(d for d in knowledge.load("drugs")["drugs"] if d["id"] == "zoledronate")
+    rules = {r["dose_mg"]: r for r in zol["renal_rules"]}
+    assert "35" in rules[5]["text"] and rules[5]["evidence"] == "label"
+    assert "35 mL/min does not apply" in " ".join(rules[4]["text"].split())
+    assert "35" not in zol["mechanism"]
+    assert "single" in zol["paget"]["text"]
+
+
+def test_no_seed_audit_compares_the_two_surgical_figures_as_one_outcome():
+    audit = " ".join(knowledge.find("seed-fr-bronj-conservative", "management")["audit"].split())
+    assert "not to be compared" in audit and "superseded" in audit

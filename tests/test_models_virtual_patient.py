@@ -80,7 +80,7 @@ def test_guideline_verdicts_for_key_decisions():
     assert d.decide("extract_timed").advice.verdict == "in_line"
 
 
-def test_surgery_on_stage_three_heals_often_and_resection_advice_depends_on_stage():
+def test_surgery_on_stage_three_heals_often_and_resection_is_acceptable_at_every_stage():
     healed = 0
     for seed in range(40):
         p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=seed)
@@ -92,7 +92,25 @@ def test_surgery_on_stage_three_heals_often_and_resection_advice_depends_on_stag
     assert 20 <= healed <= 38                                            # around the cited 72%
     p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=1)
     p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12)
-    assert p.decide("resection").advice.verdict == "not_advised"         # stage 1
+    step = p.decide("resection")                                         # stage 1
+    assert step.advice.verdict == "in_line"                              # AAOMS 2022: operative care acceptable
+    assert "aaoms2022-stage12-either" in step.advice.entries
+    assert "superseded" in step.advice.text()                            # the 2009/2014 rule taught as history
+
+
+def test_resection_and_debridement_figures_are_never_compared_as_one_number():
+    steps = {}
+    for kind in ("resection", "debridement"):
+        p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=2)
+        p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12, pain=True)
+        steps[kind] = p.decide(kind).advice
+    assert "improvement at 6 months" in steps["resection"].text()
+    assert "success at 6 months" in steps["debridement"].text()
+    for adv in steps.values():
+        assert "surgery-outcomes-not-comparable" in adv.entries and "cannot rank" in adv.text()
+    premature = vp.new_patient("zoledronate", "bone_metastases", 24, seed=2)
+    premature.findings = vp.Findings(exposed_bone=True, weeks_persisting=3)
+    assert premature.decide("resection").advice.verdict == "not_advised"   # inside the 8-week window
 
 
 def test_debrief_lists_every_decision():
@@ -126,3 +144,69 @@ def test_bad_decisions_and_inputs_are_clear():
         vp.new_patient("alendronate", "osteoporosis", -2)
     with pytest.raises(ModelInputError, match="sunitinib"):
         vp.new_patient("sunitinib", "bone_metastases", 3)
+
+
+# --- Issue 10: teriparatide is refused where it is contraindicated -----------------------------------------
+
+def _with_lesion(p: vp.VirtualPatient) -> vp.VirtualPatient:
+    p.findings = vp.Findings(exposed_bone=True, weeks_persisting=12, pain=True, infection=True)
+    return p
+
+
+def test_paget_case_refuses_teriparatide():
+    from osteonecrosis import library
+    p = vp.from_case(library()["paget-stopped-stage3"], seed=1)
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "not_advised"
+    assert "Paget" in step.advice.text() and "teriparatide_label" in step.advice.sources
+    assert "not given" in step.outcome and not p.teriparatide
+
+
+@pytest.mark.parametrize("drug, indication, history, label", [
+    ("alendronate", "osteoporosis", ("raised_alkaline_phosphatase_unexplained",), "alkaline phosphatase"),
+    ("alendronate", "osteoporosis", ("skeletal_radiotherapy",), "radiation"),
+    ("alendronate", "osteoporosis", ("skeletal_malignancy",), "skeletal malignancy"),
+    ("zoledronate", "bone_metastases", (), "skeletal malignancy"),
+    ("zoledronate", "multiple_myeloma", (), "skeletal malignancy"),
+    ("zoledronate", "paget", (), "Paget"),
+])
+def test_teriparatide_refused_for_each_contraindication(drug, indication, history, label):
+    p = _with_lesion(vp.new_patient(drug, indication, 24, seed=3, medical_history=history))
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "not_advised" and label in step.advice.text()
+    assert step.advice.verdict != "in_line" and not p.teriparatide
+
+
+def test_teriparatide_without_contraindication_is_given_but_rated_insufficient_evidence():
+    p = _with_lesion(vp.new_patient("alendronate", "osteoporosis", 60, seed=3))
+    step = p.decide("teriparatide")
+    assert step.advice.verdict == "no_evidence" and p.teriparatide
+    assert "teriparatide-evidence-insufficient" in step.advice.entries and "mascc2019" in step.advice.sources
+
+
+def test_teriparatide_is_never_called_in_line():
+    for seed in range(5):
+        for drug, ind in (("alendronate", "osteoporosis"), ("denosumab", "bone_metastases"), ("zoledronate", "paget")):
+            step = _with_lesion(vp.new_patient(drug, ind, 24, seed=seed)).decide("teriparatide")
+            assert step.advice.verdict != "in_line"
+
+
+def test_unknown_medical_history_is_a_clear_error():
+    with pytest.raises(ModelInputError, match="medical_history"):
+        vp.new_patient("alendronate", "osteoporosis", 24, medical_history=("pagets",))
+
+
+def test_a_fracture_inside_the_eight_week_window_is_flagged_at_every_step():
+    p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=4)
+    p.findings = vp.Findings(exposed_bone=True, weeks_persisting=2, pathologic_fracture=True)
+    step = p.decide("chlorhexidine")                   # takes no time: still inside the window
+    assert step.stage == "not_mronj"
+    assert any("never defers" in w and "pathologic fracture" in w for w in step.warnings)
+    assert p.debrief()["rows"][0]["warnings"] == list(step.warnings)
+
+
+def test_paget_patient_gets_a_single_infusion_not_a_yearly_one():
+    p = vp.new_patient("zoledronate", "paget", 0, seed=1)
+    p.decide("screening")
+    step = p.decide("start_therapy")
+    assert "single infusion" in step.outcome and "365" not in step.outcome

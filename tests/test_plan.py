@@ -71,9 +71,10 @@ def test_treatment_plans_show_the_2022_shift_evidence_and_adjuncts(code):
     plan = make_plan(STAGE_CASES[code])
     assert plan["focus"] == "treatment"
     kinds = {i.get("kind") for i in plan["management"]}
-    assert {"aaoms_table", "reported_update", "evidence", "drug_decision"} <= kinds
-    reported = [i for i in plan["management"] if i.get("kind") == "reported_update"]
-    assert reported and all(i["unverified"] for i in reported)
+    assert {"aaoms2022", "evidence", "drug_decision"} <= kinds
+    assert all(i["standing"] != "superseded" for i in plan["management"])
+    history = plan["management_history"]
+    assert history and all(i["standing"] == "superseded" for i in history)
     adj = {a["id"]: a for a in plan["adjuncts_to_discuss"]}
     assert adj["adj-wonder-rinse"]["flag"] == "not_recommended_by_mronj_guidelines"
     scheme = plan["seed_scheme"]
@@ -85,7 +86,8 @@ def test_treatment_plans_show_the_2022_shift_evidence_and_adjuncts(code):
 def test_teriparatide_caution_is_raised_for_oncology_patients_only():
     onc = {a["id"]: a for a in make_plan(STAGE_CASES["2"])["adjuncts_to_discuss"]}
     op = {a["id"]: a for a in make_plan(STAGE_CASES["1"])["adjuncts_to_discuss"]}
-    assert onc["adj-teriparatide"]["case_caution"]["evidence"] == "unverified"
+    assert onc["adj-teriparatide"]["case_caution"]["evidence"] == "label"
+    assert onc["adj-teriparatide"]["contraindicated"] is True
     assert "case_caution" not in op["adj-teriparatide"]
 
 
@@ -108,6 +110,7 @@ def test_short_exposure_says_re_evaluate_after_8_weeks():
     first = plan["management"][0]
     assert first["id"] == "not-mronj-short" and first["re_evaluate_after_weeks"] == 8
     assert "drug-decision-prescriber" in {i["id"] for i in plan["management"]}
+    assert plan["management"][1]["id"] == "window-never-defers-treatment"
 
 
 def test_before_therapy_plan_is_the_pretreatment_checklist():
@@ -139,7 +142,7 @@ def test_planned_extraction_on_denosumab_gives_both_timing_windows():
         "sdcep2017", "2024-06-15", "2024-07-14")
     assert proc["elective_surgery"]["advice"] == "proceed_with_precautions"
     assert [s["id"] for s in proc["surgical_protocol"]][0] == "surg-asepsis"
-    assert proc["prophylaxis"]["source"] == ["sdcep2017"]
+    assert proc["prophylaxis"]["standing"] == "contested" and "sdcep2017" in proc["prophylaxis"]["source"]
 
 
 def test_denosumab_without_last_dose_asks_for_it():
@@ -261,3 +264,67 @@ def test_cli_plan_missing_file_exits_2(tmp_path):
     proc = run("plan", str(tmp_path / "nope.yaml"))
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "no such case file" in proc.stderr
+
+
+# --- Issue 10: harmful outputs in the plan ------------------------------------------------------------------
+
+def _teriparatide(plan):
+    return next(a for a in plan["adjuncts_to_discuss"] if a["id"] == "adj-teriparatide")
+
+
+def test_plan_refuses_teriparatide_for_paget_with_cited_reason():
+    from osteonecrosis import library
+    plan = make_plan(library()["paget-stopped-stage3"])
+    tpt = _teriparatide(plan)
+    assert tpt["contraindicated"] is True
+    assert "Paget" in tpt["case_caution"]["text"] and "teriparatide_label" in tpt["case_caution"]["source"]
+    assert [c["id"] for c in tpt["contraindications"]] == ["tpt-ci-paget"]
+    assert all(c["source"] and c["evidence"] for c in tpt["contraindications"])
+
+
+@pytest.mark.parametrize("history, ci", [
+    (["raised_alkaline_phosphatase_unexplained"], "tpt-ci-alp"),
+    (["skeletal_radiotherapy"], "tpt-ci-radiation"),
+    (["skeletal_malignancy"], "tpt-ci-malignancy"),
+])
+def test_plan_warns_on_every_teriparatide_contraindication(history, ci):
+    case = make("osteoporosis", [{"drug": "alendronate", "months": 60, "current": True}],
+                findings={"exposed_bone": True, "weeks_persisting": 12, "pain": True}, medical_history=history)
+    tpt = _teriparatide(make_plan(case))
+    assert tpt["contraindicated"] and ci in [c["id"] for c in tpt["contraindications"]]
+
+
+def test_plan_teriparatide_without_contraindication_carries_its_evidence_rating():
+    case = make("osteoporosis", [{"drug": "alendronate", "months": 60, "current": True}],
+                findings={"exposed_bone": True, "weeks_persisting": 12, "pain": True})
+    tpt = _teriparatide(make_plan(case))
+    assert tpt["contraindicated"] is False and "case_caution" not in tpt
+    assert tpt["evidence_rating"]["id"] == "teriparatide-evidence-insufficient"
+
+
+def test_plan_for_numb_lip_puts_metastasis_work_up_first():
+    from osteonecrosis import library
+    plan = make_plan(library()["onc-denosumab-stage0"])
+    assert plan["stage"] == "0"
+    assert plan["management"][0]["id"] == "numb-chin-workup"
+    assert any("metastasis work-up" in w for w in plan["warnings"])
+
+
+def test_plan_in_the_eight_week_window_says_treat_the_complications_now():
+    case = make("bone_metastases", [{"drug": "zoledronate", "months": 24, "current": True}],
+                findings={"exposed_bone": True, "weeks_persisting": 6, "pathologic_fracture": True})
+    plan = make_plan(case)
+    assert plan["stage"] == "not_mronj"
+    item = next(i for i in plan["management"] if i["id"] == "window-never-defers-treatment")
+    assert item["present"] == ["pathologic fracture"] and "never defers" in item["text"]
+    assert item["source"] and item["evidence"]
+
+
+def test_every_seed_claim_in_a_plan_comes_with_its_audit():
+    """The seeds' advice (e.g. 'avoid extractions') is never printed without its audit."""
+    from osteonecrosis import library
+    for case_id, case in library().items():
+        plan = make_plan(case)
+        for item in plan_items(plan):
+            if item.get("evidence") == "seed_claim" and item.get("kind") != "seed_claim":
+                assert item.get("audit") or item.get("guidelines"), (case_id, item["id"])

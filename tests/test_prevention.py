@@ -159,7 +159,11 @@ def test_ctx_and_prophylaxis():
     assert ctx["evidence"] == "meta_analysis" and related["evidence"] == "unverified"
     pro = prevention.prophylaxis_advice()
     assert_cited(pro)
-    assert pro["source"] == ["sdcep2017"] and "insufficient" in pro["action"]
+    assert "sdcep2017" in pro["source"] and "insufficient" in pro["action"]
+    # contested, not a myth: the positions come side by side, each cited, and it is never an answer key
+    assert pro["standing"] == "contested" and not pro.get("answer")
+    sides = {k for p in pro["positions"] for k in p["source"]}
+    assert {"sdcep2017", "sicmf_sipmo2020", "awmf_s3_2018"} <= sides
 
 
 # --- elective surgery ---------------------------------------------------------------------------------------
@@ -293,3 +297,21 @@ def test_surgical_protocol_elements_each_with_what_the_guidelines_say():
     assert "disagree" in items["surg-prior-suspension"]["guidelines"]
     assert "sdcep2017" in items["surg-antibiotics"]["source"]
     assert "no MRONJ guideline" in items["surg-wonder-rinse"]["guidelines"]
+
+
+def test_ects_one_week_pause_is_not_applied_to_a_yearly_zoledronate_infusion():
+    case = case_from_dict({"indication": "osteoporosis", "medications": [
+        {"drug": "zoledronate", "months": 24, "current": True, "dose_mg": 5, "every_days": 365, "route": "iv"}]})
+    ects = [r for r in prevention.drug_holiday_positions(case) if r["id"] == "holiday-ects2022-bp"]
+    assert ects and ects[0]["applies"] is False and "yearly" in ects[0]["case_note"]
+    oral = case_from_dict({"indication": "osteoporosis", "medications": [
+        {"drug": "alendronate", "months": 24, "current": True, "route": "oral"}]})
+    assert next(r for r in prevention.drug_holiday_positions(oral) if r["id"] == "holiday-ects2022-bp")["applies"]
+
+
+def test_aaoms_2009_holiday_rows_are_history():
+    case = case_from_dict({"indication": "osteoporosis", "medications": [
+        {"drug": "alendronate", "months": 48, "current": True, "route": "oral"}]})
+    rows = {r["id"]: r for r in prevention.drug_holiday_positions(case)}
+    assert rows["holiday-aaoms2009-long"]["standing"] == "superseded"
+    assert not rows["holiday-aaoms2009-long"].get("answer")

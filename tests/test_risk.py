@@ -311,3 +311,41 @@ def test_cli_risk_bad_input_exits_2_with_one_line(tmp_path, content):
 def test_cli_risk_missing_file():
     proc = _cli("/nonexistent/case.yaml")
     assert proc.returncode == 2 and "no such case file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- Issue 10: risk ranges side by side, each labelled by period ----------------------------------------------
+
+def test_osteoporosis_ranges_task_force_and_aaoms_2022_side_by_side():
+    (comp,) = risk.side_by_side("low_dose")
+    ids = [r["id"] for r in comp["rows"]]
+    assert ids[0] == "taskforce-osteoporosis" and "aaoms2022-osteoporosis-denosumab" in ids
+    assert comp["standing"] == "contested"
+    for row in comp["rows"]:
+        assert row["period"] and row["source"] and row["evidence"]
+    tf = comp["rows"][0]
+    assert "not stated" in tf["period"] and not tf["reported_only"]
+    assert all(r["reported_only"] for r in comp["rows"][1:])          # AAOMS 2022 figures: reported only
+    # never an answer key: the comparison is contested and the 2022 rows are unverified
+    assert knowledge.answer_key_problems(["osteoporosis-taskforce-vs-aaoms2022"])
+
+
+def test_oncology_side_by_side_says_which_figure_is_per_year():
+    (comp,) = risk.side_by_side("oncology")
+    dmab = next(r for r in comp["rows"] if r["id"] == "mascc-denosumab-oncology")
+    assert "cumulative" in dmab["period"] and "a year" in dmab["period"]
+
+
+def test_assess_carries_the_side_by_side_for_its_group():
+    case = _case("osteoporosis", {"drug": "denosumab", "months": 24, "current": True})
+    out = risk.assess(case)
+    assert out["group"] == "low_dose"
+    assert out["side_by_side"][0]["id"] == "osteoporosis-taskforce-vs-aaoms2022"
+
+
+def test_oncology_vs_osteoporosis_ratio_matches_the_ranges_it_quotes():
+    entry = knowledge.find("oncology-vs-osteoporosis", "risk")
+    est = {e["id"]: e for e in knowledge.load("risk")["estimates"]}
+    onc, op = est["taskforce-oncology"], est["taskforce-osteoporosis"]
+    assert entry["ratio_low"] == pytest.approx(onc["low_percent"] / op["high_percent"])
+    assert entry["ratio_high"] == pytest.approx(onc["high_percent"] / op["low_percent"])
+    assert "15,000" in entry["text"] and "1000 times" not in entry["text"]

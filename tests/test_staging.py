@@ -243,3 +243,87 @@ def test_the_verdict_never_depends_on_field_order(data, seed):
     a, b = stage(case_from_dict(data)), stage(case_from_dict(shuffled))
     assert a.stage == b.stage
     assert a.reasons == b.reasons
+
+
+# --- Issue 10: criterion 1 as AAOMS 2022 words it ---------------------------------------------------------
+
+BEV = {"drug": "bevacizumab", "months": 8, "current": True}
+LESION_9W = {"exposed_bone": True, "weeks_persisting": 9}
+
+
+def test_antiangiogenic_alone_is_not_mronj_and_names_the_older_definitions():
+    result = stage(case_from_dict({"indication": "other", "medications": [BEV], "findings": LESION_9W}))
+    assert result.stage == "not_mronj"
+    text = " ".join(result.reasons)
+    assert "AAOMS 2022 criterion 1" in text and "AAOMS 2014" in text and "MASCC/ISOO/ASCO 2019" in text
+    assert {"aaoms2022", "aaoms2014", "mascc2019"} <= set(result.source)
+    assert result.to_dict()["exclusions"] == ["antiangiogenic_only"]
+
+
+def test_antiangiogenic_with_an_antiresorptive_meets_criterion_1():
+    meds = [BEV, {"drug": "zoledronate", "months": 6, "current": True}]
+    assert stage(case_from_dict({"indication": "bone_metastases", "medications": meds,
+                                 "findings": LESION_9W})).stage == "1"
+
+
+def test_library_bevacizumab_case_follows_aaoms_2022():
+    result = stage(library()["onc-bevacizumab-stage1"])
+    assert result.stage == "not_mronj" and "AAOMS 2014" in " ".join(result.reasons)
+
+
+# --- Issue 10: harmful outputs -----------------------------------------------------------------------------
+
+def test_numb_lip_with_known_cancer_asks_for_metastasis_work_up_and_keeps_the_stage():
+    result = stage(library()["onc-denosumab-stage0"])
+    assert result.stage == "0"                                   # stage unchanged: no jaw metastasis recorded
+    assert any("metastasis work-up (imaging" in w and "before calling it stage 0" in w for w in result.warnings)
+    assert any("metastasis work-up" in r for r in result.reasons)
+    assert "laurencet2000" in result.source
+    assert result.to_dict()["warnings"] == result.warnings
+
+
+def test_numb_lip_with_a_recorded_jaw_metastasis_is_not_mronj():
+    data = library()["onc-denosumab-stage0"].to_dict()
+    data["jaw_metastasis"] = True
+    assert stage(case_from_dict(data)).stage == "not_mronj"
+
+
+@pytest.mark.parametrize("fields, warned", [
+    ({"indication": "osteoporosis"}, False),                                  # no cancer on record
+    ({"indication": "osteoporosis", "medical_history": ["malignancy"]}, True),
+    ({"indication": "multiple_myeloma"}, True),
+])
+def test_numb_chin_rule_needs_a_known_malignancy(fields, warned):
+    data = {"medications": ZOL, "findings": {"nonspecific": ["altered_sensation"]}, **fields}
+    result = stage(case_from_dict(data))
+    assert result.stage == "0"
+    assert bool(result.warnings) is warned
+
+
+def test_eight_week_window_never_defers_treating_a_fracture():
+    data = {"indication": "bone_metastases", "medications": [{"drug": "zoledronate", "months": 24}],
+            "findings": {"exposed_bone": True, "weeks_persisting": 6, "pathologic_fracture": True}}
+    result = stage(case_from_dict(data))
+    assert result.stage == "not_mronj" and result.re_evaluate_after_weeks == 8
+    assert any("never defers" in r for r in result.reasons)
+    warning = " ".join(result.warnings)
+    assert "never defers the treatment of a fracture, a fistula or an infection" in warning
+    assert "pathologic fracture" in warning
+
+
+def test_eight_week_window_names_each_complication_present():
+    data = {"indication": "osteoporosis", "medications": [{"drug": "alendronate", "months": 50}],
+            "findings": {"fistula_probes_to_bone": True, "weeks_persisting": 3, "infection": True,
+                         "extraoral_fistula": True}}
+    warning = " ".join(stage(case_from_dict(data)).warnings)
+    for name in ("fistula that probes to bone", "extraoral fistula", "infection"):
+        assert name in warning
+    assert "pathologic fracture" not in warning
+
+
+def test_staging_exercise_feedback_asks_for_the_metastasis_work_up():
+    from osteonecrosis.staging_quiz import grade_stage
+    case = library()["onc-denosumab-stage0"]
+    for chosen in ("0", "at_risk", "1"):
+        assert "metastasis work-up (imaging" in grade_stage(case, chosen).message
+    assert grade_stage(case, "0").correct

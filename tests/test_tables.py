@@ -58,7 +58,7 @@ def test_management_side_by_side_labels_the_seed_as_a_series() -> None:
     seed = management.seed_scheme("3")["action"]
     assert seed in text
     assert text.count("(not covered)") == 2  # at risk and stage 0: the seed says nothing
-    assert tables.REPORTED in text  # the AAOMS 2022 column is reported, unverified
+    assert "superseded, history" in text and "AAOMS 2022 (current standard)" in text
 
 
 def test_hbo_table_shows_the_unsupported_60_sessions() -> None:

@@ -1,13 +1,18 @@
-"""Case files: the public contract of DESIGN.md section 4 (YAML or JSON), loaded and validated.
+"""Case files: the public case contract (``docs/case_contract.md``), YAML or JSON, loaded and validated.
 
-Field names are a contract relied on by outside scripts: add fields freely, rename none.
+The machine-readable contract is ``case_schema.json`` (JSON Schema 2020-12) beside this module; the loader
+checks every case against it (unknown top-level fields, a missing ``medications`` list, impossible dates)
+after its own field checks. Field names are relied on by outside scripts: add fields (the schema's library
+fields, or any top-level name starting with ``x_``), rename none.
 Every problem raises :class:`CaseError` with one line that names the field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -18,6 +23,7 @@ import yaml
 from . import knowledge
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
+SCHEMA_PATH = Path(__file__).resolve().parent / "case_schema.json"
 
 INDICATIONS = ("osteoporosis", "bone_metastases", "multiple_myeloma", "paget", "other")
 ROUTES = ("oral", "iv", "sc")
@@ -51,6 +57,14 @@ RISK_FACTORS = (
     "infected_teeth",
     "immunomodulators",
     "antiangiogenic_cotherapy",
+)
+MEDICAL_HISTORY = (
+    "malignancy",                                # any cancer on record (numb-chin rule)
+    "skeletal_malignancy",                       # bone metastases, myeloma, primary bone tumour
+    "paget_disease",
+    "raised_alkaline_phosphatase_unexplained",
+    "skeletal_radiotherapy",                     # external-beam or implant radiation involving the skeleton
+    "open_epiphyses",
 )
 PROCEDURES = (
     "extraction",
@@ -104,6 +118,7 @@ class Case:
     jaw_metastasis: bool = False
     risk_factors: tuple[str, ...] = ()
     planned_procedure: str | None = None
+    medical_history: tuple[str, ...] = ()
     id: str | None = None
     patient: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -118,6 +133,7 @@ class Case:
         ]
         out["findings"]["nonspecific"] = list(out["findings"]["nonspecific"])
         out["risk_factors"] = list(out["risk_factors"])
+        out["medical_history"] = list(out["medical_history"])
         out.update(extra)
         return out
 
@@ -241,17 +257,80 @@ def _findings(raw: Any) -> Findings:
 
 CONTRACT_FIELDS = {
     "id", "patient", "indication", "medications", "jaw_radiotherapy", "jaw_metastasis",
-    "findings", "risk_factors", "planned_procedure",
+    "findings", "risk_factors", "planned_procedure", "medical_history",
 }
 
 
+@cache
+def case_schema() -> dict[str, Any]:
+    """The machine-readable case contract (JSON Schema 2020-12), as data."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(case_schema())
+    return cls(case_schema(), format_checker=jsonschema.FormatChecker())
+
+
+def _where(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "case"
+
+
+def _schema_message(error: Any) -> str:
+    """One line for one schema error, naming the field."""
+    where = _where(error.absolute_path)
+    if error.validator == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        extra = [k for k in extra if not any(re.match(p, k) for p in error.schema.get("patternProperties", {}))]
+        name = extra[0] if extra else "?"
+        field_name = f"{where}.{name}" if error.absolute_path else name
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "start extra fields with x_"
+        return f"{field_name}: unknown field ({hint})"
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        name = missing[0] if missing else "?"
+        field_name = f"{where}.{name}" if error.absolute_path else name
+        return f"{field_name}: missing (required by the case contract)"
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{where}: not a real date (YYYY-MM-DD), got {error.instance!r}"
+    return f"{where}: {error.message}"
+
+
+def schema_problems(data: Any) -> list[str]:
+    """Every breach of ``case_schema.json`` as one-line messages (unknown fields first); [] when it conforms."""
+    errors = sorted(_validator().iter_errors(data),
+                    key=lambda e: (e.validator != "additionalProperties", e.validator != "required",
+                                   list(map(str, e.absolute_path))))
+    return [_schema_message(e) for e in errors]
+
+
 def case_from_dict(data: Any) -> Case:
-    """Validate contract-shaped data and build a :class:`Case`; CaseError names the first bad field."""
+    """Validate contract-shaped data and build a :class:`Case`; CaseError names the first bad field.
+
+    The field checks below give the friendliest message for a bad value; the schema check
+    (:func:`schema_problems`) then rejects what they let through: unknown top-level fields (a misspelt
+    ``medication:``), a missing ``medications`` list, impossible dates."""
     if not isinstance(data, dict):
         raise CaseError(f"case: expected a mapping of fields, got {_type_name(data)}")
+    unknown = [k for k in data if not isinstance(k, str)]
+    if unknown:
+        raise CaseError(f"{unknown[0]!r}: field names must be text")
+    problems = [p for p in schema_problems(data) if ": unknown field" in p and "." not in p.split(":")[0]]
+    if problems:
+        raise CaseError(problems[0])
     if "indication" not in data:
         raise CaseError("indication: missing (expected one of: " + ", ".join(INDICATIONS) + ")")
     indication = _choice(data["indication"], INDICATIONS, "indication")
+    if "medications" not in data:
+        raise CaseError("medications: missing (required by the case contract; write medications: [] for none)")
     meds_raw = data.get("medications")
     if meds_raw is None:
         meds_raw = []
@@ -259,6 +338,8 @@ def case_from_dict(data: Any) -> Case:
         raise CaseError(f"medications: expected a list, got {_type_name(meds_raw)}")
     meds = tuple(_medication(m, i) for i, m in enumerate(meds_raw))
     risk = tuple(_choice(r, RISK_FACTORS, f"risk_factors[{i}]") for i, r in enumerate(_list(data, "risk_factors", "")))
+    history = tuple(_choice(h, MEDICAL_HISTORY, f"medical_history[{i}]")
+                    for i, h in enumerate(_list(data, "medical_history", "")))
     proc = data.get("planned_procedure")
     if proc is not None:
         proc = _choice(proc, PROCEDURES, "planned_procedure")
@@ -270,6 +351,9 @@ def case_from_dict(data: Any) -> Case:
     case_id = data.get("id")
     if case_id is not None and not isinstance(case_id, str | int):
         raise CaseError(f"id: expected text, got {_type_name(case_id)}")
+    problems = schema_problems(_jsonable(data))
+    if problems:
+        raise CaseError(problems[0])
     return Case(
         id=None if case_id is None else str(case_id),
         patient=dict(patient),
@@ -280,18 +364,43 @@ def case_from_dict(data: Any) -> Case:
         findings=_findings(data.get("findings")),
         risk_factors=risk,
         planned_procedure=proc,
+        medical_history=history,
         extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS},
     )
 
 
+def _jsonable(data: Any) -> Any:
+    """Data as JSON would carry it (dates as ISO text), for the schema check."""
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+class _CaseLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader that keeps dates as text: the contract checks them (2024-02-30 is one clear error,
+    not a crash inside the YAML library)."""
+
+
+_CaseLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_text(text: str, name: str = "case") -> Any:
-    """Parse YAML (a superset of JSON) into data; CaseError on broken syntax."""
+    """Parse YAML (a superset of JSON) into data, dates kept as text; CaseError on broken syntax."""
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe, libyaml
+        return yaml.load(text, Loader=_CaseLoader)  # noqa: S506 - a safe loader (libyaml when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise CaseError(f"{name}: broken YAML/JSON{where}") from None
+    except ValueError as exc:  # a constructor rejected a value
+        raise CaseError(f"{name}: unreadable value in YAML ({exc})") from None
 
 
 def load_case(path: str | Path) -> Case:
@@ -344,11 +453,6 @@ def library_case(case_id: str) -> Case:
 
 
 def exposure(case: Case) -> dict[str, bool]:
-    """Which drug classes the patient has ever received (an entry with 0 months that is not current
-    records a drug that was never actually given)."""
-    cat = drug_catalogue()
-    given = [m for m in case.medications if m.months > 0 or m.current]
-    return {
-        "antiresorptive": any(cat[m.drug]["antiresorptive"] for m in given),
-        "antiangiogenic": any(cat[m.drug]["antiangiogenic"] for m in given),
-    }
+    """Which drug classes the patient has ever received (the rule lives in :func:`osteonecrosis.rules.exposure`)."""
+    from .rules import exposure as _exposure
+    return _exposure(case)

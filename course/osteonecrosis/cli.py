@@ -26,13 +26,13 @@ def _stage(case: Case) -> dict[str, Any]:
 def _risk(case: Case) -> dict[str, Any]:
     from .risk import assess
 
-    return assess(case)
+    return assess(case).to_dict()
 
 
 def _plan(case: Case) -> dict[str, Any]:
     from .plan import make_plan
 
-    return make_plan(case)
+    return make_plan(case).to_dict()
 
 
 COMMANDS: dict[str, tuple[Callable[[Case], dict[str, Any]], str]] = {

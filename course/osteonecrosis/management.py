@@ -1,4 +1,5 @@
-"""MRONJ management as plain data: the AAOMS stage table, the 2022 shift, adjuncts and HBO schedules.
+"""MRONJ management as plain data: AAOMS 2022 management (current), the 2009/2014 stage table (history,
+superseded), surgical outcomes with their definitions, adjuncts and HBO schedules.
 
 Every function returns JSON-able items read from ``knowledge/management.yaml``; each item carries
 ``id``, ``action`` (or ``text``/``claim``), ``source`` (registry keys), ``citations`` and ``evidence``.
@@ -19,10 +20,15 @@ _PROVENANCE = {"source", "evidence", "answer"}
 
 
 def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """A knowledge entry as a plan item: its content fields, then source, citations and evidence."""
+    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
+    (a contested entry's positions come side by side, each cited)."""
     item = {k: v for k, v in entry.items() if k not in _PROVENANCE and not _is_entry(v)}
     item.update(knowledge.cite(entry))
     item["unverified"] = _unverified(entry)
+    item["standing"] = str(entry.get("standing", "current"))
+    if "positions" in entry:
+        item["positions"] = [{"says": " ".join(str(p["says"]).split()), **knowledge.cite(p)}
+                             for p in entry["positions"]]
     item.update(extra)
     return item
 
@@ -56,16 +62,32 @@ def stage_code(stage: Any) -> str:
 
 
 def stage_actions(stage: str) -> list[dict[str, Any]]:
-    """The AAOMS stage table's actions (2009 table, kept in 2014) for a stage code."""
+    """AAOMS 2022 management for a stage code (the course's reference standard): nonoperative and operative
+    care both acceptable at every stage, chosen with the patient. Each item has ``standing: current``."""
+    code = stage_code(stage)
+    table = _data()["aaoms2022_management"]
+    return [as_item(e, stage=code, kind="aaoms2022") for e in table["stages"][code]]
+
+
+def history_stage_actions(stage: str) -> list[dict[str, Any]]:
+    """The AAOMS 2009 stage table (kept in 2014) for a stage code: history, ``standing: superseded`` by
+    AAOMS 2022 (resection kept for stage 3, surgery after conservative care failed). Never an answer key."""
     code = stage_code(stage)
     table = _data()["aaoms_stage_table"]
-    return [as_item(e, stage=code, kind="aaoms_table") for e in table["stages"][code]]
+    return [as_item(e, stage=code, kind="aaoms_table_history") for e in table["stages"][code]]
 
 
 def aaoms2022_shift(stage: str) -> list[dict[str, Any]]:
-    """What AAOMS 2022 is reported to say for this stage (unverified: taught as 'reported')."""
+    """The operative options AAOMS 2022 accepts at this stage (what changed since the 2009/2014 table)."""
     code = stage_code(stage)
-    return [as_item(e, kind="reported_update") for e in _data()["aaoms2022_shift"] if code in e["stages"]]
+    return [i for i in stage_actions(code) if "either" in i["id"] or "resection" in i["id"]]
+
+
+def surgery_outcomes() -> list[dict[str, Any]]:
+    """The surgical outcome figures side by side, each with its own outcome definition and population, and the
+    note that they cannot be compared as one number."""
+    wanted = ("surgery-stage2-success", "surgery-pooled-1137", "surgery-outcomes-not-comparable")
+    return [i for i in surgery_evidence() if i["id"] in wanted]
 
 
 def surgery_evidence() -> list[dict[str, Any]]:

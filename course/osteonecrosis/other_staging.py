@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import knowledge
-from .cases import Case, exposure
+from . import knowledge, rules
+from .cases import Case
 
 CT_EXTENTS: tuple[str, ...] = ("none", "alveolar", "basal", "complicated")
 ORN_SURGERY: tuple[str, ...] = ("none", "minimal_sequestrectomy", "sequestrectomy", "resection")
@@ -144,15 +144,10 @@ def sicmf_stage_from_case(case: Case) -> SystemStage:
     other_osteonecrosis.yaml (sicmf_sipmo.case_mapping)."""
     mapping = {m["id"]: _text(m) for m in _data()["sicmf_sipmo"]["case_mapping"]}
     f = case.findings
-    exp = exposure(case)
     src = ["sicmf_sipmo", "course_teaching_rule"]
-    exclusions = []
-    if not (exp["antiresorptive"] or exp["antiangiogenic"]):
-        exclusions.append("no antiresorptive or antiangiogenic drug, ever")
-    if case.jaw_radiotherapy:
-        exclusions.append("radiotherapy to the jaws (consider osteoradionecrosis)")
-    if case.jaw_metastasis:
-        exclusions.append("metastatic disease to the jaws")
+    # The exclusions are the shared rules (osteonecrosis.rules); SICMF-SIPMO names antiangiogenic drugs among
+    # the ONJ-related drugs, so an antiangiogenic drug alone is not excluded here (AAOMS 2022 excludes it).
+    exclusions = [e.reason for e in rules.exclusions(case) if e.code != "antiangiogenic_only"]
     if exclusions:
         return SystemStage("SICMF-SIPMO", "not_mronj", exclusions, [*src, "aaoms2022"], "teaching_rule",
                            [mapping["map-exclusions"]])
@@ -170,7 +165,7 @@ def sicmf_stage_from_case(case: Case) -> SystemStage:
         extent = "complicated"
     elif f.beyond_alveolar_bone or f.oral_antral_or_nasal_communication:
         extent = "basal"
-    elif f.exposed_bone or f.fistula_probes_to_bone or "radiographic_change" in f.nonspecific:
+    elif rules.has_lesion(f) or "radiographic_change" in f.nonspecific:
         extent = "alveolar"
     else:
         extent = "none"
@@ -184,6 +179,9 @@ def sicmf_stage_from_case(case: Case) -> SystemStage:
     if minor:
         reasons.insert(0, "minor sign(s) from the case: " + "; ".join(dict.fromkeys(minor)))
     reasons.append(f"CT extent inferred from the findings: {extent}")
+    if f.beyond_alveolar_bone and extent != "complicated":
+        reasons.append("if the necrosis reaches the zygoma or the hard palate, SICMF-SIPMO calls it complicated "
+                       "(stage 3); the case's single 'beyond the alveolar bone' finding cannot tell")
     return SystemStage("SICMF-SIPMO", result.stage, reasons, list(dict.fromkeys([*result.source, *src])),
                        "teaching_rule", assumptions)
 

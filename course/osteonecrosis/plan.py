@@ -8,35 +8,65 @@ A teaching tool, not a clinical decision tool.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from . import DISCLAIMER, management, prevention
+from . import DISCLAIMER, knowledge, management, prevention, rules
 from .cases import Case, exposure
+from .results import ResultMapping
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
-    "case_id", "stage", "stage_label", "staging", "focus", "management", "prevention", "drug_holiday",
-    "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
+    "case_id", "stage", "stage_label", "staging", "warnings", "focus", "management", "management_history",
+    "prevention", "drug_holiday", "adjuncts_to_discuss", "seed_scheme", "procedure_advice", "disclaimer",
 )
+
+
+@dataclass(frozen=True, eq=False)
+class Plan(ResultMapping):
+    """A teaching plan: typed fields, readable as a mapping too (``plan["stage"]`` and ``plan.stage``)."""
+
+    case_id: str | None
+    stage: str
+    stage_label: str
+    staging: dict[str, Any]
+    warnings: list[str]
+    focus: str
+    management: list[dict[str, Any]]
+    management_history: list[dict[str, Any]]
+    prevention: list[dict[str, Any]]
+    drug_holiday: list[dict[str, Any]]
+    adjuncts_to_discuss: list[dict[str, Any]]
+    seed_scheme: dict[str, Any]
+    procedure_advice: dict[str, Any] | None
+    disclaimer: str
 
 
 def not_mronj_reasons(case: Case) -> list[str]:
     """Why a case is not MRONJ, as reason codes of :data:`osteonecrosis.management.NOT_MRONJ_REASONS`."""
-    exp = exposure(case)
-    reasons = []
-    if not (exp["antiresorptive"] or exp["antiangiogenic"]):
-        reasons.append("no_drug")
-    if case.jaw_radiotherapy:
-        reasons.append("jaw_radiotherapy")
-    if case.jaw_metastasis:
-        reasons.append("jaw_metastasis")
-    f = case.findings
-    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    codes = [e.code for e in rules.exclusions(case)]
+    reasons = ["no_drug" if c == "antiangiogenic_only" else c for c in codes]
+    lesion = rules.has_lesion(case.findings)
     if reasons == ["no_drug"] and not lesion and prevention.before_therapy(case):
         return ["before_therapy"]
     if not reasons and lesion:
         reasons.append("short_exposure")
     return reasons
+
+
+def numb_chin_items(case: Case) -> list[dict[str, Any]]:
+    """The numb-chin work-up as a cited plan item (first in the management list) when the rule applies."""
+    return [management.as_item(rules.numb_chin_entry(), kind="safety")] if rules.numb_chin(case) else []
+
+
+def window_items(case: Case, code: str) -> list[dict[str, Any]]:
+    """During the 8-week window: the cited rule that the window never defers treating a fracture, fistula or
+    infection, naming the ones present."""
+    if code != "not_mronj" or not rules.has_lesion(case.findings) or rules.exclusions(case):
+        return []
+    entry = knowledge.find("window-never-defers-treatment", "diagnosis")
+    return [management.as_item(entry, kind="safety", present=rules.complications_present(case.findings),
+                               text=rules.window_warning(case.findings))]
 
 
 def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
@@ -83,16 +113,30 @@ def _procedure_advice(case: Case) -> dict[str, Any] | None:
 
 def _adjuncts(case: Case) -> list[dict[str, Any]]:
     items = management.adjuncts()
-    oncology = prevention.scope(case) == "oncology" or case.indication in prevention.ONCOLOGY_INDICATIONS
+    contraindications = rules.teriparatide_contraindications(case)
     for item in items:
-        if item["id"] == "adj-teriparatide" and oncology:
-            item["case_caution"] = item["caution"]
+        if item["id"] != "adj-teriparatide":
+            continue
+        item["evidence_rating"] = item.get("guideline_rating")
+        if contraindications:
+            item["contraindicated"] = True
+            item["contraindications"] = [management.as_item(e) for e in contraindications]
+            labels = ", ".join(e["label"] for e in contraindications)
+            item["case_caution"] = {
+                "text": f"Not for this patient: teriparatide is contraindicated or warned against with {labels} "
+                        "(osteosarcoma risk).",
+                "source": sorted({k for e in contraindications for k in knowledge.source_keys(e)}),
+                "evidence": "label",
+            }
+        else:
+            item["contraindicated"] = False
     return items
 
 
-def make_plan(case: Case) -> dict[str, Any]:
-    """The teaching plan for a case: stage, management, prevention, drug-holiday positions side by side,
-    adjuncts to discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
+def make_plan(case: Case) -> Plan:
+    """The teaching plan for a case: stage, safety warnings, AAOMS 2022 management (with the superseded
+    2009/2014 table as ``management_history``), prevention, drug-holiday positions side by side, adjuncts to
+    discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
 
     at_risk and stage-0 cases get prevention-centred plans; not_mronj cases say why and still get prevention.
     """
@@ -107,25 +151,30 @@ def make_plan(case: Case) -> dict[str, Any]:
         "staging": result.to_dict(),
     }
     management_items: list[dict[str, Any]] = []
+    history_items: list[dict[str, Any]] = []
     adjunct_items: list[dict[str, Any]] = []
     reasons = not_mronj_reasons(case) if code == "not_mronj" else []
+    management_items += numb_chin_items(case)
     if code == "not_mronj":
         focus = "before_therapy" if reasons == ["before_therapy"] else "not_mronj"
         management_items += management.not_mronj_actions(reasons)
+        management_items += window_items(case, code)
     elif code in ("at_risk", "0"):
         focus = "prevention"
         management_items += management.stage_actions(code)
     else:
         focus = "treatment"
         management_items += management.stage_actions(code)
-        management_items += management.aaoms2022_shift(code)
         management_items += management.surgery_evidence()
+        history_items = management.history_stage_actions(code)
         adjunct_items = _adjuncts(case)
     if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
     plan.update(
+        warnings=list(result.warnings),
         focus=focus,
         management=management_items,
+        management_history=history_items,
         prevention=_prevention(case, exposed),
         drug_holiday=prevention.drug_holiday_positions(case),
         adjuncts_to_discuss=adjunct_items,
@@ -133,13 +182,13 @@ def make_plan(case: Case) -> dict[str, Any]:
         procedure_advice=_procedure_advice(case),
         disclaimer=DISCLAIMER,
     )
-    return plan
+    return Plan(**plan)
 
 
-def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
     """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
     items: list[dict[str, Any]] = []
-    for key in ("management", "prevention", "drug_holiday", "adjuncts_to_discuss"):
+    for key in ("management", "management_history", "prevention", "drug_holiday", "adjuncts_to_discuss"):
         items += plan[key]
     items.append(plan["seed_scheme"])
     proc = plan.get("procedure_advice")

@@ -245,7 +245,8 @@ def ctx_advice() -> list[dict[str, Any]]:
 
 
 def prophylaxis_advice() -> dict[str, Any]:
-    """Antibiotic or antiseptic prophylaxis: insufficient evidence (SDCEP)."""
+    """Antibiotic cover for extractions: contested (SDCEP: insufficient evidence; SICMF-SIPMO and the German
+    S3 guideline reported to recommend it), with the positions side by side."""
     return as_item(_data()["prophylaxis"])
 
 
@@ -344,7 +345,16 @@ def drug_holiday_positions(case: Case) -> list[dict[str, Any]]:
                 rows.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017"), applies=not oncology, **common))
                 rows.append(_holiday("holiday-ects2022-dmab", applies=not oncology, **common))
             else:
-                rows.append(_holiday("holiday-ects2022-bp", applies=not oncology, **common))
+                infrequent = kind == "iv_bisphosphonate" and (
+                    (med.every_days or 0) >= 90 or medication_group(med, case.indication) == "low_dose")
+                if infrequent:
+                    rows.append(_holiday(
+                        "holiday-ects2022-bp", applies=False, **common,
+                        case_note="The ECTS pause (from at least 1 week before) is written for bisphosphonates "
+                                  "taken often; with a yearly (or single) infusion there is no dose to pause in "
+                                  "that week, so it does not apply."))
+                else:
+                    rows.append(_holiday("holiday-ects2022-bp", applies=not oncology, **common))
             if oncology:
                 rows.append(_holiday("holiday-mascc2019", applies=True, **common))
         else:

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import DISCLAIMER, knowledge
+from . import DISCLAIMER, knowledge, rules
 from .cases import INDICATIONS, PROCEDURES, RISK_FACTORS, ROUTES, Case, Medication, drug_catalogue
+from .results import ResultMapping
 
 GROUPS: tuple[str, ...] = ("low_dose", "oncology", "adjuvant")
 GROUP_LABELS = {
@@ -289,6 +290,34 @@ def time_courses(group: str = "oncology") -> list[dict[str, Any]]:
     ]
 
 
+def side_by_side(group: str) -> list[dict[str, Any]]:
+    """Ranges that disagree for a group ('low_dose' or 'oncology'), side by side: each comparison with its
+    rows, every row labelled with its period (per year, cumulative or not stated) and its evidence; the
+    unverified AAOMS 2022 rows say 'reported'. Never one of them as the answer."""
+    estimates = {**_estimates(), **{e["id"]: e for e in _data()["unverified_estimates"]}}
+    out = []
+    for comp in _data()["comparisons"]:
+        if comp["group"] != group:
+            continue
+        rows = []
+        for rid in comp["rows"]:
+            e = estimates[rid]
+            rows.append({
+                "id": rid,
+                "low_percent": e["low_percent"],
+                "high_percent": e["high_percent"],
+                "measure": e.get("measure", "reported"),
+                "period": " ".join(str(e.get("period", "not stated")).split()),
+                "source": _keys(e),
+                "evidence": e["evidence"],
+                "reported_only": e["evidence"] == "unverified",
+            })
+        out.append({"id": comp["id"], "text": " ".join(comp["text"].split()), "rows": rows,
+                    "standing": comp.get("standing", "current"), "source": _keys(comp),
+                    "evidence": comp["evidence"]})
+    return out
+
+
 def unverified_estimates() -> list[dict[str, Any]]:
     """Figures recalled from AAOMS 2022 but not verified: shown as 'reported', never used in a range."""
     return [dict(e) for e in _data()["unverified_estimates"]]
@@ -359,7 +388,7 @@ def _regimen_group(med: Medication) -> str | None:
 
 
 def _given(case: Case) -> list[Medication]:
-    return [m for m in case.medications if m.months > 0 or m.current]
+    return rules.drugs_given(case)
 
 
 def _exposure_range(med: Medication, case: Case) -> tuple[RiskRange | None, str, str]:
@@ -464,7 +493,31 @@ def _who(case: Case, drug: str | None, group: str) -> str:
     return f"taking {name} for {GROUP_LABELS[group]}"
 
 
-def assess(case: Case) -> dict[str, Any]:
+@dataclass(frozen=True, eq=False)
+class RiskAssessment(ResultMapping):
+    """The risk picture of a case: typed fields, readable as a mapping too (``a["overall"]``, ``a.overall``)."""
+
+    case: str | None
+    indication: str
+    group: str
+    exposures: list[dict[str, Any]]
+    combinations: list[dict[str, Any]]
+    overall: dict[str, Any] | None
+    overall_explanation: str
+    per_1000: list[float] | None
+    not_yet_given: list[dict[str, Any]]
+    risk_factors: list[dict[str, Any]]
+    planned_procedure: dict[str, Any] | None
+    dose_and_duration: dict[str, Any]
+    notes: list[str]
+    side_by_side: list[dict[str, Any]]
+    patient_sentence: str
+    source: list[str]
+    evidence: str | None
+    disclaimer: str
+
+
+def assess(case: Case) -> RiskAssessment:
     """The risk picture of a case as JSON-able data: per-drug ranges, the overall range (highest-risk
     exposure), risk factors, the planned procedure, numbers per 1000, sources, evidence, a patient
     sentence and the disclaimer."""
@@ -572,7 +625,7 @@ def assess(case: Case) -> dict[str, Any]:
         duration_item["source"],
         ["rheumatologist_review", "antiangiogenic_reports"] if overall is None else [],
     )
-    return {
+    return RiskAssessment(**{
         "case": case.id,
         "indication": case.indication,
         "group": group_used,
@@ -587,8 +640,9 @@ def assess(case: Case) -> dict[str, Any]:
         "planned_procedure": procedure,
         "dose_and_duration": duration_item,
         "notes": notes,
+        "side_by_side": side_by_side(group_used) if group_used in ("low_dose", "oncology") else [],
         "patient_sentence": sentence,
         "source": sources,
         "evidence": None if overall is None else overall.evidence,
         "disclaimer": DISCLAIMER,
-    }
+    })

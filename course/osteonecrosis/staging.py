@@ -1,8 +1,10 @@
-"""MRONJ case definition and AAOMS 2022 staging, made exact for teaching (DESIGN.md section 4).
+"""MRONJ case definition and AAOMS 2022 staging, made exact for teaching (docs/case_contract.md).
 
-The thresholds and the lists of stage-3 features and nonspecific signs come from
-``knowledge/staging.yaml``; the order of the rules is the one DESIGN.md gives:
-exclusions first, then exposed bone, then the stage-3 features, then symptoms.
+The thresholds, the stage-3 features and the nonspecific signs come from ``knowledge/staging.yaml``
+through :mod:`osteonecrosis.rules` (the one home of each rule); the order of the rules is the one
+``docs/case_contract.md`` gives: exclusions first, then exposed bone, then the stage-3 features, then symptoms.
+A result's ``warnings`` carry the safety rules (numb-chin work-up; the 8-week window never defers treating a
+fracture, fistula or infection); they never change the stage.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import knowledge
-from .cases import Case, exposure
+from . import rules
+from .cases import Case
 
 STAGES: tuple[str, ...] = ("not_mronj", "at_risk", "0", "1", "2", "3")
 STAGE_LABELS = {
@@ -31,6 +33,8 @@ class StageResult:
     source: list[str] = field(default_factory=list)
     evidence: str = "guideline"
     re_evaluate_after_weeks: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -43,83 +47,82 @@ class StageResult:
             "reasons": list(self.reasons),
             "source": list(self.source),
             "evidence": self.evidence,
+            "warnings": list(self.warnings),
         }
+        if self.exclusions:
+            out["exclusions"] = list(self.exclusions)
         if self.re_evaluate_after_weeks is not None:
             out["re_evaluate_after_weeks"] = self.re_evaluate_after_weeks
         return out
 
 
-def _rules() -> dict[str, Any]:
-    data = knowledge.load("staging")
-    aaoms = data["aaoms2022"]
-    return {
-        "weeks": float(data["case_definition"]["persisting_more_than_weeks"]),
-        "stage3": {f["finding"]: f["label"] for f in aaoms["stage3_features"]},
-        "nonspecific": {s["sign"]: s["label"] for s in aaoms["nonspecific_signs"]},
-    }
-
-
 def stage(case: Case) -> StageResult:
-    """Stage a case by the AAOMS 2022 case definition and stages; the reasons name what decided."""
-    rules = _rules()
-    weeks = rules["weeks"]
+    """Stage a case by the AAOMS 2022 case definition and stages; the reasons name what decided, the
+    warnings the safety rules that apply (numb-chin work-up, complications the 8-week window never defers)."""
+    weeks = rules.persisting_weeks_threshold()
     f = case.findings
     src = ["aaoms2022"]
-    exp = exposure(case)
+    warnings: list[str] = []
+    numb = rules.numb_chin(case)
+    if numb:
+        warnings.append(numb)
+        src_numb = ["laurencet2000"]
+    else:
+        src_numb = []
 
     # 1. Exclusions: each one alone means the case definition is not met.
-    exclusions = []
-    if not (exp["antiresorptive"] or exp["antiangiogenic"]):
-        exclusions.append("no antiresorptive or antiangiogenic drug, ever: the first criterion is not met")
-    if case.jaw_radiotherapy:
-        exclusions.append(
-            "radiotherapy to the jaws: excluded from MRONJ (consider osteoradionecrosis)"
-        )
-    if case.jaw_metastasis:
-        exclusions.append("metastatic disease to the jaws: excluded from MRONJ (consider metastasis)")
-    if exclusions:
-        return StageResult("not_mronj", exclusions, src)
+    excluded = rules.exclusions(case)
+    if excluded:
+        sources = list(dict.fromkeys(k for e in excluded for k in e.source))
+        return StageResult("not_mronj", [e.reason for e in excluded], [*sources, *src_numb],
+                           warnings=warnings, exclusions=[e.code for e in excluded])
 
-    drugs = ", ".join(sorted({m.drug for m in case.medications if m.months > 0 or m.current}))
+    drugs = ", ".join(sorted({m.drug for m in rules.drugs_given(case)}))
     exposure_reason = f"exposure to {drugs}"
-    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    lesion = rules.has_lesion(f)
+    what = rules.lesion_kind(f)
     if lesion and f.weeks_persisting <= weeks:
-        what = "exposed bone" if f.exposed_bone else "a fistula that probes to bone"
         return StageResult(
             "not_mronj",
             [
                 f"{what} for {f.weeks_persisting:g} weeks, not more than {weeks:g}: the case definition is not "
-                f"met yet; re-evaluate after {weeks:g} weeks"
+                f"met yet; re-evaluate after {weeks:g} weeks",
+                "the 8-week window never defers treating a fracture, fistula or infection",
             ],
-            [*src, "course_teaching_rule"],
+            [*src, "course_teaching_rule", *src_numb],
             evidence="teaching_rule",
             re_evaluate_after_weeks=weeks,
+            warnings=[*warnings, rules.window_warning(f)],
+            exclusions=["short_exposure"],
         )
 
     if not lesion:
-        signs = [label for sign, label in rules["nonspecific"].items() if sign in f.nonspecific]
+        signs = rules.nonspecific_signs(f)
         if signs:
-            return StageResult(
-                "0",
-                [exposure_reason, "no exposed bone or probing fistula",
-                 "nonspecific sign(s): " + "; ".join(signs)],
-                [*src, "ects2022"],
-            )
+            reasons = [exposure_reason, "no exposed bone or probing fistula",
+                       "nonspecific sign(s): " + "; ".join(signs)]
+            if numb:
+                reasons.append("altered sensation with a known cancer: metastasis work-up (imaging) before "
+                               "calling it stage 0")
+            return StageResult("0", reasons, [*src, "ects2022", *src_numb], warnings=warnings)
         return StageResult(
             "at_risk",
             [exposure_reason, "no exposed bone or probing fistula", "no nonspecific sign"],
             [*src, "ects2022"],
+            warnings=warnings,
         )
 
-    what = "exposed bone" if f.exposed_bone else "a fistula that probes to bone"
     base = [exposure_reason, f"{what} for {f.weeks_persisting:g} weeks (more than {weeks:g})"]
-    features = [label for key, label in rules["stage3"].items() if getattr(f, key)]
+    features = rules.stage3_features(f)
     if features:
-        return StageResult("3", [*base, "stage-3 feature(s): " + "; ".join(features)], [*src, "aaoms2014"])
+        return StageResult("3", [*base, "stage-3 feature(s): " + "; ".join(features)],
+                           [*src, "aaoms2014", *src_numb], warnings=warnings)
     if f.pain or f.infection:
         symptoms = [s for s, on in (("pain", f.pain), ("infection", f.infection)) if on]
-        return StageResult("2", [*base, " and ".join(symptoms) + ", no stage-3 feature"], src)
-    return StageResult("1", [*base, "no pain, no infection, no stage-3 feature"], src)
+        return StageResult("2", [*base, " and ".join(symptoms) + ", no stage-3 feature"], [*src, *src_numb],
+                           warnings=warnings)
+    return StageResult("1", [*base, "no pain, no infection, no stage-3 feature"], [*src, *src_numb],
+                       warnings=warnings)
 
 
 def stage_order(stage_code: str) -> int:

@@ -127,8 +127,8 @@ def _hint(case: Case, chosen: str, correct: str) -> str:
         if lesion and f.weeks_persisting <= weeks:
             return (f"How long has the lesion been there? The case definition asks for more than {weeks:g} "
                     "weeks; before that, manage it and re-evaluate.")
-        return ("Check the first criterion: has this patient ever received an antiresorptive or "
-                "antiangiogenic drug?")
+        return ("Check the first criterion: has this patient ever received an antiresorptive drug? (AAOMS "
+                "2022 does not count an antiangiogenic drug on its own.)")
     if chosen == "not_mronj":
         return ("All three criteria of the case definition are met here: drug exposure, no radiotherapy or "
                 "metastasis in the jaws, and (if there is a lesion) it has lasted long enough. Look again.")
@@ -165,14 +165,16 @@ def grade_stage(case: Case, chosen: str | None) -> Feedback:
         known = ", ".join(CHOICE_LABELS.values())
         return Feedback(False, f"Unknown stage {chosen!r}; choose one of: {known}.")
     result = stage(case)
+    # Safety warnings (numb-chin work-up; the 8-week window never defers treating complications) always show.
+    safety = "".join(f" Caution: {w}" + ("" if w.endswith(".") else ".") for w in result.warnings)
     if chosen == result.stage:
         why = "; ".join(result.reasons)
-        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.")
+        return Feedback(True, f"{CORRECT} {STAGE_LABELS[result.stage]}: {why}.{safety}")
     direction = "too high" if stage_order(chosen) > stage_order(result.stage) else "too low"
     if "not_mronj" in (chosen, result.stage):
         direction = "not the right category"
     hint = _hint(case, chosen, result.stage)
-    return Feedback(False, f"{TRY_AGAIN} {CHOICE_LABELS[chosen]} is {direction}. {hint}")
+    return Feedback(False, f"{TRY_AGAIN} {CHOICE_LABELS[chosen]} is {direction}. {hint}{safety}")
 
 
 def _case_card(number: int, case: Case, on_graded: object) -> widgets.VBox:

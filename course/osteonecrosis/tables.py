@@ -135,14 +135,14 @@ def _actions(items: Sequence[dict[str, Any]]) -> str:
 
 
 def management_side_by_side() -> Table:
-    """By stage: the AAOMS table, what AAOMS 2022 is reported to add, and the seed's 19-case scheme."""
+    """By stage: the superseded AAOMS 2009/2014 table (history), AAOMS 2022 (current), and the seed's scheme."""
     from . import management
 
     n = management.seed_scheme("1")["study"]["patients"]
     rows = []
     for code in management.STAGE_CODES:
-        table = management.stage_actions(code)
-        shift = management.aaoms2022_shift(code)
+        table = management.history_stage_actions(code)
+        shift = management.stage_actions(code)
         seed = management.seed_scheme(code)
         seed_text = seed["action"] or "(not covered)"
         rows.append([
@@ -152,7 +152,7 @@ def management_side_by_side() -> Table:
             f"{seed_text} [seed_es], [diaz_reverand2018] · one {n}-case series" if seed["action"] else seed_text,
         ])
     return markdown_table(
-        ["Stage", "AAOMS stage table (2009, kept in 2014)", "AAOMS 2022 (reported, unverified)",
+        ["Stage", "AAOMS stage table (2009, kept in 2014): superseded, history", "AAOMS 2022 (current standard)",
          f"Seed scheme (Díaz-Reverand 2018: a {n}-case series, not a guideline)"],
         rows, caption="Treatment by stage: guideline and seed side by side")
 

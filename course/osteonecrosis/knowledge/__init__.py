@@ -4,6 +4,13 @@ Every mapping in a knowledge file that has an ``id`` is a *knowledge entry*. Eac
 ``source`` (a key, or a list of keys, of ``references.yaml``) and ``evidence`` (one of
 :data:`EVIDENCE_STATUSES`). An entry marked ``answer: true`` is used as an autograded answer key
 and must not rest on an unverified source. :func:`validate` checks all of this; the tests call it.
+
+An entry may also carry its *standing* (:data:`STANDINGS`, default ``current``): ``superseded`` with
+``superseded_by`` (what replaced it: entry ids or source keys), or ``contested`` with ``positions``
+(two or more sides, each with ``source`` and ``evidence``). A superseded or contested entry is taught,
+side by side with the others, and is never an answer key: :func:`entry_problems` reports an entry flagged
+as an answer (:data:`ANSWER_FLAGS`) that is not current, and :func:`answer_key_problems` lets the
+assignment side check the entry ids its keys rest on.
 """
 
 from __future__ import annotations
@@ -33,6 +40,15 @@ EVIDENCE_STATUSES: tuple[str, ...] = (
 )
 
 VERIFICATION_LEVELS: tuple[str, ...] = ("verified", "secondary", "unverified")
+
+STANDINGS: tuple[str, ...] = (
+    "current",      # the course's reference standard (AAOMS 2022 where it speaks) holds it
+    "superseded",   # replaced by a later position (superseded_by names what replaced it): history only
+    "contested",    # sources disagree (positions lists the sides): teach the sides, grade the reasoning
+)
+
+# Flags that make an entry an autograded answer key.
+ANSWER_FLAGS: tuple[str, ...] = ("answer", "answer_key", "correct")
 
 # Data files, in the order the course introduces them.
 FILES: tuple[str, ...] = (
@@ -159,13 +175,87 @@ def entry_problems(path: str, entry: dict[str, Any]) -> list[str]:
     evidence = entry.get("evidence")
     if evidence not in EVIDENCE_STATUSES:
         problems.append(f"{path}: evidence {evidence!r} is not one of {', '.join(EVIDENCE_STATUSES)}")
-    if entry.get("answer"):
+    problems.extend(_standing_problems(path, entry))
+    if is_answer(entry):
         if evidence == "unverified":
             problems.append(f"{path}: answer-bearing entry has evidence 'unverified'")
         for key in keys:
             ref = references().get(key)
             if ref is not None and ref.verification == "unverified":
                 problems.append(f"{path}: answer-bearing entry rests on unverified source {key!r}")
+    return problems
+
+
+def is_answer(entry: dict[str, Any]) -> bool:
+    """True when the entry is flagged as an autograded answer key (any of :data:`ANSWER_FLAGS`)."""
+    return any(entry.get(flag) is True for flag in ANSWER_FLAGS)
+
+
+def _standing_problems(path: str, entry: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    value = entry.get("standing", "current")
+    if value not in STANDINGS:
+        return [f"{path}: standing {value!r} is not one of {', '.join(STANDINGS)}"]
+    if value == "superseded":
+        by = entry.get("superseded_by")
+        if not by or not isinstance(by, str | list):
+            problems.append(f"{path}: superseded entry without superseded_by")
+    if value == "contested":
+        positions = entry.get("positions")
+        if not isinstance(positions, list) or len(positions) < 2:
+            problems.append(f"{path}: contested entry needs positions (two or more sides)")
+        else:
+            for i, pos in enumerate(positions):
+                where = f"{path}.positions[{i}]"
+                if not isinstance(pos, dict) or not pos.get("says"):
+                    problems.append(f"{where}: a position needs 'says'")
+                    continue
+                for key in source_keys(pos) or [None]:
+                    if key is None:
+                        problems.append(f"{where}: no source")
+                    elif key not in references():
+                        problems.append(f"{where}: source {key!r} is not in references.yaml")
+                if pos.get("evidence") not in EVIDENCE_STATUSES:
+                    problems.append(f"{where}: evidence {pos.get('evidence')!r} is not one of "
+                                    f"{', '.join(EVIDENCE_STATUSES)}")
+    if value != "current" and is_answer(entry):
+        problems.append(f"{path}: answer-bearing entry is {value}: a {value} position is never an answer key")
+    return problems
+
+
+def standing(entry_id: str, name: str | None = None) -> str:
+    """The standing of an entry: 'current' (the default), 'superseded' or 'contested'."""
+    return str(find(entry_id, name).get("standing", "current"))
+
+
+def standing_detail(entry_id: str, name: str | None = None) -> dict[str, Any]:
+    """Standing of an entry with what superseded it or the positions side by side (plain data)."""
+    entry = find(entry_id, name)
+    out: dict[str, Any] = {"id": entry_id, "standing": str(entry.get("standing", "current"))}
+    if "superseded_by" in entry:
+        by = entry["superseded_by"]
+        out["superseded_by"] = [by] if isinstance(by, str) else list(by)
+    if "positions" in entry:
+        out["positions"] = [{"says": " ".join(str(p["says"]).split()), **cite(p)} for p in entry["positions"]]
+    return out
+
+
+def answer_key_problems(entry_ids: list[str] | tuple[str, ...]) -> list[str]:
+    """For the entry ids an answer key rests on: one line per id that is unknown, superseded, contested
+    or unverified (empty when every key rests on current, verified knowledge)."""
+    problems: list[str] = []
+    for entry_id in entry_ids:
+        try:
+            entry = find(entry_id)
+        except KnowledgeError as exc:
+            problems.append(str(exc))
+            continue
+        value = entry.get("standing", "current")
+        if value != "current":
+            problems.append(f"{entry_id}: {value}: never an answer key (grade the reasoning instead)")
+        if entry.get("evidence") == "unverified" or any(
+                references()[k].verification == "unverified" for k in source_keys(entry) if k in references()):
+            problems.append(f"{entry_id}: rests on unverified evidence: never an answer key")
     return problems
 
 

@@ -16,8 +16,10 @@ Where the numbers come from (``simulation.yaml`` and ``risk.yaml``):
 - an extraction before the first dose carries no MRONJ risk (no drug exposure yet: case definition);
 - cure with conservative care: the cited conservative-first cumulative cure curve (25.8/50.8/72.4% at
   12/36/60 months); teriparatide multiplies its odds by the Sim 2020 odds ratio (45.4% vs 33.3% at 52 weeks);
-- surgery: debridement or sequestrectomy succeed with the stage-II surgical figure (89.3%), resection with
-  the pooled 'aggressive surgery' figure (72%); L-PRF multiplies the odds by the Ramos 2025 point estimates
+- surgery: debridement or sequestrectomy succeed with the stage-II surgical figure (89.3% 'success' at 6
+  months), resection with the pooled 'aggressive surgery' figure (72% 'improvement' at 6 months): different
+  outcomes in different patients, shown with their definitions and never compared; L-PRF multiplies the
+  odds by the Ramos 2025 point estimates
   (92% vs 83%, not significant); HBO has no effect on healing (one RCT, no significant difference);
 - rinses, prophylactic antibiotics, atraumatic technique, drug holidays and the 'Wonder' rinse change no
   probability: the course's evidence map holds no effect size for them, and the advice says so;
@@ -36,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import knowledge, risk, staging
+from .. import knowledge, risk, rules, staging
 from ..cases import Case, Findings, Medication, drug_catalogue
 from .parameters import ModelInputError, param, value
 from .pharmacokinetics import Regimen, regimens
@@ -80,6 +82,7 @@ class Step:
     outcome: str
     advice: Advice
     stage: str
+    warnings: tuple[str, ...] = ()      # safety rules now (numb-chin work-up; treat complications now)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,10 @@ def advice(verdict: str, *refs: tuple[str, str], extra: list[str] | None = None)
         e = _entry(name, entry_id)
         text = _says(e)
         guideline = e.get("guideline")
+        if e.get("standing") == "superseded":
+            text = f"History (superseded by {', '.join(knowledge.standing_detail(entry_id)['superseded_by'])}): {text}"
+        elif e.get("standing") == "contested":
+            text = f"Contested: {text}"
         says.append(f"{guideline.upper()}: {text}" if guideline else text)
         for k in knowledge.source_keys(e):
             if k not in sources:
@@ -186,6 +193,8 @@ class VirtualPatient:
     planned_extraction: bool = False
     risk_factors: tuple[str, ...] = ()
     current: bool = True
+    medical_history: tuple[str, ...] = ()
+    jaw_radiotherapy: bool = False
     week: int = 0
     on_therapy: bool = False
     holiday: bool = False
@@ -248,7 +257,8 @@ class VirtualPatient:
             meds = (Medication(self.drug, months=self.weeks_on_drug / WEEKS_PER_MONTH,
                                current=self.on_therapy and not self.holiday),)
         return Case(indication=self.indication, medications=meds, findings=self.findings,
-                    risk_factors=self.risk_factors, id=self.case_id)
+                    risk_factors=self.risk_factors, id=self.case_id, medical_history=self.medical_history,
+                    jaw_radiotherapy=self.jaw_radiotherapy)
 
     def stage_result(self) -> staging.StageResult:
         return staging.stage(self.as_case())
@@ -348,7 +358,8 @@ class VirtualPatient:
         adv, outcome = handler(stage_before)
         events = self._advance(ACTIONS[action].weeks)
         text = " ".join([outcome, *events]).strip()
-        step = Step(self.week, action, ACTIONS[action].label, text, adv, self.stage_code())
+        warnings = () if self.phase == "pre" else tuple(self.stage_result().warnings)
+        step = Step(self.week, action, ACTIONS[action].label, text, adv, self.stage_code(), warnings)
         self.steps.append(step)
         return step
 
@@ -378,6 +389,9 @@ class VirtualPatient:
     def _do_start_therapy(self, stage: str) -> tuple[Advice, str]:
         self.on_therapy = True
         label = self.regimen.label() if self.regimen else drug_catalogue()[self.drug]["name"]
+        if self.indication == "paget" and self.drug == "zoledronate":
+            # Paget disease: usually one 5 mg infusion, not a yearly one (zoledronate-paget-single, reported).
+            label = "Zoledronic acid 5 mg IV, a single infusion (Paget disease; repeated only on relapse)"
         outcome = f"{label}: therapy started."
         if self.need == "known":
             return advice("not_advised", ("prevention", "pre-finish-necessary"),
@@ -396,7 +410,8 @@ class VirtualPatient:
             extras.append("Atraumatic technique and primary closure were planned (no effect size in the "
                           "sources: the simulator leaves the risk unchanged).")
         if self.antibiotics_next:
-            extras.append("Antibiotic cover given (insufficient evidence: risk unchanged).")
+            extras.append("Antibiotic cover given (contested: SDCEP finds the evidence insufficient, Italian and "
+                          "German guidelines are reported to recommend it; no effect size, so the risk is unchanged).")
         self.technique_next = self.antibiotics_next = False
         drawn = self.rng.random() < self.p_extraction
         outcome = (f"Tooth extracted on therapy (this patient's chance of MRONJ after an extraction: "
@@ -436,7 +451,8 @@ class VirtualPatient:
 
     def _do_antibiotic_prophylaxis(self, stage: str) -> tuple[Advice, str]:
         self.antibiotics_next = True
-        return (advice("no_evidence", ("prevention", "prev-prophylaxis-insufficient")),
+        return (advice("guidelines_differ", ("prevention", "prev-prophylaxis-insufficient"),
+                       extra=["No effect size in the sources: the simulator leaves the risk unchanged."]),
                 "Antibiotic cover planned for the next extraction.")
 
     def _do_chlorhexidine(self, stage: str) -> tuple[Advice, str]:
@@ -459,8 +475,9 @@ class VirtualPatient:
         if self.drug == "denosumab":
             extra.append("Stopping denosumab risks rebound bone loss (see the remodelling lab).")
         else:
-            extra.append("A bisphosphonate stays in bone for years: a short holiday barely lowers the store "
-                         "(see the drug-level lab). The simulator leaves the risk unchanged.")
+            extra.append("No trial shows that a holiday lowers the risk (the evidence is missing, not negative); "
+                         "a bisphosphonate also stays in bone for years, so a short pause barely lowers the "
+                         "store (see the drug-level lab). The simulator leaves the risk unchanged.")
         return (advice(verdict, ("management", "drug-decision-prescriber"), *self._holiday_refs(), extra=extra),
                 "The prescriber agreed to pause the drug.")
 
@@ -475,9 +492,10 @@ class VirtualPatient:
 
     def _do_wait(self, stage: str) -> tuple[Advice, str]:
         if self.lesion and self.care == "none":
-            return (advice("not_advised", ("management", "aaoms-stage1-rinse"),
-                           extra=["A lesion left without care: the AAOMS table gives every stage at least a "
-                                  "rinse and review."]), "Review in 8 weeks, no care meanwhile.")
+            return (advice("not_advised", ("management", "aaoms2022-nonoperative"),
+                           extra=["A lesion left without care: even nonoperative care means at least a rinse, "
+                                  "antibiotics when infected, pain control and review."]),
+                    "Review in 8 weeks, no care meanwhile.")
         if self.need == "known":
             return (advice("not_advised", ("prevention", "during-necessary-treatment")),
                     "Review in 8 weeks; the problem tooth is left untreated.")
@@ -488,38 +506,46 @@ class VirtualPatient:
             self.care, self.care_weeks = "conservative", 0.0
         from ..management import stage_actions
         code = stage if stage in ("1", "2", "3") else "1"
-        ids = [a["id"] for a in stage_actions(code)][:3]
+        ids = [a["id"] for a in stage_actions(code) if "nonoperative" in a["id"]]
         return (advice("in_line", *[("management", i) for i in ids]),
                 "Conservative care: rinse, antibiotics when infected, pain control, review every 3 months.")
 
     def _surgery(self, kind: str, stage: str) -> tuple[Advice, str]:
         pid = "vp-resection-success" if kind == "resection" else "vp-surgery-success"
         p = value(pid)
-        extra = [f"Success drawn with {100 * p:.1f}% ({param(pid).label()}), as the study defined success."]
+        outcome_def = param(pid).raw.get("outcome", "as the study defined it")
+        extra = [f"Chance drawn: {100 * p:.1f}% = {outcome_def} ({param(pid).label()}). The 89.3% (success, "
+                 "stage 2) and the 72% (improvement, pooled) measure different outcomes in different patients: "
+                 "they cannot rank debridement above resection."]
         if self.lprf_next:
             p = _odds_multiply(p, _odds_ratio("vp-lprf"))
             extra.append("L-PRF added (trial point estimates used; the difference was not significant).")
             self.lprf_next = False
         ok = self.rng.random() < p
-        if kind == "resection":
-            verdict = "in_line" if stage == "3" else "not_advised"
-            refs = [("management", "aaoms-stage3-resection"), ("management", "aaoms2022-stage3-resection")]
-        elif kind == "sequestrectomy":
-            verdict = "guidelines_differ" if stage in ("1", "2") else "in_line"
-            refs = [("management", "seed-scheme-stage2"), ("management", "aaoms2022-stage12-either")]
+        # AAOMS 2022: operative and nonoperative care are both acceptable at every stage (shared decision).
+        current = {"1": "aaoms2022-stage12-either", "2": "aaoms2022-stage2-either",
+                   "3": "aaoms2022-stage3-resection"}
+        refs: list[tuple[str, str]] = []
+        if stage in current:
+            verdict = "in_line"
+            refs.append(("management", current[stage]))
+            if kind == "resection" and stage in ("1", "2"):
+                extra.append("History: the AAOMS 2009/2014 table kept resection for stage 3; AAOMS 2022 "
+                             "superseded it.")
         else:
-            verdict = "in_line" if stage in ("2", "3") else "guidelines_differ"
-            refs = [("management", "aaoms-stage2-debridement"), ("management", "aaoms2022-stage12-either")]
-        if stage not in ("1", "2", "3"):
             verdict = "not_advised"
             extra.append("Operating before the lesion meets the 8-week case definition is premature.")
+        if kind == "sequestrectomy":
+            refs.append(("management", "seed-scheme-stage2"))
+        evidence_ref = "surgery-pooled-1137" if kind == "resection" else "surgery-stage2-success"
+        refs += [("management", evidence_ref), ("management", "surgery-outcomes-not-comparable")]
         self.care, self.care_weeks = "conservative", 0.0
         outcome = f"{kind.capitalize()} done."
         if ok:
             outcome += " " + self._resolve(f"{kind} succeeded")
         else:
             outcome += " The lesion persists; conservative care continues."
-        return advice(verdict, *refs, ("management", "surgery-stage2-success"), extra=extra), outcome
+        return advice(verdict, *refs, extra=extra), outcome
 
     def _do_debridement(self, stage: str) -> tuple[Advice, str]:
         return self._surgery("debridement", stage)
@@ -541,14 +567,25 @@ class VirtualPatient:
                 "Hyperbaric oxygen course given (the simulator gives it no effect on healing).")
 
     def _do_teriparatide(self, stage: str) -> tuple[Advice, str]:
+        refs = [("management", "adj-teriparatide"), ("management", "teriparatide-sim2020"),
+                ("management", "teriparatide-evidence-insufficient")]
+        contraindications = rules.teriparatide_contraindications(self.as_case())
+        if contraindications:
+            labels = ", ".join(e["label"] for e in contraindications)
+            refs += [("management", e["id"]) for e in contraindications]
+            if any(e["condition"] == "skeletal_malignancy" for e in contraindications):
+                refs.append(("management", "teriparatide-metastases-caution"))
+            return (advice("not_advised", *refs,
+                           extra=[f"Refused: teriparatide is contraindicated or warned against with {labels} "
+                                  "(osteosarcoma risk); it was not given."]),
+                    f"Teriparatide not given: contraindicated ({labels}).")
         self.teriparatide = True
         if self.care != "conservative":
             self.care, self.care_weeks = "conservative", 0.0
-        verdict = "not_advised" if self.indication in ("bone_metastases", "multiple_myeloma") else "in_line"
-        refs = [("management", "adj-teriparatide"), ("management", "teriparatide-sim2020")]
-        if verdict == "not_advised":
-            refs.append(("management", "teriparatide-metastases-caution"))
-        return advice(verdict, *refs), "Teriparatide course given with conservative care."
+        return (advice("no_evidence", *refs,
+                       extra=["No contraindication on record; the MRONJ guidelines rate the evidence "
+                              "insufficient (one small randomised trial)."]),
+                "Teriparatide course given with conservative care.")
 
     def _do_wonder_rinse(self, stage: str) -> tuple[Advice, str]:
         return (advice("seed_claim", ("management", "adj-wonder-rinse")),
@@ -565,7 +602,8 @@ class VirtualPatient:
         """Every decision against the guidelines, with sources, and the story's outcome."""
         rows = [{"week": s.week, "decision": s.label, "verdict": s.advice.verdict,
                  "verdict_text": VERDICTS[s.advice.verdict], "guidelines": s.advice.text(),
-                 "sources": s.advice.sources, "outcome": s.outcome} for s in self.steps]
+                 "sources": s.advice.sources, "outcome": s.outcome, "warnings": list(s.warnings)}
+                for s in self.steps]
         counts: dict[str, int] = {}
         for r in rows:
             counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
@@ -585,15 +623,21 @@ class VirtualPatient:
 
 def new_patient(drug: str, indication: str, months_on_drug: float = 0.0, seed: int = 0,
                 planned_extraction: bool = False, case_id: str | None = None,
-                risk_factors: tuple[str, ...] = (), current: bool = True) -> VirtualPatient:
+                risk_factors: tuple[str, ...] = (), current: bool = True,
+                medical_history: tuple[str, ...] = ()) -> VirtualPatient:
     """A patient built from controls; ``months_on_drug`` 0 means the drug is about to start."""
     if not isinstance(months_on_drug, int | float) or isinstance(months_on_drug, bool) or \
             not math.isfinite(months_on_drug) or months_on_drug < 0:
         raise ModelInputError(f"months on the drug: must be 0 or more, got {months_on_drug!r}")
+    from ..cases import MEDICAL_HISTORY
+    for i, h in enumerate(medical_history):
+        if h not in MEDICAL_HISTORY:
+            raise ModelInputError(f"medical_history[{i}]: unknown {h!r} "
+                                  f"(expected one of: {', '.join(MEDICAL_HISTORY)})")
     return VirtualPatient(indication=indication, drug=drug, seed=int(seed),
                           weeks_on_drug=float(months_on_drug) * WEEKS_PER_MONTH,
                           planned_extraction=planned_extraction, case_id=case_id, risk_factors=risk_factors,
-                          current=current)
+                          current=current, medical_history=tuple(medical_history))
 
 
 PLANNED_DRUG = {"bone_metastases": "zoledronate", "multiple_myeloma": "zoledronate",
@@ -634,9 +678,9 @@ def from_case(case: Case, seed: int = 0) -> VirtualPatient:
         drug, months = PLANNED_DRUG[case.indication], 0.0
     if case.findings.exposed_bone or case.findings.fistula_probes_to_bone:
         patient = new_patient(drug, case.indication, max(months, 1.0), seed, False, case.id, case.risk_factors,
-                              current)
+                              current, case.medical_history)
         patient.findings = replace(case.findings, exposed_bone=True)
         patient.history = [(0, patient.stage_code())]
         return patient
     return new_patient(drug, case.indication, months, seed, case.planned_procedure == "extraction", case.id,
-                       case.risk_factors, current)
+                       case.risk_factors, current, case.medical_history)

@@ -1,0 +1,94 @@
+"""One home for each clinical rule (issue 10): staging, plan, other staging and the simulator agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from osteonecrosis import case_from_dict, library, other_staging, rules
+from osteonecrosis.models import virtual_patient as vp
+from osteonecrosis.plan import make_plan, not_mronj_reasons
+from osteonecrosis.risk import RiskAssessment, assess
+from osteonecrosis.staging import stage
+
+DRUGS = ("alendronate", "zoledronate", "denosumab", "bevacizumab", "sunitinib")
+
+
+@st.composite
+def cases(draw):
+    meds = [{"drug": d, "months": draw(st.sampled_from([0, 3, 30])), "current": draw(st.booleans())}
+            for d in draw(st.lists(st.sampled_from(DRUGS), max_size=2, unique=True))]
+    findings = {
+        "exposed_bone": draw(st.booleans()),
+        "fistula_probes_to_bone": draw(st.booleans()),
+        "weeks_persisting": draw(st.sampled_from([0, 4, 8, 9, 20])),
+        "pain": draw(st.booleans()),
+        "infection": draw(st.booleans()),
+        "pathologic_fracture": draw(st.booleans()),
+        "nonspecific": draw(st.lists(st.sampled_from(["altered_sensation", "jaw_pain"]), unique=True)),
+    }
+    return case_from_dict({
+        "indication": draw(st.sampled_from(["osteoporosis", "bone_metastases", "paget", "other"])),
+        "medications": meds, "findings": findings,
+        "jaw_radiotherapy": draw(st.booleans()), "jaw_metastasis": draw(st.booleans()),
+    })
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases())
+def test_staging_plan_and_sicmf_share_the_exclusions(case):
+    result = stage(case)
+    excluded = rules.exclusions(case)
+    if excluded:
+        assert result.stage == "not_mronj" and result.exclusions == [e.code for e in excluded]
+        assert make_plan(case).stage == "not_mronj"
+        assert not_mronj_reasons(case)
+        sicmf = other_staging.sicmf_stage_from_case(case)
+        counted = [e for e in excluded if e.code != "antiangiogenic_only"]
+        assert (sicmf.stage == "not_mronj") == bool(counted)
+    elif rules.has_lesion(case.findings) and case.findings.weeks_persisting <= rules.persisting_weeks_threshold():
+        assert result.stage == "not_mronj" and "short_exposure" in not_mronj_reasons(case)
+    else:
+        assert result.stage != "not_mronj"
+    assert bool(rules.numb_chin(case)) == any("metastasis work-up" in w for w in result.warnings)
+
+
+def test_the_simulator_stages_through_the_same_rules():
+    p = vp.new_patient("zoledronate", "bone_metastases", 24, seed=0, medical_history=("skeletal_radiotherapy",))
+    assert rules.teriparatide_contraindications(p.as_case())
+    p.findings = vp.Findings(exposed_bone=True, weeks_persisting=4, pathologic_fracture=True)
+    assert p.stage_code() == "not_mronj"
+    assert any("pathologic fracture" in w for w in p.stage_result().warnings)
+
+
+def test_was_given_is_one_rule():
+    case = case_from_dict({"indication": "other", "medications": [
+        {"drug": "alendronate", "months": 0, "current": False}, {"drug": "denosumab", "months": 0}]})
+    assert [m.drug for m in rules.drugs_given(case)] == ["denosumab"]      # current with 0 months: given now
+    assert rules.exposure(case) == {"antiresorptive": True, "antiangiogenic": False}
+
+
+# --- typed results, dict access kept for older callers ---------------------------------------------------
+
+def test_plan_and_risk_are_typed_and_still_read_as_dicts():
+    case = library()["onc-denosumab-stage2"]
+    plan = make_plan(case)
+    assert plan.stage == plan["stage"] == "2" and plan.get("warnings") == plan.warnings
+    assert json.loads(json.dumps(plan))["stage"] == "2"
+    assert plan.to_dict() == dict(plan) and type(plan.to_dict()) is dict
+    risk = assess(case)
+    assert isinstance(risk, RiskAssessment)
+    assert risk.overall == risk["overall"] and risk.get("group") == risk.group == "oncology"
+    assert list(risk)[0] == "case" and json.dumps(risk)
+
+
+def test_results_are_read_only():
+    plan = make_plan(library()["onc-denosumab-stage2"])
+    with pytest.raises(TypeError, match="read-only"):
+        plan["stage"] = "1"
+    with pytest.raises(TypeError, match="read-only"):
+        plan.setdefault("x", 1)
+    with pytest.raises(AttributeError):
+        plan.stage = "1"
