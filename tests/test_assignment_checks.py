@@ -105,9 +105,22 @@ def test_standing_of_the_entries_a_key_rests_on(tmp_path: Path, monkeypatch) -> 
 
     monkeypatch.setattr(knowledge, "find", with_standing)
     bad = checks.standing_problems(cells, {"q1_tests": ["zoledronate-op-yearly"]}, "nb")
-    assert bad == ["nb: q1_tests is graded as fact on 'zoledronate-op-yearly', whose standing is superseded"]
-    assert checks.entry_standing({"standing": {"status": "contested"}}) == "contested"
-    assert checks.entry_standing({"evidence": "seed_claim"}) == "contested"
+    assert bad == ["nb: q1_tests is graded as fact on zoledronate-op-yearly: superseded: never an answer key "
+                   "(grade the reasoning instead)"]
+
+
+def test_the_real_superseded_and_contested_entries_are_refused(tmp_path: Path) -> None:
+    from osteonecrosis import knowledge
+
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert v == 1", 1),
+    ])
+    not_current = [eid for _path, e in knowledge.all_entries() if (eid := e["id"])
+                   and e.get("standing", "current") != "current"]
+    assert not_current, "the knowledge base marks no entry superseded or contested"
+    problems = checks.standing_problems(cells, {"q1_tests": not_current[:2]}, "nb")
+    assert len(problems) >= 2 and all("never an answer key" in p for p in problems)
 
 
 def test_solutions_must_be_what_the_builder_builds(tmp_path: Path) -> None:

@@ -45,7 +45,6 @@ PATIENT_LABEL = re.compile(r"Patient \d+")
 GIVEAWAY = re.compile(r"stage\d|at-risk|-orn\b|metastasis|short-exposure|no-pain|fracture|oroantral")
 DOUBLE_NEGATIVE = re.compile(r"^(?:no|not|non)_.*_(?:no|not|non)_|^(?:no|not)_no_|_no_no_")
 ALLOWED_TEST_IMPORTS = {"osteonecrosis.exercises", "math", "datetime", "unicodedata", "itertools"}
-STANDINGS = ("current", "superseded", "contested")
 
 
 # ---- pointers --------------------------------------------------------------------------------------------
@@ -306,31 +305,9 @@ def standing_problems(cells: list[Cell], rests_on: dict[str, list[str]] | None, 
     for gid, entries in rests_on.items():
         if gid not in graded:
             out.append(f"{where}: rests_on names {gid}, which is not a graded cell")
-        for entry_id in entries:
-            try:
-                entry = knowledge.find(entry_id)
-            except knowledge.KnowledgeError:
-                out.append(f"{where}: {gid} rests on {entry_id!r}, which is not a knowledge entry")
-                continue
-            standing = entry_standing(entry)
-            if standing != "current":
-                out.append(f"{where}: {gid} is graded as fact on {entry_id!r}, whose standing is {standing}")
+        # one home for the rule: the knowledge base says which entries may be an answer key
+        out += [f"{where}: {gid} is graded as fact on {problem}" for problem in knowledge.answer_key_problems(entries)]
     return out
-
-
-def entry_standing(entry: dict[str, Any]) -> str:
-    """An entry's standing: 'current', 'superseded' or 'contested' (entries that predate the field are current
-    unless their evidence marks them as a seed claim or unverified)."""
-    standing = entry.get("standing")
-    if isinstance(standing, dict):
-        standing = standing.get("status")
-    if standing is None:
-        if entry.get("evidence") in ("seed_claim", "unverified"):
-            return "contested"
-        if entry.get("superseded_by"):
-            return "superseded"
-        return "current"
-    return str(standing)
 
 
 def rests_on_of(path: Path) -> dict[str, list[str]] | None:

@@ -100,8 +100,9 @@ def build() -> list:
         How to manage MRONJ has changed. The AAOMS stage table of 2009 (kept in 2014) was conservative first and
         kept resection for stage 3; AAOMS 2022, the course's reference standard, accepts operative (debridement,
         resection) and nonoperative care at every stage, chosen with the patient (notebook 05, 'Operate early').
-        The menu below lists the 2009/2014 table's items (as history) and the course's items for patients who do
-        **not** have MRONJ. Run the cell and keep it in view.
+        The menu below lists the AAOMS 2022 items for each stage and the course's items for patients who do **not**
+        have MRONJ (`management.history_stage_actions` prints the 2009/2014 table, for comparison). Run the cell
+        and keep it in view.
         """))
     cells.append(A.code("""
         menu = []
@@ -180,8 +181,8 @@ def build() -> list:
             **{label}.** {case.extra['vignette']}
 
             Write `{name}`: the list of plan-item ids from the menu that apply to this patient.
-            *Checked now:* ids from the menu, each once, and no AAOMS stage items. *Checked at grading:* the
-            whole list.
+            *Checked now:* ids from the menu, each once, and no AAOMS items (they are for MRONJ). *Checked at
+            grading:* the whole list.
             """))
         body = ", ".join(f'"{i}"' for i in want)
         cells.append(A.answer(f"{q}_plan", f"{name} = None\n### BEGIN SOLUTION\n{name} = [{body}]\n### END SOLUTION"))

@@ -35,7 +35,6 @@ ECTS = knowledge.find("dmab-ects2022", "prevention")
 W_MIN, W_MAX = ECTS["next_injection_weeks_after_procedure"]
 LATE = ECTS["max_delay_weeks"]
 INTERVAL = ECTS["interval_months"]
-YEARS = knowledge.find("holiday-aaoms2009-long", "prevention")["condition"]["years_at_least"]
 AAOMS2014 = knowledge.find("holiday-aaoms2014", "prevention")  # unverified: shown, never marked
 A14_MONTHS, A14_YEARS = AAOMS2014["holiday_months_before"], AAOMS2014["condition"]["years_more_than"]
 CUTOFF = knowledge.find("prev-ctx-not-predictive", "prevention")["cutoff_pg_per_ml"]
@@ -77,17 +76,13 @@ for _due in (date(2026, 9, 2), date(2027, 1, 31), date(2028, 2, 29)):
         _ref = prevention.ects_next_injection(_last, _proc)
         Q7_GRID.append((_proc.isoformat(), _due.isoformat(), _ref["next_injection_earliest"],
                         _ref["next_injection_latest"]))
-EXTRACTION_CASE = library_case("op-alendronate-extraction")
-EXTRACTION_YEARS = EXTRACTION_CASE.medications[0].months / 12
-EXTRACTION_STEROIDS = "corticosteroids" in EXTRACTION_CASE.risk_factors
+ECTS_BP_DAYS = knowledge.find("holiday-ects2022-bp", "prevention")["pause_days_before_at_least"]
 Q9_GRID = []
-for _months in (0, 6, 12, 24, 35, 36, 37, 48, 60, 120):
-    for _steroids in (False, True):
-        _c = case_from_dict({"indication": "osteoporosis", "risk_factors": ["corticosteroids"] if _steroids else [],
-                             "medications": [{"drug": "alendronate", "months": _months, "route": "oral"}]})
-        _rows = [r["id"] for r in prevention.drug_holiday_positions(_c) if r["id"].startswith("holiday-aaoms2009")]
-        Q9_GRID.append((_months, _steroids, _rows[0]))
-Q9_CASE_ROW = next(r for m, st, r in Q9_GRID if m == 60 and st is EXTRACTION_STEROIDS)
+for _proc, _healed in ((date(2026, 3, 3), date(2026, 4, 14)), (date(2026, 1, 5), date(2026, 2, 16)),
+                       (date(2027, 1, 2), date(2027, 2, 27)), (date(2028, 3, 4), date(2028, 4, 29)),
+                       (date(2026, 12, 31), date(2027, 2, 11))):
+    Q9_GRID.append((_proc.isoformat(), _healed.isoformat(), (_proc - timedelta(days=ECTS_BP_DAYS)).isoformat(),
+                    _healed.isoformat()))
 CTX = knowledge.find("prev-ctx-not-predictive", "prevention")
 # The current, verified guideline positions a student may choose in Question 10 (AAOMS 2009 is history).
 Q10_KEYS = ["sdcep2017", "ects2022", "mascc2019"]
@@ -113,9 +108,9 @@ RESTS_ON: dict[str, list[str]] = {
     "ps4_q7_case": ["dmab-ects2022"],
     "ps4_q7_edges": ["dmab-ects2022"],
     "ps4_q8_written": ["dmab-ects2022", "dmab-sdcep2017"],
-    "ps4_q9_case": ["holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids", "holiday-aaoms2009-long"],
-    "ps4_q9_short": ["holiday-aaoms2009-short"],
-    "ps4_q9_grid": ["holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids", "holiday-aaoms2009-long"],
+    "ps4_q9_case": ["holiday-ects2022-bp"],
+    "ps4_q9_short": ["holiday-ects2022-bp"],
+    "ps4_q9_grid": ["holiday-ects2022-bp"],
     "ps4_q10_bisphosphonate": ["holiday-sdcep2017", "holiday-mascc2019"],
     "ps4_q10_denosumab": ["dmab-ects2022", "dmab-sdcep2017"],
     "ps4_q11_true_positives": ["prev-ctx-not-predictive"],
@@ -189,7 +184,7 @@ by hand.
 | 6 | denosumab: the SDCEP window | {q("ps4_q6_after_injection", "ps4_q6_month_before")} |
 | 7 | a function for the next denosumab injection | {q("ps4_q7_case", "ps4_q7_edges")} |
 | 8 | written: when the socket has not healed | {P["ps4_q8_written"]} (by hand) |
-| 9 | a function for the AAOMS 2009 drug-holiday rows | {q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid")} |
+| 9 | a function for the ECTS 2022 bisphosphonate pause, with dates | {q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid")} |
 | 10 | drug holidays, guideline by guideline | {q("ps4_q10_bisphosphonate", "ps4_q10_denosumab")} |
 | 11 | what a CTX result means | {q("ps4_q11_true_positives", "ps4_q11_false_positives")} |
 | 12 | written: the note to the general practitioner | {P["ps4_q12_written"]} (by hand) |
@@ -670,52 +665,54 @@ teaching.quiz(
 add(markdown(f"""
 ### Question 9 {points_line(q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid"))}
 
-The AAOMS 2009 position on oral bisphosphonates has three rows (`holiday-aaoms2009-short`,
-`holiday-aaoms2009-short-steroids`, `holiday-aaoms2009-long`). Write a function that returns the id of the row
-that applies to a patient who has taken an oral bisphosphonate for `years` years, with or without
-corticosteroids (`True` or `False`). The course files exactly {YEARS} years under the 'long' row.
+The rows of the table above are not equal. AAOMS 2009's rows (a pause chosen by years on the drug and steroids)
+are **history**: the 2014 and 2022 papers replaced them. The current, verified rule that does set dates is ECTS
+2022's: a bisphosphonate *could* be paused from at least {ECTS_BP_DAYS} days before a high-risk procedure until
+the site has healed (entry `holiday-ects2022-bp`); whether to pause at all is the prescriber's decision (SDCEP).
+
+Write `ects_bp_pause(procedure_date, healed_date)`, which returns a pair: the **last day** she may take the
+bisphosphonate (at least {ECTS_BP_DAYS} days before the procedure) and the **first day** she may take it again
+(the day the site is found healed). Worked example: a procedure on `date(2026, 5, 20)` healed on
+`date(2026, 7, 1)` gives `(date(2026, 5, 13), date(2026, 7, 1))`.
+
+*Checked now:* the worked example, and that you return dates. *Checked at grading:* other dates, across months
+and years.
 """))
-add(answer("ps4_q9_answer", """
-def aaoms2009_row(years, corticosteroids):
-    \"\"\"The id of the AAOMS 2009 drug-holiday row for an oral bisphosphonate taken for `years` years.\"\"\"
+add(answer("ps4_q9_answer", f"""
+def ects_bp_pause(procedure_date, healed_date):
+    \"\"\"(last day on the drug, first day back on it) for a bisphosphonate pause under ECTS 2022.\"\"\"
     ### BEGIN SOLUTION
-    if years >= 3:
-        return "holiday-aaoms2009-long"
-    if corticosteroids:
-        return "holiday-aaoms2009-short-steroids"
-    return "holiday-aaoms2009-short"
+    return procedure_date - timedelta(days={ECTS_BP_DAYS}), healed_date
     ### END SOLUTION
 """))
 add(tests("ps4_q9_case", f"""
-years_on_alendronate = {EXTRACTION_YEARS!r}
-on_steroids = {EXTRACTION_STEROIDS!r}
-row = aaoms2009_row(years_on_alendronate, on_steroids)
-rows = ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids", "holiday-aaoms2009-long")
-assert row in rows, f"Return one of the three row ids, exactly: {{rows}}."
-assert row != "holiday-aaoms2009-short-steroids", (
-    f"Q9: the steroid row is for LESS than 3 years; she has {{years_on_alendronate:g}} (notebook 06, 'Drug holidays')"
+result = ects_bp_pause(date(2026, 5, 20), date(2026, 7, 1))
+assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: return last_day, first_day_back"
+last_day, back = as_date(result[0], "Q9 last day"), as_date(result[1], "Q9 first day back")
+assert last_day <= date(2026, 5, 20) - timedelta(days={ECTS_BP_DAYS}), (
+    "Q9: stop at least {ECTS_BP_DAYS} days BEFORE the procedure, not after it (Question 9 example)"
 )
-### BEGIN HIDDEN TESTS
-assert row == {Q9_CASE_ROW!r}, "Q9: more than 3 years of alendronate: which row? (notebook 06, 'Drug holidays')"
-### END HIDDEN TESTS
+assert (last_day, back) == (date(2026, 5, 13), date(2026, 7, 1)), (
+    f"Q9: the worked example gives (2026-05-13, 2026-07-01); yours gives {{result}} (Question 9)"
+)
 """, P["ps4_q9_case"]))
-add(tests("ps4_q9_short", """
-row = aaoms2009_row(1, False)
-assert row == "holiday-aaoms2009-short", (
-    "One year of an oral bisphosphonate and no corticosteroids: AAOMS 2009 changes nothing in the plan. "
-    "Which row says so?"
-)
+add(tests("ps4_q9_short", f"""
+result = ects_bp_pause(date(2026, 3, 3), date(2026, 4, 14))
+back = as_date(result[1], "Q9 first day back")
+assert back != date(2026, 3, 3), "Q9: restart when the site has HEALED, not on the day of surgery (Question 9)"
+### BEGIN HIDDEN TESTS
+assert back == date(2026, 4, 14), "Q9: the first day back is the day the site is found healed (holiday-ects2022-bp)"
+### END HIDDEN TESTS
 """, P["ps4_q9_short"]))
 add(tests("ps4_q9_grid", f"""
-assert aaoms2009_row(2, True) in ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids",
-                                  "holiday-aaoms2009-long"), "Q9: return one of the three row ids"
-assert aaoms2009_row(3, False) == "holiday-aaoms2009-long", (
-    "Q9: the course files exactly 3 years under the 'long' row (Question 9 text)")
+result = ects_bp_pause(date(2026, 1, 5), date(2026, 2, 16))
+assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: return last_day, first_day_back"
 ### BEGIN HIDDEN TESTS
-for _months, _steroids, _expected in {Q9_GRID!r}:
-    _got = aaoms2009_row(_months / 12, _steroids)
-    assert _got == _expected, (
-        f"Q9: {{_months / 12:g}} years, steroids {{_steroids}}: expected {{_expected}}, got {{_got}}; the 3-year line?"
+for _proc, _healed, _last, _back in {Q9_GRID!r}:
+    _got = ects_bp_pause(date.fromisoformat(_proc), date.fromisoformat(_healed))
+    _want = (date.fromisoformat(_last), date.fromisoformat(_back))
+    assert (as_date(_got[0]), as_date(_got[1])) == _want, (
+        f"Q9: procedure {{_proc}}, healed {{_healed}}: expected {{_want}}, got {{_got}} (count days on a calendar)"
     )
 ### END HIDDEN TESTS
 """, P["ps4_q9_grid"]))
@@ -725,7 +722,7 @@ add(markdown(f"""
 
 Choose among the keys of the current, verified guideline positions: `"sdcep2017"`, `"ects2022"` and
 `"mascc2019"`. AAOMS 2009 is history: its rows were superseded by the 2014 and 2022 papers, so it is not a
-choice here (Question 9 reads it as the document it was); rows tagged unverified are not marked either.
+choice here; rows tagged unverified are not marked either.
 
 - `pause_bisphosphonate`: the guidelines whose verified position advises or allows **pausing** the alendronate
   of the woman above (osteoporosis, 5 years, an extraction ahead).
@@ -820,10 +817,9 @@ add(written("ps4_q12_written", """
 ### BEGIN SOLUTION
 **Model answer.** Mrs Y needs the lower molar with a vertical root fracture extracted; it cannot be kept.
 She has taken alendronate for 5 years and prednisolone for a year, so she is in a low-dose (osteoporosis) risk
-group, with corticosteroids as an added risk factor. The guidelines differ on a drug holiday. AAOMS 2009 would
-have us consider stopping alendronate for 3 months before and 3 months after elective surgery, because she has
-taken it for more than 3 years. ECTS 2022 says a bisphosphonate could be paused from at least a week before
-until the socket heals. SDCEP finds no evidence that stopping helps, since the drug stays in bone for years, and
+group, with corticosteroids as an added risk factor. The guidelines differ on a drug holiday. ECTS 2022 says a
+bisphosphonate could be paused from at least a week before until the socket heals. (The older AAOMS 2009 rule,
+3 months before and after surgery after 3 years on the drug, has been replaced by later AAOMS papers: history.) SDCEP finds no evidence that stopping helps, since the drug stays in bone for years, and
 leaves any holiday to you as the prescriber. (A 2-month holiday attributed to AAOMS 2014 is reported but not
 verified in this course.) As the extraction is needed, not elective, I will not delay it for a holiday unless
 you decide otherwise for her bones. I will keep the extraction as atraumatic as possible, aim for closure, review
@@ -831,8 +827,9 @@ healing, and see her again until the socket has healed. A CTX test would not hel
 about two thirds of the patients who develop MRONJ.
 
 ### BEGIN MARK SCHEME
-- 1 point: AAOMS 2009 row applied correctly (more than 3 years, so consider 3 months before and after; the
-  steroid row does NOT apply) and ECTS 2022 (pause from at least 1 week before until healing).
+- 1 point: ECTS 2022 stated correctly (a pause could run from at least 1 week before until healing). AAOMS
+  2009's 3-month rule may be mentioned only as history (superseded); presenting it as current advice loses
+  this point.
 - 1 point: SDCEP (no evidence that stopping helps; the prescriber decides); the disagreement is stated.
 - 1 point: a safe plan for the extraction itself (needed, not elective; atraumatic; review until healed)
   without inventing a verified antibiotic rule.

@@ -53,8 +53,8 @@ def tests(grade_id, source, points):
 FULL_CASES = {"Patient 1": "onc-denosumab-stage2", "Patient 2": "paget-stopped-stage3",
               "Patient 3": "op-short-exposure"}
 FULL_STAGES = {label: stage(library_case(cid)).stage for label, cid in FULL_CASES.items()}
-MENU_IDS = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement",
-            "aaoms-stage3-resection", "seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
+MENU_IDS = ["aaoms2022-nonoperative-2", "aaoms2022-stage2-either", "aaoms2022-stage3-resection",
+            "seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
 SEED_ITEMS = ["seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
 VP_CASE = "onc-zoledronate-before-therapy"
 VP_ACTIONS = sorted(vp.ACTIONS)
@@ -237,10 +237,10 @@ assert stage_s == {FULL_STAGES["Patient 3"]!r}, "Q1 Patient 3: until 8 weeks hav
 add(markdown(f"""
 ### Question 2 {points_line(q("ps5_q2_no_seed_claims", "ps5_q2_written"))}
 
-Patient 1 is on denosumab. The menu below mixes rows of the **AAOMS stage table** (2009, kept in 2014: history
-now, since AAOMS 2022 accepts operative and nonoperative care at every stage) with claims of the seed texts,
-which the course teaches beside their audit. Write `stage_plan`: the items you would discuss with him, chosen
-from guideline rows only (1 point, autograded: *checked now and at grading:* ids from the menu, no seed claim).
+Patient 1 is on denosumab. The menu below mixes AAOMS 2022 items (which accept operative and nonoperative care
+at every stage, chosen with the patient) with claims of the seed texts, which the course teaches beside their
+audit. Write `stage_plan`: the items you would discuss with him, chosen from guideline items only (1 point,
+autograded: *checked now and at grading:* ids from the menu, no seed claim).
 Then, in the text cell after the test, say in two or three sentences whether you would offer him surgery now,
 naming what the 2009/2014 table and AAOMS 2022 say (1 point, by hand).
 """))
@@ -256,7 +256,7 @@ display(Markdown("\\n".join(rows)))
 add(answer("ps5_q2_answer", """
 stage_plan = None
 ### BEGIN SOLUTION
-stage_plan = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement"]
+stage_plan = ["aaoms2022-nonoperative-2", "aaoms2022-stage2-either"]
 ### END SOLUTION
 """))
 add(tests("ps5_q2_no_seed_claims", f"""
