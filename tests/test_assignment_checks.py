@@ -162,3 +162,18 @@ def test_a_test_cell_may_not_read_values_a_setup_cell_computed(tmp_path: Path) -
     assert any("q1_tests uses LIMIT from the kernel" in p for p in problems)
     assert any("q1_tests uses knowledge (osteonecrosis.knowledge) from the kernel" in p for p in problems)
     assert not any("q1_more_tests" in p for p in problems)
+
+
+def test_each_autograded_question_says_what_is_checked_now_and_at_grading(tmp_path: Path) -> None:
+    hidden = "assert v\n### BEGIN HIDDEN TESTS\nassert v == 1\n### END HIDDEN TESTS"
+    silent = _cells(tmp_path, [
+        A.markdown("### Question 1 · a"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", hidden, 1),
+    ])
+    problems = checks.checked_now_problems(silent, "nb")
+    assert len(problems) == 2 and "Checked now" in problems[0] and "at grading" in problems[1]
+    told = _cells(tmp_path, [
+        A.markdown("### Question 1 · a\n\n*Checked now:* the form. *Checked at\ngrading:* the value."),
+        A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"), A.tests("q1_tests", hidden, 1),
+    ])
+    assert checks.checked_now_problems(told, "nb") == []

@@ -146,6 +146,27 @@ def numbering_problems(cells: list[Cell], where: str) -> list[str]:
     return out
 
 
+def checked_now_problems(cells: list[Cell], where: str) -> list[str]:
+    """Autograded questions whose text does not say what is checked now (visible) and, when the question has
+    hidden tests, what is checked at grading."""
+    out = []
+    heading: dict[int, str] = {}
+    for c in cells:
+        if c.cell_type == "markdown":
+            for m in QUESTION_HEADING.finditer(c.source):
+                heading[int(m.group(1))] = " ".join(c.source.lower().split())
+    for n, text in sorted(heading.items()):
+        tests_here = [c for c in cells if c.kind == "test" and (m := GRADE_ID_QUESTION.match(c.grade_id or ""))
+                      and int(m.group(1)) == n]
+        if not tests_here:
+            continue
+        if "checked now" not in text:
+            out.append(f"{where}: Question {n} does not say what its visible tests check now ('Checked now: ...')")
+        if any(hidden_region(c) for c in tests_here) and "at grading" not in text:
+            out.append(f"{where}: Question {n} does not say what its hidden tests check at grading")
+    return out
+
+
 def _strings(source: str) -> list[str]:
     try:
         tree = ast.parse(source)

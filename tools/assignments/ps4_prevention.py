@@ -251,6 +251,9 @@ add(markdown(f"""
 
 Which items of the menu belong on the checklist for this woman, **before her first zoledronic acid
 infusion**? Write their ids as a list of text strings, for example `["id-one", "id-two"]`.
+
+*Checked now:* ids from the menu, the hopeless teeth first, no CTX. *Checked at grading:* the whole checklist
+(antibiotic cover, a contested item, is not marked either way).
 """))
 add(answer("ps4_q1_answer", """
 oncology_checklist = None
@@ -297,6 +300,8 @@ Another patient: a 66-year-old woman with postmenopausal osteoporosis will start
 week**. She has no cancer. Her mouth is healthy apart from one tooth that needs a filling.
 
 Which items of the same menu belong on **her** checklist? Write their ids as a list.
+
+*Checked now:* ids from the menu, no oncology-only items, no CTX. *Checked at grading:* the whole checklist.
 """))
 add(answer("ps4_q2_answer", """
 osteoporosis_checklist = None
@@ -384,6 +389,9 @@ add(markdown(f"""
 For each planned procedure below, does the MASCC/ISOO/ASCO 2019 advice against elective dentoalveolar surgery
 during oncologic-dose therapy apply to it? Answer with a dictionary from each scenario id to `True` (the
 advice applies: do not do this elective operation now) or `False` (this advice does not cover it).
+
+*Checked now:* the scenario ids, True/False, the zoledronate implant and the two osteoporosis scenarios.
+*Checked at grading:* the alveoloplasty.
 """))
 add(readonly("ps4_scenarios", """
 SCENARIOS = {
@@ -480,6 +488,8 @@ add(markdown(f"""
 
 Following **ECTS 2022**, what are the earliest and the latest dates on which her implant surgery should be
 done? Write a pair `(earliest, latest)` of dates.
+
+*Checked now:* a pair of dates, in order, at the end of the dosing interval. *Checked at grading:* both dates.
 """))
 add(answer("ps4_q5_answer", """
 ects_surgery_window = None
@@ -522,6 +532,8 @@ add(markdown(f"""
 The practice offers her three appointments for the surgery. Under **SDCEP**'s option for 6-monthly denosumab,
 which of them are acceptable for non-urgent invasive treatment? Answer with a dictionary from each date to
 `True` (acceptable) or `False` (not acceptable).
+
+*Checked now:* the three dates as keys, True/False, and 16 March. *Checked at grading:* the other two dates.
 """))
 add(answer("ps4_q6_answer", """
 # Template: sdcep_acceptable = {date(2026, 3, 16): ..., date(2026, 6, 15): ..., date(2026, 8, 17): ...}
@@ -563,6 +575,9 @@ add(markdown(f"""
 Write a function that, for a procedure date and the date the next injection is due, returns the earliest and
 the latest date for the next denosumab 60 mg injection under **ECTS 2022**: from {W_MIN} weeks after the procedure
 to {W_MAX} weeks after it, but never more than {LATE} weeks after the due date. (Hint: `min`.)
+
+*Checked now:* the test cells' worked examples, including a procedure on the due date. *Checked at grading:*
+every procedure date in the month before three due dates.
 """))
 add(answer("ps4_q7_answer", """
 def next_injection_window(procedure_date, due_date):
@@ -728,6 +743,8 @@ choice here; rows tagged unverified are not marked either.
   of the woman above (osteoporosis, 5 years, an extraction ahead).
 - `stop_denosumab`: the guidelines whose verified position advises **stopping** denosumab before an invasive
   procedure in the osteoporosis patient of Part C.
+
+*Checked now:* the keys, no AAOMS 2009, no SDCEP. *Checked at grading:* both lists exactly.
 """))
 add(answer("ps4_q10_answer", """
 pause_bisphosphonate = None
@@ -775,6 +792,9 @@ meta-analysis entry below. Then imagine 100 patients who **will** develop MRONJ 
 - `flagged_among_100_without_mronj`: how many of the 100 who will not develop it are flagged as at risk anyway?
 
 Round to whole patients.
+
+*Checked now:* numbers out of 100, the first from the sensitivity, the second not the specificity. *Checked at
+grading:* the false alarms.
 """))
 add(readonly("ps4_ctx", """
 show_rules("prev-ctx-not-predictive", "prev-ctx-aaoms")

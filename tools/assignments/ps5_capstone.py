@@ -311,6 +311,9 @@ add(markdown(f"""
 Write, **in order**, the decisions you take for her from today up to and including her first dose, as a list
 of the action ids above. The last one must be `"start_therapy"`. Think about what the guidelines ask for before
 an oncologic-dose bisphosphonate starts (problem set 4, Question 1).
+
+*Checked now:* action ids in an order the simulator allows, screening, the extraction before the first dose,
+which ends the list. *Checked at grading:* no decision the guidelines advise against.
 """))
 add(answer("ps5_q3_answer", """
 opening_decisions = None
@@ -439,6 +442,8 @@ add(markdown(f"""
 
 In the seeded zoledronate run, how many of the {COHORT_N:,} patients developed MRONJ without the bundle, and
 how many with it? Write a pair `(cases_without, cases_with)` of whole numbers.
+
+*Checked now:* the pair of counts (there is no hidden test).
 """))
 add(answer("ps5_q5_answer", f"""
 oncology_cases = None
@@ -463,6 +468,9 @@ How many patients must receive the bundle to prevent one case? If the bundle low
 cases per 1000, so about `1000 / (without_per_1000 - with_per_1000)` patients must receive it to prevent one.
 Write that function. When the bundle prevents nothing (the difference is zero or negative), return
 `math.inf` (infinity: no number of patients is enough).
+
+*Checked now:* the worked examples and a bundle that prevents nothing. *Checked at grading:* more cases with
+no benefit and small differences.
 """))
 add(answer("ps5_q6_answer", """
 def patients_to_prevent_one(without_per_1000, with_per_1000):
@@ -510,6 +518,8 @@ add(markdown(f"""
 
 Use your function and the **expected per 1000** column (the model's analytic value, free of the chance of a
 single run) to compute, for each cohort, how many patients must receive the bundle to prevent one case.
+
+*Checked now:* the oncology number. *Checked at grading:* the osteoporosis number.
 """))
 add(answer("ps5_q7_answer", """
 nnt_oncology = None
@@ -568,6 +578,9 @@ add(markdown(f"""
 A model is only as good as its inputs. Here are five inputs of the cohort model, each described by the
 knowledge base. Which of them are **teaching assumptions** (numbers the course chose because no verified source
 gives them) rather than published figures? Answer with a list of ids.
+
+*Checked now:* ids from the list, not the extraction effect, and how many you chose. *Checked at grading:* the
+exact list.
 """))
 add(readonly("ps5_inputs", f"""
 COHORT_INPUTS = {COHORT_INPUTS!r}
