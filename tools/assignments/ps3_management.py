@@ -194,7 +194,7 @@ def build() -> list:
             unknown = [i for i in given if i not in menu_ids]
             assert not unknown, f"{q.upper()}: not on the menu (check the spelling): {{unknown}}"
             assert len(given) == len(set(given)), "{q.upper()}: each item once is enough"
-            staged = [i for i in given if i.startswith("aaoms-")]
+            staged = [i for i in given if i.startswith("aaoms")]
             assert not staged, f"{q.upper()} {label}: {hint} (notebook 04, 'The case definition')"
             visible_checks_passed("{q.upper()}")
             ### BEGIN HIDDEN TESTS
