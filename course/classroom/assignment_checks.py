@@ -307,6 +307,26 @@ def _names_used(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
+def answer_read_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that name an answer only as text (``answer_of("x")``) and never read ``x`` itself: a grader
+    that takes out of the student's kernel only the names a test reads (issue 12's checker) would not see it."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        read = _names_used(c.source)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "answer_of"
+                    and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value not in read):
+                out.append(f"{where}: {c.grade_id} passes {node.args[0].value!r} to answer_of but never reads "
+                           f"{node.args[0].value}")
+    return out
+
+
 def hidden_region(cell: Cell) -> list[str]:
     return region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN)
 

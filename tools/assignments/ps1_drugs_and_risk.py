@@ -174,7 +174,8 @@ def build() -> list:
     cells.append(A.tests("q2_tests", f"""
         from osteonecrosis.exercises import answer_of, as_id_list, visible_checks_passed
 
-        given = as_id_list(answer_of("retained_in_bone"), "Q2 retained_in_bone")
+        answer_of("retained_in_bone")
+        given = as_id_list(retained_in_bone, "Q2 retained_in_bone")
         known = {sorted(DRUGS[:4])!r}
         unknown = [d for d in given if d not in known]
         assert not unknown, f"Q2: {{unknown}} not among the ids {{known}} (notebook 01, 'The drugs')"
@@ -288,7 +289,8 @@ def build() -> list:
     cells.append(A.tests("q5_tests", f"""
         from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        value = as_number(answer_of("zoledronate_ratio"), "Q5 zoledronate_ratio")
+        answer_of("zoledronate_ratio")
+        value = as_number(zoledronate_ratio, "Q5 zoledronate_ratio")
         assert value > 1, "Q5: divide the cancer figure by the osteoporosis figure (notebook 01)"
         assert value != round(value), "Q5: keep the decimals: do not round the ratio (Question 5 text)"
         visible_checks_passed("Q5")
@@ -402,7 +404,8 @@ def build() -> list:
     cells.append(A.tests("q8_tests", f"""
         from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        value = as_number(answer_of("per_10000_after_extraction"), "Q8 per_10000_after_extraction")
+        answer_of("per_10000_after_extraction")
+        value = as_number(per_10000_after_extraction, "Q8 per_10000_after_extraction")
         assert value < 100, (
             "Q8: multiply the baseline, {base:g} per 10,000, by the relative risk (notebook 03)")
         assert value != round(value), "Q8: use the exact relative risk {RR["point"]:g}, not a rounded 4 (Question 8)"

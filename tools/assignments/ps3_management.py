@@ -132,7 +132,8 @@ def build() -> list:
     cells.append(A.tests("q1_tests", f"""
         from osteonecrosis.exercises import answer_of, as_stage, visible_checks_passed
 
-        given = as_stage(answer_of("stage_patient_1"), "Q1 Patient 1")
+        answer_of("stage_patient_1")
+        given = as_stage(stage_patient_1, "Q1 Patient 1")
         assert given != "1", "Q1 Patient 1: pain and pus are infection, not stage 1 (notebook 04, 'AAOMS stages')"
         assert given != "3", "Q1 Patient 1: necrosis only in alveolar bone: no stage-3 feature (notebook 04)"
         visible_checks_passed("Q1")
@@ -189,7 +190,8 @@ def build() -> list:
         cells.append(A.tests(f"{q}_tests", f"""
             from osteonecrosis.exercises import answer_of, as_id_list, missing_and_extra, visible_checks_passed
 
-            given = as_id_list(answer_of("{name}"), "{q.upper()} {name}")
+            answer_of("{name}")
+            given = as_id_list({name}, "{q.upper()} {name}")
             menu_ids = {MENU_IDS!r}
             unknown = [i for i in given if i not in menu_ids]
             assert not unknown, f"{q.upper()}: not on the menu (check the spelling): {{unknown}}"
@@ -290,7 +292,8 @@ def build() -> list:
     cells.append(A.tests("q6_tests", f"""
         from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        value = as_number(answer_of("marx_hours"), "Q6 marx_hours")
+        answer_of("marx_hours")
+        value = as_number(marx_hours, "Q6 marx_hours")
         assert value < 1000, "Q6: hours, not minutes: divide the minutes by 60 (Question 6 example)"
         visible_checks_passed("Q6")
         ### BEGIN HIDDEN TESTS
