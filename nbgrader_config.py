@@ -42,8 +42,13 @@ c.ExecutePreprocessor.timeout = 60
 c.ExecutePreprocessor.interrupt_on_timeout = True
 c.Execute.timeout = 60
 
-# Student versions: stubs raise NotImplementedError.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# Student versions: stubs raise NotImplementedError with a message, so that an answer written above a
+# forgotten stub line still says what to do when its cell runs.
+c.ClearSolutions.code_stub = {
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("Delete this line and write your answer in its place")'
+}
+# nbgrader validate cuts each message line at width - 3 characters (90 by default): keep the whole first line.
+c.Validator.width = 120
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission

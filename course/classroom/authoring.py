@@ -96,10 +96,13 @@ def total_line(cells: list[NotebookNode]) -> str:
     return (f"**Total: {auto + manual:g} points** ({auto:g} autograded, {manual:g} written and graded by hand)")
 
 
-def notebook(cells: list[NotebookNode]) -> NotebookNode:
+def notebook(cells: list[NotebookNode], *, rests_on: dict[str, list[str]] | None = None,
+             forbidden_calls: list[str] | None = None) -> NotebookNode:
     """A notebook with the course kernel and stable cell ids (grade id, else position).
 
-    The text ``{TOTAL}`` in any markdown cell is replaced by :func:`total_line`.
+    The text ``{TOTAL}`` in any markdown cell is replaced by :func:`total_line`. ``rests_on`` (grade id ->
+    knowledge entry ids the graded item's key rests on) and ``forbidden_calls`` (qualified names of package
+    functions the answers must not use) go into ``metadata.osteonecrosis``; ``make check`` reads them.
     """
     total = total_line(cells)
     for cell in cells:
@@ -108,6 +111,13 @@ def notebook(cells: list[NotebookNode]) -> NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
+    extra: dict = {}
+    if rests_on is not None:
+        extra["rests_on"] = {k: list(v) for k, v in rests_on.items()}
+    if forbidden_calls:
+        extra["forbidden_calls"] = list(forbidden_calls)
+    if extra:
+        nb.metadata["osteonecrosis"] = extra
     seen: set[str] = set()
     for i, cell in enumerate(cells):
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")

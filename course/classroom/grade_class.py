@@ -29,7 +29,7 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from classroom import course_state, late_penalty
+from classroom import course_state, forbidden_calls, late_penalty
 from classroom import gradebook as gbook
 from classroom.lms import LmsError, collect_zip, roster_from_gradebook
 from classroom.sandbox import Limits, claim_uid, isolation_problem
@@ -259,6 +259,7 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(args.uid_base,))
     pending = {pool.submit(_work, job): job for job in jobs}
+    review: dict[str, str] = {}
     try:
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -273,6 +274,12 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
                     _install(Path(result.staged), course, result.student, args.assignment)
                     # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
                     course_state.complete_submission(course, submitted, result.student, args.assignment)
+                for nb in notebooks:  # forbidden package functions: flagged for the instructor, grade unchanged
+                    flag = forbidden_calls.review_reason(submitted / job.student / args.assignment / f"{nb}.ipynb",
+                                                         release / f"{nb}.ipynb")
+                    if flag:
+                        result.reasons.append(flag)
+                        review[job.student] = flag
                 gbook.merge(gb, args.assignment, result)
                 if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
                     late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
@@ -294,6 +301,7 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     if not args.no_csv and not summary.interrupted:
         dest = args.csv or course / f"grades-{args.assignment}.csv"
         gbook.export_csv(gb, args.assignment, dest)
+        forbidden_calls.add_review_column(dest, review)
         print(f"grades exported to {dest}")
     summary.seconds = time.monotonic() - start
     for line in summary.lines():

@@ -2,6 +2,13 @@
 
     python -m classroom.integrity [ASSIGNMENT ...] [--no-sync]      (make check)
 
+The full check (without --no-sync) also prints, per assignment, the share of wrong submissions that a
+visible test catches (classroom.visible_catch; goal 80%), and fails below it. Every assignment is also
+checked for trust (classroom.assignment_checks): pointers to course headings, markdown that renders as
+code, question numbers against grade ids, one patient per test cell, neutral ids, no double negatives,
+expected values as build-time literals, graded items resting only on current knowledge entries, and
+solutions/ equal to what tools/assignments/ builds.
+
 For every assignment in solutions/: grade ids are present and unique; every autograded answer cell is
 followed by a locked test cell with points and a visible test; hidden tests exist; solution and
 hidden-test delimiters sit only in the right cells; every written answer has a mark scheme; the total
@@ -18,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import assignment_checks as checks
 from . import wrong_submissions
 from .assignment_model import (
     ASSIGNMENT_ID,
@@ -25,6 +33,7 @@ from .assignment_model import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
+    ROOT,
     SOLUTIONS,
     AssignmentError,
     Cell,
@@ -116,6 +125,24 @@ def source_problems(assignment_id: str, cells: list[Cell], nb_name: str) -> list
     return out
 
 
+def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments: Path = ASSIGNMENTS) -> list[str]:
+    """The checks of classroom.assignment_checks on one source notebook and its release."""
+    where = f"{assignment_id}/{nb.name}"
+    out = checks.rendering_problems(cells, where) + checks.numbering_problems(cells, where)
+    out += checks.checked_now_problems(cells, where)
+    out += checks.one_item_per_cell_problems(cells, where) + checks.double_negative_problems(cells, where)
+    out += checks.kernel_expectation_problems(cells, where) + checks.answer_read_problems(cells, where)
+    out += checks.standing_problems(cells, checks.rests_on_of(nb), where)
+    for c in cells:
+        if c.kind in ("test", "manual") or c.cell_type == "markdown":
+            out += checks.pointer_problems(c.source, f"{where} {c.grade_id or f'cell {c.index}'}",
+                                           code=c.cell_type == "code")
+    released = assignments / assignment_id / nb.name
+    if released.exists():
+        out += checks.giveaway_problems(release_text(released), f"{assignment_id}/{nb.name} (student version)")
+    return out
+
+
 def leak_problems(assignment_id: str, cells: list[Cell], release_dir: Path) -> list[str]:
     """Secret text found anywhere in a release folder."""
     out: list[str] = []
@@ -150,6 +177,7 @@ def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
                 mine.append(str(exc))
                 continue
             mine += source_problems(a, cells, nb.name)
+            mine += trust_problems(a, cells, nb, assignments)
             ids_here = {c.grade_id for c in all_cells if c.grade_id}
             for c in cells:
                 if c.grade_id and c.grade_id in ids_here:
@@ -161,6 +189,8 @@ def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
                 mine += leak_problems(a, cells, assignments / a)
         if not (assignments / a).is_dir():
             mine.append(f"{a}: not released yet (run make release)")
+        if solutions == SOLUTIONS:
+            mine += checks.builder_problems(a, solutions)
         try:
             mistakes = wrong_submissions.load(a)
             mine += [f"{a}: wrong submissions: {p}" for p in wrong_submissions.problems(mistakes, all_cells)]
@@ -217,6 +247,15 @@ def main(argv: list[str] | None = None) -> int:
         print("integrity: no assignments in solutions/ (expected solutions/<id>/<id>.ipynb)", file=sys.stderr)
         return 2
     report, problems = check(ids, sync=False)
+    problems += checks.package_pointer_problems()
+    if not names:  # the whole course: the README's totals table must match the notebooks
+        totals = {}
+        for a in ids:
+            cells = [c for nb in notebooks(a) for c in read_cells(nb)]
+            totals[a] = (autograded_points(cells), manual_points(cells))
+        for doc in (ROOT / "README.md", ROOT / "docs" / "assignments.md"):
+            if doc.exists():
+                problems += checks.totals_table_problems(doc.read_text(encoding="utf-8"), totals, doc.name)
     for line in report:
         print(line)
     if sync:
@@ -224,6 +263,22 @@ def main(argv: list[str] | None = None) -> int:
         print("sync: " + ("assignments/ is exactly what nbgrader generates from solutions/" if not out_of_sync
                           else f"{len(out_of_sync)} difference(s) from what nbgrader generates"))
         problems += out_of_sync
+    if sync:  # the full check also measures what the visible tests catch (executes every wrong submission)
+        from . import visible_catch
+
+        for a in ids:
+            try:
+                outcomes = visible_catch.measure(a)
+            except wrong_submissions.SpecError:
+                continue  # reported above
+            print(visible_catch.report_line(a, outcomes))
+            sol, outcomes = visible_catch.split(outcomes)
+            if sol is not None and sol.caught:
+                problems.append(f"{a}: the solution fails the visible checks of {', '.join(sol.cells)}")
+            caught = sum(o.caught for o in outcomes)
+            if outcomes and caught / len(outcomes) < visible_catch.GOAL:
+                problems.append(f"{a}: visible tests catch {caught}/{len(outcomes)} wrong submissions, "
+                                f"below the goal of {visible_catch.GOAL:.0%}")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:

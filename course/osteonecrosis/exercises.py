@@ -8,6 +8,7 @@ NotImplementedError. The other helpers normalise the answer shapes the assignmen
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,31 +20,56 @@ def answered(value: Any, name: str) -> Any:
     """Return ``value``; NotImplementedError when it is still the placeholder ``None``."""
     if value is None:
         raise NotImplementedError(
-            f"{name} has no answer yet: replace the 'raise NotImplementedError()' line in its answer cell "
-            f"with your answer, run that cell, then run this test cell again."
+            f"{name}: no answer yet. Write it in place of the 'raise NotImplementedError(...)' line, "
+            f"run that cell, then this one."
         )
     return value
 
 
-def as_stage(value: Any, name: str = "your answer") -> str:
-    """A stage code as the course writes it ('not_mronj', 'at_risk', '0' ... '3'); AssertionError otherwise.
+def answer_of(name: str) -> Any:
+    """The student's answer called ``name``, read from the notebook's names (the caller's globals).
 
-    Accepts the integers 0-3 and strings such as 'Stage 2' for convenience.
+    A missing name means its answer cell stopped at an error (an IndentationError, a typo, a leftover
+    ``raise``): one clear message instead of a NameError in every test cell. ``None`` is "not answered yet".
     """
-    if isinstance(value, bool):
-        raise AssertionError(f"{name}: a stage is text such as '2' or 'at_risk', not {value!r}")
-    if isinstance(value, int) and 0 <= value <= 3:
-        return str(value)
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_globals if frame is not None and frame.f_back is not None else {}
+    if name not in caller:
+        raise NameError(
+            f"{name} is not defined: run its answer cell and fix the FIRST error it shows "
+            f"(often an IndentationError), then run this cell again."
+        )
+    return answered(caller[name], name)
+
+
+def visible_checks_passed(question: str) -> None:
+    """Say, after the visible checks of a question pass, that this is not the grade."""
+    print(f"{question}: visible checks passed. This is not your grade: hidden tests run at grading.")
+
+
+def as_stage(value: Any, name: str = "your answer") -> str:
+    """A stage code exactly as the course writes it ('not_mronj', 'at_risk', '0' ... '3'); AssertionError
+    otherwise, with a message that says how to write it (2 is not '2'; 'not MRONJ' is not 'not_mronj')."""
+    if isinstance(value, str) and value in STAGES:
+        return value
+    if isinstance(value, bool) or value is None:
+        raise AssertionError(f"{name}: a stage is text such as '2' or 'at_risk', not {value!r}.")
+    if isinstance(value, int | float):
+        return _refuse_stage(name, value, f"write '{value:g}' in quotes, not {value!r}")
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "_").replace("-", "_")
         if text.startswith("stage_"):
             text = text[len("stage_"):]
         if text in STAGES:
-            return text
+            return _refuse_stage(name, value, f"write {text!r}, not {value!r}")
     raise AssertionError(
-        f"{name}: {value!r} is not a stage. Write one of {', '.join(repr(s) for s in STAGES)} "
-        f"(see the staging table in course notebook 04)."
+        f"{name}: {value!r} is not a stage code (notebook 04, 'AAOMS stages'). "
+        f"Write one of {', '.join(repr(s) for s in STAGES)}."
     )
+
+
+def _refuse_stage(name: str, value: Any, how: str) -> str:
+    raise AssertionError(f"{name}: {how} (notebook 04, 'AAOMS stages').")
 
 
 def as_id_list(value: Any, name: str = "your answer") -> list[str]:
@@ -68,6 +94,8 @@ def as_date(value: Any, name: str = "your answer") -> dt.date:
 def as_number(value: Any, name: str = "your answer") -> float:
     """A number (int or float, not True/False); AssertionError otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, str):
+            raise AssertionError(f"{name}: write the number without quotes: {value!r} is text, not a number.")
         raise AssertionError(f"{name}: expected a number without quotes or units, got {value!r}")
     return float(value)
 
@@ -79,12 +107,16 @@ def missing_and_extra(given: Iterable[str], expected: Iterable[str]) -> tuple[li
 
 
 def staging_arguments(case: Case) -> dict[str, Any]:
-    """A library case reduced to the six facts the assignment's staging function takes."""
+    """A library case reduced to the six facts the assignment's staging function takes.
+
+    ``drug_exposure`` follows AAOMS 2022's criterion 1: current or previous antiresorptive treatment (alone or
+    with an immune modulator or an antiangiogenic drug); an antiangiogenic drug alone does not meet it.
+    """
     f = case.findings
     exp = exposure(case)
     lesion = f.exposed_bone or f.fistula_probes_to_bone
     return {
-        "drug_exposure": exp["antiresorptive"] or exp["antiangiogenic"],
+        "drug_exposure": bool(exp["antiresorptive"]),
         "radiotherapy_or_metastasis": case.jaw_radiotherapy or case.jaw_metastasis,
         "exposed_bone_weeks": f.weeks_persisting if lesion else 0,
         "pain_or_infection": f.pain or f.infection,

@@ -1,7 +1,10 @@
 """Build solutions/ps1_drugs_and_risk/ps1_drugs_and_risk.ipynb (the nbgrader source).
 
 Run: .venv/bin/python tools/assignments/ps1_drugs_and_risk.py && make release && make check
-Hidden tests compute every expected clinical value from the knowledge base (entries marked answer: true).
+Every expected clinical value is read from the knowledge base (entries marked answer: true) HERE, when the
+assignment is built, and written into the tests as a literal: nothing a student's code changes in the kernel
+can move it. Ids, units, the rounding rule and the year length come from osteonecrosis.vocabulary, the same
+place the course notebooks print them from.
 """
 
 from __future__ import annotations
@@ -9,19 +12,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from classroom import authoring as A
-from osteonecrosis import knowledge, risk
+from osteonecrosis import knowledge, risk, vocabulary
 from osteonecrosis.cases import drug_catalogue
 
 ID = "ps1_drugs_and_risk"
 OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
-CLASSES = ("nitrogen_bisphosphonate", "non_nitrogen_bisphosphonate", "rank_ligand_antibody",
-           "sclerostin_antibody", "antiangiogenic")
+CLASSES = tuple(vocabulary.DRUG_CLASSES)
+DRUGS = ["alendronate", "zoledronate", "denosumab", "romosozumab", "bevacizumab"]
+YEAR = vocabulary.DAYS_PER_YEAR
+TOL = vocabulary.TOLERANCE
+GROUPS = tuple(vocabulary.RISK_GROUPS)  # keys of risk.extraction_effect()["absolute_after_extraction"]
+AFTER = risk.extraction_effect()["absolute_after_extraction"]
+RR = next(e for e in risk.extraction_effect()["estimates"] if e["id"] == "extraction-crude-rr")
+TF = knowledge.find("taskforce-osteoporosis", "risk")
+ZOL_OP, ZOL_ONC = knowledge.find("zoledronate-op-yearly", "drugs"), knowledge.find("zoledronate-onc-monthly", "drugs")
+HIDDEN_REGIMENS = ("denosumab-op", "denosumab-onc", "zoledronate-onc-monthly", "ibandronate-op-iv")
+
+# Package functions that would answer a question for the student (flagged by grade-class for review).
+FORBIDDEN: list[str] = ["osteonecrosis.vocabulary.percent_to_per", "osteonecrosis.vocabulary.doses_per_year"]
+# The knowledge entries each graded item's key rests on (make check: none superseded or contested).
+RESTS_ON: dict[str, list[str]] = {
+    "q1_tests": DRUGS,
+    "q2_tests": DRUGS[:4],
+    "q3_tests": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
+    "q4_tests": list(HIDDEN_REGIMENS),
+    "q5_tests": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
+    "q6_tests": [],
+    "q7_tests": [AFTER[g]["id"] for g in GROUPS],
+    "q8_tests": ["extraction-crude-rr", "taskforce-osteoporosis"],
+    "q9_written": [AFTER["low_dose"]["id"], "taskforce-osteoporosis"],
+    "q10_written": ["alendronate", "denosumab"],
+}
 
 
 def build() -> list:
     cat = drug_catalogue()
-    op_high_per_1000 = risk.extraction_effect()["absolute_after_extraction"]["low_dose"]["high_percent"] * 10
-    tf_high = knowledge.find("taskforce-osteoporosis", "risk")["high_percent"]
+    op_high_per_1000 = AFTER["low_dose"]["high_percent"] * 10
     aln, dmab = cat["alendronate"]["half_life"], cat["denosumab"]["half_life"]
     cells = []
     cells.append(A.markdown(f"""
@@ -42,10 +68,17 @@ def build() -> list:
         4. explain the risk to a patient in words and numbers she can use.
 
         **How to work.** Replace each `raise NotImplementedError()` with your answer, run the cell, then run the
-        test cell below it: a passing test prints nothing, a failing one says what to reconsider and where.
-        Hidden tests run when your work is graded. You may look things up in the course notebooks and with the
-        `osteonecrosis` package, as the course does. Written answers (*graded by hand*) go where it says
-        "YOUR ANSWER HERE".
+        test cell below it. Each test cell runs **visible checks now**: the form of your answer and the worked
+        example the question shows. A failing check names what to reconsider and where in the course; when
+        they pass it says so, and **that is not your grade**: hidden tests check the general case when your
+        work is graded (each question says what they check). If a test cell says a name "is not defined", go
+        back to its answer cell and fix the **first** error it shows.
+
+        Write ids exactly as the course prints them (notebook 01 shows each id beside its display name), numbers
+        without quotes, and computed numbers unrounded: {vocabulary.ROUNDING_RULE} A year is {YEAR} days. You may
+        look things up in the course notebooks and the `osteonecrosis` package, but write the calculations
+        yourself: answers that call `vocabulary.percent_to_per` or `vocabulary.doses_per_year` are flagged for
+        your instructor. Written answers (*graded by hand*) go where it says "YOUR ANSWER HERE".
 
         > This problem set teaches; it is not a clinical decision tool.
         """))
@@ -74,12 +107,19 @@ def build() -> list:
                    "VEGF-A": "That is bevacizumab's target (an antiangiogenic drug)."},
         )
         """))
-    cells.append(A.markdown(f"""
+    q1 = A.markdown(f"""
         ### Question 1 · Drug classes {A.points_line(3)}
 
-        Fill in the dictionary `drug_classes`: for each drug, its class, written exactly as one of
-        `{'`, `'.join(CLASSES)}` (notebook 01, 'The drugs').
-        """))
+        Fill in the dictionary `drug_classes`: for each drug id, its class id, written exactly as in this table
+        (notebook 01, 'The drugs at a glance', shows the same ids beside the names):
+
+        CLASS_TABLE
+
+        *Checked now:* a dictionary with the five drug ids and class ids from the table, and denosumab.
+        *Checked at grading:* the class of every drug.
+        """)
+    q1.source = q1.source.replace("CLASS_TABLE", vocabulary.id_table("classes"))  # after dedent: a table
+    cells.append(q1)
     cells.append(A.answer("q1_classes", """
         drug_classes = None
         ### BEGIN SOLUTION
@@ -92,30 +132,37 @@ def build() -> list:
         }
         ### END SOLUTION
         """))
+    want_classes = {d: drug_catalogue()[d]["class"] for d in DRUGS}
+    names = vocabulary.drug_names()
     cells.append(A.tests("q1_tests", f"""
-        from osteonecrosis.exercises import answered
+        from osteonecrosis.exercises import answer_of, visible_checks_passed
 
-        answered(drug_classes, "drug_classes")
+        drug_classes = answer_of("drug_classes")
         allowed = {CLASSES!r}
-        drugs = ["alendronate", "zoledronate", "denosumab", "romosozumab", "bevacizumab"]
-        assert isinstance(drug_classes, dict), "Write a dictionary: {{\\"alendronate\\": \\"...\\", ...}}."
-        assert sorted(drug_classes) == sorted(drugs), f"Give a class for exactly these drugs: {{drugs}}."
+        drugs = {DRUGS!r}
+        names = {dict((k, names[k]) for k in DRUGS)!r}
+        assert isinstance(drug_classes, dict), "Q1: write a dictionary {{'alendronate': '...', ...}} (notebook 00)"
+        for name, drug in names.items():
+            assert drug not in drug_classes or drug == name, (
+                f"Q1: write the id {{name!r}}, not the display name {{drug!r}} (notebook 01, 'The drugs')")
+        assert sorted(drug_classes) == sorted(drugs), f"Q1: give a class for exactly these ids: {{drugs}}"
         for drug, cls in drug_classes.items():
-            assert cls in allowed, f"{{drug}}: {{cls!r}} is not one of the class names {{allowed}}."
-        assert drug_classes["denosumab"] != "nitrogen_bisphosphonate", (
-            "Denosumab is not a bisphosphonate: it is an antibody. Which molecule does it bind? (notebook 01)")
+            assert cls in allowed, f"Q1 {{drug}}: {{cls!r}} is not a class id of the table (notebook 01, 'The drugs')"
+        assert drug_classes["denosumab"] == "rank_ligand_antibody", (
+            "Q1 denosumab: an antibody, not a bisphosphonate (notebook 01, 'Denosumab')")
+        visible_checks_passed("Q1")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis.cases import drug_catalogue
-        for drug in drugs:
-            assert drug_classes[drug] == drug_catalogue()[drug]["class"], (
-                f"{{drug}}: reconsider its class (notebook 01, 'The drugs').")
+        for drug, cls in {want_classes!r}.items():
+            assert drug_classes[drug] == cls, f"Q1 {{drug}}: reconsider its class (notebook 01, 'The drugs')"
         ### END HIDDEN TESTS
         """, points=3))
     cells.append(A.markdown(f"""
         ### Question 2 · Which drugs stay in bone? {A.points_line(2)}
 
         Of `alendronate`, `zoledronate`, `denosumab` and `romosozumab`, which are **retained in the skeleton
-        for years** after the last dose? Write them as a list, `retained_in_bone`.
+        for years** after the last dose? Write their ids as a list, `retained_in_bone`.
+
+        *Checked now:* a list of ids from the four, without denosumab. *Checked at grading:* the whole list.
         """))
     cells.append(A.answer("q2_retained", """
         retained_in_bone = None
@@ -123,22 +170,21 @@ def build() -> list:
         retained_in_bone = ["alendronate", "zoledronate"]
         ### END SOLUTION
         """))
-    cells.append(A.tests("q2_tests", """
-        from osteonecrosis.exercises import answered, as_id_list
+    want_retained = sorted(d for d in DRUGS[:4] if drug_catalogue()[d]["half_life"]["kind"] == "skeletal")
+    cells.append(A.tests("q2_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_id_list, visible_checks_passed
 
-        answered(retained_in_bone, "retained_in_bone")
-        given = as_id_list(retained_in_bone, "retained_in_bone")
-        known = {"alendronate", "zoledronate", "denosumab", "romosozumab"}
-        assert set(given) <= known, f"Choose only among {sorted(known)}; you wrote {given}."
+        answer_of("retained_in_bone")
+        given = as_id_list(retained_in_bone, "Q2 retained_in_bone")
+        known = {sorted(DRUGS[:4])!r}
+        unknown = [d for d in given if d not in known]
+        assert not unknown, f"Q2: {{unknown}} not among the ids {{known}} (notebook 01, 'The drugs')"
         assert "denosumab" not in given, (
-            "Denosumab is an antibody with a serum half-life of weeks; it is not stored in bone, which is why "
-            "its effect wears off (and rebounds) after stopping (notebook 01).")
+            "Q2 denosumab: an antibody in serum, not stored in bone (notebook 01, 'Denosumab')")
+        visible_checks_passed("Q2")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis.cases import drug_catalogue
-        want = {d for d in known if drug_catalogue()[d]["half_life"]["kind"] == "skeletal"}
-        assert set(given) == want, (
-            "Bisphosphonates bind bone mineral and stay for years; the antibodies do not (notebook 01, "
-            "'How long the drugs stay').")
+        assert sorted(set(given)) == {want_retained!r}, (
+            "Q2: which drugs bind bone mineral? (notebook 01, 'Bisphosphonates')")
         ### END HIDDEN TESTS
         """, points=2))
 
@@ -146,81 +192,93 @@ def build() -> list:
     cells.append(A.markdown(f"""
         ## Part B · Regimens
 
-        The same drug can be given at very different intensities. Zoledronic acid is used once a year for
-        osteoporosis and every few weeks for bone metastases.
+        The same drug can be given at very different intensities. Zoledronic acid (id `zoledronate`) is used
+        once a year for osteoporosis and every few weeks for bone metastases.
 
         ### Question 3 · Two zoledronic acid regimens {A.points_line(2)}
 
-        Fill in `zoledronate_regimens` with the dose in mg and the interval in days of each regimen (use
-        `every_days` = 28 for "every 3 to 4 weeks"). Look them up in notebook 01 or with
-        `osteonecrosis.cases.drug_catalogue()["zoledronate"]["regimens"]`.
+        Fill in `zoledronate_regimens` with the dose in mg and the interval in days of each regimen, as the
+        drug catalogue gives them (notebook 01, 'Osteoporosis doses and oncology doses', or
+        `osteonecrosis.cases.drug_catalogue()["zoledronate"]["regimens"]`, whose `every_days` you copy).
+
+        *Checked now:* the keys, numbers without quotes, and which regimen is the frequent one.
+        *Checked at grading:* each dose and interval.
         """))
-    cells.append(A.answer("q3_regimens", """
+    cells.append(A.answer("q3_regimens", f"""
         zoledronate_regimens = None
         ### BEGIN SOLUTION
-        zoledronate_regimens = {
-            "osteoporosis": {"dose_mg": 5, "every_days": 365},
-            "bone_metastases": {"dose_mg": 4, "every_days": 28},
-        }
+        zoledronate_regimens = {{
+            "osteoporosis": {{"dose_mg": {ZOL_OP["dose_mg"]}, "every_days": {ZOL_OP["every_days"]}}},
+            "bone_metastases": {{"dose_mg": {ZOL_ONC["dose_mg"]}, "every_days": {ZOL_ONC["every_days"]}}},
+        }}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q3_tests", """
-        from osteonecrosis.exercises import answered, as_number
+    want_reg = {"osteoporosis": (ZOL_OP["dose_mg"], ZOL_OP["every_days"]),
+                "bone_metastases": (ZOL_ONC["dose_mg"], ZOL_ONC["every_days"])}
+    cells.append(A.tests("q3_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        answered(zoledronate_regimens, "zoledronate_regimens")
-        assert set(zoledronate_regimens) == {"osteoporosis", "bone_metastases"}, (
-            "Use the two keys 'osteoporosis' and 'bone_metastases'.")
+        zoledronate_regimens = answer_of("zoledronate_regimens")
+        assert set(zoledronate_regimens) == {{"osteoporosis", "bone_metastases"}}, (
+            "Q3: use the two keys 'osteoporosis' and 'bone_metastases'")
         for use, reg in zoledronate_regimens.items():
-            assert set(reg) == {"dose_mg", "every_days"}, f"{use}: give 'dose_mg' and 'every_days'."
-            as_number(reg["dose_mg"], f"{use} dose_mg")
-            as_number(reg["every_days"], f"{use} every_days")
+            assert set(reg) == {{"dose_mg", "every_days"}}, f"Q3 {{use}}: give 'dose_mg' and 'every_days'"
+            as_number(reg["dose_mg"], f"Q3 {{use}} dose_mg")
+            as_number(reg["every_days"], f"Q3 {{use}} every_days")
         _onc, _op = zoledronate_regimens["bone_metastases"], zoledronate_regimens["osteoporosis"]
         assert _onc["every_days"] < _op["every_days"], (
-            "The cancer regimen is the frequent one (every few weeks); osteoporosis is treated once a year.")
+            "Q3: the cancer regimen is the frequent one (notebook 01, 'Osteoporosis doses')")
+        visible_checks_passed("Q3")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import knowledge
-        for use, rid in (("osteoporosis", "zoledronate-op-yearly"), ("bone_metastases", "zoledronate-onc-monthly")):
-            entry = knowledge.find(rid, "drugs")
-            assert zoledronate_regimens[use]["dose_mg"] == entry["dose_mg"], f"{use}: check the dose in mg."
-            assert zoledronate_regimens[use]["every_days"] == entry["every_days"], f"{use}: check the interval."
+        for use, (dose, every) in {want_reg!r}.items():
+            assert zoledronate_regimens[use]["dose_mg"] == dose, f"Q3 {{use}}: check the dose in mg (notebook 01)"
+            assert zoledronate_regimens[use]["every_days"] == every, f"Q3 {{use}}: check the interval (notebook 01)"
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
         ### Question 4 · Milligrams per year {A.points_line(3)}
 
         Write a function `mg_per_year(dose_mg, every_days)` that returns the milligrams given in a year
-        (365 days) by a regimen of `dose_mg` every `every_days` days. For example 70 mg every 7 days gives
-        3650 mg a year.
+        ({YEAR} days, the course's year) by a regimen of `dose_mg` every `every_days` days. Worked example:
+        70 mg every 7 days is {YEAR} / 7 doses, so {70 * YEAR / 7:g} mg a year.
+
+        *Checked now:* the worked example. *Checked at grading:* other doses and intervals, fractions of a day.
         """))
-    cells.append(A.answer("q4_function", """
+    cells.append(A.answer("q4_function", f"""
         def mg_per_year(dose_mg, every_days):
-            \"\"\"Milligrams a year (365 days) of a regimen: dose_mg every every_days days.\"\"\"
+            \"\"\"Milligrams a year ({YEAR} days) of a regimen: dose_mg every every_days days.\"\"\"
             ### BEGIN SOLUTION
-            return dose_mg * 365 / every_days
+            return dose_mg * {YEAR} / every_days
             ### END SOLUTION
         """))
-    cells.append(A.tests("q4_tests", """
+    hidden4 = [(1, 0.5), (5, 365)] + [(knowledge.find(r, "drugs")["dose_mg"], knowledge.find(r, "drugs")["every_days"])
+                                       for r in HIDDEN_REGIMENS]
+    cases4 = [(d, e, d * YEAR / e) for d, e in hidden4]
+    cells.append(A.tests("q4_tests", f"""
         import math
+        from osteonecrosis.exercises import answer_of, visible_checks_passed
 
-        assert math.isclose(mg_per_year(70, 7), 3650), (
-            f"70 mg every 7 days is 52.14 doses a year, 3650 mg; your function gives {mg_per_year(70, 7)}. "
-            "Count the doses in 365 days, then multiply by the dose.")
+        answer_of("mg_per_year")
+        got = mg_per_year(70, 7)
+        assert not isinstance(got, str), "Q4: return a number, not text (notebook 00, 'Small functions')"
+        assert math.isclose(got, {70 * YEAR / 7!r}), (
+            f"Q4: 70 mg every 7 days is {70 * YEAR / 7:g} mg in {YEAR} days; yours gives {{got}} (notebook 01)")
+        visible_checks_passed("Q4")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import knowledge
-        assert math.isclose(mg_per_year(5, 365), 5), "One dose a year gives one dose's worth of mg."
-        assert math.isclose(mg_per_year(1, 0.5), 730), "Work with any interval, even a fraction of a day."
-        for rid in ("denosumab-op", "denosumab-onc", "zoledronate-onc-monthly", "ibandronate-op-iv"):
-            reg = knowledge.find(rid, "drugs")
-            assert math.isclose(mg_per_year(reg["dose_mg"], reg["every_days"]),
-                                reg["dose_mg"] * 365 / reg["every_days"]), f"{rid}: check your formula."
+        for dose, every, want in {cases4!r}:
+            assert math.isclose(mg_per_year(dose, every), want), (
+                f"Q4: {{dose}} mg every {{every}} days gives {{want:g}} mg a year; check your formula")
         ### END HIDDEN TESTS
         """, points=3))
+    ratio = (ZOL_ONC["dose_mg"] * YEAR / ZOL_ONC["every_days"]) / (ZOL_OP["dose_mg"] * YEAR / ZOL_OP["every_days"])
     cells.append(A.markdown(f"""
         ### Question 5 · How much more? {A.points_line(2)}
 
         Using your function and your answer to question 3, how many times more zoledronic acid does the
-        cancer regimen give in a year than the osteoporosis regimen? Store the number in `zoledronate_ratio`
-        (no rounding needed).
+        cancer regimen give in a year than the osteoporosis regimen? Store the number in `zoledronate_ratio`,
+        unrounded.
+
+        *Checked now:* a number without quotes, bigger than 1. *Checked at grading:* its value.
         """))
     cells.append(A.answer("q5_ratio", """
         zoledronate_ratio = None
@@ -228,19 +286,17 @@ def build() -> list:
         zoledronate_ratio = mg_per_year(4, 28) / mg_per_year(5, 365)
         ### END SOLUTION
         """))
-    cells.append(A.tests("q5_tests", """
-        from osteonecrosis.exercises import answered, as_number
+    cells.append(A.tests("q5_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        answered(zoledronate_ratio, "zoledronate_ratio")
-        as_number(zoledronate_ratio, "zoledronate_ratio")
-        assert zoledronate_ratio > 1, (
-            "The cancer regimen gives MORE drug: divide the cancer figure by the osteoporosis figure.")
+        answer_of("zoledronate_ratio")
+        value = as_number(zoledronate_ratio, "Q5 zoledronate_ratio")
+        assert value > 1, "Q5: divide the cancer figure by the osteoporosis figure (notebook 01)"
+        assert value != round(value), "Q5: keep the decimals: do not round the ratio (Question 5 text)"
+        visible_checks_passed("Q5")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import knowledge
-        onc, op = knowledge.find("zoledronate-onc-monthly", "drugs"), knowledge.find("zoledronate-op-yearly", "drugs")
-        want = (onc["dose_mg"] * 365 / onc["every_days"]) / (op["dose_mg"] * 365 / op["every_days"])
-        assert abs(zoledronate_ratio - want) < 0.05, (
-            "Recompute: the yearly mg of 4 mg every 28 days, divided by the yearly mg of 5 mg every 365 days.")
+        assert abs(value - {ratio!r}) < {TOL!r}, (
+            "Q5: yearly mg of the cancer regimen / yearly mg of the osteoporosis one (Q3, Q4)")
         ### END HIDDEN TESTS
         """, points=2))
 
@@ -254,6 +310,9 @@ def build() -> list:
         ### Question 6 · From per cent to per 1000 {A.points_line(2)}
 
         Write `per_1000(percent)`, which turns a percentage of patients into a number of patients per 1000.
+        Worked example: 1% is 1 in 100, so 10 in 1000.
+
+        *Checked now:* the worked example. *Checked at grading:* zero, small and large percentages.
         """))
     cells.append(A.answer("q6_function", """
         def per_1000(percent):
@@ -264,84 +323,96 @@ def build() -> list:
         """))
     cells.append(A.tests("q6_tests", """
         import math
+        from osteonecrosis.exercises import answer_of, visible_checks_passed
 
+        answer_of("per_1000")
         assert math.isclose(per_1000(1), 10), (
-            f"1% is 1 in 100, so 10 in 1000; your function gives {per_1000(1)}.")
+            f"Q6: 1% is 10 in 1000, yours gives {per_1000(1)} (notebook 03, 'Per cent, per 1000')")
+        visible_checks_passed("Q6")
         ### BEGIN HIDDEN TESTS
-        assert math.isclose(per_1000(0), 0), "0% is 0 in 1000."
-        assert math.isclose(per_1000(0.02), 0.2), "0.02% is 0.2 in 1000 (2 in 10,000)."
-        assert math.isclose(per_1000(14.8), 148), "14.8% is 148 in 1000."
+        for percent, want in ((0, 0), (0.02, 0.2), (14.8, 148)):
+            assert math.isclose(per_1000(percent), want), f"Q6: {percent}% is {want} in 1000"
         ### END HIDDEN TESTS
         """, points=2))
+    group_words = ", ".join(f"`{g!r}` ({vocabulary.RISK_GROUPS[g]})" for g in GROUPS)
     cells.append(A.markdown(f"""
         ### Question 7 · After an extraction {A.points_line(3)}
 
-        AAOMS 2022 gives the risk of MRONJ **after a tooth extraction** as a range for oncology patients and a
-        range for osteoporosis patients (notebook 03, 'The extraction effect'; or
-        `osteonecrosis.risk.extraction_effect()["absolute_after_extraction"]`). Fill in
-        `after_extraction_per_1000` with the (low, high) number of patients **per 1000** for each group.
+        AAOMS 2022 gives the risk of MRONJ **after a tooth extraction** as a range for each group (notebook 03,
+        'The extraction effect'; or `osteonecrosis.risk.extraction_effect()["absolute_after_extraction"]`,
+        whose keys are the group ids). Fill in `after_extraction_per_1000` with the (low, high) number of
+        patients **per 1000** for each group, under the same keys: {group_words}.
+
+        *Checked now:* the two keys, pairs of numbers (low first), and that you converted per cent to per 1000.
+        *Checked at grading:* each number.
         """))
-    cells.append(A.answer("q7_extraction", """
+    lo = {g: AFTER[g]["low_percent"] for g in GROUPS}
+    hi = {g: AFTER[g]["high_percent"] for g in GROUPS}
+    cells.append(A.answer("q7_extraction", f"""
         after_extraction_per_1000 = None
         ### BEGIN SOLUTION
-        after_extraction_per_1000 = {
-            "oncology": (per_1000(1.6), per_1000(14.8)),
-            "osteoporosis": (per_1000(0), per_1000(0.15)),
-        }
+        after_extraction_per_1000 = {{
+            "oncology": (per_1000({lo["oncology"]}), per_1000({hi["oncology"]})),
+            "low_dose": (per_1000({lo["low_dose"]}), per_1000({hi["low_dose"]})),
+        }}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q7_tests", """
-        from osteonecrosis.exercises import answered, as_number
+    want7 = {g: (lo[g] * 10, hi[g] * 10) for g in GROUPS}
+    cells.append(A.tests("q7_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        answered(after_extraction_per_1000, "after_extraction_per_1000")
-        assert set(after_extraction_per_1000) == {"oncology", "osteoporosis"}, (
-            "Use the two keys 'oncology' and 'osteoporosis'.")
+        after_extraction_per_1000 = answer_of("after_extraction_per_1000")
+        keys = {list(GROUPS)!r}
+        assert "osteoporosis" not in after_extraction_per_1000, (
+            "Q7: the group id is 'low_dose', not 'osteoporosis' (Question 7 text)")
+        assert sorted(after_extraction_per_1000) == sorted(keys), f"Q7: use exactly the keys {{keys}}"
         for group, pair in after_extraction_per_1000.items():
-            assert len(pair) == 2, f"{group}: give two numbers, (low, high)."
-            low, high = (as_number(x, group) for x in pair)
-            assert low <= high, f"{group}: the low end comes first."
-        assert after_extraction_per_1000["oncology"][1] > 10 * after_extraction_per_1000["osteoporosis"][1], (
-            "Oncology doses carry a far higher risk than osteoporosis doses (notebook 03).")
+            assert len(pair) == 2, f"Q7 {{group}}: give two numbers, (low, high)"
+            low, high = (as_number(x, f"Q7 {{group}}") for x in pair)
+            assert low <= high, f"Q7 {{group}}: the low end comes first"
+        assert after_extraction_per_1000["oncology"][1] != {hi["oncology"]!r}, (
+            "Q7: per 1000, not per cent: convert with per_1000 (notebook 03, 'Per cent, per 1000')")
+        assert after_extraction_per_1000["oncology"][1] <= 1000, (
+            "Q7: per 1000 is per cent x 10, not x 100 (notebook 03, 'Per cent, per 1000')")
+        visible_checks_passed("Q7")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import risk
-        after = risk.extraction_effect()["absolute_after_extraction"]
-        for group, key in (("oncology", "oncology"), ("osteoporosis", "low_dose")):
-            want = (after[key]["low_percent"] * 10, after[key]["high_percent"] * 10)
+        for group, want in {want7!r}.items():
             got = tuple(float(x) for x in after_extraction_per_1000[group])
-            assert all(abs(g - w) <= 0.05 for g, w in zip(got, want)), (
-                f"{group}: convert the published percentages with per_1000 (1% = 10 in 1000).")
+            assert all(abs(g - w) <= {TOL!r} for g, w in zip(got, want)), (
+                f"Q7 {{group}}: convert the published percentages with per_1000 (notebook 03)")
         ### END HIDDEN TESTS
         """, points=3))
+    base = TF["high_percent"] * 100  # per 10,000
     cells.append(A.markdown(f"""
         ### Question 8 · A relative risk made absolute {A.points_line(2)}
 
-        A meta-analysis found that a tooth extraction multiplies the risk of MRONJ (crude relative risk
-        about 4; `osteonecrosis.risk.extraction_effect()["estimates"]` gives the exact figure). Take an
-        osteoporosis patient whose baseline risk is at the top of the International Task Force range,
-        {tf_high:g}% ({tf_high * 100:g} in 10,000). If the extraction multiplies her risk by the crude relative
-        risk, how many patients **per 10,000** like her would develop MRONJ? Store the number in
-        `per_10000_after_extraction`.
+        A meta-analysis found that a tooth extraction multiplies the risk of MRONJ by a crude relative risk of
+        **{RR["point"]:g}** (95% CI {RR["ci_low"]:g} to {RR["ci_high"]:g}; notebook 03, 'The extraction effect').
+        Take an osteoporosis patient whose baseline risk is at the top of the International Task Force range,
+        {TF["high_percent"]:g}% ({base:g} in 10,000). If the extraction multiplies her risk by the crude
+        relative risk, how many patients **per 10,000** like her would develop MRONJ? Store the number in
+        `per_10000_after_extraction`, unrounded (use {RR["point"]:g}, not a rounded 4).
+
+        *Checked now:* a number, of the right order, not rounded. *Checked at grading:* its value.
         """))
-    cells.append(A.answer("q8_relative", """
+    cells.append(A.answer("q8_relative", f"""
         per_10000_after_extraction = None
         ### BEGIN SOLUTION
-        per_10000_after_extraction = 1 * 4.28
+        per_10000_after_extraction = {base:g} * {RR["point"]:g}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q8_tests", """
-        from osteonecrosis.exercises import answered, as_number
+    cells.append(A.tests("q8_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
-        answered(per_10000_after_extraction, "per_10000_after_extraction")
-        value = as_number(per_10000_after_extraction, "per_10000_after_extraction")
+        answer_of("per_10000_after_extraction")
+        value = as_number(per_10000_after_extraction, "Q8 per_10000_after_extraction")
         assert value < 100, (
-            "A relative risk multiplies the baseline risk (1 in 10,000); it is not itself a number of patients. "
-            "Start from 1 per 10,000 and multiply.")
+            "Q8: multiply the baseline, {base:g} per 10,000, by the relative risk (notebook 03)")
+        assert value != round(value), "Q8: use the exact relative risk {RR["point"]:g}, not a rounded 4 (Question 8)"
+        visible_checks_passed("Q8")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import knowledge, risk
-        rr = next(e["point"] for e in risk.extraction_effect()["estimates"] if e["id"] == "extraction-crude-rr")
-        base = knowledge.find("taskforce-osteoporosis", "risk")["high_percent"] * 100  # per 10,000
-        assert abs(value - base * rr) < 0.01, (
-            "Multiply the baseline (per 10,000) by the crude relative risk from the meta-analysis.")
+        assert abs(value - {base * RR["point"]!r}) < {TOL!r}, (
+            "Q8: baseline per 10,000 times the crude relative risk (notebook 03, 'The extraction effect')")
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -403,8 +474,13 @@ def build() -> list:
     return cells
 
 
+def notebook_node():
+    """The complete source notebook (cells and metadata) that main() writes."""
+    return A.notebook(build(), rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+
 def main() -> None:
-    A.write(A.notebook(build()), OUT)
+    A.write(notebook_node(), OUT)
     print(f"wrote {OUT}")
 
 

@@ -1,7 +1,8 @@
 """Build solutions/ps2_diagnosis_and_staging/ps2_diagnosis_and_staging.ipynb (the nbgrader source).
 
 Run: .venv/bin/python tools/assignments/ps2_diagnosis_and_staging.py && make release && make check
-The vignettes are read from the case library at build time, so every number in them comes from a case file.
+The vignettes are read from the case library at build time, so every number in them comes from a case file, and
+every expected stage is computed here (AAOMS 2022 rules) and written into the tests as a literal.
 """
 
 from __future__ import annotations
@@ -9,31 +10,85 @@ from __future__ import annotations
 from pathlib import Path
 
 from classroom import authoring as A
-from osteonecrosis import library_case
+from osteonecrosis import library, library_case
+from osteonecrosis.exercises import staging_arguments
+from osteonecrosis.staging import STAGES
 
 ID = "ps2_diagnosis_and_staging"
 OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
 
 CRITERIA_CASE = "onc-jaw-metastasis"
-TYPICAL = ["op-alendronate-at-risk", "op-zoledronate-stage0", "onc-zoledronate-stage1-fistula",
-           "op-stopped-bp-stage2"]
-EDGE = ["op-short-exposure", "onc-radiotherapy-orn", "onc-stage3-oroantral-no-pain", "onc-bevacizumab-stage1"]
-VIGNETTES = TYPICAL + EDGE
-SOLUTION_STAGES = {
-    "op-alendronate-at-risk": "at_risk",
-    "op-zoledronate-stage0": "0",
-    "onc-zoledronate-stage1-fistula": "1",
-    "op-stopped-bp-stage2": "2",
-    "op-short-exposure": "not_mronj",
-    "onc-radiotherapy-orn": "not_mronj",
-    "onc-stage3-oroantral-no-pain": "3",
-    "onc-bevacizumab-stage1": "1",
+# Shown to students as "Patient 1" ... "Patient 8" (a case id would give the answer away).
+VIGNETTES = ["op-alendronate-at-risk", "op-zoledronate-stage0", "onc-zoledronate-stage1-fistula",
+             "op-stopped-bp-stage2", "op-short-exposure", "onc-radiotherapy-orn", "onc-stage3-oroantral-no-pain",
+             "onc-bevacizumab-stage1"]
+LABEL = {cid: f"Patient {i}" for i, cid in enumerate(VIGNETTES, start=1)}
+WORKED_CASE = "op-alendronate-stage1"
+
+
+def aaoms_2022(drug_exposure, radiotherapy_or_metastasis, exposed_bone_weeks, pain_or_infection, stage3_feature,
+               nonspecific_sign):
+    """The model solution of Question 4 (AAOMS 2022, the course's order); it also fixes the answer keys."""
+    if not drug_exposure or radiotherapy_or_metastasis:
+        return "not_mronj"
+    if exposed_bone_weeks == 0:
+        return "0" if nonspecific_sign else "at_risk"
+    if exposed_bone_weeks <= 8:
+        return "not_mronj"
+    if stage3_feature:
+        return "3"
+    if pain_or_infection:
+        return "2"
+    return "1"
+
+
+# Expected stages, computed HERE from the case files with the AAOMS 2022 rules and written as literals.
+SOLUTION_STAGES = {cid: aaoms_2022(**staging_arguments(library_case(cid))) for cid in VIGNETTES}
+HINTS = {
+    "op-alendronate-at-risk": "no exposed bone, no sign: what is a treated, healthy mouth?",
+    "op-zoledronate-stage0": "no exposed bone, but a nonspecific sign",
+    "onc-zoledronate-stage1-fistula": "a fistula that probes to bone counts as exposed bone",
+    "op-stopped-bp-stage2": "criterion 1 counts PREVIOUS treatment too",
+    "op-short-exposure": "8 weeks or less is not MRONJ yet",
+    "onc-radiotherapy-orn": "radiotherapy to the jaws excludes MRONJ",
+    "onc-stage3-oroantral-no-pain": "an oral-antral communication is a stage-3 feature",
+    "onc-bevacizumab-stage1": "AAOMS 2022 criterion 1: is there an antiresorptive?",
+}
+# Visible checks: stages that are impossible for a patient, each with the rule that rules them out.
+VISIBLE = {
+    "op-alendronate-at-risk": (("1", "2", "3"), "no exposed bone, so not stages 1-3"),
+    "op-zoledronate-stage0": (("1", "2", "3"), "no exposed bone, so not stages 1-3"),
+    "onc-zoledronate-stage1-fistula": (("at_risk", "0", "not_mronj"), "a fistula probing to bone is exposed bone"),
+    "op-stopped-bp-stage2": (("not_mronj", "1"), "a stopped drug counts; pain and pus are infection"),
+    "op-short-exposure": (("1", "2", "3"), "exposed for 6 weeks: the 8-week rule first"),
+    "onc-radiotherapy-orn": (("1", "2", "3"), "check the exclusions first (criterion 3)"),
+    "onc-stage3-oroantral-no-pain": (("at_risk", "0", "1"), "stage 3 features decide, pain or not"),
+    "onc-bevacizumab-stage1": (("1", "2", "3", "at_risk", "0"), "AAOMS 2022 criterion 1 needs an antiresorptive"),
+}
+LIBRARY = {f"library patient {i}": (staging_arguments(case), aaoms_2022(**staging_arguments(case)))
+           for i, (_cid, case) in enumerate(sorted(library().items()), start=1)}
+WORKED = staging_arguments(library_case(WORKED_CASE))
+_metastasis_case = library_case(CRITERIA_CASE)
+CRITERIA = {
+    "drug_exposure": bool(staging_arguments(_metastasis_case)["drug_exposure"]),
+    "exposed_bone_over_8_weeks": _metastasis_case.findings.weeks_persisting > 8,
+    "jaw_radiotherapy_or_metastasis": bool(_metastasis_case.jaw_radiotherapy or _metastasis_case.jaw_metastasis),
+}
+FORBIDDEN = ["osteonecrosis.staging.stage", "osteonecrosis.plan.make_plan", "osteonecrosis.plan.not_mronj_reasons"]
+STAGING = ["mronj-case-definition", "crit-exposure", "crit-exposed-bone", "crit-no-radiation-no-metastasis",
+           "aaoms2022-staging"]
+RESTS_ON: dict[str, list[str]] = {
+    "q1_tests": STAGING,
+    **{f"q2_patient{i}_tests": STAGING for i in range(1, 9)},
+    "q3_written": STAGING,
+    "q4_basic_tests": STAGING, "q4_edge_tests": STAGING, "q4_library_tests": STAGING,
+    "q5_written": [],
 }
 
 
 def vignette(case_id: str, label: str) -> str:
     case = library_case(case_id)
-    return f"**{label}. `{case_id}`** — {case.extra['vignette']}"
+    return f"**{label}.** {case.extra['vignette']}"
 
 
 def build() -> list:
@@ -55,16 +110,19 @@ def build() -> list:
         4. explain, in words a colleague would accept, why a case is or is not MRONJ.
 
         **How to work.** Replace each `raise NotImplementedError()` with your answer, run the cell, then run the
-        test cell below it. A test that passes prints nothing; a test that fails tells you what to reconsider and
-        where in the course to look. Some tests are hidden and run only when your work is graded, so think about
-        the edge cases yourself. Written answers (marked *graded by hand*) go in the text cells that say
-        "YOUR ANSWER HERE". Please do not use `osteonecrosis.staging` to answer: staging by hand is the point.
+        test cell below it. Each test cell runs **visible checks now** (the form of your answer, the worked
+        example, the stages a patient cannot have); when they pass it says so, and **that is not your grade**:
+        hidden tests check the exact answers when your work is graded. A failing check names what to reconsider
+        and where in the course to look. If a test cell says a name "is not defined", fix the **first** error of
+        its answer cell. Write stages as the course's codes, in quotes: {", ".join(f"`{c!r}`" for c in STAGES)}
+        (`'2'`, not `2`; `'not_mronj'`, not `'not MRONJ'`). Written answers (marked *graded by hand*) go in the
+        text cells that say "YOUR ANSWER HERE". Stage by hand: answers that call `osteonecrosis.staging.stage`
+        or `make_plan` are flagged for your instructor.
 
         > This problem set teaches; it is not a clinical decision tool.
         """))
     cells.append(A.readonly("setup", """
         from osteonecrosis import teaching
-        from osteonecrosis.exercises import answered
 
         teaching.disclaimer()
         """))
@@ -97,56 +155,58 @@ def build() -> list:
     cells.append(A.markdown(f"""
         ### Question 1 · Three criteria, one at a time {A.points_line(2)}
 
-        {vignette(CRITERIA_CASE, "Patient")}
+        {vignette(CRITERIA_CASE, "Patient A")}
 
-        Fill in the dictionary `criteria_metastasis_case` with `True` or `False` for each criterion:
-        `"exposure"` (criterion 1), `"exposed_bone_over_8_weeks"` (criterion 2) and
-        `"no_radiotherapy_no_metastasis"` (criterion 3).
+        Fill in the dictionary `criteria_patient_a` with `True` or `False` for each fact (a fact is `True` when
+        it is present): `"drug_exposure"` (criterion 1: an antiresorptive, now or before),
+        `"exposed_bone_over_8_weeks"` (criterion 2) and `"jaw_radiotherapy_or_metastasis"` (the exclusions of
+        criterion 3).
+
+        *Checked now:* the three keys, True/False without quotes, the drug and the exclusion. *Checked at
+        grading:* the exposed bone.
         """))
-    cells.append(A.answer("q1_criteria", """
-        criteria_metastasis_case = None
+    cells.append(A.answer("q1_criteria", f"""
+        criteria_patient_a = None
         ### BEGIN SOLUTION
-        criteria_metastasis_case = {
-            "exposure": True,
-            "exposed_bone_over_8_weeks": True,
-            "no_radiotherapy_no_metastasis": False,
-        }
+        criteria_patient_a = {{
+            "drug_exposure": {CRITERIA["drug_exposure"]},
+            "exposed_bone_over_8_weeks": {CRITERIA["exposed_bone_over_8_weeks"]},
+            "jaw_radiotherapy_or_metastasis": {CRITERIA["jaw_radiotherapy_or_metastasis"]},
+        }}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q1_tests", """
-        from osteonecrosis.exercises import answered
+    cells.append(A.tests("q1_tests", f"""
+        from osteonecrosis.exercises import answer_of, visible_checks_passed
 
-        answered(criteria_metastasis_case, "criteria_metastasis_case")
-        keys = {"exposure", "exposed_bone_over_8_weeks", "no_radiotherapy_no_metastasis"}
-        assert isinstance(criteria_metastasis_case, dict), "Write a dictionary: {\\"exposure\\": True, ...}."
-        assert set(criteria_metastasis_case) == keys, (
-            f"Use exactly these three keys: {sorted(keys)} (you wrote {sorted(criteria_metastasis_case)}).")
-        assert all(isinstance(v, bool) for v in criteria_metastasis_case.values()), (
-            "Each criterion is met or not: write True or False, without quotes.")
-        assert criteria_metastasis_case["exposure"] is True, (
-            "She receives denosumab, an antiresorptive: criterion 1 is about the drug only (notebook 04, "
-            "'The case definition').")
+        criteria_patient_a = answer_of("criteria_patient_a")
+        keys = {sorted(CRITERIA)!r}
+        assert isinstance(criteria_patient_a, dict), "Q1: write a dictionary {{'drug_exposure': True, ...}}"
+        assert sorted(criteria_patient_a) == keys, f"Q1: use exactly the keys {{keys}}"
+        for key, value in criteria_patient_a.items():
+            assert isinstance(value, bool), f"Q1 {{key}}: write True or False without quotes, not {{value!r}}"
+        assert criteria_patient_a["drug_exposure"] is {CRITERIA["drug_exposure"]}, (
+            "Q1: denosumab is an antiresorptive (notebook 04, 'The case definition')")
+        assert criteria_patient_a["jaw_radiotherapy_or_metastasis"] is {CRITERIA["jaw_radiotherapy_or_metastasis"]}, (
+            "Q1: the biopsy found a metastasis in the jaw (notebook 04, 'differential diagnosis')")
+        visible_checks_passed("Q1")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import library_case
-        _case = library_case("onc-jaw-metastasis")
-        assert criteria_metastasis_case["exposed_bone_over_8_weeks"] is (
-            _case.findings.weeks_persisting > 8), (
-            "Criterion 2 looks only at exposed bone and how long it has persisted (more than 8 weeks).")
-        assert criteria_metastasis_case["no_radiotherapy_no_metastasis"] is not _case.jaw_metastasis, (
-            "A metastasis in the jaw fails criterion 3: tumour can look like necrotic bone (notebook 04, "
-            "'Differential diagnosis').")
+        assert criteria_patient_a["exposed_bone_over_8_weeks"] is {CRITERIA["exposed_bone_over_8_weeks"]}, (
+            "Q1: criterion 2 is exposed bone for MORE than 8 weeks (notebook 04, 'The case definition')")
         ### END HIDDEN TESTS
         """, points=2))
 
-    # ---- Part B ---------------------------------------------------------------------------------------
-    vignette_lines = "\n\n".join(vignette(cid, f"Patient {i}") for i, cid in enumerate(VIGNETTES, start=1))
-    cells.append(A.markdown(f"""
-        ## Part B · Staging eight patients {A.points_line(8)}
+    # ---- Question 2 -----------------------------------------------------------------------------------
+    vignette_lines = "\n\n".join(vignette(cid, LABEL[cid]) for cid in VIGNETTES)
+    q2 = A.markdown(f"""
+        ## Part B · Staging eight patients
+
+        ### Question 2 · Stage eight patients {A.points_line(8)}
 
         Stage each patient by the AAOMS 2022 rules, applied in the course's order (notebook 04):
 
-        1. **not MRONJ** if an exclusion applies (no antiresorptive or antiangiogenic drug ever; radiotherapy
-           to the jaws; metastasis in the jaws) or the exposed bone / probing fistula has lasted 8 weeks or less;
+        1. **not MRONJ** if an exclusion applies (never an antiresorptive drug: AAOMS 2022's criterion 1 asks
+           for an antiresorptive, alone or with an immune modulator or an antiangiogenic drug; radiotherapy to
+           the jaws; metastasis in the jaws) or the exposed bone / probing fistula has lasted 8 weeks or less;
         2. no exposed bone and no probing fistula: **at risk**, or **stage 0** if there is a nonspecific sign
            (unexplained toothache or jaw pain, loosening not due to periodontitis, an unexplained fistula or
            radiographic change, altered sensation ...);
@@ -155,76 +215,45 @@ def build() -> list:
            oral-nasal communication, osteolysis to the lower border of the mandible or the sinus floor);
            otherwise **stage 2** with pain or infection, **stage 1** without.
 
-        {vignette_lines}
+        The AAOMS 2014 paper and MASCC/ISOO/ASCO 2019 also count an antiangiogenic drug alone; this question
+        is graded by AAOMS 2022, the course's reference standard (notebook 04 compares them).
 
-        Write each stage as text: `"not_mronj"`, `"at_risk"`, `"0"`, `"1"`, `"2"` or `"3"`.
-        *Points: 1 for a complete, well-formed answer; 3 for patients 1 to 4; 4 for patients 5 to 8 (the
-        tricky ones).*
-        """))
-    body = "\n".join(f'    "{cid}": "{SOLUTION_STAGES[cid]}",' for cid in VIGNETTES)
+        VIGNETTES
+
+        Fill in `stages` with one entry per patient, the key being the label (`"Patient 1"` ... `"Patient 8"`)
+        and the value the stage code as text: {", ".join(f"`{c!r}`" for c in STAGES)}.
+
+        *Points: 1 per patient.* *Checked now:* a stage code for each patient, and the stages each patient
+        cannot have. *Checked at grading:* each patient's exact stage.
+        """)
+    q2.source = q2.source.replace("VIGNETTES", vignette_lines)  # inserted after dedent: no accidental code block
+    cells.append(q2)
+    body = "\n".join(f'    "{LABEL[cid]}": "{SOLUTION_STAGES[cid]}",' for cid in VIGNETTES)
     cells.append(A.answer("q2_stages", "stages = None\n### BEGIN SOLUTION\nstages = {\n" + body
                           + "\n}\n### END SOLUTION"))
-    cells.append(A.tests("q2_format_tests", f"""
-        from osteonecrosis.exercises import answered, as_stage
+    for cid in VIGNETTES:
+        label, n = LABEL[cid], LABEL[cid].split()[-1]
+        impossible, why = VISIBLE[cid]
+        assert SOLUTION_STAGES[cid] not in impossible, f"{cid}: the visible check rules out the key"
+        cells.append(A.tests(f"q2_patient{n}_tests", f"""
+            from osteonecrosis.exercises import answer_of, as_stage, visible_checks_passed
 
-        answered(stages, "stages")
-        expected_ids = {VIGNETTES!r}
-        assert isinstance(stages, dict), "Write a dictionary: {{\\"case-id\\": \\"stage\\", ...}}."
-        missing = [cid for cid in expected_ids if cid not in stages]
-        assert not missing, f"Give a stage for every patient; missing: {{missing}}"
-        for cid in stages:
-            as_stage(stages[cid], cid)
-        for cid in ("op-alendronate-at-risk", "op-zoledronate-stage0"):
-            assert as_stage(stages[cid]) not in ("1", "2", "3"), (
-                f"{{cid}}: no bone is exposed and no fistula probes to bone, so stages 1 to 3 are impossible "
-                "(notebook 04, 'The stages').")
-        ### BEGIN HIDDEN TESTS
-        assert len(stages) == len(expected_ids), "Stage the eight patients listed, no others."
-        ### END HIDDEN TESTS
-        """, points=1))
-    cells.append(A.tests("q2_typical_tests", """
-        from osteonecrosis.exercises import answered, as_stage
-
-        answered(stages, "stages")
-        assert as_stage(stages["op-stopped-bp-stage2"]) != "not_mronj", (
-            "Patient 4 stopped risedronate 2 years ago, but criterion 1 counts PREVIOUS treatment too: "
-            "bisphosphonates stay in bone for years (notebook 01).")
-        ### BEGIN HIDDEN TESTS
-        from osteonecrosis import library_case
-        from osteonecrosis.staging import stage
-        for cid in ["op-alendronate-at-risk", "op-zoledronate-stage0", "onc-zoledronate-stage1-fistula",
-                    "op-stopped-bp-stage2"]:
-            want = stage(library_case(cid)).stage
-            assert as_stage(stages[cid]) == want, f"{cid}: reconsider the stage (notebook 04, 'The stages')."
-        ### END HIDDEN TESTS
-        """, points=3))
-    cells.append(A.tests("q2_edge_tests", """
-        from osteonecrosis.exercises import answered, as_stage
-
-        answered(stages, "stages")
-        assert as_stage(stages["op-short-exposure"]) not in ("1", "2", "3"), (
-            "Patient 5: bone exposed for 6 weeks does not meet the definition yet: it must persist for more "
-            "than 8 weeks. Manage the socket and re-examine (notebook 04, 'Not yet MRONJ').")
-        ### BEGIN HIDDEN TESTS
-        from osteonecrosis import library_case
-        from osteonecrosis.staging import stage
-        _hints = {
-            "op-short-exposure": "8 weeks or less is not MRONJ yet.",
-            "onc-radiotherapy-orn": "radiotherapy to the jaws excludes MRONJ (think osteoradionecrosis).",
-            "onc-stage3-oroantral-no-pain": "an oral-antral communication is a stage-3 feature, pain or not.",
-            "onc-bevacizumab-stage1": "an antiangiogenic drug alone meets criterion 1; no pain, no infection.",
-        }
-        for cid, hint in _hints.items():
-            want = stage(library_case(cid)).stage
-            assert as_stage(stages[cid]) == want, f"{cid}: {hint}"
-        ### END HIDDEN TESTS
-        """, points=4))
+            stages = answer_of("stages")
+            assert isinstance(stages, dict), "Q2: write a dictionary {{'Patient 1': 'at_risk', ...}}"
+            assert {label!r} in stages, "Q2: no stage for {label} (write the key '{label}')"
+            given = as_stage(stages[{label!r}], "Q2 {label}")
+            assert given not in {impossible!r}, "Q2 {label}: {why} (notebook 04, 'AAOMS stages')"
+            visible_checks_passed("Q2 {label}")
+            ### BEGIN HIDDEN TESTS
+            assert given == {SOLUTION_STAGES[cid]!r}, "Q2 {label}: {HINTS[cid]} (notebook 04, 'AAOMS stages')"
+            ### END HIDDEN TESTS
+            """, points=1))
     cells.append(A.markdown(f"""
         ### Question 3 · Explain an exclusion {A.points_line(3, "graded by hand")}
 
-        Patient 6 (`onc-radiotherapy-orn`) takes zoledronic acid and has exposed bone for 14 weeks. In three to
-        five sentences: why is this **not** MRONJ by definition, what diagnosis should you consider instead, and
-        what would you do next to tell the possibilities apart?
+        Patient 6 takes zoledronic acid and has exposed bone for 14 weeks. In three to five sentences: why is
+        this **not** MRONJ by definition, what diagnosis should you consider instead, and what would you do
+        next to tell the possibilities apart?
         """))
     cells.append(A.written("q3_written", """
         ### BEGIN SOLUTION
@@ -247,14 +276,16 @@ def build() -> list:
 
     # ---- Part C ---------------------------------------------------------------------------------------
     cells.append(A.markdown(f"""
-        ## Part C · A staging function {A.points_line(9)}
+        ## Part C · A staging function
+
+        ### Question 4 · The rules as a function {A.points_line(9)}
 
         Now write the rules once, as a function, so that they can be checked on any patient. The function
         receives six facts about a patient and returns the stage as text (the same codes as in Part B):
 
         | argument | meaning |
         |---|---|
-        | `drug_exposure` | `True` if the patient ever had an antiresorptive or antiangiogenic drug |
+        | `drug_exposure` | `True` if the patient ever had an antiresorptive drug (AAOMS 2022 criterion 1) |
         | `radiotherapy_or_metastasis` | `True` if the jaws were irradiated or hold a metastasis |
         | `exposed_bone_weeks` | weeks that exposed bone (or a fistula probing to bone) has persisted; `0` if none |
         | `pain_or_infection` | `True` if there is pain, or infection (redness, swelling, pus) |
@@ -262,9 +293,11 @@ def build() -> list:
         | `nonspecific_sign` | `True` if any nonspecific sign (stage 0) is present |
 
         Follow the order of the rules in Part B: exclusions first, then exposed bone, then stage-3 features,
-        then symptoms. *Points: 3 for the common cases, 4 for the edge cases (hidden), 2 for agreeing with the
-        course's staging on every patient of the case library (hidden).* Use `if` / `elif` / `else` as in the
-        primer (notebook 00, section 5).
+        then symptoms. Use `if` / `elif` / `else` as in the primer (notebook 00, 'Decisions').
+
+        *Points: 3 for the common cases, 4 for the edge cases, 2 for the case library.* *Checked now:* the
+        worked examples in each test cell. *Checked at grading:* more edge cases, and every patient of the
+        course's case library staged by the AAOMS 2022 rules.
         """))
     cells.append(A.answer("q4_function", """
         def aaoms_stage(drug_exposure, radiotherapy_or_metastasis, exposed_bone_weeks, pain_or_infection,
@@ -290,19 +323,22 @@ def build() -> list:
                     pain_or_infection=False, stage3_feature=False, nonspecific_sign=False)
         """))
     cells.append(A.tests("q4_basic_tests", """
-        from osteonecrosis.exercises import as_stage
+        from osteonecrosis.exercises import answer_of, as_stage, visible_checks_passed
+
+        answer_of("aaoms_stage")
 
         def _s(**facts):
             base = dict(drug_exposure=True, radiotherapy_or_metastasis=False, exposed_bone_weeks=0,
                         pain_or_infection=False, stage3_feature=False, nonspecific_sign=False)
             base.update(facts)
-            return as_stage(aaoms_stage(**base), "aaoms_stage(...)")
+            return as_stage(aaoms_stage(**base), "Q4 aaoms_stage(...)")
 
-        assert _s() == "at_risk", "A treated patient with a healthy mouth is 'at_risk' (notebook 04)."
+        assert _s() == "at_risk", "Q4: a treated patient with a healthy mouth is 'at_risk' (notebook 04)"
         assert _s(exposed_bone_weeks=12) == "1", (
-            "12 weeks of exposed bone, no pain, no infection, no stage-3 feature: stage 1.")
+            "Q4: 12 weeks of exposed bone, no pain, no infection: stage 1 (notebook 04)")
         assert _s(exposed_bone_weeks=12, pain_or_infection=True) == "2", (
-            "Exposed bone for more than 8 weeks with pain or infection is stage 2.")
+            "Q4: exposed bone over 8 weeks with pain or infection: stage 2 (notebook 04)")
+        visible_checks_passed("Q4 common cases")
         ### BEGIN HIDDEN TESTS
         assert _s(nonspecific_sign=True) == "0", (
             "No exposed bone but a nonspecific sign: stage 0 (the non-exposed variant).")
@@ -312,20 +348,22 @@ def build() -> list:
         ### END HIDDEN TESTS
         """, points=3))
     cells.append(A.tests("q4_edge_tests", """
-        from osteonecrosis.exercises import as_stage
+        from osteonecrosis.exercises import answer_of, as_stage, visible_checks_passed
+
+        answer_of("aaoms_stage")
 
         def _s(**facts):
             base = dict(drug_exposure=True, radiotherapy_or_metastasis=False, exposed_bone_weeks=0,
                         pain_or_infection=False, stage3_feature=False, nonspecific_sign=False)
             base.update(facts)
-            return as_stage(aaoms_stage(**base), "aaoms_stage(...)")
+            return as_stage(aaoms_stage(**base), "Q4 aaoms_stage(...)")
 
         assert _s(radiotherapy_or_metastasis=True, exposed_bone_weeks=20, pain_or_infection=True) == "not_mronj", (
-            "Radiotherapy to the jaws (or a jaw metastasis) excludes MRONJ, however the bone looks: check the "
-            "exclusions first.")
-        ### BEGIN HIDDEN TESTS
+            "Q4: radiotherapy or a jaw metastasis excludes MRONJ: check exclusions first (notebook 04)")
         assert _s(exposed_bone_weeks=8) == "not_mronj", (
-            "Exactly 8 weeks is not 'more than 8 weeks': not MRONJ yet (re-examine later).")
+            "Q4: exactly 8 weeks is not MORE than 8 weeks: not MRONJ yet (notebook 04)")
+        visible_checks_passed("Q4 edge cases")
+        ### BEGIN HIDDEN TESTS
         assert _s(exposed_bone_weeks=8, pain_or_infection=True, stage3_feature=True) == "not_mronj", (
             "At 8 weeks even a stage-3 feature does not make it MRONJ yet: the time criterion comes first.")
         assert _s(exposed_bone_weeks=8.5) == "1", "8.5 weeks is more than 8 weeks: stage 1."
@@ -341,20 +379,19 @@ def build() -> list:
             "Stage 0 also needs drug exposure.")
         ### END HIDDEN TESTS
         """, points=4))
-    cells.append(A.tests("q4_library_tests", """
-        from osteonecrosis import library_case
-        from osteonecrosis.exercises import as_stage, staging_arguments
+    cells.append(A.tests("q4_library_tests", f"""
+        from osteonecrosis.exercises import answer_of, as_stage, visible_checks_passed
 
-        facts = staging_arguments(library_case("op-alendronate-stage1"))
-        print(facts)
-        assert as_stage(aaoms_stage(**facts)) == "1", (
-            "The painless exposed bone under a denture (12 weeks) is stage 1: compare your rules with Part B.")
+        answer_of("aaoms_stage")
+        facts = {WORKED!r}
+        print("Worked example, a library patient:", facts)
+        assert as_stage(aaoms_stage(**facts), "Q4") == {aaoms_2022(**WORKED)!r}, (
+            "Q4: painless exposed bone for 12 weeks under a denture is stage 1 (notebook 04)")
+        visible_checks_passed("Q4 case library")
         ### BEGIN HIDDEN TESTS
-        from osteonecrosis import library
-        from osteonecrosis.staging import stage
-        for _cid, _case in library().items():
-            _got = as_stage(aaoms_stage(**staging_arguments(_case)), _cid)
-            assert _got == stage(_case).stage, f"{_cid}: your function disagrees with the course's staging."
+        for _label, (_facts, _want) in {LIBRARY!r}.items():
+            _got = as_stage(aaoms_stage(**_facts), "Q4 " + _label)
+            assert _got == _want, f"Q4 {{_label}}: your function says {{_got!r}}, AAOMS 2022 says {{_want!r}}"
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -386,8 +423,13 @@ def build() -> list:
     return cells
 
 
+def notebook_node():
+    """The complete source notebook (cells and metadata) that main() writes."""
+    return A.notebook(build(), rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+
 def main() -> None:
-    A.write(A.notebook(build()), OUT)
+    A.write(notebook_node(), OUT)
     print(f"wrote {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")
 
 

@@ -1,13 +1,16 @@
 """Build solutions/ps4_prevention/ps4_prevention.ipynb (the nbgrader source).
 
 Run: .venv/bin/python tools/assignments/ps4_prevention.py && make release && make check
-Every clinical rule the notebook shows is rendered from knowledge/prevention.yaml at run time; the hidden
-tests compute their expected values with osteonecrosis.prevention, so a change in the knowledge base
-reaches the marking (and the round-trip test says whether the solution still scores full marks).
+Every clinical rule the notebook shows is rendered from knowledge/prevention.yaml at run time. Every expected
+value is computed HERE with osteonecrosis.prevention and written into the tests as a literal (nothing a
+student's code changes in the kernel can move it); rebuild after a change in the knowledge base.
+Antibiotic cover for extractions is contested (SDCEP: evidence insufficient; Italian and German guidelines
+reported to recommend it): it is never graded as a myth. AAOMS 2009 is history (superseded in 2014 and 2022).
 """
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from classroom.authoring import (
@@ -18,11 +21,11 @@ from classroom.authoring import (
     notebook,
     points_line,
     readonly,
-    tests,
     write,
     written,
 )
-from osteonecrosis import knowledge
+from classroom.authoring import tests as _tests
+from osteonecrosis import case_from_dict, knowledge, library_case, prevention
 
 ID = "ps4_prevention"
 OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
@@ -32,10 +35,88 @@ ECTS = knowledge.find("dmab-ects2022", "prevention")
 W_MIN, W_MAX = ECTS["next_injection_weeks_after_procedure"]
 LATE = ECTS["max_delay_weeks"]
 INTERVAL = ECTS["interval_months"]
-YEARS = knowledge.find("holiday-aaoms2009-long", "prevention")["condition"]["years_at_least"]
 AAOMS2014 = knowledge.find("holiday-aaoms2014", "prevention")  # unverified: shown, never marked
 A14_MONTHS, A14_YEARS = AAOMS2014["holiday_months_before"], AAOMS2014["condition"]["years_more_than"]
 CUTOFF = knowledge.find("prev-ctx-not-predictive", "prevention")["cutoff_pg_per_ml"]
+
+# Each test cell imports what it uses; it reads nothing else from the student's kernel.
+TEST_HEADER = """\
+import datetime
+import math
+from datetime import date, timedelta
+
+from osteonecrosis.exercises import answered, as_date, as_id_list, as_number, missing_and_extra
+
+"""
+
+
+def tests(grade_id, source, points):
+    """A test cell that imports its own helpers (expected values are literals written below)."""
+    return _tests(grade_id, TEST_HEADER + source.strip("\n"), points)
+
+
+PRETREATMENT = [e["id"] for e in knowledge.load("prevention")["pretreatment"] if e.get("answer")]
+MENU_IDS = [*PRETREATMENT, "ctx-test", "antibiotic-cover"]
+CONTESTED_ITEMS = {"antibiotic-cover"}  # taught as contested: never marked right or wrong in a checklist
+ONC_CASE = library_case("onc-zoledronate-before-therapy")
+ONC_EXPECTED = sorted({e["id"] for e in prevention.pretreatment_checklist(ONC_CASE)} & set(PRETREATMENT))
+OP_CASE = case_from_dict({"indication": "osteoporosis", "medications": [
+    {"drug": "alendronate", "months": 0, "current": True, "dose_mg": 70, "every_days": 7, "route": "oral"}]})
+OP_EXPECTED = sorted({e["id"] for e in prevention.pretreatment_checklist(OP_CASE)} & set(PRETREATMENT))
+SCENARIO_IDS = ["implant-zoledronate-4mg-monthly", "alveoloplasty-denosumab-120mg",
+                "implant-alendronate-osteoporosis", "implant-denosumab-60mg-osteoporosis"]
+LAST_INJECTION = library_case("op-denosumab-implant").medications[0].last_dose
+ECTS_WINDOW = prevention.denosumab_window(LAST_INJECTION, "ects2022")
+SDCEP_WINDOW = prevention.denosumab_window(LAST_INJECTION, "sdcep2017")
+Q7_GRID = []
+for _due in (date(2026, 9, 2), date(2027, 1, 31), date(2028, 2, 29)):
+    _last = prevention.add_months(_due, -6)
+    for _days in range(-31, 1):
+        _proc = _due + timedelta(days=_days)
+        _ref = prevention.ects_next_injection(_last, _proc)
+        Q7_GRID.append((_proc.isoformat(), _due.isoformat(), _ref["next_injection_earliest"],
+                        _ref["next_injection_latest"]))
+ECTS_BP_DAYS = knowledge.find("holiday-ects2022-bp", "prevention")["pause_days_before_at_least"]
+Q9_GRID = []
+for _proc, _healed in ((date(2026, 3, 3), date(2026, 4, 14)), (date(2026, 1, 5), date(2026, 2, 16)),
+                       (date(2027, 1, 2), date(2027, 2, 27)), (date(2028, 3, 4), date(2028, 4, 29)),
+                       (date(2026, 12, 31), date(2027, 2, 11))):
+    Q9_GRID.append((_proc.isoformat(), _healed.isoformat(), (_proc - timedelta(days=ECTS_BP_DAYS)).isoformat(),
+                    _healed.isoformat()))
+CTX = knowledge.find("prev-ctx-not-predictive", "prevention")
+# The current, verified guideline positions a student may choose in Question 10 (AAOMS 2009 is history).
+Q10_KEYS = ["sdcep2017", "ects2022", "mascc2019"]
+
+FORBIDDEN: list[str] = ["osteonecrosis.prevention.pretreatment_checklist",
+                        "osteonecrosis.prevention.denosumab_window",
+                        "osteonecrosis.prevention.ects_next_injection",
+                        "osteonecrosis.prevention.drug_holiday_positions"]
+RESTS_ON: dict[str, list[str]] = {
+    "ps4_q1_finish_first": ["pre-finish-necessary"],
+    "ps4_q1_no_myths": ["prev-ctx-not-predictive"],
+    "ps4_q1_complete": ONC_EXPECTED,
+    "ps4_q2_not_oncology": ["pre-coordinated-plan", "pre-finish-necessary", "pre-sdcep-dentally-fit"],
+    "ps4_q2_complete": OP_EXPECTED,
+    "ps4_q3_written": ["pre-finish-necessary", "pre-coordinated-plan"],
+    "ps4_q4_oncologic": ["during-no-elective-oncology"],
+    "ps4_q4_osteoporosis": ["during-no-elective-oncology"],
+    "ps4_q4_alveoloplasty": ["during-no-elective-oncology"],
+    "ps4_q5_window_start": ["dmab-ects2022"],
+    "ps4_q5_window_end": ["dmab-ects2022"],
+    "ps4_q6_after_injection": ["dmab-sdcep2017"],
+    "ps4_q6_month_before": ["dmab-sdcep2017"],
+    "ps4_q7_case": ["dmab-ects2022"],
+    "ps4_q7_edges": ["dmab-ects2022"],
+    "ps4_q8_written": ["dmab-ects2022", "dmab-sdcep2017"],
+    "ps4_q9_case": ["holiday-ects2022-bp"],
+    "ps4_q9_short": ["holiday-ects2022-bp"],
+    "ps4_q9_grid": ["holiday-ects2022-bp"],
+    "ps4_q10_bisphosphonate": ["holiday-sdcep2017", "holiday-mascc2019"],
+    "ps4_q10_denosumab": ["dmab-ects2022", "dmab-sdcep2017"],
+    "ps4_q11_true_positives": ["prev-ctx-not-predictive"],
+    "ps4_q11_false_positives": ["prev-ctx-not-predictive"],
+    "ps4_q12_written": ["holiday-sdcep2017", "prev-ctx-not-predictive"],
+}
 
 P = {  # points per graded cell
     "ps4_q1_finish_first": 1, "ps4_q1_no_myths": 1, "ps4_q1_complete": 1,
@@ -88,8 +169,10 @@ says about **drug holidays**, side by side.
 **How to work.** Course notebook 6 (Prevention) teaches everything you need; the Python primer (notebook 0)
 shows how to write lists, dictionaries, dates and small functions. In each answer cell, replace the line
 `raise NotImplementedError()` with your answer and run the cell. Then run the test cell below it: a failed
-test prints a message that tells you what to reconsider. Some tests are hidden and run only when your work is
-graded, so a passing visible test is a good sign, not a guarantee. Written answers are marked by hand.
+test prints a message that tells you what to reconsider and where. When the visible checks pass, that is not your
+grade: hidden tests run only when your work is graded. Work by hand: answers that call the functions of
+`osteonecrosis.prevention` that compute these answers are flagged for your instructor. Written answers are marked
+by hand.
 
 | Question | Topic | Points |
 |---|---|---|
@@ -101,7 +184,7 @@ graded, so a passing visible test is a good sign, not a guarantee. Written answe
 | 6 | denosumab: the SDCEP window | {q("ps4_q6_after_injection", "ps4_q6_month_before")} |
 | 7 | a function for the next denosumab injection | {q("ps4_q7_case", "ps4_q7_edges")} |
 | 8 | written: when the socket has not healed | {P["ps4_q8_written"]} (by hand) |
-| 9 | a function for the AAOMS 2009 drug-holiday rows | {q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid")} |
+| 9 | a function for the ECTS 2022 bisphosphonate pause, with dates | {q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid")} |
 | 10 | drug holidays, guideline by guideline | {q("ps4_q10_bisphosphonate", "ps4_q10_denosumab")} |
 | 11 | what a CTX result means | {q("ps4_q11_true_positives", "ps4_q11_false_positives")} |
 | 12 | written: the note to the general practitioner | {P["ps4_q12_written"]} (by hand) |
@@ -147,14 +230,17 @@ print(oncology_patient.extra["vignette"])
 """))
 add(markdown("""
 Here is a menu of things a dentist might put on a pre-treatment checklist. Most come from the course's
-knowledge base, each with its source; the last two are popular ideas that you should judge for yourself
-(course notebook 6 says what the evidence shows about them).
+knowledge base, each with its source; the last two are ideas that you should judge for yourself (course
+notebook 6 says what the evidence shows). The CTX test does not predict MRONJ. Antibiotic cover for
+extractions is **contested**: SDCEP finds the evidence insufficient, while Italian (SICMF-SIPMO) and German
+guidelines are reported to recommend it; it is neither marked right nor wrong in a checklist, and Question 3
+asks you to weigh it.
 """))
 add(readonly("ps4_menu", """
 pretreatment = [e for e in knowledge.load("prevention")["pretreatment"] if e.get("answer")]
 CHECKLIST_MENU = {e["id"]: " ".join(e["action"].split()) for e in pretreatment}
 CHECKLIST_MENU["ctx-test"] = "Measure serum CTX (a marker of bone turnover) to find out whether she is at risk."
-CHECKLIST_MENU["antibiotic-cover"] = "Give antibiotic prophylaxis with every extraction to prevent MRONJ."
+CHECKLIST_MENU["antibiotic-cover"] = "Give antibiotic cover with extractions to prevent MRONJ (contested)."
 
 display(Markdown("\\n".join(f"- `{key}`: {text}" for key, text in CHECKLIST_MENU.items())))
 show_rules(*[e["id"] for e in pretreatment])
@@ -165,6 +251,9 @@ add(markdown(f"""
 
 Which items of the menu belong on the checklist for this woman, **before her first zoledronic acid
 infusion**? Write their ids as a list of text strings, for example `["id-one", "id-two"]`.
+
+*Checked now:* ids from the menu, the hopeless teeth first, no CTX. *Checked at grading:* the whole checklist
+(antibiotic cover, a contested item, is not marked either way).
 """))
 add(answer("ps4_q1_answer", """
 oncology_checklist = None
@@ -179,38 +268,28 @@ oncology_checklist = [
 ]
 ### END SOLUTION
 """))
-add(tests("ps4_q1_finish_first", """
+add(tests("ps4_q1_finish_first", f"""
 chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
-unknown = sorted(set(chosen) - set(CHECKLIST_MENU))
-assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, with its hyphens and in quotes."
+unknown = sorted(set(chosen) - set({MENU_IDS!r}))
+assert not unknown, f"Q1: not ids of the menu: {{unknown}}; copy each id exactly, in quotes"
 assert "pre-finish-necessary" in chosen, (
-    "She has two teeth of hopeless prognosis and is about to start an oncologic-dose bisphosphonate. What "
-    "should happen to those teeth, and when? Reread 'Before therapy' in course notebook 6 (MASCC/ISOO/ASCO 2019)."
+    "Q1: her hopeless teeth come out BEFORE the first infusion (notebook 06, 'Before therapy'; MASCC 2019)"
 )
 """, P["ps4_q1_finish_first"]))
 add(tests("ps4_q1_no_myths", """
 chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
 assert "ctx-test" not in chosen, (
-    "Can a CTX value tell you who will develop MRONJ? Look at the meta-analysis in course notebook 6 "
-    "(entry prev-ctx-not-predictive): its sensitivity and specificity answer the question."
-)
-assert "antibiotic-cover" not in chosen, (
-    "Is there evidence that antibiotic prophylaxis prevents MRONJ after extractions? See SDCEP's position "
-    "(entry prev-prophylaxis-insufficient) in course notebook 6."
+    "Q1: a CTX value does not predict MRONJ (notebook 06, 'Tests and prophylaxis'; prev-ctx-not-predictive)"
 )
 """, P["ps4_q1_no_myths"]))
-add(tests("ps4_q1_complete", """
+add(tests("ps4_q1_complete", f"""
 chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
-assert len(chosen) == len(set(chosen)), "Each id should appear once in your list."
+assert len(chosen) == len(set(chosen)), "Q1: each id should appear once in your list."
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import prevention as _prev
-_expected = {e["id"] for e in _prev.pretreatment_checklist(oncology_patient)} & {
-    e["id"] for e in pretreatment}
-_missing, _extra = missing_and_extra(chosen, _expected)
+graded = [i for i in chosen if i not in {sorted(CONTESTED_ITEMS)!r}]  # contested items are not marked
+_missing, _extra = missing_and_extra(graded, {ONC_EXPECTED!r})
 assert not _missing and not _extra, (
-    f"Missing: {_missing}; not for her: {_extra}. An oncology patient gets every verified item: the "
-    "MASCC/ISOO/ASCO 2019 items for oncologic doses and the items for all patients (course notebook 6)."
-)
+    f"Q1: missing {{_missing}}; not for her {{_extra}} (notebook 06, 'Before therapy')")
 ### END HIDDEN TESTS
 """, P["ps4_q1_complete"]))
 
@@ -221,6 +300,8 @@ Another patient: a 66-year-old woman with postmenopausal osteoporosis will start
 week**. She has no cancer. Her mouth is healthy apart from one tooth that needs a filling.
 
 Which items of the same menu belong on **her** checklist? Write their ids as a list.
+
+*Checked now:* ids from the menu, no oncology-only items, no CTX. *Checked at grading:* the whole checklist.
 """))
 add(answer("ps4_q2_answer", """
 osteoporosis_checklist = None
@@ -228,33 +309,24 @@ osteoporosis_checklist = None
 osteoporosis_checklist = ["pre-sdcep-dentally-fit", "pre-modifiable-risk", "pre-education"]
 ### END SOLUTION
 """))
-add(tests("ps4_q2_not_oncology", """
+add(tests("ps4_q2_not_oncology", f"""
 chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
-unknown = sorted(set(chosen) - set(CHECKLIST_MENU))
-assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, with its hyphens and in quotes."
-assert not {"pre-coordinated-plan", "pre-finish-necessary"} & set(chosen), (
-    "Whose advice is 'coordinate with the oncologist' and 'finish the invasive procedures before the drug "
-    "starts', and for which doses? She takes a low-dose oral bisphosphonate for osteoporosis: read SDCEP's "
-    "'before, or soon after, the drug starts' (entry pre-sdcep-dentally-fit). Her treatment need not wait."
+unknown = sorted(set(chosen) - set({MENU_IDS!r}))
+assert not unknown, f"Q2: not ids of the menu: {{unknown}}; copy each id exactly, in quotes"
+assert not {{"pre-coordinated-plan", "pre-finish-necessary"}} & set(chosen), (
+    "Q2: oncologist and 'finish first' are for oncologic doses (notebook 06, 'Before therapy')"
 )
 """, P["ps4_q2_not_oncology"]))
-add(tests("ps4_q2_complete", """
+add(tests("ps4_q2_complete", f"""
 chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
-assert "ctx-test" not in chosen and "antibiotic-cover" not in chosen, (
-    "CTX and antibiotic prophylaxis have no place on any checklist: see Question 1 and course notebook 6."
-)
+assert "ctx-test" not in chosen, "Q2: CTX does not predict MRONJ (notebook 06, 'Tests and prophylaxis')"
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import case_from_dict as _case_from_dict
-from osteonecrosis import prevention as _prev
-_op = _case_from_dict({"indication": "osteoporosis", "medications": [
-    {"drug": "alendronate", "months": 0, "current": True, "dose_mg": 70, "every_days": 7, "route": "oral"}]})
-_expected = {e["id"] for e in _prev.pretreatment_checklist(_op)} & {e["id"] for e in pretreatment}
+graded = [i for i in chosen if i not in {sorted(CONTESTED_ITEMS)!r}]  # contested items are not marked
+_missing, _extra = missing_and_extra(graded, {OP_EXPECTED!r})
 # MASCC's comprehensive assessment is written for oncologic doses: not required for her, not wrong either.
-_missing, _extra = missing_and_extra(chosen, _expected)
 _extra = [i for i in _extra if i != "pre-assessment"]
 assert not _missing and not _extra, (
-    f"Missing: {_missing}; not for her: {_extra}. The items marked for all patients apply to her too."
-)
+    f"Q2: missing {{_missing}}; not for her {{_extra}} (notebook 06, 'Before therapy')")
 ### END HIDDEN TESTS
 """, P["ps4_q2_complete"]))
 
@@ -286,7 +358,9 @@ report any change in her mouth to you.
 - 1 point: follow-up during therapy (regular recall, e.g. 6-monthly; hygiene; no elective surgery) and at
   least one guideline named correctly. No point is lost for not mentioning the unverified 14-21 day delay;
   if it is mentioned it must be called 'reported', not a rule. Deduct 1 point (minimum 0) for recommending CTX
-  or antibiotic prophylaxis as prevention.
+  as a predictor. Antibiotic cover for the extractions is contested: full credit either way when the letter
+  names the positions (SDCEP: evidence insufficient; Italian and German guidelines reported to recommend it);
+  presenting either side as settled, or calling it a myth, loses the follow-up point.
 ### END MARK SCHEME
 ### END SOLUTION
 """, P["ps4_q3_written"]))
@@ -315,6 +389,9 @@ add(markdown(f"""
 For each planned procedure below, does the MASCC/ISOO/ASCO 2019 advice against elective dentoalveolar surgery
 during oncologic-dose therapy apply to it? Answer with a dictionary from each scenario id to `True` (the
 advice applies: do not do this elective operation now) or `False` (this advice does not cover it).
+
+*Checked now:* the scenario ids, True/False, the zoledronate implant and the two osteoporosis scenarios.
+*Checked at grading:* the alveoloplasty.
 """))
 add(readonly("ps4_scenarios", """
 SCENARIOS = {
@@ -345,10 +422,10 @@ mascc_applies = {
 }
 ### END SOLUTION
 """))
-add(tests("ps4_q4_oncologic", """
+add(tests("ps4_q4_oncologic", f"""
 given = answered(mascc_applies, "mascc_applies")
-assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
-assert set(given) == set(SCENARIOS), f"Use exactly the scenario ids: {sorted(SCENARIOS)}."
+assert isinstance(given, dict), "Q4: mascc_applies is a dictionary {{scenario id: True or False, ...}}"
+assert sorted(given) == {sorted(SCENARIO_IDS)!r}, "Q4: use exactly the scenario ids printed above"
 assert all(isinstance(v, bool) for v in given.values()), "Each value is True or False (no quotes)."
 assert given["implant-zoledronate-4mg-monthly"] is True, (
     "Zoledronic acid 4 mg every 4 weeks for bone metastases is an oncologic dose (see the risk group in the "
@@ -357,7 +434,7 @@ assert given["implant-zoledronate-4mg-monthly"] is True, (
 """, P["ps4_q4_oncologic"]))
 add(tests("ps4_q4_osteoporosis", """
 given = answered(mascc_applies, "mascc_applies")
-assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
+assert isinstance(given, dict), "Q4: mascc_applies is a dictionary {scenario id: True or False, ...}"
 for key in ("implant-alendronate-osteoporosis", "implant-denosumab-60mg-osteoporosis"):
     assert given.get(key) is False, (
         f"{key}: the MASCC advice is about ONCOLOGIC-dose therapy. Which risk group is this regimen in? "
@@ -367,7 +444,7 @@ for key in ("implant-alendronate-osteoporosis", "implant-denosumab-60mg-osteopor
 """, P["ps4_q4_osteoporosis"]))
 add(tests("ps4_q4_alveoloplasty", """
 given = answered(mascc_applies, "mascc_applies")
-assert isinstance(given, dict), "mascc_applies should be a dictionary: {scenario id: True or False, ...}."
+assert isinstance(given, dict), "Q4: mascc_applies is a dictionary {scenario id: True or False, ...}"
 ### BEGIN HIDDEN TESTS
 assert given.get("alveoloplasty-denosumab-120mg") is True, (
     "Alveoloplasty is named in the MASCC advice, and denosumab 120 mg every 4 weeks is an oncologic dose: a "
@@ -411,6 +488,8 @@ add(markdown(f"""
 
 Following **ECTS 2022**, what are the earliest and the latest dates on which her implant surgery should be
 done? Write a pair `(earliest, latest)` of dates.
+
+*Checked now:* a pair of dates, in order, at the end of the dosing interval. *Checked at grading:* both dates.
 """))
 add(answer("ps4_q5_answer", """
 ects_surgery_window = None
@@ -418,35 +497,31 @@ ects_surgery_window = None
 ects_surgery_window = (date(2026, 8, 2), date(2026, 9, 2))
 ### END SOLUTION
 """))
-add(tests("ps4_q5_window_start", """
+add(tests("ps4_q5_window_start", f"""
+last_injection = {LAST_INJECTION!r}
 window = answered(ects_surgery_window, "ects_surgery_window")
 assert len(window) == 2, "Write a pair of dates: (earliest, latest)."
 earliest, latest = as_date(window[0], "earliest"), as_date(window[1], "latest")
 assert earliest <= latest, "The earliest date should come before the latest one."
 assert earliest > last_injection + timedelta(weeks=8), (
-    "That is soon after an injection, when denosumab suppresses bone turnover most. ECTS 2022 times the "
-    "procedure at the END of the dosing interval: reread entry dmab-ects2022 and count the months."
+    "Q5: too soon after an injection: ECTS times surgery at the END of the interval (notebook 06, 'Timing')"
 )
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import prevention as _prev
-_w = _prev.denosumab_window(last_injection, "ects2022")
-assert earliest == date.fromisoformat(_w["procedure_earliest"]), (
-    "Check the earliest date: count the months after the last injection on a calendar (same day of the month)."
+assert earliest == date.fromisoformat({ECTS_WINDOW["procedure_earliest"]!r}), (
+    "Q5: check the earliest date: count the months on a calendar (notebook 06, 'Timing around denosumab')"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q5_window_start"]))
-add(tests("ps4_q5_window_end", """
+add(tests("ps4_q5_window_end", f"""
+last_injection = {LAST_INJECTION!r}
 window = answered(ects_surgery_window, "ects_surgery_window")
 latest = as_date(window[1], "latest")
 assert latest > last_injection + timedelta(weeks=8), (
-    "The window should lie at the end of the dosing interval, not just after an injection (entry dmab-ects2022)."
+    "Q5: the window lies at the end of the dosing interval (notebook 06, 'Timing around denosumab')"
 )
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import prevention as _prev
-_w = _prev.denosumab_window(last_injection, "ects2022")
-assert latest == date.fromisoformat(_w["procedure_latest"]), (
-    "Check the latest date: ECTS gives a range of months after the last injection; the latest is its upper end, "
-    "which is also the day the next injection is due."
+assert latest == date.fromisoformat({ECTS_WINDOW["procedure_latest"]!r}), (
+    "Q5: the latest date is the upper end of ECTS's range, the day the next dose is due (notebook 06)"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q5_window_end"]))
@@ -457,6 +532,8 @@ add(markdown(f"""
 The practice offers her three appointments for the surgery. Under **SDCEP**'s option for 6-monthly denosumab,
 which of them are acceptable for non-urgent invasive treatment? Answer with a dictionary from each date to
 `True` (acceptable) or `False` (not acceptable).
+
+*Checked now:* the three dates as keys, True/False, and 16 March. *Checked at grading:* the other two dates.
 """))
 add(answer("ps4_q6_answer", """
 # Template: sdcep_acceptable = {date(2026, 3, 16): ..., date(2026, 6, 15): ..., date(2026, 8, 17): ...}
@@ -465,7 +542,7 @@ sdcep_acceptable = None
 sdcep_acceptable = {date(2026, 3, 16): False, date(2026, 6, 15): False, date(2026, 8, 17): True}
 ### END SOLUTION
 """))
-add(tests("ps4_q6_after_injection", """
+add(tests("ps4_q6_after_injection", r"""
 given = answered(sdcep_acceptable, "sdcep_acceptable")
 assert isinstance(given, dict), "sdcep_acceptable should be a dictionary: {date: True or False, ...}."
 given = {as_date(k, "each key"): v for k, v in given.items()}
@@ -478,17 +555,16 @@ assert given[date(2026, 3, 16)] is False, (
     "non-urgent invasive treatment? Reread entry dmab-sdcep2017."
 )
 """, P["ps4_q6_after_injection"]))
-add(tests("ps4_q6_month_before", """
+add(tests("ps4_q6_month_before", f"""
 given = answered(sdcep_acceptable, "sdcep_acceptable")
-assert isinstance(given, dict), "sdcep_acceptable should be a dictionary: {date: True or False, ...}."
-given = {as_date(k, "each key"): v for k, v in given.items()}
+assert isinstance(given, dict), "Q6: sdcep_acceptable is a dictionary {{date: True or False, ...}}"
+given = {{as_date(k, "each key"): v for k, v in given.items()}}
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import prevention as _prev
-_w = _prev.denosumab_window(last_injection, "sdcep2017")
-_lo, _hi = date.fromisoformat(_w["procedure_earliest"]), date.fromisoformat(_w["procedure_latest"])
+_lo = date.fromisoformat({SDCEP_WINDOW["procedure_earliest"]!r})
+_hi = date.fromisoformat({SDCEP_WINDOW["procedure_latest"]!r})
 for _d in (date(2026, 6, 15), date(2026, 8, 17)):
     assert given.get(_d) is (_lo <= _d <= _hi), (
-        f"{_d}: is it in the month before her next dose? Work out when the next dose is due first."
+        f"Q6 {{_d}}: in the month before her next dose? Find the due date first (notebook 06)"
     )
 ### END HIDDEN TESTS
 """, P["ps4_q6_month_before"]))
@@ -499,6 +575,9 @@ add(markdown(f"""
 Write a function that, for a procedure date and the date the next injection is due, returns the earliest and
 the latest date for the next denosumab 60 mg injection under **ECTS 2022**: from {W_MIN} weeks after the procedure
 to {W_MAX} weeks after it, but never more than {LATE} weeks after the due date. (Hint: `min`.)
+
+*Checked now:* the test cells' worked examples, including a procedure on the due date. *Checked at grading:*
+every procedure date in the month before three due dates.
 """))
 add(answer("ps4_q7_answer", """
 def next_injection_window(procedure_date, due_date):
@@ -526,24 +605,19 @@ assert latest == date(2026, 8, 17) + timedelta(weeks=6), (
     "Here the procedure is more than 2 weeks before the due date, so the window closes 6 weeks after it."
 )
 """, P["ps4_q7_case"]))
-add(tests("ps4_q7_edges", """
+add(tests("ps4_q7_edges", f"""
 result = next_injection_window(date(2026, 9, 2), date(2026, 9, 2))
-assert isinstance(result, tuple) and len(result) == 2, "Return a pair: return earliest, latest"
+assert isinstance(result, tuple) and len(result) == 2, "Q7: return a pair: return earliest, latest"
+assert as_date(result[1], "latest") == date(2026, 9, 30), (
+    "Q7: surgery on the due date: the 4-weeks-late cap closes the window first (Question 7 text)")
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import prevention as _prev
-_due_dates = [date(2026, 9, 2), date(2027, 1, 31), date(2028, 2, 29)]
-for _due in _due_dates:
-    _last = _prev.add_months(_due, -6)
-    for _days in range(-31, 1):
-        _proc = _due + timedelta(days=_days)
-        _ref = _prev.ects_next_injection(_last, _proc)
-        _got = next_injection_window(_proc, _due)
-        _expected = (date.fromisoformat(_ref["next_injection_earliest"]),
-                     date.fromisoformat(_ref["next_injection_latest"]))
-        assert (as_date(_got[0]), as_date(_got[1])) == _expected, (
-            f"Procedure {_proc}, due {_due}: expected {_expected}, got {_got}. When the procedure is close to "
-            "the due date, which limit comes first: 6 weeks after the procedure or 4 weeks after the due date?"
-        )
+for _proc, _due, _lo, _hi in {Q7_GRID!r}:
+    _proc, _due = date.fromisoformat(_proc), date.fromisoformat(_due)
+    _expected = (date.fromisoformat(_lo), date.fromisoformat(_hi))
+    _got = next_injection_window(_proc, _due)
+    assert (as_date(_got[0]), as_date(_got[1])) == _expected, (
+        f"Q7: procedure {{_proc}}, due {{_due}}: expected {{_expected}}, got {{_got}}; which limit comes first?"
+    )
 ### END HIDDEN TESTS
 """, P["ps4_q7_edges"]))
 add(readonly("ps4_q8_prompt", f"""
@@ -606,111 +680,104 @@ teaching.quiz(
 add(markdown(f"""
 ### Question 9 {points_line(q("ps4_q9_case", "ps4_q9_short", "ps4_q9_grid"))}
 
-The AAOMS 2009 position on oral bisphosphonates has three rows (`holiday-aaoms2009-short`,
-`holiday-aaoms2009-short-steroids`, `holiday-aaoms2009-long`). Write a function that returns the id of the row
-that applies to a patient who has taken an oral bisphosphonate for `years` years, with or without
-corticosteroids (`True` or `False`). The course files exactly {YEARS} years under the 'long' row.
+The rows of the table above are not equal. AAOMS 2009's rows (a pause chosen by years on the drug and steroids)
+are **history**: the 2014 and 2022 papers replaced them. The current, verified rule that does set dates is ECTS
+2022's: a bisphosphonate *could* be paused from at least {ECTS_BP_DAYS} days before a high-risk procedure until
+the site has healed (entry `holiday-ects2022-bp`); whether to pause at all is the prescriber's decision (SDCEP).
+
+Write `ects_bp_pause(procedure_date, healed_date)`, which returns a pair: the **last day** she may take the
+bisphosphonate (at least {ECTS_BP_DAYS} days before the procedure) and the **first day** she may take it again
+(the day the site is found healed). Worked example: a procedure on `date(2026, 5, 20)` healed on
+`date(2026, 7, 1)` gives `(date(2026, 5, 13), date(2026, 7, 1))`.
+
+*Checked now:* the worked example, and that you return dates. *Checked at grading:* other dates, across months
+and years.
 """))
-add(answer("ps4_q9_answer", """
-def aaoms2009_row(years, corticosteroids):
-    \"\"\"The id of the AAOMS 2009 drug-holiday row for an oral bisphosphonate taken for `years` years.\"\"\"
+add(answer("ps4_q9_answer", f"""
+def ects_bp_pause(procedure_date, healed_date):
+    \"\"\"(last day on the drug, first day back on it) for a bisphosphonate pause under ECTS 2022.\"\"\"
     ### BEGIN SOLUTION
-    if years >= 3:
-        return "holiday-aaoms2009-long"
-    if corticosteroids:
-        return "holiday-aaoms2009-short-steroids"
-    return "holiday-aaoms2009-short"
+    return procedure_date - timedelta(days={ECTS_BP_DAYS}), healed_date
     ### END SOLUTION
 """))
-add(tests("ps4_q9_case", """
-alendronate = extraction_patient.medications[0]
-years_on_alendronate = alendronate.months / 12
-on_steroids = "corticosteroids" in extraction_patient.risk_factors
-row = aaoms2009_row(years_on_alendronate, on_steroids)
-rows = ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids", "holiday-aaoms2009-long")
-assert row in rows, f"Return one of the three row ids, exactly: {rows}."
-assert row != "holiday-aaoms2009-short-steroids", (
-    "She takes prednisolone, but the steroid row is for patients on the bisphosphonate for LESS than 3 years. "
-    f"How long has she taken alendronate ({years_on_alendronate:g} years)? The 1 year is the steroid's duration."
+add(tests("ps4_q9_case", f"""
+result = ects_bp_pause(date(2026, 5, 20), date(2026, 7, 1))
+assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: return last_day, first_day_back"
+last_day, back = as_date(result[0], "Q9 last day"), as_date(result[1], "Q9 first day back")
+assert last_day <= date(2026, 5, 20) - timedelta(days={ECTS_BP_DAYS}), (
+    "Q9: stop at least {ECTS_BP_DAYS} days BEFORE the procedure, not after it (Question 9 example)"
 )
-### BEGIN HIDDEN TESTS
-assert row == "holiday-aaoms2009-long", "More than 3 years of alendronate: which row is that?"
-### END HIDDEN TESTS
+assert (last_day, back) == (date(2026, 5, 13), date(2026, 7, 1)), (
+    f"Q9: the worked example gives (2026-05-13, 2026-07-01); yours gives {{result}} (Question 9)"
+)
 """, P["ps4_q9_case"]))
-add(tests("ps4_q9_short", """
-row = aaoms2009_row(1, False)
-assert row == "holiday-aaoms2009-short", (
-    "One year of an oral bisphosphonate and no corticosteroids: AAOMS 2009 changes nothing in the plan. "
-    "Which row says so?"
-)
-""", P["ps4_q9_short"]))
-add(tests("ps4_q9_grid", """
-assert aaoms2009_row(2, True) in ("holiday-aaoms2009-short", "holiday-aaoms2009-short-steroids",
-                                  "holiday-aaoms2009-long"), "Return one of the three row ids."
+add(tests("ps4_q9_short", f"""
+result = ects_bp_pause(date(2026, 3, 3), date(2026, 4, 14))
+back = as_date(result[1], "Q9 first day back")
+assert back != date(2026, 3, 3), "Q9: restart when the site has HEALED, not on the day of surgery (Question 9)"
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import case_from_dict as _case_from_dict
-from osteonecrosis import prevention as _prev
-for _months in (0, 6, 12, 24, 35, 36, 37, 48, 60, 120):
-    for _steroids in (False, True):
-        _c = _case_from_dict({"indication": "osteoporosis", "risk_factors": ["corticosteroids"] if _steroids else [],
-                              "medications": [{"drug": "alendronate", "months": _months, "route": "oral"}]})
-        _expected = [r["id"] for r in _prev.drug_holiday_positions(_c) if r["id"].startswith("holiday-aaoms2009")]
-        _got = aaoms2009_row(_months / 12, _steroids)
-        assert [_got] == _expected, (
-            f"{_months / 12:g} years, corticosteroids {_steroids}: expected {_expected[0]}, got {_got}. "
-            "Check the 3-year boundary and when the steroids matter."
-        )
+assert back == date(2026, 4, 14), "Q9: the first day back is the day the site is found healed (holiday-ects2022-bp)"
+### END HIDDEN TESTS
+""", P["ps4_q9_short"]))
+add(tests("ps4_q9_grid", f"""
+result = ects_bp_pause(date(2026, 1, 5), date(2026, 2, 16))
+assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: return last_day, first_day_back"
+### BEGIN HIDDEN TESTS
+for _proc, _healed, _last, _back in {Q9_GRID!r}:
+    _got = ects_bp_pause(date.fromisoformat(_proc), date.fromisoformat(_healed))
+    _want = (date.fromisoformat(_last), date.fromisoformat(_back))
+    assert (as_date(_got[0]), as_date(_got[1])) == _want, (
+        f"Q9: procedure {{_proc}}, healed {{_healed}}: expected {{_want}}, got {{_got}} (count days on a calendar)"
+    )
 ### END HIDDEN TESTS
 """, P["ps4_q9_grid"]))
 
 add(markdown(f"""
 ### Question 10 {points_line(q("ps4_q10_bisphosphonate", "ps4_q10_denosumab"))}
 
-Choose among the guideline keys `"aaoms2009"`, `"sdcep2017"`, `"ects2022"` and `"mascc2019"` (rows tagged
-unverified are not marked, so leave them out).
+Choose among the keys of the current, verified guideline positions: `"sdcep2017"`, `"ects2022"` and
+`"mascc2019"`. AAOMS 2009 is history: its rows were superseded by the 2014 and 2022 papers, so it is not a
+choice here; rows tagged unverified are not marked either.
 
 - `pause_bisphosphonate`: the guidelines whose verified position advises or allows **pausing** the alendronate
   of the woman above (osteoporosis, 5 years, an extraction ahead).
 - `stop_denosumab`: the guidelines whose verified position advises **stopping** denosumab before an invasive
   procedure in the osteoporosis patient of Part C.
+
+*Checked now:* the keys, no AAOMS 2009, no SDCEP. *Checked at grading:* both lists exactly.
 """))
 add(answer("ps4_q10_answer", """
 pause_bisphosphonate = None
 stop_denosumab = None
 ### BEGIN SOLUTION
-pause_bisphosphonate = ["aaoms2009", "ects2022"]
+pause_bisphosphonate = ["ects2022"]
 stop_denosumab = []
 ### END SOLUTION
 """))
-add(tests("ps4_q10_bisphosphonate", """
+add(tests("ps4_q10_bisphosphonate", f"""
 chosen = set(as_id_list(answered(pause_bisphosphonate, "pause_bisphosphonate"), "pause_bisphosphonate"))
-chosen -= {"aaoms2014", "aaoms2022"}  # unverified positions are never marked
-unknown = sorted(chosen - {"aaoms2009", "sdcep2017", "ects2022", "mascc2019"})
-assert not unknown, f"Use only the keys aaoms2009, sdcep2017, ects2022, mascc2019 (unknown: {unknown})."
+chosen -= {{"aaoms2014", "aaoms2022"}}  # unverified positions are never marked
+assert "aaoms2009" not in chosen, "Q10: AAOMS 2009 is history (superseded in 2014 and 2022): leave it out"
+unknown = sorted(chosen - set({Q10_KEYS!r}))
+assert not unknown, f"Q10: use only the keys {Q10_KEYS!r} (unknown: {{unknown}})"
 assert "sdcep2017" not in chosen, (
-    "Does SDCEP advise a holiday? Reread entry holiday-sdcep2017: what does it say about the evidence, and "
-    "whose decision is a holiday?"
+    "Q10: SDCEP finds no evidence and leaves a holiday to the prescriber (notebook 06, 'Drug holidays')"
 )
 ### BEGIN HIDDEN TESTS
 assert "mascc2019" not in chosen, (
-    "MASCC/ISOO/ASCO 2019 is an oncology guideline, and on stopping bone-modifying agents it finds the evidence "
-    "insufficient either way (entry holiday-mascc2019)."
+    "Q10: MASCC 2019 finds the evidence insufficient either way (notebook 06, 'Drug holidays')"
 )
-assert chosen == {"aaoms2009", "ects2022"}, (
-    "Two of the verified guidelines do allow a pause for her: check the rows for oral bisphosphonates taken for "
-    "more than 3 years and for bisphosphonates before a high-risk procedure."
-)
+assert chosen == {{"ects2022"}}, "Q10: which verified guideline allows pausing a bisphosphonate? (notebook 06)"
 ### END HIDDEN TESTS
 """, P["ps4_q10_bisphosphonate"]))
-add(tests("ps4_q10_denosumab", """
+add(tests("ps4_q10_denosumab", f"""
 chosen = set(as_id_list(answered(stop_denosumab, "stop_denosumab"), "stop_denosumab"))
-chosen -= {"aaoms2014", "aaoms2022"}  # unverified positions are never marked
-unknown = sorted(chosen - {"aaoms2009", "sdcep2017", "ects2022", "mascc2019"})
-assert not unknown, f"Use only the keys aaoms2009, sdcep2017, ects2022, mascc2019 (unknown: {unknown})."
+chosen -= {{"aaoms2014", "aaoms2022", "aaoms2009"}}  # unverified or historical positions are never marked
+unknown = sorted(chosen - set({Q10_KEYS!r}))
+assert not unknown, f"Q10: use only the keys {Q10_KEYS!r} (unknown: {{unknown}})"
 ### BEGIN HIDDEN TESTS
 assert chosen == set(), (
-    f"{sorted(chosen)}: not every guideline recommends a drug holiday. For denosumab, ECTS 2022 says do not stop "
-    "it (rebound), and SDCEP times the treatment in the dosing interval instead (Part C)."
+    f"Q10 {{sorted(chosen)}}: ECTS says never stop denosumab; SDCEP times surgery instead (Part C)"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q10_denosumab"]))
@@ -725,6 +792,9 @@ meta-analysis entry below. Then imagine 100 patients who **will** develop MRONJ 
 - `flagged_among_100_without_mronj`: how many of the 100 who will not develop it are flagged as at risk anyway?
 
 Round to whole patients.
+
+*Checked now:* numbers out of 100, the first from the sensitivity, the second not the specificity. *Checked at
+grading:* the false alarms.
 """))
 add(readonly("ps4_ctx", """
 show_rules("prev-ctx-not-predictive", "prev-ctx-aaoms")
@@ -737,23 +807,20 @@ flagged_among_100_with_mronj = 34
 flagged_among_100_without_mronj = 23
 ### END SOLUTION
 """))
-add(tests("ps4_q11_true_positives", """
-tp = as_number(answered(flagged_among_100_with_mronj, "flagged_among_100_with_mronj"))
-assert 0 <= tp <= 100, "A number of patients out of 100."
-ctx = knowledge.find("prev-ctx-not-predictive", "prevention")
-assert abs(tp - ctx["sensitivity_percent"]) <= 1, (
-    "Which measure is the share of people WITH the disease whom the test flags: sensitivity or specificity? "
-    "Take it from the entry and round to whole patients."
+add(tests("ps4_q11_true_positives", f"""
+tp = as_number(answered(flagged_among_100_with_mronj, "flagged_among_100_with_mronj"), "Q11")
+assert 0 <= tp <= 100, "Q11: a number of patients out of 100"
+assert abs(tp - {CTX["sensitivity_percent"]!r}) <= 1, (
+    "Q11: the share of people WITH the disease that a test flags is its sensitivity (notebook 06)"
 )
 """, P["ps4_q11_true_positives"]))
-add(tests("ps4_q11_false_positives", """
-fp = as_number(answered(flagged_among_100_without_mronj, "flagged_among_100_without_mronj"))
-assert 0 <= fp <= 100, "A number of patients out of 100."
+add(tests("ps4_q11_false_positives", f"""
+fp = as_number(answered(flagged_among_100_without_mronj, "flagged_among_100_without_mronj"), "Q11")
+assert 0 <= fp <= 100, "Q11: a number of patients out of 100"
+assert fp != round({CTX["specificity_percent"]!r}), "Q11: that is the specificity; false alarms are the rest"
 ### BEGIN HIDDEN TESTS
-_ctx = knowledge.find("prev-ctx-not-predictive", "prevention")
-assert abs(fp - (100 - _ctx["specificity_percent"])) <= 1, (
-    "Specificity is the share of people WITHOUT the disease whom the test correctly calls negative. "
-    "The false alarms are the rest of them."
+assert abs(fp - (100 - {CTX["specificity_percent"]!r})) <= 1, (
+    "Q11: specificity = share WITHOUT the disease called negative; false alarms are the rest (notebook 06)"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q11_false_positives"]))
@@ -770,10 +837,9 @@ add(written("ps4_q12_written", """
 ### BEGIN SOLUTION
 **Model answer.** Mrs Y needs the lower molar with a vertical root fracture extracted; it cannot be kept.
 She has taken alendronate for 5 years and prednisolone for a year, so she is in a low-dose (osteoporosis) risk
-group, with corticosteroids as an added risk factor. The guidelines differ on a drug holiday. AAOMS 2009 would
-have us consider stopping alendronate for 3 months before and 3 months after elective surgery, because she has
-taken it for more than 3 years. ECTS 2022 says a bisphosphonate could be paused from at least a week before
-until the socket heals. SDCEP finds no evidence that stopping helps, since the drug stays in bone for years, and
+group, with corticosteroids as an added risk factor. The guidelines differ on a drug holiday. ECTS 2022 says a
+bisphosphonate could be paused from at least a week before until the socket heals. (The older AAOMS 2009 rule,
+3 months before and after surgery after 3 years on the drug, has been replaced by later AAOMS papers: history.) SDCEP finds no evidence that stopping helps, since the drug stays in bone for years, and
 leaves any holiday to you as the prescriber. (A 2-month holiday attributed to AAOMS 2014 is reported but not
 verified in this course.) As the extraction is needed, not elective, I will not delay it for a holiday unless
 you decide otherwise for her bones. I will keep the extraction as atraumatic as possible, aim for closure, review
@@ -781,8 +847,9 @@ healing, and see her again until the socket has healed. A CTX test would not hel
 about two thirds of the patients who develop MRONJ.
 
 ### BEGIN MARK SCHEME
-- 1 point: AAOMS 2009 row applied correctly (more than 3 years, so consider 3 months before and after; the
-  steroid row does NOT apply) and ECTS 2022 (pause from at least 1 week before until healing).
+- 1 point: ECTS 2022 stated correctly (a pause could run from at least 1 week before until healing). AAOMS
+  2009's 3-month rule may be mentioned only as history (superseded); presenting it as current advice loses
+  this point.
 - 1 point: SDCEP (no evidence that stopping helps; the prescriber decides); the disagreement is stated.
 - 1 point: a safe plan for the extraction itself (needed, not elective; atraumatic; review until healed)
   without inventing a verified antibiotic rule.
@@ -811,7 +878,9 @@ references(["mascc2019", "sdcep2017", "ects2022", "aaoms2009", "aaoms2014", "aao
             "denosumab_rebound"])
 """))
 
-nb = notebook(cells)
-write(nb, OUT)
-print(f"wrote {OUT}: {len(cells)} cells, {AUTO} autograded + {MANUAL} manual = {AUTO + MANUAL} points",
-      file=sys.stderr)
+NOTEBOOK = notebook(cells, rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+if __name__ == "__main__":
+    write(NOTEBOOK, OUT)
+    print(f"wrote {OUT}: {len(cells)} cells, {AUTO} autograded + {MANUAL} manual = {AUTO + MANUAL} points",
+          file=sys.stderr)

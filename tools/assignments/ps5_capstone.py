@@ -18,10 +18,15 @@ from classroom.authoring import (
     notebook,
     points_line,
     readonly,
-    tests,
     write,
     written,
 )
+from classroom.authoring import tests as _tests
+from osteonecrosis import library_case
+from osteonecrosis.models import cohort
+from osteonecrosis.models import virtual_patient as vp
+from osteonecrosis.models.parameters import param
+from osteonecrosis.staging import stage
 
 ID = "ps5_capstone"
 OUT = Path(__file__).resolve().parents[2] / "solutions" / ID / f"{ID}.ipynb"
@@ -30,9 +35,79 @@ VP_SEED = 5
 COHORT_SEED = 2026
 COHORT_N = 20_000
 
+# Each test cell imports what it uses; expected values are literals computed here, when the assignment is built.
+TEST_HEADER = """\
+import math
+
+from osteonecrosis.exercises import answered, as_id_list, as_number, as_stage, missing_and_extra
+
+"""
+
+
+def tests(grade_id, source, points):
+    """A test cell that imports its own helpers and reads nothing else from the student's kernel."""
+    return _tests(grade_id, TEST_HEADER + source.strip("\n"), points)
+
+
+# Shown as "Patient 1" ... "Patient 3": the case ids would give the stages away.
+FULL_CASES = {"Patient 1": "onc-denosumab-stage2", "Patient 2": "paget-stopped-stage3",
+              "Patient 3": "op-short-exposure"}
+FULL_STAGES = {label: stage(library_case(cid)).stage for label, cid in FULL_CASES.items()}
+MENU_IDS = ["aaoms2022-nonoperative-2", "aaoms2022-stage2-either", "aaoms2022-stage3-resection",
+            "seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
+SEED_ITEMS = ["seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
+VP_CASE = "onc-zoledronate-before-therapy"
+VP_ACTIONS = sorted(vp.ACTIONS)
+
+
+def _vp_tree(max_depth: int = 6) -> dict:
+    """Every sequence of opening decisions (up to the first dose): prefix -> (available next, verdict of last)."""
+    case = library_case(VP_CASE)
+    out: dict = {}
+
+    def walk(prefix: list[str]) -> None:
+        patient = vp.from_case(case, seed=VP_SEED)
+        verdict = None
+        for d in prefix:
+            verdict = patient.decide(d).advice.verdict
+        out[tuple(prefix)] = (patient.available_actions(), verdict)
+        if (prefix and prefix[-1] == "start_therapy") or len(prefix) >= max_depth:
+            return
+        for a in patient.available_actions():
+            walk([*prefix, a])
+
+    walk([])
+    return out
+
+
+VP_TREE = _vp_tree()
+ONCOLOGY = cohort.simulate("zoledronate", "bone_metastases", n=COHORT_N, seed=COHORT_SEED)
+OSTEOPOROSIS = cohort.simulate("alendronate", "osteoporosis", n=COHORT_N, seed=COHORT_SEED)
+ONC_CASES = (ONCOLOGY.without.cases, ONCOLOGY.bundle.cases)
+ONC_NNT = 1000 / (ONCOLOGY.without.expected_per_1000 - ONCOLOGY.bundle.expected_per_1000)
+OP_NNT = 1000 / (OSTEOPOROSIS.without.expected_per_1000 - OSTEOPOROSIS.bundle.expected_per_1000)
+COHORT_INPUTS = ["cohort-extraction-effect", "cohort-share-needing-extraction", "cohort-share-foreseeable",
+                 "cohort-stage-at-diagnosis", "cohort-conservative-cure"]
+ASSUMED = sorted(i for i in COHORT_INPUTS if param(i).assumed)
+STAGING = ["mronj-case-definition", "crit-exposure", "crit-exposed-bone", "crit-no-radiation-no-metastasis",
+           "aaoms2022-staging"]
+
+FORBIDDEN: list[str] = ["osteonecrosis.staging.stage", "osteonecrosis.plan.make_plan"]
+RESTS_ON: dict[str, list[str]] = {
+    "ps5_q1_denosumab": STAGING, "ps5_q1_paget": STAGING, "ps5_q1_short": STAGING + ["rule-short-exposure"],
+    "ps5_q2_no_seed_claims": [],  # the key: these three are the seed texts' claims (their audit), not guideline rows
+    "ps5_q2_written": ["surgery-stage2-success"],
+    "ps5_q3_order": [], "ps5_q3_extract_first": ["pre-finish-necessary"], "ps5_q3_in_line": ["pre-finish-necessary"],
+    "ps5_q4_written": ["pre-finish-necessary"],
+    "ps5_q5_cases": [], "ps5_q6_case": [], "ps5_q6_float": [], "ps5_q6_edges": [],
+    "ps5_q7_oncology": [], "ps5_q7_osteoporosis": [],
+    "ps5_q8_visible": [], "ps5_q8_complete": [],
+    "ps5_q9_written": [],
+}
+
 P = {  # points per graded cell
     "ps5_q1_denosumab": 1, "ps5_q1_paget": 1, "ps5_q1_short": 1,
-    "ps5_q2_no_seed_claims": 1, "ps5_q2_complete": 1,
+    "ps5_q2_no_seed_claims": 1, "ps5_q2_written": 1,
     "ps5_q3_order": 1, "ps5_q3_extract_first": 1, "ps5_q3_in_line": 1,
     "ps5_q4_written": 3,
     "ps5_q5_cases": 1,
@@ -64,19 +139,22 @@ experiment** with and without a prevention bundle, and finish with a **written r
 
 **Learning objectives.** After this problem set you can
 
-1. stage a full case and choose the stage-based items of the AAOMS table, leaving aside the seed texts' claims;
+1. stage a full case, tell guideline items from the seed texts' claims, and weigh operative against
+   nonoperative care as AAOMS 2022 does;
 2. order the first decisions for an oncology patient so that none goes against the guidelines;
 3. read a seeded cohort model's output, compute the number of patients a prevention bundle must reach to
    prevent one case, and tell the model's cited inputs from its teaching assumptions;
 4. reflect on what a simulation can and cannot tell you about a real patient.
 
 **How to work.** Replace each `raise NotImplementedError()` with your answer and run the cell, then run the
-test cell below it. Failed tests print what to reconsider. Some tests are hidden and run only at grading.
+test cell below it. Failed tests print what to reconsider and where. When the visible checks pass, that is not
+your grade: hidden tests run only at grading. Stage by hand: answers that call `staging.stage` or `make_plan`
+are flagged for your instructor.
 
 | Question | Topic | Points |
 |---|---|---|
 | 1 | stage three full cases | {q("ps5_q1_denosumab", "ps5_q1_paget", "ps5_q1_short")} |
-| 2 | the AAOMS table for the stage-2 case | {q("ps5_q2_no_seed_claims", "ps5_q2_complete")} |
+| 2 | guideline items or seed claims; operate or not (part by hand) | {q("ps5_q2_no_seed_claims", "ps5_q2_written")} |
 | 3 | virtual patient: the first decisions | {q("ps5_q3_order", "ps5_q3_extract_first", "ps5_q3_in_line")} |
 | 4 | written: explaining the plan to the patient | {P["ps5_q4_written"]} (by hand) |
 | 5 | cohort experiment: read the seeded run | {P["ps5_q5_cases"]} |
@@ -109,120 +187,103 @@ add(markdown("""
 
 Read the three vignettes.
 """))
-add(readonly("ps5_cases", """
-FULL_CASES = ["onc-denosumab-stage2", "paget-stopped-stage3", "op-short-exposure"]
-for case_id in FULL_CASES:
-    case = library_case(case_id)
-    print(f"{case_id}: {case.extra['vignette']}\\n")
-"""))
+add(markdown("\n\n".join(f"**{label}.** {library_case(cid).extra['vignette']}" for label, cid in FULL_CASES.items())))
 add(markdown(f"""
 ### Question 1 {points_line(q("ps5_q1_denosumab", "ps5_q1_paget", "ps5_q1_short"))}
 
-Give the AAOMS 2022 stage of each case as the course writes it: `"not_mronj"`, `"at_risk"`, `"0"`, `"1"`,
-`"2"` or `"3"`. Answer with a dictionary from case id to stage.
+Give the AAOMS 2022 stage of each patient as the course writes it: `"not_mronj"`, `"at_risk"`, `"0"`, `"1"`,
+`"2"` or `"3"` (text, in quotes). Answer with a dictionary from the label (`"Patient 1"` ...) to the stage.
+*Checked now:* a stage code for each, and the stages each cannot have. *Checked at grading:* each stage.
 """))
 add(answer("ps5_q1_answer", """
-# Template: stages = {"onc-denosumab-stage2": ..., "paget-stopped-stage3": ..., "op-short-exposure": ...}
+# Template: stages = {"Patient 1": ..., "Patient 2": ..., "Patient 3": ...}
 stages = None
 ### BEGIN SOLUTION
-stages = {"onc-denosumab-stage2": "2", "paget-stopped-stage3": "3", "op-short-exposure": "not_mronj"}
+stages = {"Patient 1": "2", "Patient 2": "3", "Patient 3": "not_mronj"}
 ### END SOLUTION
 """))
-add(tests("ps5_q1_denosumab", """
+add(tests("ps5_q1_denosumab", f"""
 given = answered(stages, "stages")
-assert isinstance(given, dict) and set(given) == set(FULL_CASES), f"Use exactly the case ids {FULL_CASES}."
-stage_b = as_stage(given["onc-denosumab-stage2"], "onc-denosumab-stage2")
-assert stage_b != "1", (
-    "Pain, redness, swelling and pus: is this lesion free of symptoms and infection? Compare stages 1 and 2 in "
-    "course notebook 04."
-)
+assert isinstance(given, dict) and "Patient 1" in given, "Q1: a dictionary with 'Patient 1', 'Patient 2', 'Patient 3'"
+stage_b = as_stage(given["Patient 1"], "Q1 Patient 1")
+assert stage_b != "1", "Q1 Patient 1: pain, redness and pus are infection, not stage 1 (notebook 04)"
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import staging as _staging
-assert stage_b == _staging.stage(library_case("onc-denosumab-stage2")).stage, (
-    "Check the exposure time against the case definition, then symptoms and any stage-3 feature."
-)
+assert stage_b == {FULL_STAGES["Patient 1"]!r}, "Q1 Patient 1: time, then symptoms, then stage-3 features (notebook 04)"
 ### END HIDDEN TESTS
 """, P["ps5_q1_denosumab"]))
-add(tests("ps5_q1_paget", """
+add(tests("ps5_q1_paget", f"""
 given = answered(stages, "stages")
-assert isinstance(given, dict) and "paget-stopped-stage3" in given, f"Use exactly the case ids {FULL_CASES}."
-stage_p = as_stage(given["paget-stopped-stage3"], "paget-stopped-stage3")
+assert isinstance(given, dict) and "Patient 2" in given, "Q1: a dictionary with 'Patient 1', 'Patient 2', 'Patient 3'"
+stage_p = as_stage(given["Patient 2"], "Q1 Patient 2")
 assert stage_p not in ("not_mronj", "at_risk", "0"), (
-    "He stopped the bisphosphonate, but a previous exposure still meets the first criterion, and bone has been "
-    "exposed for months (course notebook 04)."
+    "Q1 Patient 2: a stopped drug still counts, and bone is exposed (notebook 04, 'The case definition')"
 )
+assert stage_p != "1", "Q1 Patient 2: a fistula to the skin is extraoral: a stage-3 feature (notebook 04)"
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import staging as _staging
-assert stage_p == _staging.stage(library_case("paget-stopped-stage3")).stage, (
-    "Little pain does not keep this case in stage 1: look for a stage-3 feature in the vignette. A stage-3 "
-    "feature decides, whatever the symptoms."
-)
+assert stage_p == {FULL_STAGES["Patient 2"]!r}, (
+    "Q1 Patient 2: a stage-3 feature decides, whatever the pain (notebook 04)")
 ### END HIDDEN TESTS
 """, P["ps5_q1_paget"]))
-add(tests("ps5_q1_short", """
+add(tests("ps5_q1_short", f"""
 given = answered(stages, "stages")
-assert isinstance(given, dict) and "op-short-exposure" in given, f"Use exactly the case ids {FULL_CASES}."
-stage_s = as_stage(given["op-short-exposure"], "op-short-exposure")
+assert isinstance(given, dict) and "Patient 3" in given, "Q1: a dictionary with 'Patient 1', 'Patient 2', 'Patient 3'"
+stage_s = as_stage(given["Patient 3"], "Q1 Patient 3")
+assert stage_s not in ("1", "2", "3"), "Q1 Patient 3: 6 weeks is not MORE than 8 weeks (notebook 04)"
 ### BEGIN HIDDEN TESTS
-from osteonecrosis import staging as _staging
-assert stage_s == _staging.stage(library_case("op-short-exposure")).stage, (
-    "Bone exposed for 6 weeks: has it persisted for MORE than 8 weeks? Until then the case definition is not met; "
-    "manage the socket and re-examine it after 8 weeks."
-)
+assert stage_s == {FULL_STAGES["Patient 3"]!r}, "Q1 Patient 3: until 8 weeks have passed, no MRONJ yet (notebook 04)"
 ### END HIDDEN TESTS
 """, P["ps5_q1_short"]))
 
 add(markdown(f"""
-### Question 2 {points_line(q("ps5_q2_no_seed_claims", "ps5_q2_complete"))}
+### Question 2 {points_line(q("ps5_q2_no_seed_claims", "ps5_q2_written"))}
 
-For the patient on denosumab (`onc-denosumab-stage2`), which items does the **AAOMS stage table** (2009
-position paper, kept in 2014) list for his stage? Choose ids from the menu below; some items are the seed
-texts' claims, which the course teaches beside their audit but which are not part of the AAOMS table.
+Patient 1 is on denosumab. The menu below mixes AAOMS 2022 items (which accept operative and nonoperative care
+at every stage, chosen with the patient) with claims of the seed texts, which the course teaches beside their
+audit. Write `stage_plan`: the items you would discuss with him, chosen from guideline items only (1 point,
+autograded: *checked now and at grading:* ids from the menu, no seed claim).
+Then, in the text cell after the test, say in two or three sentences whether you would offer him surgery now,
+naming what the 2009/2014 table and AAOMS 2022 say (1 point, by hand).
 """))
-add(readonly("ps5_menu", """
-MENU_IDS = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement",
-            "aaoms-stage3-resection", "seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"]
+add(readonly("ps5_menu", f"""
+MENU_IDS = {MENU_IDS!r}
 rows = ["| id | what it says | source | evidence |", "|---|---|---|---|"]
 for entry_id in MENU_IDS:
     entry = knowledge.find(entry_id, "management")
     text = " ".join(str(entry.get("action") or entry.get("claim") or entry.get("text") or "").split())
-    rows.append(f"| `{entry_id}` | {text} | {', '.join(knowledge.source_keys(entry))} | {entry['evidence']} |")
+    rows.append(f"| `{{entry_id}}` | {{text}} | {{', '.join(knowledge.source_keys(entry))}} | {{entry['evidence']}} |")
 display(Markdown("\\n".join(rows)))
 """))
 add(answer("ps5_q2_answer", """
 stage_plan = None
 ### BEGIN SOLUTION
-stage_plan = ["aaoms-stage2-antibiotics", "aaoms-stage2-rinse", "aaoms-stage2-pain", "aaoms-stage2-debridement"]
+stage_plan = ["aaoms2022-nonoperative-2", "aaoms2022-stage2-either"]
 ### END SOLUTION
 """))
-add(tests("ps5_q2_no_seed_claims", """
-chosen = as_id_list(answered(stage_plan, "stage_plan"), "stage_plan")
-unknown = sorted(set(chosen) - set(MENU_IDS))
-assert not unknown, f"Not ids of the menu: {unknown}. Copy each id exactly, in quotes."
-seed_items = sorted(set(chosen) & {"seed-scheme-stage2", "adj-wonder-rinse", "hbo-seed-60"})
+add(tests("ps5_q2_no_seed_claims", f"""
+chosen = as_id_list(answered(stage_plan, "stage_plan"), "Q2 stage_plan")
+unknown = sorted(set(chosen) - set({MENU_IDS!r}))
+assert not unknown, f"Q2: not ids of the menu: {{unknown}}; copy each id exactly, in quotes"
+assert chosen, "Q2: choose at least one guideline row of the menu"
+seed_items = sorted(set(chosen) & set({SEED_ITEMS!r}))
 assert not seed_items, (
-    f"{seed_items}: these are seed-text claims, not rows of the AAOMS table. Read their audit in course notebook "
-    "05 (the 'Wonder' rinse is a mucositis rinse; no trial used 60 HBO sessions; the stage scheme comes from one "
-    "19-patient series)."
+    f"Q2 {{seed_items}}: seed-text claims, not guideline rows (notebook 05, 'The seed')"
 )
 """, P["ps5_q2_no_seed_claims"]))
-add(tests("ps5_q2_complete", """
-chosen = as_id_list(answered(stage_plan, "stage_plan"), "stage_plan")
-assert "aaoms-stage3-resection" not in chosen, (
-    "Resection is the table's answer for stage 3. Which stage did you give this patient in Question 1?"
-)
-### BEGIN HIDDEN TESTS
-from osteonecrosis import management as _management
-from osteonecrosis import staging as _staging
-_stage = _staging.stage(library_case("onc-denosumab-stage2")).stage
-_expected = [a["id"] for a in _management.stage_actions(_stage)]
-_missing, _extra = missing_and_extra(chosen, _expected)
-assert not _missing and not _extra, (
-    f"Missing: {_missing}; not in the table for this stage: {_extra}. Reread the stage-{_stage} row of the "
-    "AAOMS table in course notebook 05."
-)
-### END HIDDEN TESTS
-""", P["ps5_q2_complete"]))
+add(written("ps5_q2_written", """
+### BEGIN SOLUTION
+**Model answer.** His lesion is stage 2 (infected, confined to the alveolar bone). The 2009 AAOMS table, kept in
+2014, advised antibiotics, an antibacterial rinse, pain control and superficial debridement, keeping resection
+for stage 3; AAOMS 2022 accepts operative care (debridement or resection) as well as nonoperative care at any
+stage, chosen with the patient, because comparative series report better healing after early surgery. I would
+control infection and pain now and discuss surgery with him and his oncologist, weighing his prognosis.
+
+### BEGIN MARK SCHEME
+- 1 point: names both positions (the 2009/2014 table as history; AAOMS 2022's operative or nonoperative care
+  by shared decision) and makes a reasoned choice for him. No point for one position presented as the only
+  correct plan.
+### END MARK SCHEME
+### END SOLUTION
+""", P["ps5_q2_written"]))
 
 # ---------------------------------------------------------------------------------------------------------
 add(markdown(f"""
@@ -237,7 +298,7 @@ two teeth of hopeless prognosis, about to start zoledronic acid. Here are the de
 before the first dose (the seed is fixed at {VP_SEED} for everyone).
 """))
 add(readonly("ps5_vp_menu", f"""
-VP_CASE = "onc-zoledronate-before-therapy"
+VP_CASE = {VP_CASE!r}
 VP_SEED = {VP_SEED}
 patient = vp.from_case(library_case(VP_CASE), seed=VP_SEED)
 print(library_case(VP_CASE).extra["vignette"], "\\n")
@@ -250,6 +311,9 @@ add(markdown(f"""
 Write, **in order**, the decisions you take for her from today up to and including her first dose, as a list
 of the action ids above. The last one must be `"start_therapy"`. Think about what the guidelines ask for before
 an oncologic-dose bisphosphonate starts (problem set 4, Question 1).
+
+*Checked now:* action ids in an order the simulator allows, screening, the extraction before the first dose,
+which ends the list. *Checked at grading:* no decision the guidelines advise against.
 """))
 add(answer("ps5_q3_answer", """
 opening_decisions = None
@@ -257,42 +321,38 @@ opening_decisions = None
 opening_decisions = ["screening", "extract_before_therapy", "start_therapy"]
 ### END SOLUTION
 """))
-add(tests("ps5_q3_order", """
-decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
-unknown = [d for d in decisions if d not in vp.ACTIONS]
-assert not unknown, f"Not action ids of the simulator: {unknown}. Copy them from the list above."
+add(tests("ps5_q3_order", f"""
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "Q3 opening_decisions")
+unknown = [d for d in decisions if d not in {VP_ACTIONS!r}]
+assert not unknown, f"Q3: not action ids of the simulator: {{unknown}}; copy them from the list above"
 assert decisions and decisions[-1] == "start_therapy", (
-    "End your list with 'start_therapy': the question asks for the decisions up to her first dose."
+    "Q3: end your list with 'start_therapy': the decisions up to her first dose (Question 3 text)"
 )
-assert decisions.count("start_therapy") == 1, "She starts the drug once."
+assert decisions.count("start_therapy") == 1, "Q3: she starts the drug once"
 """, P["ps5_q3_order"]))
 add(tests("ps5_q3_extract_first", """
 decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
 assert "extract_before_therapy" in decisions, (
-    "Her two hopeless teeth: when should they come out, before or after the first zoledronic acid infusion? "
-    "MASCC/ISOO/ASCO 2019 (entry pre-finish-necessary, course notebook 06)."
+    "Q3: her hopeless teeth come out BEFORE the first infusion (notebook 06, 'Before therapy')"
 )
 if "start_therapy" in decisions:
     assert decisions.index("extract_before_therapy") < decisions.index("start_therapy"), (
-        "You start the drug before the extraction: afterwards every extraction carries the on-therapy risk."
+        "Q3: extract before the drug starts: afterwards every extraction carries the on-therapy risk"
     )
 """, P["ps5_q3_extract_first"]))
-add(tests("ps5_q3_in_line", """
-decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
-replay = vp.from_case(library_case(VP_CASE), seed=VP_SEED)
+add(tests("ps5_q3_in_line", f"""
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "Q3 opening_decisions")
+story = {VP_TREE!r}  # every path of the seeded story up to the first dose: prefix -> (possible next, verdict)
 verdicts = []
-for d in decisions:
-    assert d in replay.available_actions(), (
-        f"'{d}' is not possible at week {replay.week} of the story (phase: {replay.phase}); possible then: "
-        f"{replay.available_actions()}"
-    )
-    verdicts.append((d, replay.decide(d).advice.verdict))
+for i, d in enumerate(decisions):
+    assert tuple(decisions[:i]) in story, "Q3: too many decisions before her first dose (Question 3)"
+    possible = story[tuple(decisions[:i])][0]
+    assert d in possible, f"Q3: {{d!r}} is not possible after {{decisions[:i]}}; possible then: {{possible}}"
+    verdicts.append((d, story[tuple(decisions[:i + 1])][1]))
+assert "screening" in decisions, "Q3: assess her mouth (screening) before anything else (notebook 06, 'Before therapy')"
 ### BEGIN HIDDEN TESTS
 _off = [(d, v) for d, v in verdicts if v == "not_advised"]
-assert not _off, (
-    f"Decisions the guidelines advise against here: {_off}. Did you assess her mouth before planning "
-    "anything? Run the story cell below and read the advice of each step."
-)
+assert not _off, f"Q3: advised against here: {{_off}}; assess her mouth first (notebook 06, 'Before therapy')"
 ### END HIDDEN TESTS
 """, P["ps5_q3_in_line"]))
 add(markdown("Run this cell to play your decisions and read what the guidelines say about each (not graded)."))
@@ -382,6 +442,8 @@ add(markdown(f"""
 
 In the seeded zoledronate run, how many of the {COHORT_N:,} patients developed MRONJ without the bundle, and
 how many with it? Write a pair `(cases_without, cases_with)` of whole numbers.
+
+*Checked now:* the pair of counts (there is no hidden test).
 """))
 add(answer("ps5_q5_answer", f"""
 oncology_cases = None
@@ -390,13 +452,12 @@ _run = cohort.simulate("zoledronate", "bone_metastases", n={COHORT_N}, seed={COH
 oncology_cases = (_run.without.cases, _run.bundle.cases)
 ### END SOLUTION
 """))
-add(tests("ps5_q5_cases", """
+add(tests("ps5_q5_cases", f"""
 pair = answered(oncology_cases, "oncology_cases")
-assert len(pair) == 2, "Write a pair: (cases_without, cases_with)."
-without, with_bundle = (int(as_number(x, "each count")) for x in pair)
-assert (without, with_bundle) == (oncology.without.cases, oncology.bundle.cases), (
-    "Read the 'cases' column of the zoledronate rows in the table above (the first row is without the bundle). "
-    "The seed is fixed, so everyone's run gives the same numbers."
+assert len(pair) == 2, "Q5: write a pair: (cases_without, cases_with)"
+without, with_bundle = (int(as_number(x, "Q5 each count")) for x in pair)
+assert (without, with_bundle) == {ONC_CASES!r}, (
+    "Q5: read the 'cases' column of the zoledronate rows above; the seed is fixed (Question 5 text)"
 )
 """, P["ps5_q5_cases"]))
 add(markdown(f"""
@@ -407,6 +468,9 @@ How many patients must receive the bundle to prevent one case? If the bundle low
 cases per 1000, so about `1000 / (without_per_1000 - with_per_1000)` patients must receive it to prevent one.
 Write that function. When the bundle prevents nothing (the difference is zero or negative), return
 `math.inf` (infinity: no number of patients is enough).
+
+*Checked now:* the worked examples and a bundle that prevents nothing. *Checked at grading:* more cases with
+no benefit and small differences.
 """))
 add(answer("ps5_q6_answer", """
 def patients_to_prevent_one(without_per_1000, with_per_1000):
@@ -433,7 +497,12 @@ assert abs(result - 250) < 1e-6, f"Got {result}: 4 cases prevented per 1000, so 
 """, P["ps5_q6_float"]))
 add(tests("ps5_q6_edges", """
 result = patients_to_prevent_one(2.0, 1.0)
-assert abs(as_number(result) - 1000) < 1e-6, f"Got {result}: 1 case prevented per 1000."
+assert abs(as_number(result) - 1000) < 1e-6, f"Q6: got {result}: 1 case prevented per 1000."
+try:
+    nothing = patients_to_prevent_one(5.0, 5.0)
+except ZeroDivisionError:
+    raise AssertionError("Q6: when nothing is prevented, return math.inf; never divide by 0 (Question 6)") from None
+assert nothing == math.inf, f"Q6: when nothing is prevented, return math.inf, not {nothing} (Question 6)"
 ### BEGIN HIDDEN TESTS
 for _without, _with in ((0.1, 0.1), (5.0, 6.0), (0.0, 0.0)):
     _r = patients_to_prevent_one(_without, _with)
@@ -449,6 +518,8 @@ add(markdown(f"""
 
 Use your function and the **expected per 1000** column (the model's analytic value, free of the chance of a
 single run) to compute, for each cohort, how many patients must receive the bundle to prevent one case.
+
+*Checked now:* the oncology number. *Checked at grading:* the osteoporosis number.
 """))
 add(answer("ps5_q7_answer", """
 nnt_oncology = None
@@ -459,22 +530,20 @@ nnt_osteoporosis = patients_to_prevent_one(osteoporosis.without.expected_per_100
                                            osteoporosis.bundle.expected_per_1000)
 ### END SOLUTION
 """))
-add(tests("ps5_q7_oncology", """
-value = as_number(answered(nnt_oncology, "nnt_oncology"), "nnt_oncology")
-reference = 1000 / (oncology.without.expected_per_1000 - oncology.bundle.expected_per_1000)
+add(tests("ps5_q7_oncology", f"""
+value = as_number(answered(nnt_oncology, "nnt_oncology"), "Q7 nnt_oncology")
+reference = {ONC_NNT!r}
 assert abs(value - reference) <= 0.01 * reference, (
-    f"Got {value:g}. Use the zoledronate rows of the 'expected per 1000' column, without minus with the bundle. "
-    "(The simulated column is one random run; it also works, but less precisely.)"
+    f"Q7: got {{value:g}}; use the zoledronate 'expected per 1000' rows, without minus with (Question 7)"
 )
 """, P["ps5_q7_oncology"]))
-add(tests("ps5_q7_osteoporosis", """
-value = as_number(answered(nnt_osteoporosis, "nnt_osteoporosis"), "nnt_osteoporosis")
-assert value > 0, "A number of patients is positive."
+add(tests("ps5_q7_osteoporosis", f"""
+value = as_number(answered(nnt_osteoporosis, "nnt_osteoporosis"), "Q7 nnt_osteoporosis")
+assert value > 0, "Q7: a number of patients is positive"
 ### BEGIN HIDDEN TESTS
-_reference = 1000 / (osteoporosis.without.expected_per_1000 - osteoporosis.bundle.expected_per_1000)
+_reference = {OP_NNT!r}
 assert abs(value - _reference) <= 0.01 * _reference, (
-    f"Got {value:g}. Use the alendronate rows of the 'expected per 1000' column: the baseline risk is so low "
-    "that the bundle must reach tens of thousands of patients to prevent one case."
+    f"Q7: got {{value:g}}; use the alendronate 'expected per 1000' rows (Question 7)"
 )
 ### END HIDDEN TESTS
 """, P["ps5_q7_osteoporosis"]))
@@ -509,13 +578,15 @@ add(markdown(f"""
 A model is only as good as its inputs. Here are five inputs of the cohort model, each described by the
 knowledge base. Which of them are **teaching assumptions** (numbers the course chose because no verified source
 gives them) rather than published figures? Answer with a list of ids.
+
+*Checked now:* ids from the list, not the extraction effect, and how many you chose. *Checked at grading:* the
+exact list.
 """))
-add(readonly("ps5_inputs", """
-COHORT_INPUTS = ["cohort-extraction-effect", "cohort-share-needing-extraction", "cohort-share-foreseeable",
-                 "cohort-stage-at-diagnosis", "cohort-conservative-cure"]
+add(readonly("ps5_inputs", f"""
+COHORT_INPUTS = {COHORT_INPUTS!r}
 for entry_id in COHORT_INPUTS:
     entry = knowledge.find(entry_id, "simulation")
-    print(f"{entry_id}:\\n    {' '.join(str(entry['text']).split())}\\n")
+    print(f"{{entry_id}}:\\n    {{' '.join(str(entry['text']).split())}}\\n")
 """))
 add(answer("ps5_q8_answer", """
 teaching_assumptions = None
@@ -523,25 +594,23 @@ teaching_assumptions = None
 teaching_assumptions = ["cohort-share-needing-extraction", "cohort-share-foreseeable", "cohort-stage-at-diagnosis"]
 ### END SOLUTION
 """))
-add(tests("ps5_q8_visible", """
-chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "teaching_assumptions")
-unknown = sorted(set(chosen) - set(COHORT_INPUTS))
-assert not unknown, f"Not ids of the list above: {unknown}."
+add(tests("ps5_q8_visible", f"""
+chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "Q8 teaching_assumptions")
+unknown = sorted(set(chosen) - set({COHORT_INPUTS!r}))
+assert not unknown, f"Q8: not ids of the list above: {{unknown}}"
 assert "cohort-extraction-effect" not in chosen, (
-    "The extraction effect comes from a meta-analysis (read its text above): a published figure, however "
-    "uncertain."
+    "Q8: the extraction effect comes from a meta-analysis: a published figure (Question 8 list)"
 )
 """, P["ps5_q8_visible"]))
-add(tests("ps5_q8_complete", """
-chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "teaching_assumptions")
-assert len(chosen) == len(set(chosen)), "Each id should appear once."
+add(tests("ps5_q8_complete", f"""
+chosen = as_id_list(answered(teaching_assumptions, "teaching_assumptions"), "Q8 teaching_assumptions")
+assert len(chosen) == len(set(chosen)), "Q8: each id should appear once"
+assert len(chosen) == {len(ASSUMED)}, (
+    f"Q8: {len(ASSUMED)} of the five are teaching assumptions; you chose {{len(chosen)}}")
 ### BEGIN HIDDEN TESTS
-from osteonecrosis.models.parameters import param as _param
-_expected = [i for i in COHORT_INPUTS if _param(i).assumed]
-_missing, _extra = missing_and_extra(chosen, _expected)
+_missing, _extra = missing_and_extra(chosen, {ASSUMED!r})
 assert not _missing and not _extra, (
-    f"Missing: {_missing}; published figures, not assumptions: {_extra}. Read each description: does it cite a "
-    "study, or say that no figure was found?"
+    f"Q8: missing {{_missing}}; published, not assumed {{_extra}}: does each cite a study? (Question 8)"
 )
 ### END HIDDEN TESTS
 """, P["ps5_q8_complete"]))
@@ -608,9 +677,11 @@ teaching.references(["aaoms2022", "aaoms2009", "aaoms2014", "mascc2019", "sdcep2
                      "extraction_meta", "surgery_vs_conservative", "freiberger2012", "magic_mouthwash", "seed_es"])
 """))
 
-nb = notebook(cells)
-write(nb, OUT)
-auto = sum(v for k, v in P.items() if "written" not in k)
-manual = sum(v for k, v in P.items() if "written" in k)
-print(f"wrote {OUT}: {len(cells)} cells, {auto} autograded + {manual} manual = {auto + manual} points",
-      file=sys.stderr)
+NOTEBOOK = notebook(cells, rests_on=RESTS_ON, forbidden_calls=FORBIDDEN)
+
+if __name__ == "__main__":
+    write(NOTEBOOK, OUT)
+    auto = sum(v for k, v in P.items() if "written" not in k)
+    manual = sum(v for k, v in P.items() if "written" in k)
+    print(f"wrote {OUT}: {len(cells)} cells, {auto} autograded + {manual} manual = {auto + manual} points",
+          file=sys.stderr)

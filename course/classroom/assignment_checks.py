@@ -1,0 +1,437 @@
+"""Checks that make an assignment trustworthy to a student (issue 11) and to the grader (issues 10, 12).
+
+Each function takes the cells of a source notebook (``classroom.assignment_model.read_cells``) or a
+student-facing text and returns a list of one-line problems (empty when sound). ``classroom.integrity``
+runs them all in ``make check``; the tests call them one by one.
+
+- :func:`pointer_problems`: every "where to look" pointer ``notebook 04, 'Section'`` names a heading
+  that notebook really has;
+- :func:`rendering_problems`: no markdown cell renders as a code block by accident (indented text);
+- :func:`numbering_problems`: question numbers in the headings match the grade ids (``q3_...``);
+- :func:`one_item_per_cell_problems`: a test cell grades at most one patient (no all-or-nothing groups);
+- :func:`giveaway_problems`: no student-facing case id or label gives the answer away;
+- :func:`double_negative_problems`: no answer key name with a double negative;
+- :func:`kernel_expectation_problems`: test cells hold their expected values as literals fixed when the
+  assignment was built; they import nothing from the package except ``osteonecrosis.exercises``;
+- :func:`standing_problems`: every graded item declares the knowledge entries it rests on, and none of
+  them is superseded or contested;
+- :func:`builder_problems`: ``solutions/`` is exactly what ``tools/assignments/`` builds.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib.util
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import mistune
+import nbformat
+
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, SOLUTIONS, Cell, region_lines
+
+COURSE = ROOT / "course"
+TOOLS = ROOT / "tools" / "assignments"
+
+POINTER = re.compile(r"notebook (\d{2}),?\s+['‘\"]([^'’\"\n]+)['’\"]")
+QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
+GRADE_ID_QUESTION = re.compile(r"^(?:ps\d+_)?q(\d+)_")
+PATIENT_LABEL = re.compile(r"Patient \d+")
+# Words in a case id that state the answer (a stage, a diagnosis, the decisive finding).
+GIVEAWAY = re.compile(r"stage\d|at-risk|-orn\b|metastasis|short-exposure|no-pain|fracture|oroantral")
+DOUBLE_NEGATIVE = re.compile(r"^(?:no|not|non)_.*_(?:no|not|non)_|^(?:no|not)_no_|_no_no_")
+ALLOWED_TEST_IMPORTS = {"osteonecrosis.exercises", "math", "datetime", "unicodedata", "itertools"}
+
+
+# ---- pointers --------------------------------------------------------------------------------------------
+
+@cache
+def headings(number: str) -> tuple[str, ...]:
+    """The markdown headings of course notebook ``number`` ('04'), without '#' and section numbers."""
+    found = sorted(COURSE.glob(f"{number}_*.ipynb"))
+    if not found:
+        return ()
+    nb = nbformat.read(str(found[0]), as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.split("\n"):
+            m = re.match(r"^#+\s+(?:\d+\.\s+)?(.*)$", line.strip())
+            if m:
+                out.append(m.group(1).replace("`", "").strip())
+    return tuple(out)
+
+
+def message_texts(source: str) -> list[str]:
+    """The text a cell shows: a markdown cell's source; a code cell's string constants (messages), with the
+    implicit concatenations Python joins."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [source]
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
+    """Pointers "notebook NN, 'Section'" in ``text`` whose section is not a heading of notebook NN (``code``:
+    the text is Python source, and its string constants are searched)."""
+    out = []
+    texts = message_texts(text) if code else [text]
+    found = [p for t in texts for p in POINTER.findall(t)]
+    for number, section in found:
+        hs = headings(number)
+        if not hs:
+            out.append(f"{where}: points to notebook {number}, which does not exist")
+        elif not any(section.lower() in h.lower() for h in hs):
+            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there")
+    return out
+
+
+def package_pointer_problems() -> list[str]:
+    """Pointers in the messages of the helpers that assignment tests use."""
+    out = []
+    for path in (ROOT / "course" / "osteonecrosis" / "exercises.py",):
+        out += pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
+    return out
+
+
+# ---- presentation ----------------------------------------------------------------------------------------
+
+_MARKDOWN = mistune.create_markdown(renderer=None)
+
+
+def _indented_code(tokens: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for tok in tokens:
+        if tok.get("type") == "block_code" and tok.get("style") == "indent":
+            out.append(tok.get("raw", "").strip().split("\n")[0])
+        out += _indented_code(tok.get("children") or [])
+    return out
+
+
+def rendering_problems(cells: list[Cell], where: str) -> list[str]:
+    """Markdown cells with text that renders as a code block (indented by four spaces or more)."""
+    out = []
+    for c in cells:
+        if c.cell_type == "markdown":
+            for first in _indented_code(_MARKDOWN(c.source)):
+                out.append(f"{where}: markdown cell {c.grade_id or c.index} renders as code: {first[:50]!r}")
+    return out
+
+
+def numbering_problems(cells: list[Cell], where: str) -> list[str]:
+    """Graded cells whose grade id does not carry the number of the question heading above them."""
+    out = []
+    current: int | None = None
+    seen: list[int] = []
+    for c in cells:
+        if c.cell_type == "markdown":
+            for m in QUESTION_HEADING.finditer(c.source):
+                current = int(m.group(1))
+                seen.append(current)
+        if c.kind not in ("answer", "test", "manual"):
+            continue
+        m = GRADE_ID_QUESTION.match(c.grade_id or "")
+        if not m:
+            out.append(f"{where}: graded cell {c.grade_id} has no question number (q<N>_...)")
+        elif current is None or int(m.group(1)) != current:
+            out.append(f"{where}: {c.grade_id} sits under Question {current}, its id says {m.group(1)}")
+    if seen != list(range(1, len(seen) + 1)):
+        out.append(f"{where}: questions are numbered {seen}, expected 1 to {len(seen)} in order")
+    return out
+
+
+def checked_now_problems(cells: list[Cell], where: str) -> list[str]:
+    """Autograded questions whose text does not say what is checked now (visible) and, when the question has
+    hidden tests, what is checked at grading."""
+    out = []
+    heading: dict[int, str] = {}
+    for c in cells:
+        if c.cell_type == "markdown":
+            for m in QUESTION_HEADING.finditer(c.source):
+                heading[int(m.group(1))] = " ".join(c.source.lower().split())
+    for n, text in sorted(heading.items()):
+        tests_here = [c for c in cells if c.kind == "test" and (m := GRADE_ID_QUESTION.match(c.grade_id or ""))
+                      and int(m.group(1)) == n]
+        if not tests_here:
+            continue
+        if "checked now" not in text:
+            out.append(f"{where}: Question {n} does not say what its visible tests check now ('Checked now: ...')")
+        if any(hidden_region(c) for c in tests_here) and "at grading" not in text:
+            out.append(f"{where}: Question {n} does not say what its hidden tests check at grading")
+    return out
+
+
+def _strings(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def one_item_per_cell_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that grade several patients at once (all or nothing): one patient, one cell."""
+    out = []
+    for c in cells:
+        if c.kind != "test" or "form" in (c.grade_id or ""):
+            continue
+        labels = {s for s in _strings(c.source) if PATIENT_LABEL.fullmatch(s)}
+        if len(labels) > 1:
+            out.append(f"{where}: {c.grade_id} grades {len(labels)} patients in one cell ({', '.join(sorted(labels))})")
+    return out
+
+
+def giveaway_problems(text: str, where: str) -> list[str]:
+    """Case ids of the library, shown to students, whose words give the answer away."""
+    from osteonecrosis import library
+
+    out = []
+    for cid in sorted(library()):
+        if GIVEAWAY.search(cid) and re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", text):
+            out.append(f"{where}: shows the case id {cid!r}, which gives the answer away; use a neutral label")
+    return out
+
+
+def double_negative_problems(cells: list[Cell], where: str) -> list[str]:
+    """Answer key names (text in answer cells) built on a double negative."""
+    out = []
+    for c in cells:
+        if c.kind in ("answer", "test"):
+            for s in set(_strings(c.source)):
+                if re.fullmatch(r"[a-z0-9_]+", s) and DOUBLE_NEGATIVE.search(s):
+                    out.append(f"{where}: {c.grade_id} uses the double-negative key {s!r}")
+    return sorted(set(out))
+
+
+# ---- integrity of expected values ------------------------------------------------------------------------
+
+def _imports(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ["<unparsable test cell>"]
+    mods = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            mods += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if base == "osteonecrosis":
+                mods += [f"osteonecrosis.{a.name}" for a in node.names]
+            else:
+                mods.append(base)
+    return mods
+
+
+def kernel_expectation_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that could compute an expected value in the student's kernel from anything the student's
+    code can change (the knowledge base, the case library, the package's rules, a value a set-up cell
+    computed). A test cell may use only its own names, the names the answer cells define, builtins, the pure
+    answer-shape helpers of ``osteonecrosis.exercises`` and a few standard modules; expected values are
+    literals written by tools/assignments when the assignment is built."""
+    out = []
+    bound = _package_names([c.source for c in cells if c.cell_type == "code"])
+    answers: set[str] = set()
+    for c in cells:
+        if c.kind == "answer":
+            answers |= _names_bound(c.source)
+    for c in cells:
+        if c.kind != "test":
+            continue
+        for mod in _imports(c.source):
+            if mod not in ALLOWED_TEST_IMPORTS:
+                out.append(f"{where}: {c.grade_id} imports {mod}: write the expected value as a literal at build time")
+        for name in sorted(_names_used(c.source) - _names_bound(c.source) - answers - BUILTINS):
+            what = f" ({bound[name]})" if name in bound else ""
+            out.append(f"{where}: {c.grade_id} uses {name}{what} from the kernel: a test may use only the student's "
+                       f"answers and literals fixed at build time")
+    return out
+
+
+BUILTINS = set(dir(builtins))
+
+
+def _names_bound(source: str) -> set[str]:
+    """Names a cell binds itself (assignments, loop and comprehension targets, defs, imports, arguments)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            out.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            out.add(node.name)
+    return out
+
+
+def _package_names(sources: list[str]) -> dict[str, str]:
+    """Names that cells bind to parts of the package other than osteonecrosis.exercises (name -> module)."""
+    bound: dict[str, str] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == "osteonecrosis" and a.name != "osteonecrosis.exercises":
+                        bound[a.asname or a.name.split(".")[0]] = a.name
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "osteonecrosis":
+                for a in node.names:
+                    qual = f"{node.module}.{a.name}"
+                    if node.module != "osteonecrosis.exercises" and qual != "osteonecrosis.exercises":
+                        bound[a.asname or a.name] = qual
+    return bound
+
+
+def _names_used(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def answer_read_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells that name an answer only as text (``answer_of("x")``) and never read ``x`` itself: a grader
+    that takes out of the student's kernel only the names a test reads (issue 12's checker) would not see it."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        read = _names_used(c.source)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "answer_of"
+                    and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value not in read):
+                out.append(f"{where}: {c.grade_id} passes {node.args[0].value!r} to answer_of but never reads "
+                           f"{node.args[0].value}")
+    return out
+
+
+def hidden_region(cell: Cell) -> list[str]:
+    return region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN)
+
+
+def standing_problems(cells: list[Cell], rests_on: dict[str, list[str]] | None, where: str) -> list[str]:
+    """Graded items that rest on a superseded or contested knowledge entry, or that do not declare what they
+    rest on (``rests_on``: grade id -> knowledge entry ids, stored in the notebook's metadata)."""
+    from osteonecrosis import knowledge
+
+    if rests_on is None:
+        return [f"{where}: the notebook does not declare what its graded items rest on (metadata rests_on)"]
+    out = []
+    graded = [c.grade_id for c in cells if c.kind in ("test", "manual") and c.grade_id]
+    for gid in graded:
+        if gid not in rests_on:
+            out.append(f"{where}: graded item {gid} does not declare the knowledge entries it rests on")
+    for gid, entries in rests_on.items():
+        if gid not in graded:
+            out.append(f"{where}: rests_on names {gid}, which is not a graded cell")
+        # one home for the rule: the knowledge base says which entries may be an answer key
+        out += [f"{where}: {gid} is graded as fact on {problem}" for problem in knowledge.answer_key_problems(entries)]
+    return out
+
+
+def rests_on_of(path: Path) -> dict[str, list[str]] | None:
+    """The ``rests_on`` declaration of a source notebook (None when absent)."""
+    nb = nbformat.read(str(path), as_version=4)
+    meta = nb.metadata.get("osteonecrosis", {})
+    return meta.get("rests_on") if isinstance(meta, dict) else None
+
+
+# ---- one source ------------------------------------------------------------------------------------------
+
+def build_notebook(assignment_id: str, tools: Path = TOOLS) -> nbformat.NotebookNode:
+    """The notebook that ``tools/assignments/<id>.py`` builds (not written anywhere)."""
+    script = tools / f"{assignment_id}.py"
+    if not script.exists():
+        raise FileNotFoundError(f"no build script tools/assignments/{assignment_id}.py")
+    spec = importlib.util.spec_from_file_location(f"_build_{assignment_id}", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if hasattr(module, "notebook_node"):
+        return module.notebook_node()
+    if hasattr(module, "NOTEBOOK"):
+        return module.NOTEBOOK
+    raise FileNotFoundError(f"tools/assignments/{assignment_id}.py defines neither notebook_node() nor NOTEBOOK")
+
+
+def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Path = TOOLS) -> list[str]:
+    """Differences between solutions/<id>/<id>.ipynb and what its build script produces."""
+    try:
+        built = build_notebook(assignment_id, tools)
+    except FileNotFoundError as exc:
+        return [f"{assignment_id}: {exc}"]
+    path = solutions / assignment_id / f"{assignment_id}.ipynb"
+    if not path.exists():
+        return [f"{assignment_id}: solutions/{assignment_id}/{assignment_id}.ipynb is missing"]
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    fresh = json.loads(nbformat.writes(built))
+    if committed == fresh:
+        return []
+    cells_c, cells_f = committed.get("cells", []), fresh.get("cells", [])
+    detail = "notebook metadata"
+    for i, (a, b) in enumerate(zip(cells_c, cells_f, strict=False)):
+        if a != b:
+            detail = f"cell {a.get('id', i)}"
+            break
+    else:
+        if len(cells_c) != len(cells_f):
+            detail = f"{len(cells_c)} cells against {len(cells_f)} built"
+    return [f"{assignment_id}: solutions/ differs from what tools/assignments/{assignment_id}.py builds "
+            f"({detail}); edit the build script and run it, never the notebook"]
+
+
+# ---- the README's totals ---------------------------------------------------------------------------------
+
+TABLE_ROW = re.compile(r"^\|\s*(ps\d+_[a-z0-9_]+)\s*\|[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*\**([\d.]+)\**\s*\|")
+IN_ALL = re.compile(r"In all:\s*([\d.]+) autograded and ([\d.]+) hand-graded points \(([\d.]+)\)")
+
+
+def totals_table_problems(text: str, totals: dict[str, tuple[float, float]], where: str) -> list[str]:
+    """Rows of an 'Assignments and points' table (and its 'In all' line) that disagree with the notebooks'
+    points (``totals``: assignment id -> (autograded, hand-graded))."""
+    out, seen = [], set()
+    for line in text.splitlines():
+        m = TABLE_ROW.match(line.strip())
+        if not m:
+            continue
+        a, auto, manual, total = m.group(1), float(m.group(2)), float(m.group(3)), float(m.group(4))
+        seen.add(a)
+        if a not in totals:
+            out.append(f"{where}: the table lists {a}, which is not in solutions/")
+            continue
+        want = totals[a]
+        if (auto, manual, total) != (want[0], want[1], want[0] + want[1]):
+            out.append(f"{where}: {a} is listed as {auto:g} + {manual:g} = {total:g} points; its notebook carries "
+                       f"{want[0]:g} + {want[1]:g} = {want[0] + want[1]:g}")
+    for a in sorted(set(totals) - seen):
+        out.append(f"{where}: the table has no row for {a}")
+    m = IN_ALL.search(text)
+    if m:
+        auto = sum(t[0] for t in totals.values())
+        manual = sum(t[1] for t in totals.values())
+        if (float(m.group(1)), float(m.group(2)), float(m.group(3))) != (auto, manual, auto + manual):
+            out.append(f"{where}: 'In all' says {m.group(1)} + {m.group(2)} = {m.group(3)}; the notebooks carry "
+                       f"{auto:g} + {manual:g} = {auto + manual:g}")
+    return out

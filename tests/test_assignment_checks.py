@@ -1,0 +1,179 @@
+"""The trust checks of make check: each one catches the fault it is for, and passes the sound version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from classroom import assignment_checks as checks
+from classroom import authoring as A
+from classroom.assignment_model import read_cells
+
+
+def _cells(tmp_path: Path, cells: list, **meta) -> list:
+    path = tmp_path / "nb.ipynb"
+    A.write(A.notebook(cells, **meta), path)
+    return read_cells(path)
+
+
+def test_pointer_to_a_missing_heading_is_reported() -> None:
+    assert checks.pointer_problems("see notebook 04, 'The case definition'", "x") == []
+    bad = checks.pointer_problems("see notebook 04, 'Not yet MRONJ'", "x")
+    assert bad and "Not yet MRONJ" in bad[0]
+    assert checks.pointer_problems("notebook 42, 'Anything'", "x")[0].endswith("does not exist")
+    code = 'assert x, ("Q1: reconsider (notebook 01, "\n    "\'No such section\')")'
+    assert checks.pointer_problems(code, "x", code=True), "a pointer split over two string literals is found"
+
+
+def test_indented_markdown_renders_as_code(tmp_path: Path) -> None:
+    good = A.markdown("## Part B\n\nText.")
+    bad = A.markdown("## Part B\n\nText.")
+    bad.source = "        ## Part B\n\n        **Patient 1.** text"
+    cells = _cells(tmp_path, [good, bad])
+    problems = checks.rendering_problems(cells, "nb")
+    assert len(problems) == 1 and "renders as code" in problems[0]
+
+
+def test_question_numbers_must_match_grade_ids(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1 · a"), A.answer("q1_a", "x = None\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert x", 1),
+        A.markdown("## Part B"), A.answer("q2_b", "y = None\n### BEGIN SOLUTION\ny = 1\n### END SOLUTION"),
+        A.tests("q2_tests", "assert y", 1),
+    ])
+    problems = checks.numbering_problems(cells, "nb")
+    assert any("q2_b sits under Question 1" in p for p in problems)
+    fixed = _cells(tmp_path, [
+        A.markdown("### Question 1 · a"), A.answer("q1_a", "x = None\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert x", 1),
+        A.markdown("### Question 2 · b"), A.answer("q2_b", "y = None\n### BEGIN SOLUTION\ny = 1\n### END SOLUTION"),
+        A.tests("q2_tests", "assert y", 1),
+    ])
+    assert checks.numbering_problems(fixed, "nb") == []
+
+
+def test_one_patient_per_test_cell(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_s", "s = None\n### BEGIN SOLUTION\ns = {}\n### END SOLUTION"),
+        A.tests("q1_group_tests", 'assert s["Patient 5"] == "1" and s["Patient 6"] == "2"', 4),
+        A.tests("q1_patient7_tests", 'assert s["Patient 7"] == "3"', 1),
+    ])
+    problems = checks.one_item_per_cell_problems(cells, "nb")
+    assert len(problems) == 1 and "q1_group_tests grades 2 patients" in problems[0]
+
+
+def test_giveaway_ids_and_double_negatives(tmp_path: Path) -> None:
+    assert checks.giveaway_problems("Patient 3 has exposed bone.", "x") == []
+    assert "op-zoledronate-stage0" in checks.giveaway_problems("**Patient 2. `op-zoledronate-stage0`**", "x")[0]
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"),
+        A.answer("q1_c", 'c = None\n### BEGIN SOLUTION\n'
+                         'c = {"no_radiotherapy_no_metastasis": False}\n### END SOLUTION'),
+        A.tests("q1_tests", 'assert c["no_radiotherapy_no_metastasis"] is False', 1),
+    ])
+    assert len(checks.double_negative_problems(cells, "nb")) == 2
+    assert not checks.DOUBLE_NEGATIVE.search("jaw_radiotherapy_or_metastasis")
+
+
+def test_expected_values_may_not_come_from_the_kernel(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "from osteonecrosis.exercises import answer_of\nassert v == 1\n### BEGIN HIDDEN TESTS\n"
+                "from osteonecrosis import knowledge\nassert v == knowledge.load('x')\n### END HIDDEN TESTS", 1),
+    ])
+    problems = checks.kernel_expectation_problems(cells, "nb")
+    assert problems == ["nb: q1_tests imports osteonecrosis.knowledge: write the expected value as a literal at "
+                        "build time"]
+
+
+def test_standing_of_the_entries_a_key_rests_on(tmp_path: Path, monkeypatch) -> None:
+    from osteonecrosis import knowledge
+
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert v == 1", 1),
+    ])
+    assert "does not declare" in checks.standing_problems(cells, None, "nb")[0]
+    assert "does not declare the knowledge entries" in checks.standing_problems(cells, {}, "nb")[0]
+    assert checks.standing_problems(cells, {"q1_tests": ["zoledronate-op-yearly"]}, "nb") == []
+    real = knowledge.find
+
+    def with_standing(entry_id: str, name: str | None = None) -> dict:
+        entry = dict(real(entry_id, name))
+        entry["standing"] = "superseded"
+        return entry
+
+    monkeypatch.setattr(knowledge, "find", with_standing)
+    bad = checks.standing_problems(cells, {"q1_tests": ["zoledronate-op-yearly"]}, "nb")
+    assert bad == ["nb: q1_tests is graded as fact on zoledronate-op-yearly: superseded: never an answer key "
+                   "(grade the reasoning instead)"]
+
+
+def test_the_real_superseded_and_contested_entries_are_refused(tmp_path: Path) -> None:
+    from osteonecrosis import knowledge
+
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert v == 1", 1),
+    ])
+    not_current = [eid for _path, e in knowledge.all_entries() if (eid := e["id"])
+                   and e.get("standing", "current") != "current"]
+    assert not_current, "the knowledge base marks no entry superseded or contested"
+    problems = checks.standing_problems(cells, {"q1_tests": not_current[:2]}, "nb")
+    assert len(problems) >= 2 and all("never an answer key" in p for p in problems)
+
+
+def test_solutions_must_be_what_the_builder_builds(tmp_path: Path) -> None:
+    tools, solutions = tmp_path / "tools", tmp_path / "solutions"
+    tools.mkdir()
+    (tools / "ps9_demo.py").write_text(
+        "from classroom import authoring as A\n\n"
+        "def notebook_node():\n    return A.notebook([A.markdown('# Demo')])\n", encoding="utf-8")
+    built = checks.build_notebook("ps9_demo", tools)
+    A.write(built, solutions / "ps9_demo" / "ps9_demo.ipynb")
+    assert checks.builder_problems("ps9_demo", solutions, tools) == []
+    nb = nbformat.read(str(solutions / "ps9_demo" / "ps9_demo.ipynb"), as_version=4)
+    nb.cells[0].source = "# Demo, edited by hand"
+    nbformat.write(nb, str(solutions / "ps9_demo" / "ps9_demo.ipynb"))
+    problems = checks.builder_problems("ps9_demo", solutions, tools)
+    assert problems and "differs from what tools/assignments/ps9_demo.py builds" in problems[0]
+
+
+def test_totals_table_must_match_the_notebooks() -> None:
+    table = ("| id | topic | autograded | written (by hand) | total |\n|---|---|---|---|---|\n"
+             "| ps1_a | x | 19 | 6 | 25 |\n| ps2_b | y | 10 | 5 | 15 |\n\n"
+             "In all: 29 autograded and 11 hand-graded points (40).")
+    totals = {"ps1_a": (19.0, 6.0), "ps2_b": (10.0, 5.0)}
+    assert checks.totals_table_problems(table, totals, "README.md") == []
+    wrong = checks.totals_table_problems(table, {"ps1_a": (18.0, 7.0), "ps2_b": (10.0, 5.0)}, "README.md")
+    assert any("ps1_a is listed as 19 + 6 = 25 points" in p for p in wrong)
+    assert any("'In all' says 29 + 11 = 40" in p for p in wrong)
+    assert any("no row for ps3_c" in p for p in checks.totals_table_problems(table, {**totals, "ps3_c": (1, 1)}, "x"))
+
+
+def test_a_test_cell_may_not_read_values_a_setup_cell_computed(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.readonly("setup", "from osteonecrosis import knowledge\nLIMIT = knowledge.load('staging')"),
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", "assert v == LIMIT\nassert knowledge", 1),
+        A.tests("q1_more_tests", "import math\nw = 2\nassert math.isclose(v * w, 2)", 1),
+    ])
+    problems = checks.kernel_expectation_problems(cells, "nb")
+    assert any("q1_tests uses LIMIT from the kernel" in p for p in problems)
+    assert any("q1_tests uses knowledge (osteonecrosis.knowledge) from the kernel" in p for p in problems)
+    assert not any("q1_more_tests" in p for p in problems)
+
+
+def test_each_autograded_question_says_what_is_checked_now_and_at_grading(tmp_path: Path) -> None:
+    hidden = "assert v\n### BEGIN HIDDEN TESTS\nassert v == 1\n### END HIDDEN TESTS"
+    silent = _cells(tmp_path, [
+        A.markdown("### Question 1 · a"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_tests", hidden, 1),
+    ])
+    problems = checks.checked_now_problems(silent, "nb")
+    assert len(problems) == 2 and "Checked now" in problems[0] and "at grading" in problems[1]
+    told = _cells(tmp_path, [
+        A.markdown("### Question 1 · a\n\n*Checked now:* the form. *Checked at\ngrading:* the value."),
+        A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"), A.tests("q1_tests", hidden, 1),
+    ])
+    assert checks.checked_now_problems(told, "nb") == []
