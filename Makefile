@@ -10,7 +10,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ASSIGNMENT ?=
 
-.PHONY: help setup system-deps lab test test-fast bench site app release check grade lint lock clean
+.PHONY: help setup system-deps sandbox-deps lab test test-fast bench site app release check grade lint lock clean
 
 help:
 	@echo "make lab      set up (first time) and open JupyterLab on the course"
@@ -23,17 +23,25 @@ help:
 	@echo "make grade ASSIGNMENT=ps1  sandboxed, parallel grading of a whole class"
 
 $(STAMP): pyproject.toml requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -c requirements.lock -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (osteonecrosis course)" >/dev/null
+	@test -x $(BIN)/python || { echo "== creating $(VENV) with $(PYTHON) ($$($(PYTHON) -V 2>&1))"; \
+	  $(PYTHON) -m venv $(VENV) || { echo "make setup: '$(PYTHON) -m venv' failed (Debian: apt-get install python3-venv)" >&2; exit 2; }; }
+	@echo "== installing the locked dependencies into $(VENV) (a few minutes the first time)"
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on -c requirements.lock -e '.[dev]'
+	@echo "== registering the course kernel"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (osteonecrosis course)"
 	@touch $(STAMP)
+	@echo "== set-up done: $(VENV) ($$($(BIN)/python -V))"
 
 setup: $(STAMP)
 
 # Debian packages the real-browser, PostgreSQL and sandbox tests need (installed when we are root).
 system-deps:
-	@bash tools/system_deps.sh
+	@bash tools/system_deps.sh all
+
+# Grading and benchmarks need only bubblewrap (the sandbox): never Chromium or PostgreSQL on a grading server.
+sandbox-deps:
+	@bash tools/system_deps.sh sandbox
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=$(CURDIR) --ServerApp.default_url=/lab/tree/course/00_start_here.ipynb --port=$(PORT) $(LAB_ARGS)
@@ -44,7 +52,7 @@ test: setup system-deps
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not postgres and not nbgrader and not notebooks"
 
-bench: setup system-deps
+bench: setup sandbox-deps
 	$(BIN)/python -m benchmarks
 
 site: setup
@@ -59,16 +67,20 @@ release: setup
 check: setup
 	$(BIN)/python -m classroom.integrity
 
-grade: setup system-deps
+grade:
+	$(if $(ASSIGNMENT),,$(error make grade needs ASSIGNMENT=<id>, one of: $(notdir $(wildcard solutions/*))))
+	@$(MAKE) --no-print-directory setup sandbox-deps
 	$(BIN)/grade-class $(ASSIGNMENT)
 
 lint: setup
 	$(BIN)/ruff check course tests benchmarks tools
 
+# Resolve on the oldest Python the course supports (Debian 12's 3.11.2), so the lock installs everywhere.
+LOCK_PYTHON ?= /usr/bin/python3
 lock:
-	rm -rf /tmp/osteolock && $(PYTHON) -m venv /tmp/osteolock && /tmp/osteolock/bin/pip install -q -e '.[dev]' \
+	rm -rf /tmp/osteolock && $(LOCK_PYTHON) -m venv /tmp/osteolock && /tmp/osteolock/bin/pip install -e '.[dev]' \
 	  && { echo "# Full resolved dependency set, used as pip constraints by the Makefile (regenerate: make lock)."; \
-	       /tmp/osteolock/bin/pip freeze | grep -v -i -e '^-e' -e '^osteonecrosis'; } > requirements.lock
+	       /tmp/osteolock/bin/pip freeze --all | grep -v -i -e '^-e' -e '^osteonecrosis' -e '^pip==' | sort -f; } > requirements.lock
 
 clean:
 	rm -rf $(VENV) _site .pytest_cache

@@ -1,12 +1,33 @@
-"""nbgrader configuration: instructor sources in solutions/, student versions in assignments/."""
+"""nbgrader configuration: instructor sources in solutions/, student versions in assignments/.
+
+nbgrader executes this file before every command run from the course root, so it also makes the commands work
+in a shell where no environment is activated (``.venv/bin/nbgrader ...``):
+
+- nbgrader starts the ``alembic`` program by name; the interpreter's own bin/ (where pip put alembic) goes first
+  on PATH, and if alembic still cannot be found the command stops here, before it touches the gradebook or
+  deletes a released assignment;
+- the course root is this file's folder, as an absolute path (no "root '.' is not absolute" warnings, and the
+  same course whatever the working directory).
+"""
+
+import os
+import shutil
+import sys
 
 c = get_config()  # noqa: F821  (provided by nbgrader)
 
-c.CourseDirectory.root = "."
+_bin = os.path.dirname(sys.executable)
+if _bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+if shutil.which("alembic") is None:
+    raise SystemExit(f"nbgrader_config.py: the 'alembic' program is not in {_bin} nor on PATH; "
+                     "install the course environment (make setup) and run nbgrader from it")
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.course_id = "osteonecrosis"
-c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 
 # A per-cell timeout (seconds): student code that hangs a cell is stopped and that cell scores 0.
 c.ExecutePreprocessor.timeout = 60
@@ -16,3 +37,10 @@ c.Execute.timeout = 60
 # Student versions: stubs raise NotImplementedError.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission
+# after the assignment's due date (`nbgrader db assignment add ID --duedate=...`) loses 10 % of its score per
+# started day late, and everything from the 5th day on. See classroom/late_penalty.py.
+c.AssignLatePenalties.plugin_class = "classroom.late_penalty.PerDayLatePenalty"
+c.PerDayLatePenalty.percent_per_day = 10.0
+c.PerDayLatePenalty.zero_after_days = 5

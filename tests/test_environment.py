@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 
 import yaml
@@ -29,15 +33,9 @@ def pyproject_pins() -> dict[str, str]:
     return pins
 
 
-def environment_pins() -> dict[str, str]:
+def environment_pip_section() -> list[str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    pins = {}
-    for spec in pip_section:
-        m = PIN.match(spec.strip())
-        assert m, f"environment.yml: {spec!r} is not pinned with =="
-        pins[_norm(m.group(1))] = m.group(2)
-    return pins
+    return [str(x).strip() for x in next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)]
 
 
 def lock_pins() -> dict[str, str]:
@@ -49,8 +47,27 @@ def lock_pins() -> dict[str, str]:
     return pins
 
 
-def test_environment_yml_agrees_with_pyproject():
-    assert environment_pins() == pyproject_pins()
+def test_environment_yml_installs_the_lock_and_the_package():
+    assert environment_pip_section() == ["-c requirements.lock", "-e .[dev]"]
+
+
+def test_conda_pip_section_resolves_to_exactly_the_lock(tmp_path):
+    """conda writes the pip section to a requirements file beside environment.yml and runs pip there: do the
+    same (as a dry run) and compare what pip would install with requirements.lock, package by package."""
+    req = ROOT / f"condaenv.{os.getpid()}.requirements.txt"
+    req.write_text("\n".join(environment_pip_section()) + "\n")
+    report = tmp_path / "report.json"
+    try:
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
+                               "--quiet", "--report", str(report), "-r", req.name],
+                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+    finally:
+        req.unlink()
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = {_norm(i["metadata"]["name"]): i["metadata"]["version"] for i in json.loads(report.read_text())["install"]}
+    got.pop("osteonecrosis-course")
+    got.pop("pip", None)
+    assert got == lock_pins()
 
 
 def test_environment_yml_python_matches_requires_python():

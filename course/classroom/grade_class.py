@@ -29,8 +29,9 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from classroom import course_state, late_penalty
 from classroom import gradebook as gbook
-from classroom.lms import LmsError, collect_zip
+from classroom.lms import LmsError, collect_zip, roster_from_gradebook
 from classroom.sandbox import Limits, claim_uid, isolation_problem
 from classroom.submission import Job, Result, grade_submission, submission_checksum
 
@@ -203,10 +204,14 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
                              f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
         if args.zip:
+            # -- loop: students matched through the gradebook's roster (ids, lms_user_id); every skip listed
             got = collect_zip(args.zip, submitted, args.assignment, [f"{n}.ipynb" for n in notebooks],
-                              args.zip_pattern)
+                              args.zip_pattern, roster=roster_from_gradebook(gb))
             print(f"collected {got.files} file(s) of {len(got.students)} student(s) from {args.zip.name}"
-                  + (f"; skipped {len(got.skipped)}: " + "; ".join(got.skipped[:5]) if got.skipped else ""))
+                  + (f"; skipped {len(got.skipped)}:" if got.skipped else "")
+                  + (f"; marked late by the LMS: {', '.join(sorted(got.late))}" if got.late else ""))
+            for line in got.skipped:
+                print(f"  skipped {line}")
         students = _students(submitted, args.assignment, args.student)
         if not students:
             raise UsageError(f"no submissions of {args.assignment} in {submitted}")
@@ -266,7 +271,12 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
                                     reasons=["a grading worker crashed; run again to retry"])
                 if result.status == "graded" and result.staged:
                     _install(Path(result.staged), course, result.student, args.assignment)
+                    # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
+                    course_state.complete_submission(course, submitted, result.student, args.assignment)
                 gbook.merge(gb, args.assignment, result)
+                if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
+                    late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+                    gb.db.commit()
                 (summary.graded if result.status == "graded" else summary.failed).append(result)
                 bar.update(1)
     except KeyboardInterrupt:

@@ -1,0 +1,76 @@
+"""Leave a course in the state nbgrader's own commands expect after ``grade-class``.
+
+nbgrader's ``autograde`` copies a submission's ``timestamp.txt`` and ``submission_secret.txt`` into
+``autograded/<student>/<assignment>/``, and ``generate_feedback`` copies them on into ``feedback/``: without them
+``release_feedback`` cannot name the feedback file a student fetches, and formgrader, ``export`` and the late
+penalty have no submission time. :func:`complete_submission` puts them where nbgrader would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+STATE_FILES = ("timestamp.txt", "submission_secret.txt")
+MAX_STATE_BYTES = 4096
+
+
+def _copy_small_regular(src: Path, dest: Path) -> bool:
+    """Copy ``src`` to ``dest`` if it is a small regular file (never through a link); True when copied."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > MAX_STATE_BYTES:
+            return False
+        data = os.read(fd, MAX_STATE_BYTES + 1)
+    finally:
+        os.close(fd)
+    tmp = dest.parent / f".{dest.name}.part"
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+    return True
+
+
+def complete_submission(course: Path, submitted: Path, student: str, assignment: str) -> list[str]:
+    """Copy the state files of ``submitted/<student>/<assignment>/`` into its autograded/ and feedback/ folders.
+
+    Returns the names copied. A file the submission lacks (an LMS zip has no submission secret) is left out,
+    and an old copy of it is removed so that nothing from an earlier submission lingers.
+    """
+    source = submitted / student / assignment
+    copied = []
+    for name in STATE_FILES:
+        ok = False
+        for kind in ("autograded", "feedback"):
+            dest_dir = course / kind / student / assignment
+            if not dest_dir.is_dir():
+                continue
+            if _copy_small_regular(source / name, dest_dir / name):
+                ok = True
+            elif (dest_dir / name).exists():
+                (dest_dir / name).unlink()
+        if ok:
+            copied.append(name)
+    return copied
+
+
+def copy_state(src_dir: Path, dest_dir: Path) -> None:
+    """Copy the state files that ``src_dir`` has into ``dest_dir`` (autograded/ to feedback/)."""
+    for name in STATE_FILES:
+        _copy_small_regular(src_dir / name, dest_dir / name)
+
+
+def replace_dir(staged: Path, dest: Path) -> None:
+    """Put ``staged`` at ``dest``, replacing an older ``dest`` in two renames."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    old = dest.parent / f".{dest.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if dest.exists():
+        dest.rename(old)
+    staged.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
