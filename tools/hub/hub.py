@@ -304,7 +304,8 @@ def setup_instructor(name: str, venv: Path) -> Path:
     return course
 
 
-def setup(roster: Path, instructor: str, prefix: Path, exchange: Path, python: str) -> dict[str, object]:
+def setup(roster: Path, instructor: str, prefix: Path, exchange: Path, python: str,
+          venv: Path | None = None) -> dict[str, object]:
     """Everything ``serve`` needs; returns the settings written to PREFIX/hub/settings.json."""
     if os.geteuid() != 0:
         raise HubError("make hub sets up unix accounts and must run as root (sudo make hub ROSTER=...)")
@@ -323,7 +324,7 @@ def setup(roster: Path, instructor: str, prefix: Path, exchange: Path, python: s
         shutil.rmtree(prefix / "course")
     (prefix / "course.new").rename(prefix / "course")
     _run(["chmod", "-R", "a+rX,go-w", str(prefix / "course")], "chmod the student release")
-    venv = prefix / "venv"
+    venv = venv or prefix / "venv"
     build_env(venv, python, exchange)
     proxy = build_proxy(prefix)
     make_exchange(exchange)
@@ -406,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in ("setup", "up"):
             p.add_argument("--exchange", type=Path, default=DEFAULT_EXCHANGE)
             p.add_argument("--python", default=os.environ.get("HUB_PYTHON", DEFAULT_PYTHON))
+            p.add_argument("--venv", type=Path, default=None, help="shared environment (default PREFIX/venv)")
         if name in ("serve", "up"):
             p.add_argument("--ip", default="127.0.0.1")
             p.add_argument("--port", type=int, default=8000)
@@ -415,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if exc.code == 0 else 2
     try:
         if args.command in ("setup", "up"):
-            setup(args.roster, args.instructor, args.prefix.resolve(), args.exchange.resolve(), args.python)
+            setup(args.roster, args.instructor, args.prefix.resolve(), args.exchange.resolve(), args.python,
+                  args.venv.resolve() if args.venv else None)
         if args.command == "remove-accounts":
             print("removed:", " ".join(remove_accounts(args.roster, args.instructor)) or "nothing")
         if args.command in ("serve", "up"):
