@@ -1,7 +1,7 @@
 """A real class JupyterHub for tests: tools/hub/hub.py sets it up (unix accounts, shared environment, exchange)
 in a temporary prefix, starts it on free localhost ports, and removes everything again.
 
-    with hub.class_hub(tmp_path, students=2) as h:       # h.instructor, h.students, h.password(name)
+    with hub.class_hub(tmp_path / "hub.log", students=2) as h:       # h.instructor, h.students, h.password(name)
         with browser.chromium() as page:
             hub.login(page, h, h.students[0])            # PAM login through the hub's login form
             page.goto(h.user_url(h.students[0], "lab"))
@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -137,21 +138,20 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 1
 
 
 @contextlib.contextmanager
-def class_hub(tmp: Path, students: int = 2) -> Iterator[ClassHub]:
-    """Set up and start a class hub for ``students`` new students and one instructor (random account names),
-    then stop every server and remove the accounts, their homes and the prefix."""
+def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[ClassHub]:
+    """Set up and start a class hub for ``students`` new students and one instructor (random account names) in a
+    fresh folder under /tmp, then stop every server and remove the accounts, their homes and that folder (the
+    hub's log is copied to ``keep_log`` first, when given)."""
     require_hub_prerequisites()
     hubmod = hub_module()
     tag = secrets.token_hex(3)
     instructor = f"t{tag}-inst"
     names = [f"t{tag}-s{i + 1}" for i in range(students)]
     passwords = {n: secrets.token_urlsafe(12) for n in [instructor, *names]}
-    tmp = Path(tmp)
+    # Not under pytest's tmp_path: pytest keeps /tmp/pytest-of-<user> at mode 0700 (and resets it whenever any
+    # pytest run starts), so the accounts could not reach the shared environment or the exchange there.
+    tmp = Path(tempfile.mkdtemp(prefix="osteonecrosis-hub-", dir="/tmp"))
     tmp.chmod(0o755)
-    for parent in tmp.parents:  # every account must be able to reach the shared environment
-        if parent == Path("/"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o005)
     roster = tmp / "roster.csv"
     with open(roster, "w", newline="") as fh:
         w = csv.writer(fh)
@@ -195,8 +195,9 @@ def class_hub(tmp: Path, students: int = 2) -> Iterator[ClassHub]:
         if roster.exists():
             subprocess.run([sys.executable, str(HUB_PY), "remove-accounts", "--roster", str(roster),
                             "--instructor", instructor], capture_output=True, text=True)
-        shutil.rmtree(prefix, ignore_errors=True)
-        shutil.rmtree(exchange, ignore_errors=True)
+        if log.exists() and keep_log is not None:
+            shutil.copy2(log, keep_log)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def login(page: Any, hub: ClassHub, user: str, password: str | None = None) -> None:
