@@ -173,6 +173,7 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
         port, token = browser.free_port(), secrets.token_hex(24)
         cmd, env, cwd = hubmod.serve_command(prefix, "127.0.0.1", port)
         env["OSTEO_HUB_SERVICE_TOKEN"] = token
+        env["OSTEO_HUB_EXPOSE_APP"] = "1"
         with open(log, "wb") as fh:
             proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT,
                                     start_new_session=True)

@@ -8,7 +8,8 @@ Reads ``settings.json`` written by ``hub.py setup`` (path in OSTEO_HUB_SETTINGS)
 - Each user's server is ``jupyterhub-singleuser`` from the shared environment, run as that unix user
   (LocalProcessSpawner) in their home, opening JupyterLab. Students see the Assignments panel only; the
   instructor's account has Formgrader and Create Assignment switched on (hub.py setup, ``--user``).
-- Optional: OSTEO_HUB_SERVICE_TOKEN registers a service ``course-admin`` (used by the end-to-end test to list
+- Tests only: OSTEO_HUB_EXPOSE_APP=1 exposes JupyterLab as ``window.jupyterapp`` (as tests/support/browser.py
+  does for a plain JupyterLab), and OSTEO_HUB_SERVICE_TOKEN registers a service ``course-admin`` (used by the end-to-end test to list
   and stop servers); without it there is no API token at all.
 """
 
@@ -45,6 +46,8 @@ c.Spawner.environment = {
     # nbgrader starts alembic and the kernel by name: the shared environment's bin/ comes first.
     "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
 }
+if os.environ.get("OSTEO_HUB_EXPOSE_APP") == "1":  # tests drive JupyterLab through window.jupyterapp
+    c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 180
 c.JupyterHub.shutdown_on_logout = False
