@@ -72,15 +72,29 @@ SET_CELLS_JS = """(answers) => {
 }"""
 
 
+def _wait_plugins(page: Any) -> None:
+    """Until nbgrader's student plugin has registered its command (JupyterLab activates plugins lazily)."""
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands"
+                           " && window.jupyterapp.commands.hasCommand('nbgrader:open-assignment-list')",
+                           timeout=180_000)
+
+
 def _open_panel(page: Any) -> None:
+    _wait_plugins(page)
     browser.run_command(page, "nbgrader:open-assignment-list")
     page.wait_for_selector("#released_assignments_list, #fetched_assignments_list", timeout=60_000)
 
 
 def _panel_button(page: Any, section: str, label: str) -> Any:
     row = page.locator(f"#{section} .list_item", has_text=ASSIGNMENT).first
-    row.wait_for(timeout=90_000)
-    return row.get_by_role("button", name=label, exact=True)
+    try:
+        row.wait_for(timeout=90_000)
+        button = row.locator("button", has_text=label).first
+        button.wait_for(timeout=30_000)
+    except Exception:
+        browser.screenshot(page, f"hub-panel-{section}-{label.replace(' ', '_')}")
+        raise
+    return button
 
 
 def _student_submits(page: Any, hub: classhub.ClassHub, user: str, answers: dict[str, str] | None,
@@ -98,7 +112,7 @@ def _student_submits(page: Any, hub: classhub.ClassHub, user: str, answers: dict
         assert n >= len(answers) - 1, f"{user}: only {n} answer cells found in the fetched notebook"
         browser.run_command(page, "docmanager:save")
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000)
-        page.goto(server.url("lab"))
+        page.goto(server.url("lab?reset"))
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
         _open_panel(page)
     before = _inbound(hub, user)
@@ -287,7 +301,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
             assert other.status in (302, 403, 404), f"a student reached another student's server ({other.status})"
             assert "content" not in (other.text() or "")[:2000] or other.status != 200
             page.goto(hub.user_url(wrong_student, "lab?reset"))
-            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
+            _wait_plugins(page)
             for command in ("nbgrader:open-formgrader", "nbgrader:open-create-assignment"):
                 offered = page.evaluate("(c) => window.jupyterapp.commands.hasCommand(c)", command)
                 assert not offered, f"a student's JupyterLab offers {command}"
