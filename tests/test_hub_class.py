@@ -147,16 +147,18 @@ def _formgrader_action(page: Any, hub: classhub.ClassHub, column: str, expect: s
     return text
 
 
-def _gradebook_scores(hub: classhub.ClassHub) -> dict[str, dict[str, float]]:
+def _gradebook_scores(hub: classhub.ClassHub) -> dict[str, dict[str, Any]]:
     from nbgrader.api import Gradebook
 
     course = Path(hub.settings["instructor_course"])
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, Any]] = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in hub.students:
             sub = gb.find_submission(ASSIGNMENT, student)
             out[student] = {"score": sub.score, "manual": sum(g.manual_score or 0 for nb in sub.notebooks
-                                                               for g in nb.grades if g.manual_score is not None)}
+                                                               for g in nb.grades if g.manual_score is not None),
+                            "comments": [c.manual_comment for nb in sub.notebooks for c in nb.comments
+                                         if c.manual_comment]}
     return out
 
 
@@ -232,19 +234,29 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
             page.locator("tr", has_text=right).first.wait_for(timeout=120_000)
             page.locator("tr", has_text=right).first.locator("a").first.click()
             page.wait_for_selector(".score", timeout=120_000)
-            cell_box = page.locator(f"#{manual_cell.grade_id}, [id='{manual_cell.grade_id}']").first
-            box = cell_box if cell_box.count() else page.locator(".nbgrader_cell", has=page.locator(".score")).first
-            score_input = box.locator("input.score").first
-            score_input.fill(f"{manual_points:g}")
-            score_input.press("Tab")
-            comment = box.locator("textarea.comment").first
-            comment.fill(COMMENT)
-            comment.press("Tab")
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and _gradebook_scores(hub)[right]["manual"] != manual_points:
-                time.sleep(0.5)
+            page.wait_for_load_state("networkidle")
+            # formgrader: the score box has the cell's grade id as its id, the comment box "<grade id>-comment".
+            # Each box saves on "change"; type again if formgrader's views were not bound yet.
+            score_input = page.locator(f"input.score[id='{manual_cell.grade_id}']")
+            comment = page.locator(f"textarea.comment[id='{manual_cell.grade_id}-comment']")
+            for _attempt in range(4):
+                for box, value in ((score_input, f"{manual_points:g}"), (comment, COMMENT)):
+                    box.fill("")
+                    box.fill(value)
+                    box.dispatch_event("change")
+                    box.press("Tab")
+                deadline = time.monotonic() + 15
+                while time.monotonic() < deadline:
+                    now = _gradebook_scores(hub)[right]
+                    if now["manual"] == manual_points and COMMENT in now["comments"]:
+                        break
+                    time.sleep(0.5)
+                else:
+                    continue
+                break
         scores = _gradebook_scores(hub)
         assert scores[right]["manual"] == pytest.approx(manual_points), f"the manual grade was not saved: {scores}"
+        assert COMMENT in scores[right]["comments"], f"the comment was not saved: {scores}"
 
         regen = classhub.as_user(hub.instructor, [str(venv / "bin" / "python"), "-m", "classroom.feedback",
                                                   ASSIGNMENT], venv, cwd=course)
