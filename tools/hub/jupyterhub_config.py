@@ -9,8 +9,8 @@ Reads ``settings.json`` written by ``hub.py setup`` (path in OSTEO_HUB_SETTINGS)
   (LocalProcessSpawner) in their home, opening JupyterLab. Students see the Assignments panel only; the
   instructor's account has Formgrader and Create Assignment switched on (hub.py setup, ``--user``).
 - Tests only: OSTEO_HUB_EXPOSE_APP=1 exposes JupyterLab as ``window.jupyterapp`` (as tests/support/browser.py
-  does for a plain JupyterLab), and OSTEO_HUB_SERVICE_TOKEN registers a service ``course-admin`` (used by the end-to-end test to list
-  and stop servers); without it there is no API token at all.
+  does for a plain JupyterLab), and OSTEO_HUB_SERVICE_TOKEN registers a service ``course-admin`` that may list
+  users and servers; without it there is no API token at all.
 """
 
 import json
