@@ -326,6 +326,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
                 "own_notebook": str(hub.home(wrong_student) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
             }
             probe = nbformat.v4.new_notebook()
+            probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
             probe.cells = [nbformat.v4.new_code_cell(PROBE % repr(probe_paths))]
             put = page.request.put(hub.user_url(wrong_student, "api/contents/probe.ipynb"),
                                    data={"type": "notebook", "format": "json", "content": probe},

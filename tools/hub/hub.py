@@ -319,7 +319,10 @@ def setup(roster: Path, instructor: str, prefix: Path, exchange: Path, python: s
     from classroom import student_release
 
     _say("building the student release (no solutions, tests, tools or grader)")
-    student_release.build(prefix / "course.new")
+    try:
+        student_release.build(prefix / "course.new")
+    except (student_release.ReleaseAuditError, ValueError, FileNotFoundError) as exc:
+        raise HubError(str(exc)) from exc
     if (prefix / "course").exists():
         shutil.rmtree(prefix / "course")
     (prefix / "course.new").rename(prefix / "course")
