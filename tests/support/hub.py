@@ -159,6 +159,14 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
         for i, n in enumerate(names):
             w.writerow([n, f"Student{i + 1}", "Test", f"{n}@example.org", passwords[n]])
     prefix, exchange = tmp / "prefix", tmp / "exchange"
+    import grp
+
+    new_groups = []
+    for group in (hubmod.STUDENT_GROUP, hubmod.INSTRUCTOR_GROUP):
+        try:
+            grp.getgrnam(group)
+        except KeyError:
+            new_groups.append(group)
     venv_args = ["--venv", os.environ["OSTEO_HUB_TEST_VENV"]] if os.environ.get("OSTEO_HUB_TEST_VENV") else []
     proc = None
     log = tmp / "hub.log"
@@ -196,6 +204,8 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
         if roster.exists():
             subprocess.run([sys.executable, str(HUB_PY), "remove-accounts", "--roster", str(roster),
                             "--instructor", instructor], capture_output=True, text=True)
+        for group in new_groups:  # groups this test created, now empty
+            subprocess.run(["groupdel", group], capture_output=True)
         if log.exists() and keep_log is not None:
             shutil.copy2(log, keep_log)
         shutil.rmtree(tmp, ignore_errors=True)
