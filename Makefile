@@ -87,9 +87,11 @@ clean:
 
 # ---- Serving a class (tools/hub/, docs/hub.md) ----
 # make student-release: the students' copy of the course (no solutions/, tests, tools or grader) in build/.
-# make hub ROSTER=~/mronj-private/students.csv [INSTRUCTOR=instructor] [HUB_PORT=8000] [HUB_IP=127.0.0.1]:
+# make hub ROSTER=~/mronj-private/students.csv [INSTRUCTOR=instructor] [HUB_PORT=8000] [HUB_IP=127.0.0.1]
+#   [HUB_PREFIX=/opt/osteonecrosis] [HUB_EXCHANGE=/usr/local/share/nbgrader/exchange]:
 #   as root, set up unix accounts, the shared environment in HUB_PREFIX, the exchange, and start JupyterHub.
 HUB_PREFIX ?= /opt/osteonecrosis
+HUB_EXCHANGE ?= /usr/local/share/nbgrader/exchange
 HUB_PORT ?= 8000
 HUB_IP ?= 127.0.0.1
 INSTRUCTOR ?= instructor
@@ -101,4 +103,5 @@ student-release: setup
 
 hub: setup
 	$(if $(ROSTER),,$(error make hub needs ROSTER=<students.csv> (id,first_name,last_name,email[,password]), kept outside the repository))
-	$(BIN)/python tools/hub/hub.py up --roster $(ROSTER) --instructor $(INSTRUCTOR) --prefix $(HUB_PREFIX) --ip $(HUB_IP) --port $(HUB_PORT)
+	$(BIN)/python tools/hub/hub.py up --roster $(ROSTER) --instructor $(INSTRUCTOR) --prefix $(HUB_PREFIX) \
+	  --exchange $(HUB_EXCHANGE) --ip $(HUB_IP) --port $(HUB_PORT)
