@@ -7,12 +7,14 @@ in a shell where no environment is activated (``.venv/bin/nbgrader ...``):
   on PATH, and if alembic still cannot be found the command stops here, before it touches the gradebook or
   deletes a released assignment;
 - the course root is this file's folder, as an absolute path (no "root '.' is not absolute" warnings, and the
-  same course whatever the working directory).
+  same course whatever the working directory);
+- ``generate_assignment`` cannot leave a released assignment deleted: what a failure removed is put back.
 """
 
 import os
 import shutil
 import sys
+from pathlib import Path
 
 c = get_config()  # noqa: F821  (provided by nbgrader)
 
@@ -26,6 +28,12 @@ if shutil.which("alembic") is None:
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
+try:  # a failed `generate_assignment` puts back the assignments/<id>/ it deleted (classroom/course_state.py)
+    from classroom.course_state import guard_release_folder
+except ImportError:
+    pass
+else:
+    guard_release_folder(sys.argv, Path(c.CourseDirectory.root) / "assignments")
 c.CourseDirectory.course_id = "osteonecrosis"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 

@@ -136,7 +136,7 @@ def test_a_new_download_replaces_the_whole_submission(tmp_path):
     collect_zip(first, tmp_path / "submitted", "ps3", known, roster={"ana": "ana"})
     second = _zip(tmp_path / "b.zip", [("ana/ps3_management.ipynb", "{v2}", (2026, 3, 2, 9, 0, 0))])
     collect_zip(second, tmp_path / "submitted", "ps3", known, roster={"ana": "ana"})
-    assert sorted(p.name for p in _sub(tmp_path, "ana").iterdir()) == [PS3, "timestamp.txt"]
+    assert sorted(p.name for p in _sub(tmp_path, "ana").iterdir()) == [PS3, "submission_secret.txt", "timestamp.txt"]
     assert (_sub(tmp_path, "ana") / PS3).read_text() == "{v2}"
     assert not [p for p in (tmp_path / "submitted" / "ana").iterdir() if p.name.startswith(".")]
 

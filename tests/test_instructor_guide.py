@@ -282,7 +282,7 @@ def test_the_whole_guide_runs_verbatim_on_debian_python(base: Path) -> None:
                 assert not (clone / "submitted" / "diazana").exists(), "an LMS login became a student"
             if cmd.startswith("make grade"):
                 assert re.search(r"graded 0 submission\(s\).*skipped 3 unchanged", outputs[cmd]), outputs[cmd]
-                check_course_state(clone, [ana, ben, "s001"])
+                check_course_state(clone, [ana, ben, "s001"], exchange)
                 assert scores(clone, ben)[0] == 0, "the resubmission (unanswered) did not win"
                 assert scores(clone, ana)[0] == auto_max and scores(clone, "s001")[0] == auto_max
                 # formgrader: a manual grade and a comment on ana's written answers
@@ -297,6 +297,9 @@ def test_the_whole_guide_runs_verbatim_on_debian_python(base: Path) -> None:
             if "release_feedback" in cmd:
                 check_feedback(students, ana, ben, auto_max)
         check_export(home / "mronj-private" / "grades.csv", ana, ben, auto_max)
+        for cmd, out in sh.log:
+            assert "is not absolute" not in out, f"`{cmd}` warns about a relative course root"
+            assert "Traceback" not in out, f"`{cmd}` printed a traceback:\n{out[-2000:]}"
     finally:
         for student in students.values():
             student.remove()
@@ -327,13 +330,13 @@ def scores(clone: Path, student: str) -> tuple[float, float]:
         return auto, float(sub.late_submission_penalty or 0)
 
 
-def check_course_state(clone: Path, students: list[str]) -> None:
+def check_course_state(clone: Path, students: list[str], exchange: Path) -> None:
     """After grade-class: nbgrader's state files are where release_feedback and formgrader look."""
     for student in students:
         auto = clone / "autograded" / student / EXAMPLE
         assert (auto / "timestamp.txt").is_file(), f"{student}: no timestamp.txt in autograded/"
         assert (auto / f"{EXAMPLE}.ipynb").is_file()
-    for student in students[:2]:  # exchange submissions carry a secret; an LMS zip has none
+    for student in students:  # the exchange's, or a fresh one for an LMS submission
         assert (clone / "autograded" / student / EXAMPLE / "submission_secret.txt").is_file()
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -343,6 +346,7 @@ def check_course_state(clone: Path, students: list[str]) -> None:
     cfg.CourseDirectory.root = str(clone)
     cfg.CourseDirectory.course_id = "osteonecrosis"
     cfg.CourseDirectory.db_url = f"sqlite:///{clone / 'gradebook.db'}"
+    cfg.Exchange.root = str(exchange)
     api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
     seen = {s["student"]: s for s in api.get_submissions(EXAMPLE)}     # what formgrader lists
     for student in students:
@@ -387,3 +391,38 @@ def check_export(path: Path, ana: str, ben: str, auto_max: float) -> None:
     assert float(rows["s001"]["raw_score"]) == auto_max
     assert float(rows["s001"]["late_submission_penalty"]) == pytest.approx(auto_max * 0.2)
     assert json.dumps(rows)  # a plain CSV, nothing else
+
+
+def test_feedback_command_bad_input_is_one_line(tmp_path: Path) -> None:
+    from classroom import feedback
+
+    def run(*argv: str) -> tuple[int, list[str]]:
+        done = subprocess.run([sys.executable, "-m", "classroom.feedback", *argv], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stderr.strip().splitlines()
+
+    code, lines = run(EXAMPLE)
+    assert code == 2 and len(lines) == 1 and "no nbgrader_config.py" in lines[0]
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
+    code, lines = run(EXAMPLE)
+    assert code == 2 and len(lines) == 1 and "no gradebook" in lines[0]
+    assert not (tmp_path / "gradebook.db").exists()
+    assert feedback.write_feedback is not None
+
+
+def test_a_failed_generate_assignment_leaves_the_released_assignment_in_place(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / EXAMPLE, course / "solutions" / EXAMPLE)
+    shutil.copytree(ROOT / "assignments" / EXAMPLE, course / "assignments" / EXAMPLE)
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    released = course / "assignments" / EXAMPLE / f"{EXAMPLE}.ipynb"
+    before = released.read_bytes()
+    (course / "solutions" / EXAMPLE / f"{EXAMPLE}.ipynb").write_text("{ not a notebook")
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    done = subprocess.run([str(nbgrader), "generate_assignment", EXAMPLE, "--force"], cwd=course,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode != 0, done.stderr[-2000:]
+    assert re.search(r"Removing (existing|failed) assignment", done.stderr)   # nbgrader did delete it ...
+    assert "the previous version is back in place" in done.stderr
+    assert released.read_bytes() == before                     # ... and it is back, unchanged

@@ -51,3 +51,4 @@ def test_applied_in_the_gradebook_where_nbgrader_puts_it(tmp_path):
             assert got == ({"ps1": 2.0} if student == "late" else {})
         assert gb.find_submission("ps1", "late").late_submission_penalty == 2.0
         assert gb.find_submission("ps1", "ontime").late_submission_penalty == 0.0
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -106,3 +107,32 @@ def test_make_lab_serves_the_course_and_imports_the_package(tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_make_grade_without_an_assignment_is_one_line_and_fails():
+    done = subprocess.run(["make", "grade"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert len(lines) == 1 and "ASSIGNMENT=" in lines[0] and "ps1_drugs_and_risk" in lines[0], lines
+    assert "usage:" not in lines[0]
+
+
+def test_grading_and_benchmarks_never_install_a_browser_or_a_database():
+    """`make grade` / `make bench` on a grading server need bubblewrap only (make -n: what would run)."""
+    for target in (["grade", "ASSIGNMENT=ps1_drugs_and_risk"], ["bench"]):
+        plan = subprocess.run(["make", "-n", "-W", "pyproject.toml", *target], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60).stdout
+        assert "system_deps.sh sandbox" in plan, plan
+        assert "system_deps.sh all" not in plan and "chromium" not in plan and "postgresql" not in plan, plan
+    script = (ROOT / "tools" / "system_deps.sh").read_text()
+    sandbox_branch = script.split("sandbox)", 1)[1].split(";;", 1)[0]
+    assert "chromium" not in sandbox_branch and "postgres" not in sandbox_branch
+
+
+def test_setup_shows_progress_and_errors():
+    """No -q/-qq on the installs: pip's progress and its real error reach the terminal."""
+    plan = subprocess.run(["make", "-n", "-W", "pyproject.toml", "setup"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60).stdout
+    installs = [line for line in plan.splitlines() if "pip install" in line]
+    assert len(installs) == 2 and not any(re.search(r"\s-q+\b", line) for line in installs), installs
+    assert "ipykernel install" in plan and ">/dev/null" not in plan

@@ -8,9 +8,12 @@ penalty have no submission time. :func:`complete_submission` puts them where nbg
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import stat
+import sys
+import tempfile
 from pathlib import Path
 
 STATE_FILES = ("timestamp.txt", "submission_secret.txt")
@@ -20,7 +23,7 @@ MAX_STATE_BYTES = 4096
 def _copy_small_regular(src: Path, dest: Path) -> bool:
     """Copy ``src`` to ``dest`` if it is a small regular file (never through a link); True when copied."""
     try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the grader
     except OSError:
         return False
     try:
@@ -74,3 +77,37 @@ def replace_dir(staged: Path, dest: Path) -> None:
         dest.rename(old)
     staged.rename(dest)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def guard_release_folder(argv: list[str], release_root: Path) -> bool:
+    """Keep the released assignments while ``nbgrader generate_assignment`` runs; put back what a failure removed.
+
+    nbgrader deletes ``<release>/<id>/`` before regenerating it (``--force``) and again when a conversion fails, so
+    one broken solution notebook would leave the committed student version deleted. Called from
+    nbgrader_config.py: a copy of the release folder is taken now, and at exit every assignment folder that lost
+    a notebook it had is restored from the copy (a successful run rewrites every notebook, so nothing is put back).
+    Returns True when the guard is armed.
+    """
+    if len(argv) < 2 or argv[1] != "generate_assignment" or not release_root.is_dir():
+        return False
+    backup = Path(tempfile.mkdtemp(prefix="nbgrader-release-")) / "release"
+    shutil.copytree(release_root, backup, symlinks=True)
+
+    def restore() -> None:
+        try:
+            restored = []
+            for folder in sorted(p for p in backup.iterdir() if p.is_dir()):
+                dest = release_root / folder.name
+                had = {p.relative_to(folder) for p in folder.rglob("*.ipynb")}
+                if had and not all((dest / rel).is_file() for rel in had):
+                    shutil.rmtree(dest, ignore_errors=True)
+                    shutil.copytree(folder, dest, symlinks=True)
+                    restored.append(folder.name)
+            if restored:
+                print(f"nbgrader_config.py: generate_assignment removed {', '.join(restored)} from "
+                      f"{release_root.name}/; the previous version is back in place", file=sys.stderr)
+        finally:
+            shutil.rmtree(backup.parent, ignore_errors=True)
+
+    atexit.register(restore)
+    return True

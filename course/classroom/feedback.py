@@ -42,6 +42,8 @@ def regenerate(course: Path, assignment: str, students: list[str] | None = None,
     args = argparse.Namespace(db=db)
     db_url = _db_url(args, cfg, course)
     course_id = cfg.get("CourseDirectory", {}).get("course_id", "default_course")
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
+        raise UsageError(f"no gradebook at {db_url[len('sqlite:///'):]}: grade the assignment first")
     autograded = course / "autograded"
     with Gradebook(db_url, course_id=course_id) as gb:
         try:

@@ -17,7 +17,8 @@ owner is not in the roster is never given to a new student: it is listed with th
 own files are taken; anything else in a student's upload is listed. Each student's files are checked against the
 size budgets before anything is written, a student over budget is skipped alone, and each student's submission
 folder is replaced as a whole. ``timestamp.txt`` is written from the zip (the LMS's time of the member), never
-taken from the student.
+taken from the student, and ``submission_secret.txt`` is a fresh secret, as ``nbgrader submit`` makes one, so that
+``nbgrader release_feedback`` works for LMS students too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -235,6 +237,8 @@ def _write_student(archive: zipfile.ZipFile, submitted: Path, student: str, assi
             (staged / file_id).write_bytes(data)
             newest = max(newest, _zip_time(pick.info))
         (staged / "timestamp.txt").write_text(newest.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        # as `nbgrader submit` makes one: release_feedback names each feedback file by it
+        (staged / "submission_secret.txt").write_text(secrets.token_hex(64))
         staged.chmod(0o755)
         dest = home / assignment
         old = home / f".{assignment}.old"
