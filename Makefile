@@ -85,3 +85,24 @@ lock:
 
 clean:
 	rm -rf $(VENV) _site .pytest_cache
+
+# ---- Serving a class (tools/hub/, docs/hub.md) ----
+# make student-release: the students' copy of the course (no solutions/, tests, tools or grader) in build/.
+# make hub ROSTER=~/mronj-private/students.csv [INSTRUCTOR=instructor] [HUB_PORT=8000] [HUB_IP=127.0.0.1]
+#   [HUB_PREFIX=/opt/osteonecrosis] [HUB_EXCHANGE=/usr/local/share/nbgrader/exchange]:
+#   as root, set up unix accounts, the shared environment in HUB_PREFIX, the exchange, and start JupyterHub.
+HUB_PREFIX ?= /opt/osteonecrosis
+HUB_EXCHANGE ?= /usr/local/share/nbgrader/exchange
+HUB_PORT ?= 8000
+HUB_IP ?= 127.0.0.1
+INSTRUCTOR ?= instructor
+ROSTER ?=
+.PHONY: hub student-release
+
+student-release: setup
+	$(BIN)/python -m classroom.student_release
+
+hub: setup
+	$(if $(ROSTER),,$(error make hub needs ROSTER=<students.csv> (id,first_name,last_name,email[,password]), kept outside the repository))
+	$(BIN)/python tools/hub/hub.py up --roster $(ROSTER) --instructor $(INSTRUCTOR) --prefix $(HUB_PREFIX) \
+	  --exchange $(HUB_EXCHANGE) --ip $(HUB_IP) --port $(HUB_PORT)

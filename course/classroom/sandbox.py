@@ -66,7 +66,7 @@ def _namespace_args() -> list[str]:
     """Namespaces: as root we skip the user namespace so that setpriv can drop to a real unprivileged uid."""
     if os.geteuid() == 0:
         return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
-    return ["--unshare-all", "--disable-userns"]
+    return ["--unshare-all", "--unshare-user", "--disable-userns"]  # bwrap: --disable-userns needs --unshare-user
 
 
 def _system_binds() -> list[str]:

@@ -1,0 +1,80 @@
+"""tools/hub/hub.py without a hub: the roster, the pins of the shared environment, the proxy pin, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.support.hub import HUB_PY, hub_module
+
+hub = hub_module()
+
+
+def _roster(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "students.csv"
+    path.write_text(text)
+    return path
+
+
+def test_roster_is_read_as_the_instructor_guide_writes_it(tmp_path: Path) -> None:
+    people = hub.read_roster(_roster(tmp_path, "id,first_name,last_name,email,lms_user_id\n"
+                                                "s001,Ana,Diaz,ana@example.org,12345\ns002,Ben,Lee,ben@example.org,2\n"))
+    assert [p.name for p in people] == ["s001", "s002"]
+    assert people[0].first_name == "Ana" and people[0].password == ""
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id,first_name,last_name\ns001,Ana,Diaz\n", "missing column(s) email"),
+    ("id,first_name,last_name,email\n", "no students"),
+    ("id,first_name,last_name,email\nAna Diaz,Ana,Diaz,a@x\n", "not a valid unix user name"),
+    ("id,first_name,last_name,email\nroot;rm,Ana,Diaz,a@x\n", "not a valid unix user name"),
+    ("id,first_name,last_name,email\ns001,A,B,a@x\ns001,C,D,c@x\n", "appears twice"),
+])
+def test_bad_rosters_are_refused_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(hub.HubError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        hub.read_roster(_roster(tmp_path, text))
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    for args in (["setup", "--roster", str(tmp_path / "missing.csv")], ["serve", "--prefix", str(tmp_path)],
+                 ["nonsense"]):
+        proc = subprocess.run([sys.executable, str(HUB_PY), *args], capture_output=True, text=True)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    missing = subprocess.run([sys.executable, str(HUB_PY), "serve", "--prefix", str(tmp_path)],
+                             capture_output=True, text=True)
+    assert missing.stderr.strip().count("\n") == 0 and "not set up" in missing.stderr
+
+
+def test_make_hub_without_a_roster_says_so() -> None:
+    proc = subprocess.run(["make", "-s", "hub"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and "ROSTER=" in proc.stderr
+
+
+def test_shared_environment_pins_are_the_lock_plus_the_hub_extras(tmp_path: Path) -> None:
+    out = hub.constraints(ROOT / "requirements.lock", HUB_PY.parent / "requirements-hub.txt", tmp_path / "c.txt")
+    pins: dict[str, list[str]] = {}
+    for line in out.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            pins.setdefault(name.lower().replace("_", "-"), []).append(version)
+    assert all(len(v) == 1 for v in pins.values()), "a package is pinned twice"
+    assert pins["jupyterhub"] == ["6.1.1"]
+    lock = {ln.split("==")[0].lower().replace("_", "-"): ln.split("==")[1]
+            for ln in (ROOT / "requirements.lock").read_text().splitlines() if "==" in ln and not ln.startswith("#")}
+    for name in ("nbgrader", "jupyterlab", "ipywidgets", "numpy"):
+        assert pins[name] == [lock[name]], f"{name}: the shared environment must use the lock's version"
+
+
+def test_proxy_is_pinned_from_the_npm_registry() -> None:
+    package = json.loads((HUB_PY.parent / "package.json").read_text())
+    lock = json.loads((HUB_PY.parent / "package-lock.json").read_text())
+    assert package["dependencies"] == {"configurable-http-proxy": "5.3.0"}
+    entry = lock["packages"]["node_modules/configurable-http-proxy"]
+    assert entry["version"] == "5.3.0" and entry["integrity"].startswith("sha512-")
+    assert all("integrity" in v for k, v in lock["packages"].items() if k), "every npm package has its hash"
