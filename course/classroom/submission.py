@@ -381,6 +381,24 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
     return client.report
 
 
+def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str, student: str,
+                   notebook: str, config: Config | None = None) -> Path:
+    """Write the feedback HTML of one graded notebook to ``dest`` (public: also used after manual grading).
+
+    Scores and comments come from the gradebook at ``db_url``; hidden tests and their tracebacks are left
+    out; the page carries no active content (scripts, event handlers, Javascript outputs are removed).
+    """
+    config = config if config is not None else Config()
+    resources = {
+        "nbgrader": {"notebook": notebook, "assignment": assignment, "student": student, "db_url": db_url},
+        "metadata": {"path": str(Path(dest).parent)},
+        "unique_key": notebook,
+        "output_files_dir": f"{notebook}_files",
+    }
+    _write_feedback(nb, resources, config, Path(dest))
+    return Path(dest)
+
+
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:
     """HTML feedback from the private gradebook; hidden tests and their tracebacks are left out."""
     nb = copy.deepcopy(nb)
