@@ -100,6 +100,7 @@ def extra_files(submitted: Path, notebooks: list[str], release_dir: Path | None,
             rel = (Path(dirpath) / name).relative_to(submitted).as_posix()
             if rel not in expected:
                 found.append(rel)
-                if len(found) > limit:
-                    return found[:limit] + ["..."]
-    return found
+                if len(found) > 10 * limit:
+                    break
+    found.sort()
+    return found[:limit] + ["..."] if len(found) > limit else found
