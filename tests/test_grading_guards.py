@@ -230,3 +230,14 @@ def test_display_id_copies_cannot_multiply_output():
     client = _client(new_notebook(cells=[new_code_cell(answer)]), output_bytes=50_000, notebook_bytes=1_000_000)
     run_sync(client.async_grade)()
     assert len(nbformat.writes(client.nb)) < 2_000_000
+
+
+def test_the_working_directory_never_shadows_an_installed_module(tmp_path):
+    (tmp_path / "osteonecrosis").mkdir()
+    (tmp_path / "osteonecrosis" / "__init__.py").write_text("FAKE = True\n")
+    (tmp_path / "ipykernel_launcher.py").write_text("raise SystemExit('shadowed')\n")
+    cell = new_code_cell("import sys, osteonecrosis\nprint(hasattr(osteonecrosis, 'FAKE'), sys.path[-1] == '', "
+                         "sys.path.count(''))")
+    client = _client(new_notebook(cells=[cell]), resources={"metadata": {"path": str(tmp_path)}})
+    run_sync(client.async_grade)()
+    assert client.nb.cells[0].outputs[0].text.strip() == "False True 1"

@@ -390,6 +390,7 @@ def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:
     """HTML feedback from the private gradebook; hidden tests and their tracebacks are left out."""
     nb = copy.deepcopy(nb)
+    neutralise(nb)  # no active content, even for a notebook that did not come from this grader
     hidden = ClearHiddenTests(config=config)
     for cell in nb.cells:
         if is_test_cell(cell) and hidden.begin_test_delimeter in cell.source:
