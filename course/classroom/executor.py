@@ -292,12 +292,17 @@ class GradingClient(Execute):
         preamble = [c.source for c in self.nb.cells[:first_answer] if is_setup_cell(c)] if setup else []
         self.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         try:
-            if self.checker is not None:
+            if self.checker is not None:  # the checker imports while the kernel starts
                 try:
-                    await self.checker.start()
-                except (TimeoutError, CheckerError, OSError, ValueError) as exc:
+                    await self.checker.spawn()
+                except (CheckerError, OSError, ValueError) as exc:
                     raise CheckerError(f"the checker did not start: {exc}") from exc
             async with self.async_setup_kernel():
+                if self.checker is not None:
+                    try:
+                        await self.checker.ready(self.startup_timeout)
+                    except (TimeoutError, CheckerError, OSError, ValueError) as exc:
+                        raise CheckerError(f"the checker did not start: {exc}") from exc
                 msg_id = await ensure_async(self.kc.kernel_info())
                 info = await asyncio.wait_for(self.async_wait_for_reply(msg_id), timeout=self.startup_timeout)
                 if info is not None and "language_info" in info["content"]:

@@ -106,6 +106,12 @@ class CheckerProcess:
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self, timeout: float = 120) -> None:
+        """Spawn the checker and wait until it is ready."""
+        await self.spawn()
+        await self.ready(timeout)
+
+    async def spawn(self) -> None:
+        """Spawn the checker (it imports while the student's kernel starts)."""
         argv, fds = self.argv, ()
         if self.launch is not None:
             argv, fd = self.launch(self.argv)
@@ -117,6 +123,9 @@ class CheckerProcess:
         finally:
             for fd in fds:
                 os.close(fd)
+
+    async def ready(self, timeout: float = 120) -> None:
+        """Wait for the checker's first message."""
         ready = await asyncio.wait_for(self._receive(), timeout)
         if ready.get("op") != "ready":
             raise CheckerError("the checker did not start")
