@@ -241,3 +241,13 @@ def test_the_working_directory_never_shadows_an_installed_module(tmp_path):
     client = _client(new_notebook(cells=[cell]), resources={"metadata": {"path": str(tmp_path)}})
     run_sync(client.async_grade)()
     assert client.nb.cells[0].outputs[0].text.strip() == "False True 1"
+
+
+def test_ordinary_html_is_kept_and_not_flagged():
+    table = "<h3>Doses</h3><table><tr><th colspan='2'>drug</th></tr><tr><td>alendronate</td><td>70</td></tr></table>"
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[
+        new_output("display_data", data={"text/html": table, "text/plain": "t"}),
+        new_output("display_data", data={"text/markdown": "| a | b |\n|---|---|\n| 1 | 2 |"})])])
+    assert neutralise(nb) == 0
+    html = nb.cells[0].outputs[0].data["text/html"]
+    assert "<table>" in html and "<td>alendronate</td>" in html and 'colspan="2"' in html

@@ -2,40 +2,61 @@
 
 A student's outputs and markdown reach the instructor's browser twice: in the feedback page and in the
 autograded notebook that formgrader renders inside the instructor's Jupyter session. Both are made from the
-notebook this guard has cleaned, with nbconvert's bleach-based ``SanitizeHTML`` (HTML and markdown outputs
-cleaned, every other non-image, non-text output kind dropped) plus ``javascript:``-style URLs neutralised in
-markdown and widget state removed.
+notebook this guard has cleaned with nbconvert's bleach-based ``SanitizeHTML`` (HTML and markdown outputs
+and cells cleaned down to a list of inert tags and attributes, every output kind other than text, images,
+JSON, HTML and markdown dropped), ``javascript:``-style URLs neutralised in markdown, and widget state removed.
+``neutralise`` reports how many cells or outputs held active content, so that ordinary HTML (tables,
+headings) is cleaned silently and only real scripts are flagged.
 """
 
 from __future__ import annotations
 
 import re
 
+from bleach.sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat import NotebookNode
 
 _SCRIPT_URL = re.compile(r"(?i)\b(java|vb)script\s*:|\bdata\s*:\s*text/html")
-_HANDLER = re.compile(r"(?i)\son[a-z]+\s*=")
+_ACTIVE = re.compile(
+    r"(?i)<\s*/?\s*(script|iframe|frame|object|embed|applet|form|meta|link|base|svg)\b"
+    r"|\son[a-z]+\s*=|\b(java|vb)script\s*:|\bdata\s*:\s*text/html")
+_ACTIVE_MIME = re.compile(r"(?i)javascript|ecmascript|/x-shockwave")  # widget views: dropped, inert
+TAGS = sorted(set(ALLOWED_TAGS) | {
+    "p", "div", "span", "br", "hr", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "small", "del",
+    "ins", "mark", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "dl",
+    "dt", "dd", "img", "details", "summary", "figure", "figcaption", "kbd", "samp", "var", "u", "s",
+})
+ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    "*": ["class", "title", "align"],
+    "img": ["src", "alt", "width", "height"],
+    "td": ["colspan", "rowspan"],
+    "th": ["colspan", "rowspan", "scope"],
+}
+
+
+def has_active_content(text: str) -> bool:
+    """Whether ``text`` (HTML or markdown) holds something a browser would run."""
+    return bool(_ACTIVE.search(text))
 
 
 def _clean_text(text: str, sanitizer: SanitizeHTML) -> str:
-    if "<" in text or _HANDLER.search(text):
+    if "<" in text or "on" in text:
         text = sanitizer.sanitize_html_tags(text)
     return _SCRIPT_URL.sub("blocked-url:", text)
 
 
 def neutralise(nb: NotebookNode) -> int:
-    """Remove active content from ``nb`` in place; returns how many cells or outputs were changed."""
-    sanitizer = SanitizeHTML(strip=True)
-    changed = 0
-    if nb.metadata.pop("widgets", None) is not None:
-        changed += 1
+    """Remove active content from ``nb`` in place; returns how many cells or outputs held some."""
+    sanitizer = SanitizeHTML(strip=True, tags=TAGS, attributes=ATTRIBUTES)
+    found = 0
+    nb.metadata.pop("widgets", None)  # saved widget state (JupyterLab may save it for honest students too)
     for cell in nb.cells:
         if cell.cell_type in ("markdown", "raw"):
-            cleaned = _clean_text(cell.source, sanitizer)
-            if cleaned != cell.source:
-                cell.source = cleaned
-                changed += 1
+            if has_active_content(cell.source):
+                found += 1
+            cell.source = _clean_text(cell.source, sanitizer)
             continue
         if cell.cell_type != "code":
             continue
@@ -43,13 +64,13 @@ def neutralise(nb: NotebookNode) -> int:
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
             data = output.get("data", {})
-            before = {k: v for k, v in data.items()}
+            if any(_ACTIVE_MIME.search(k) for k in data) or any(
+                    isinstance(v, str) and has_active_content(v) for k, v in data.items() if k.startswith("text/")):
+                found += 1
             sanitizer.sanitize_code_outputs([output])
             for key in ("text/html", "text/markdown"):
                 if isinstance(data.get(key), str):
                     data[key] = _SCRIPT_URL.sub("blocked-url:", data[key])
-            if data != before:
-                changed += 1
             if not data:
                 data["text/plain"] = "[grader: output with active content removed]"
-    return changed
+    return found
