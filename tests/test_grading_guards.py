@@ -251,3 +251,23 @@ def test_ordinary_html_is_kept_and_not_flagged():
     assert neutralise(nb) == 0
     html = nb.cells[0].outputs[0].data["text/html"]
     assert "<table>" in html and "<td>alendronate</td>" in html and 'colspan="2"' in html
+
+
+KERNEL_ONLY_SETUP = "_kernel = get_ipython().kernel  # runs in a kernel, not in the checker"
+
+
+def test_without_the_checker_an_execute_result_cannot_pass_a_failing_test():
+    answer = ("ip = get_ipython()\nip.events.register('pre_run_cell', lambda info: ip.displayhook('ok'))\n"
+              "def f(x):\n    return 0")
+    tests, report = _grade_cells(KERNEL_ONLY_SETUP, answer, ["assert f(1) == 2"])
+    assert report.checker_fallback and "fails in the checker" in report.checker_fallback
+    assert tests[0].outputs[0].output_type == "error" and not _passed(tests[0])
+
+
+def test_without_the_checker_a_forging_hook_is_caught_by_the_canary():
+    answer = ("ip = get_ipython()\n"
+              "def _forge(result):\n    result.error_in_exec = None\n"
+              "ip.events.register('post_run_cell', _forge)\n"
+              "def f(x):\n    return 0")
+    tests, report = _grade_cells(KERNEL_ONLY_SETUP, answer, ["assert f(1) == 2"])
+    assert report.checker_fallback and report.tampered

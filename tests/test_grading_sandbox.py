@@ -135,3 +135,12 @@ def test_pid_1_shows_no_host_path_and_the_sandbox_runs_niced(tmp_path):
         assert host not in cmdline, host
     assert int(nice) == Limits().nice >= 10
     assert Limits().processes <= 32
+
+
+def test_trusted_workers_have_their_own_memory_and_file_size_limits():
+    code = ("import resource; from classroom.grade_class import _init_worker; _init_worker(62950, 3000); "
+            "print(resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    memory, fsize = map(int, done.stdout.split())
+    assert memory == 3000 * 1024 * 1024 and fsize == 512 * 1024 * 1024
