@@ -117,20 +117,23 @@ def test_limits_apply_and_the_process_tree_is_private(probe):
     assert max(out["pids"]) < 10  # its own pid namespace: no grader or other student in sight
 
 
-def test_pid_1_shows_no_host_path_and_the_sandbox_runs_niced(tmp_path):
+def test_pid_1_shows_no_host_path_and_the_sandbox_keeps_one_session_at_low_priority(tmp_path):
     require_sandbox()
     box = Sandbox(scratch=tmp_path / "scratch", uid=claim_uid(62700), limits=Limits(),
                   private=tmp_path / "private")
     box.prepare()
-    code = "import os; print(repr(open('/proc/1/cmdline').read())); print(os.getpriority(os.PRIO_PROCESS, 0))"
-    cmd, fd = Sandbox.hide_options(box.command(["python", "-I", "-c", code]))
+    code = ("import os\nprint(repr(open('/proc/1/cmdline').read()))\nprint(os.getpriority(os.PRIO_PROCESS, 0))\n"
+            "try:\n    os.setsid()\n    print('setsid worked')\nexcept PermissionError:\n    print('setsid refused')")
+    cmd, fds = Sandbox.hide_options(box.command(["python", "-I", "-c", code]))
     try:
-        done = subprocess.run(cmd, pass_fds=(fd,), capture_output=True, text=True, timeout=120)
+        done = subprocess.run(cmd, pass_fds=fds, capture_output=True, text=True, timeout=120)
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
     box.reap()
     assert done.returncode == 0, done.stderr
-    cmdline, nice = done.stdout.strip().splitlines()
+    cmdline, nice, setsid = done.stdout.strip().splitlines()
+    assert setsid == "setsid refused"  # every process stays in the kernel's session (one CPU share)
     for host in (str(tmp_path), sys.prefix, str(ROOT), "--bind", "--ro-bind"):
         assert host not in cmdline, host
     assert int(nice) == Limits().nice >= 10

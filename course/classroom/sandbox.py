@@ -193,21 +193,29 @@ class Sandbox:
         return cmd + argv
 
     @staticmethod
-    def hide_options(cmd: list[str]) -> tuple[list[str], int]:
-        """``cmd`` (from ``command``) with bubblewrap's options moved to a pipe; returns it and the pipe's read fd.
+    def hide_options(cmd: list[str]) -> tuple[list[str], tuple[int, ...]]:
+        """``cmd`` (from ``command``) with bubblewrap's options moved to a pipe, plus the no-``setsid`` filter.
 
-        The caller passes the fd to the child (``pass_fds``) and closes it after the launch.
+        Returns the command and the fds the child must inherit (``pass_fds``); the caller closes them after
+        the launch.
         """
         split = cmd.index("--")
-        data = b"".join(arg.encode() + b"\0" for arg in cmd[1:split])
-        read_fd, write_fd = os.pipe()
+        opts = cmd[1:split]
+        fds: list[int] = []
         try:
+            program = no_setsid_filter()
+            if program is not None:
+                fds.append(_pipe_with(program))
+                opts = [*opts, "--seccomp", str(fds[-1])]
+            data = b"".join(arg.encode() + b"\0" for arg in opts)
             if len(data) > 60_000:  # a pipe holds 64 KiB without a reader
                 raise SandboxUnavailable("bubblewrap options too long for a pipe")
-            os.write(write_fd, data)
-        finally:
-            os.close(write_fd)
-        return [cmd[0], "--args", str(read_fd), *cmd[split:]], read_fd
+            fds.append(_pipe_with(data))
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
+        return [cmd[0], "--args", str(fds[-1]), *cmd[split:]], tuple(fds)
 
     def reap(self) -> int:
         """Kill every process left with this sandbox's uid (a uid used by this worker only); returns how many."""
@@ -264,12 +272,52 @@ class _SandboxKernelManager(AsyncKernelManager):
         if self.sandbox_scratch:  # the connection file relative to the kernel's working directory
             rel = os.path.relpath(self.connection_file, self.sandbox_scratch)
             kernel_cmd = [rel if arg == self.connection_file else arg for arg in kernel_cmd]
-        kernel_cmd, fd = Sandbox.hide_options(kernel_cmd)
-        kw["pass_fds"] = (fd,)
+        kernel_cmd, fds = Sandbox.hide_options(kernel_cmd)
+        kw["pass_fds"] = fds
         try:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
-            os.close(fd)
+            for fd in fds:
+                os.close(fd)
+
+
+def _pipe_with(data: bytes) -> int:
+    """A pipe already holding ``data`` (write end closed); returns its read fd."""
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, data)
+    finally:
+        os.close(write_fd)
+    return read_fd
+
+
+# seccomp: setsid fails with EPERM inside the sandbox, so every process of a submission stays in the
+# kernel's session, and so in one scheduler autogroup: however many busy children it starts, the whole
+# sandbox gets one session's share of the CPU. (A syscall of a foreign ABI fails too.)
+_SETSID = {"x86_64": (0xC000003E, 112, 0x40000000 | 112), "aarch64": (0xC00000B7, 157, 157)}
+
+
+def no_setsid_filter() -> bytes | None:
+    """A classic-BPF seccomp program (for bubblewrap's --seccomp) refusing setsid, or None on other machines."""
+    import platform
+    import struct
+
+    arch = _SETSID.get(platform.machine())
+    if arch is None:
+        return None
+    audit_arch, nr, nr_x32 = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1
+    program = [
+        (ld, 0, 0, 4),  # seccomp_data.arch
+        (jeq, 0, 4, audit_arch),  # a foreign ABI: refuse
+        (ld, 0, 0, 0),  # seccomp_data.nr
+        (jeq, 2, 0, nr),
+        (jeq, 1, 0, nr_x32),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, eperm),
+    ]
+    return b"".join(struct.pack("HBBI", *insn) for insn in program)
 
 
 _CLAIMS: list[int] = []  # lock file descriptors held for the life of the worker process

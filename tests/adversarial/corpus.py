@@ -400,7 +400,10 @@ import os, time
 for _ in range(8):
     try:
         if os.fork() == 0:
-            os.setsid()
+            try:
+                os.setsid()  # its own session, so its own scheduler autogroup (refused in the sandbox)
+            except OSError:
+                pass
             end = time.time() + 20
             while time.time() < end:
                 pass

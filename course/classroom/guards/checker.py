@@ -100,9 +100,10 @@ class CheckerError(Exception):
 class CheckerProcess:
     """One checker per notebook; ``argv`` is the (sandboxed) command that runs checker_main.py."""
 
-    def __init__(self, argv: list[str], launch: Callable[[list[str]], tuple[list[str], int]] | None = None) -> None:
+    def __init__(self, argv: list[str],
+                 launch: Callable[[list[str]], tuple[list[str], tuple[int, ...]]] | None = None) -> None:
         self.argv = argv
-        self.launch = launch  # e.g. Sandbox.hide_options: the final argv and an fd the child must inherit
+        self.launch = launch  # e.g. Sandbox.hide_options: the final argv and the fds the child must inherit
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self, timeout: float = 120) -> None:
@@ -112,10 +113,10 @@ class CheckerProcess:
 
     async def spawn(self) -> None:
         """Spawn the checker (it imports while the student's kernel starts)."""
-        argv, fds = self.argv, ()
+        argv: list[str] = self.argv
+        fds: tuple[int, ...] = ()
         if self.launch is not None:
-            argv, fd = self.launch(self.argv)
-            fds = (fd,)
+            argv, fds = self.launch(self.argv)
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
