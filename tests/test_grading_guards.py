@@ -271,3 +271,16 @@ def test_without_the_checker_a_forging_hook_is_caught_by_the_canary():
               "def f(x):\n    return 0")
     tests, report = _grade_cells(KERNEL_ONLY_SETUP, answer, ["assert f(1) == 2"])
     assert report.checker_fallback and report.tampered
+
+
+def test_released_files_may_be_hard_links_but_submitted_ones_may_not(tmp_path):
+    release = tmp_path / "release"
+    release.mkdir()
+    (tmp_path / "original.csv").write_text("id\n1\n")
+    os.link(tmp_path / "original.csv", release / "cases.csv")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    files.fill_scratch(scratch, release)
+    assert (scratch / "cases.csv").read_text() == "id\n1\n"
+    with pytest.raises(files.Refused, match="hard links"):
+        files.read_regular(release / "cases.csv", 100)
