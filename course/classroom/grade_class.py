@@ -113,6 +113,7 @@ def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
 
 # -- worker side ---------------------------------------------------------------------------------------------
 _SLOT_UID: int | None = None
+_CHECKER_UID: int | None = None
 WORKER_MEMORY_MB = 4096  # address space of a trusted worker (soft limit; sandboxes set their own)
 WORKER_FILE_MB = 512  # largest file a trusted worker writes (autograded notebooks and feedback are bounded)
 CRASH_ENV = "GRADE_CLASS_TEST_CRASH"  # fault injection for the tests: a worker dies on this student
@@ -121,7 +122,7 @@ CRASH_ENV = "GRADE_CLASS_TEST_CRASH"  # fault injection for the tests: a worker 
 def _init_worker(uid_base: int, memory_mb: int = WORKER_MEMORY_MB) -> None:
     import resource
 
-    global _SLOT_UID
+    global _SLOT_UID, _CHECKER_UID
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for limit, value in ((resource.RLIMIT_AS, memory_mb * 1024 * 1024),
                          (resource.RLIMIT_FSIZE, WORKER_FILE_MB * 1024 * 1024)):
@@ -129,6 +130,7 @@ def _init_worker(uid_base: int, memory_mb: int = WORKER_MEMORY_MB) -> None:
         if soft == resource.RLIM_INFINITY or soft > value:
             resource.setrlimit(limit, (value, hard))
     _SLOT_UID = claim_uid(uid_base)
+    _CHECKER_UID = claim_uid(uid_base)  # the checker fork server's own uid: the kernel's clean-up never hits it
 
 
 def _marker(job: Job) -> Path:
@@ -141,7 +143,8 @@ def _work(job: Job) -> Result:
     marker.write_text(job.student)
     if os.environ.get(CRASH_ENV) == job.student:
         os._exit(70)
-    result = grade_submission(replace(job, uid=_SLOT_UID if job.sandboxed else None))
+    result = grade_submission(replace(job, uid=_SLOT_UID if job.sandboxed else None,
+                                      checker_uid=_CHECKER_UID if job.sandboxed else None))
     marker.unlink(missing_ok=True)
     return result
 

@@ -46,7 +46,7 @@ from traitlets.config import Config
 from classroom.executor import GradingClient, error_output, is_test_cell
 from classroom.guards import files
 from classroom.guards.active_content import neutralise
-from classroom.guards.checker import CheckerProcess, checker_argv, local_argv
+from classroom.guards.checker import CheckerError, CheckerProcess, ForkServer, checker_argv, local_argv
 from classroom.guards.launcher import kernel_argv
 from classroom.sandbox import Limits, Sandbox
 
@@ -97,6 +97,7 @@ class Job:
     feedback: bool = True
     sandboxed: bool = True
     uid: int | None = None
+    checker_uid: int | None = None  # the worker's checker fork server runs under this uid (never the kernel's)
     private_root: str | None = None  # trusted per-submission gradebooks (best on a tmpfs); default workdir/private
 
 
@@ -334,11 +335,7 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
     limits = job.limits
     if job.sandboxed:
         km = sandbox.kernel_manager(scratch / ".k")
-        checker_dir = Path(job.workdir) / "checkers" / scratch_name(job.student)
-        shutil.rmtree(checker_dir, ignore_errors=True)
-        checker_box = Sandbox(scratch=checker_dir, uid=job.uid, limits=limits, private=sandbox.private)
-        checker_box.prepare()
-        checker = CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
+        checker = _sandboxed_checker(job, sandbox)
     else:
         from jupyter_client.kernelspec import KernelSpec
         from jupyter_client.manager import AsyncKernelManager
@@ -385,6 +382,33 @@ def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str
     }
     _write_feedback(nb, resources, config, Path(dest))
     return Path(dest)
+
+
+_FORK_SERVER: ForkServer | None = None  # one per grading worker process
+
+
+def _sandboxed_checker(job: Job, sandbox: Sandbox) -> CheckerProcess:
+    """A checker for one notebook: forked by the worker's fork server (own uid), else a process of its own."""
+    global _FORK_SERVER
+    if job.checker_uid is not None and job.checker_uid != job.uid:
+        try:
+            if _FORK_SERVER is None or not _FORK_SERVER.alive():
+                home = Path(job.workdir) / "checkers" / f"server-{job.checker_uid}"
+                shutil.rmtree(home, ignore_errors=True)
+                box = Sandbox(scratch=home, uid=job.checker_uid, limits=job.limits,
+                              private=home.parent / f"etc-{job.checker_uid}")
+                box.prepare()
+                path = str(home / "s")
+                _FORK_SERVER = ForkServer(box.command([*checker_argv(), "--fork-server", path]),
+                                          Sandbox.hide_options, path)
+            return _FORK_SERVER.connection()
+        except (CheckerError, OSError):
+            _FORK_SERVER = None  # fall through: a checker process of its own
+    checker_dir = Path(job.workdir) / "checkers" / scratch_name(job.student)
+    shutil.rmtree(checker_dir, ignore_errors=True)
+    checker_box = Sandbox(scratch=checker_dir, uid=job.uid, limits=job.limits, private=sandbox.private)
+    checker_box.prepare()
+    return CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
 
 
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:

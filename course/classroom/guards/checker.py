@@ -172,6 +172,74 @@ class CheckerProcess:
             pass  # the sandbox is reaped by uid afterwards
 
 
+class CheckerConnection(CheckerProcess):
+    """A checker forked for this notebook by a ``ForkServer`` (same protocol, over a unix socket)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__([])
+        self.path = path
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def spawn(self) -> None:
+        try:
+            self.reader, self.writer = await asyncio.open_unix_connection(self.path, limit=MAX_REPLY)
+        except OSError as exc:
+            raise CheckerError(f"no checker fork server: {exc}") from exc
+
+    async def _receive(self) -> dict:
+        assert self.reader is not None
+        line = await self.reader.readline()
+        if not line:
+            raise CheckerError("the checker stopped")
+        return json.loads(line)
+
+    async def _send(self, msg: dict) -> None:
+        assert self.writer is not None
+        self.writer.write(json.dumps(msg).encode() + b"\n")
+        await self.writer.drain()
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()  # the forked checker ends on end of input
+            try:
+                await asyncio.wait_for(self.writer.wait_closed(), 10)
+            except (TimeoutError, OSError):
+                pass
+
+
+class ForkServer:
+    """One sandboxed fork server per grading worker: the checker's imports are paid once, not per notebook."""
+
+    def __init__(self, command: list[str], launch: Callable[[list[str]], tuple[list[str], tuple[int, ...]]],
+                 path: str) -> None:
+        import subprocess
+
+        argv, fds = launch(command)
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, pass_fds=fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        self.path = path
+        line = self.proc.stdout.readline() if self.proc.stdout else b""
+        if line.strip() != b"ready":
+            self.proc.kill()
+            raise CheckerError("the checker fork server did not start")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def connection(self) -> CheckerConnection:
+        return CheckerConnection(self.path)
+
+    def stop(self) -> None:
+        if self.alive():
+            self.proc.kill()
+        self.proc.wait()
+
+
 def checker_argv(python: str = "python") -> list[str]:
     """The checker command: its source is passed with ``-c`` (no host path, nothing to bind)."""
     return [python, "-I", "-c", CHECKER_MAIN.read_text()]
