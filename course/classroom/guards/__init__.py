@@ -5,8 +5,8 @@
 - ``launcher``: the kernel's start-up, with no student-writable directory ahead of the standard library.
 - ``outputs``: every output a kernel sends is capped as it arrives (per cell and per notebook, errors and
   display updates included).
-- ``checker``: test cells run in a process that never ran student code, on the student's answers taken out as
-  plain data.
+- ``checker`` (and ``checker_main``, the checker itself): test cells run in a process that never ran student
+  code, on the student's answers taken out as plain data; one sandboxed fork server per worker.
 - ``active_content``: autograded notebooks and feedback carry no scripts, event handlers or Javascript.
 
 The README's grading guide lists which corpus case (tests/adversarial/corpus.py) exercises which guard.
