@@ -32,8 +32,8 @@ from tests.conftest import IN_CI
 pytestmark = pytest.mark.nbgrader
 
 CONTROLS = {"good": 5.0, "partial": 4.0, "stub": 0.0}
-LIMITS = ["--time-limit", "30", "--memory-mb", "1024", "--max-procs", "48", "--cpu-limit", "60",
-          "--max-output-kb", "200", "--no-csv"]
+LIMITS = ["--time-limit", "30", "--memory-mb", "1024", "--max-procs", "32", "--cpu-limit", "60",
+          "--max-output-kb", "200"]
 
 
 def require_sandbox() -> None:
@@ -71,7 +71,7 @@ def run(tmp_path_factory):
     submit(course, "good", notebook_with(course, GOOD_Q1, GOOD_Q2))
     submit(course, "partial", notebook_with(course, BOUNDARY_Q1, GOOD_Q2))
     submit(course, "stub", released(course))
-    first = grade_class(course, "--workdir", str(workdir), *LIMITS)
+    first = grade_class(course, "--workdir", str(workdir), "--no-csv", *LIMITS)
     assert first.returncode == 0, first.stdout + first.stderr
     baseline = cell_grades(course)
 
@@ -126,10 +126,72 @@ def test_each_grade_is_stored_once(run):
 def test_problems_are_named_in_the_summary(run):
     out = run["proc"].stdout
     assert "invalid_json: 0/5; ps_fixture.ipynb: invalid notebook JSON" in out
-    assert "missing_notebook: 0/5; ps_fixture.ipynb: missing" in out
+    assert "missing_notebook: 0/5; submitted files not used by the grader (never run or importable): notes.txt; " \
+           "ps_fixture.ipynb: missing" in out
     assert "symlink_solution: 0/5; ps_fixture.ipynb: is a symbolic link (refused)" in out
-    assert "swallow_errors: 0/5; ps_fixture.ipynb: the notebook tampered" in out
     assert "os_exit: 0/5; ps_fixture.ipynb: the kernel stopped" in out
+    assert "shadow_imports: 0/5; submitted files not used by the grader (never run or importable): " \
+           "helpers.py, ipykernel/__init__.py, ipykernel_launcher.py, osteonecrosis/__init__.py" in out
+    assert "fifo_notebook: 0/5; ps_fixture.ipynb: unreadable (not a regular file" in out
+    assert "hardlink_solution: 0/5; ps_fixture.ipynb: unreadable (has other hard links (refused))" in out
+    assert "active_content: 2/5; ps_fixture.ipynb: active content (scripts, event handlers, Javascript) removed" \
+        in out
+
+
+def test_problems_are_flagged_in_the_csv(run):
+    import csv
+
+    with open(run["course"] / f"grades-{ASSIGNMENT}.csv", newline="") as fh:
+        rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert "ipykernel_launcher.py" in rows["shadow_imports"]["grader_flags"]
+    assert "not a regular file" in rows["fifo_notebook"]["grader_flags"]
+    assert rows["good"]["grader_flags"] == ""
+
+
+def test_tests_ran_outside_the_students_kernel(run):
+    """Every test cell of an honest notebook was run by the checker (no canary, no set-up re-run needed)."""
+    import nbformat
+
+    nb = nbformat.read(run["course"] / "autograded" / "good" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    assert len(tests) == 3 and all(c.execution_count for c in tests)
+
+
+def test_outputs_are_bounded_on_the_trusted_side(run):
+    for student in ("display_multiply", "huge_errors", "huge_output"):
+        nb = run["course"] / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        html = run["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert nb.stat().st_size < 25_000_000, student
+        assert html.stat().st_size < 30_000_000, student
+    text = (run["course"] / "autograded" / "huge_errors" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "E" * 5000 not in text
+
+
+def test_no_active_content_reaches_the_instructor(run):
+    import nbformat
+
+    base = ("active_content", ASSIGNMENT)
+    html = (run["course"] / "feedback").joinpath(*base, f"{ASSIGNMENT}.html").read_text()
+    nb = nbformat.read((run["course"] / "autograded").joinpath(*base, f"{ASSIGNMENT}.ipynb"), as_version=4)
+    for marker in ("<script>window.PWNED", "<script>PWNED", "onerror=", "onclick=", "javascript:PWNED"):
+        assert marker not in html, marker
+        assert marker not in nbformat.writes(nb), marker
+    kinds = {k for c in nb.cells for o in c.get("outputs", []) for k in o.get("data", {})}
+    assert not {k for k in kinds if "javascript" in k}
+
+
+def test_a_worker_that_dies_costs_only_its_submission(run, tmp_path):
+    """Fault injection: the worker grading ``stub`` exits; the pool is rebuilt and the others are graded."""
+    course = run["course"]
+    others = {s: run["grades"][s] for s in ("good", "partial", "always_equal")}
+    students = [arg for s in (*others, "stub") for arg in ("--student", s)]
+    proc = grade_class(course, "--force", "--no-csv", "-j", "2", *students, *LIMITS,
+                       extra_env={"GRADE_CLASS_TEST_CRASH": "stub"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "graded 3 submission(s)" in proc.stdout and "failed 1" in proc.stdout
+    assert "FAILED stub: the trusted grading worker died on this submission" in proc.stdout
+    grades = cell_grades(course)
+    assert {s: grades[s] for s in others} == others
 
 
 def test_feedback_leaves_out_hidden_tests(run):

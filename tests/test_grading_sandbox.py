@@ -115,3 +115,35 @@ def test_limits_apply_and_the_process_tree_is_private(probe):
     assert out["cpu"] == 30
     assert out["fsize"] == Limits().file_size_mb * 1024 * 1024
     assert max(out["pids"]) < 10  # its own pid namespace: no grader or other student in sight
+
+
+def test_pid_1_shows_no_host_path_and_the_sandbox_keeps_one_session_at_low_priority(tmp_path):
+    require_sandbox()
+    box = Sandbox(scratch=tmp_path / "scratch", uid=claim_uid(62700), limits=Limits(),
+                  private=tmp_path / "private")
+    box.prepare()
+    code = ("import os\nprint(repr(open('/proc/1/cmdline').read()))\nprint(os.getpriority(os.PRIO_PROCESS, 0))\n"
+            "try:\n    os.setsid()\n    print('setsid worked')\nexcept PermissionError:\n    print('setsid refused')")
+    cmd, fds = Sandbox.hide_options(box.command(["python", "-I", "-c", code]))
+    try:
+        done = subprocess.run(cmd, pass_fds=fds, capture_output=True, text=True, timeout=120)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    box.reap()
+    assert done.returncode == 0, done.stderr
+    cmdline, nice, setsid = done.stdout.strip().splitlines()
+    assert setsid == "setsid refused"  # every process stays in the kernel's session (one CPU share)
+    for host in (str(tmp_path), sys.prefix, str(ROOT), "--bind", "--ro-bind"):
+        assert host not in cmdline, host
+    assert int(nice) == Limits().nice >= 10
+    assert Limits().processes <= 32
+
+
+def test_trusted_workers_have_their_own_memory_and_file_size_limits():
+    code = ("import resource; from classroom.grade_class import _init_worker; _init_worker(62950, 3000); "
+            "print(resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    memory, fsize = map(int, done.stdout.split())
+    assert memory == 3000 * 1024 * 1024 and fsize == 512 * 1024 * 1024

@@ -3,6 +3,10 @@
 On top of nbgrader's ``Execute`` (per-cell timeout with interrupt, a reply status of 'error' becomes an error
 output even when the student silenced IPython's traceback display) this client adds:
 
+- autograded test cells run in a checker process that never ran student code (``classroom.guards.checker``):
+  the answers they use are taken out of the student's kernel as plain data, function answers are called in
+  the kernel and only their return values come back; the test cell itself never runs beside student code;
+
 - a wall-clock budget for the whole notebook; cells not run (budget spent, kernel died or exited) get an
   error output, so an unexecuted test cell can never count as passed;
 - before every autograded test cell it re-runs the instructor's locked set-up cells, undoing a student's
@@ -10,26 +14,34 @@ output even when the student silenced IPython's traceback display) this client a
 - just before every autograded test cell (in the same round trip as the set-up cells) a canary
   ``raise AssertionError(<random>)``: if the kernel does not report it faithfully, the kernel's error
   reporting was tampered with and the notebook is flagged;
-- output kept per cell is capped (error outputs are always kept; dropped stderr leaves a stderr note, so a
-  cap can never turn a failing cell into a passing one).
+- every output is capped as it arrives (``classroom.guards.outputs``: per cell, per notebook, errors, display
+  updates and display-id copies; error outputs are always kept, trimmed, so a cap never turns a failing cell
+  into a passing one);
+- without a checker (instructor set-up the checker cannot run), a test cell's grade comes from the kernel's
+  reply status, never from an execute_result a student's hook emitted, and the canary is sent exactly like a
+  test cell (store_history, same request);
+- IOPub output arriving late is a note, never a spent time budget.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from dataclasses import dataclass, field
 
+import nbformat
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
+
+from classroom.guards.checker import CheckerError, CheckerProcess, between, call_code, export_code
+from classroom.guards.outputs import OutputBudget, size_of
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -63,6 +75,8 @@ class RunReport:
     tampered: bool = False
     not_run: int = 0
     truncated_cells: int = 0
+    checked_outside: int = 0  # test cells run in the checker
+    checker_fallback: str | None = None  # why tests ran in the kernel instead
     notes: list[str] = field(default_factory=list)
 
 
@@ -70,37 +84,62 @@ class GradingClient(Execute):
     """nbgrader's Execute preprocessor driven cell by cell with the guards above."""
 
     def __init__(self, nb: NotebookNode, km: AsyncKernelManager, wall_seconds: float, output_bytes: int,
-                 **kwargs):
+                 notebook_bytes: int = 20_000_000, checker: CheckerProcess | None = None, **kwargs):
         super().__init__(km=km, **kwargs)
         self.nb = nb
         self.wall_seconds = wall_seconds
         self.output_bytes = output_bytes
+        self.budget = OutputBudget(cell_bytes=output_bytes, notebook_bytes=notebook_bytes)
+        self.checker = checker
         self.report = RunReport()
-        self._out_bytes: dict[int, int] = {}
         self._noted: set[tuple[int, str]] = set()
         self._last_reply: dict | None = None
         self.shutdown_kernel = "immediate"
+        self.raise_on_iopub_timeout = False  # late output is a note, not a timeout
+        self.store_widget_state = False  # widget state is neither capped by nbclient nor needed for grading
 
-    # -- output cap -------------------------------------------------------------------------------------
-    def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
-        msg_type = msg["header"]["msg_type"]
-        if msg_type == "error":
-            content = msg["content"]
-            content["traceback"] = list(content.get("traceback", []))[:100]
-            return super().output(outs, msg, display_id, cell_index)
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._out_bytes.get(id(outs), 0) + size
-        self._out_bytes[id(outs)] = used
-        if used <= self.output_bytes:
-            return super().output(outs, msg, display_id, cell_index)
-        name = msg["content"].get("name", "stdout") if msg_type == "stream" else "stdout"
+    # -- output caps --------------------------------------------------------------------------------------
+    def _drop(self, outs, name: str) -> None:
         key = (id(outs), name)
         if key not in self._noted:
             self._noted.add(key)
             if not any(k[0] == id(outs) for k in self._noted if k != key):
                 self.report.truncated_cells += 1
-            outs.append(new_output("stream", name=name, text="\n[grader: further output of this cell dropped]\n"))
+            note = new_output("stream", name=name, text="\n[grader: further output of this cell dropped]\n")
+            self.budget.used += size_of(note)
+            outs.append(note)
+
+    def _note(self, text: str) -> None:
+        if text not in self.report.notes:
+            self.report.notes.append(text)
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
+        msg_type = msg["header"]["msg_type"]
+        if msg_type == "error":
+            msg["content"] = self.budget.error(id(outs), msg["content"])
+            return super().output(outs, msg, display_id, cell_index)
+        if display_id and not self.budget.new_display_id():
+            display_id = None  # no further copies for update_display to multiply
+        if self.budget.charge(id(outs), size_of(msg.get("content", {}))):
+            return super().output(outs, msg, display_id, cell_index)
+        self._drop(outs, msg["content"].get("name", "stdout") if msg_type == "stream" else "stdout")
         return None
+
+    def _update_display_id(self, display_id, msg):  # type: ignore[override]
+        """An update replaces the data of every copy: charge size x copies before copying anything."""
+        copies = sum(len(v) for v in self._display_id_map.get(display_id, {}).values())
+        if not copies:
+            return None
+        content = msg.get("content", {})
+        size = size_of(content.get("data", {})) + size_of(content.get("metadata", {}))
+        if size > self.output_bytes or self.budget.used + size * copies > self.budget.notebook_bytes:
+            self._note("display updates over the output bound were dropped")
+            return None
+        self.budget.used += size * copies
+        return super()._update_display_id(display_id, msg)
+
+    def handle_comm_msg(self, outs, msg, cell_index):  # type: ignore[override]
+        return None  # widget messages are not needed to grade and would be held uncapped
 
     def on_cell_executed(self, **kwargs):  # type: ignore[override]
         self._last_reply = kwargs.get("execute_reply")
@@ -117,9 +156,13 @@ class GradingClient(Execute):
         try:
             await asyncio.wait_for(
                 self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1,
-                                        store_history=not extra),
+                                        store_history=True),
                 timeout=remaining,
             )
+        except CellTimeoutError as exc:
+            if time.monotonic() >= budget_end:
+                raise TimeoutError from exc
+            self.report.notes.append(f"cell {index}: {exc}"[:200])
         finally:
             if extra:
                 self.nb.cells[index] = original  # nbclient writes the executed cell back at ``index``
@@ -158,6 +201,88 @@ class GradingClient(Execute):
         if not verdict:
             self.report.tampered = True
 
+    # -- the checker ---------------------------------------------------------------------------------------
+    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float) -> dict | None:
+        """Run trusted ``code`` in the student's kernel as an extra cell; the JSON it printed between nonces."""
+        probe = new_code_cell(code)
+        await self._run_cell(probe, index, budget_end, extra=True)
+        text = "".join(o.get("text", "") for o in probe.outputs
+                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        return between(text, nonce)
+
+    async def _check(self, cell: NotebookNode, index: int, budget_end: float) -> None:
+        """Run test ``cell`` in the checker on the student's answers taken out as plain data."""
+        assert self.checker is not None
+        remaining = budget_end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        names = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
+                                        remaining)).get("names", [])
+        answers: dict = {}
+        if names:
+            nonce = secrets.token_hex(16)
+            answers = await self._kernel_json(export_code(names, nonce), nonce, index, budget_end) or {}
+
+        async def call(name: str, payload: str) -> dict:
+            if self.report.kernel_died:
+                return {"error": ["RuntimeError", "the kernel stopped"]}
+            nonce = secrets.token_hex(16)
+            try:
+                reply = await self._kernel_json(call_code(name, payload, nonce), nonce, index, budget_end)
+            except (DeadKernelError, RuntimeError) as exc:
+                self.report.kernel_died = True
+                self.report.notes.append(f"kernel: {exc}"[:300])
+                reply = None
+            if reply is None or not ({"value"} == reply.keys() or {"error"} == reply.keys()):
+                return {"error": ["RuntimeError", f"{name}(...) gave no value (it failed, or printed too much)"]}
+            return reply
+
+        remaining = budget_end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        reply = await asyncio.wait_for(
+            self.checker.request({"op": "test", "source": cell.source, "answers": answers}, on_call=call), remaining)
+        outputs = []
+        for out in reply.get("outputs", [])[:60]:
+            node = nbformat.from_dict(out)
+            if node.get("output_type") == "error":
+                node = nbformat.from_dict(self.budget.error(id(outputs), dict(node)))
+            elif not self.budget.charge(id(outputs), size_of(out)):
+                self._drop(outputs, out.get("name", "stdout"))
+                continue
+            if node.get("output_type") == "execute_result":
+                node["execution_count"] = self.code_cells_executed + 1
+            outputs.append(node)
+        if reply.get("status") != "ok" and not any(o.get("output_type") == "error" for o in outputs):
+            outputs.append(error_output("GraderError", "the test did not pass in the checker"))
+        cell.outputs = outputs
+        self.code_cells_executed += 1
+        cell.execution_count = self.code_cells_executed
+        self.report.checked_outside += 1
+
+    async def _checker_setup(self, cell: NotebookNode, budget_end: float) -> None:
+        """Run an instructor's set-up cell in the checker too; if it cannot, tests go back to the kernel."""
+        assert self.checker is not None
+        reply = await asyncio.wait_for(self.checker.request({"op": "setup", "source": cell.source}),
+                                       max(1.0, budget_end - time.monotonic()))
+        if reply.get("status") != "ok":
+            err = next((o for o in reply.get("outputs", []) if o.get("output_type") == "error"), {})
+            self.report.checker_fallback = (f"set-up cell {cell.metadata.get('nbgrader', {}).get('grade_id')} "
+                                            f"fails in the checker ({err.get('ename')}: "
+                                            f"{str(err.get('evalue'))[:100]})")
+            await self.checker.close()
+            self.checker = None
+
+    def _grade_from_status(self, cell: NotebookNode) -> None:
+        """In-kernel test: the reply status decides; an error reply puts the error first, no execute_result."""
+        reply = (self._last_reply or {}).get("content", {})
+        if reply.get("status") == "ok":
+            return
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if not errors:
+            errors = [error_output(str(reply.get("ename", "Error")), str(reply.get("evalue", ""))[:1000])]
+        cell.outputs = errors + [o for o in cell.outputs if o.get("output_type") not in ("error", "execute_result")]
+
     async def async_grade(self) -> NotebookNode:
         start = time.monotonic()
         budget_end = start + self.wall_seconds
@@ -167,7 +292,17 @@ class GradingClient(Execute):
         preamble = [c.source for c in self.nb.cells[:first_answer] if is_setup_cell(c)] if setup else []
         self.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         try:
+            if self.checker is not None:  # the checker imports while the kernel starts
+                try:
+                    await self.checker.spawn()
+                except (CheckerError, OSError, ValueError) as exc:
+                    raise CheckerError(f"the checker did not start: {exc}") from exc
             async with self.async_setup_kernel():
+                if self.checker is not None:
+                    try:
+                        await self.checker.ready(self.startup_timeout)
+                    except (TimeoutError, CheckerError, OSError, ValueError) as exc:
+                        raise CheckerError(f"the checker did not start: {exc}") from exc
                 msg_id = await ensure_async(self.kc.kernel_info())
                 info = await asyncio.wait_for(self.async_wait_for_reply(msg_id), timeout=self.startup_timeout)
                 if info is not None and "language_info" in info["content"]:
@@ -179,9 +314,20 @@ class GradingClient(Execute):
                         self._mark_not_run(cell)
                         continue
                     try:
+                        if is_test_cell(cell) and self.checker is not None:
+                            try:
+                                await self._check(cell, index, budget_end)
+                            except (CheckerError, ValueError, OSError) as exc:
+                                cell.outputs = [error_output("GraderError", f"the checker failed: {exc}"[:300])]
+                                self.report.notes.append(f"checker: {exc}"[:300])
+                            continue
                         if is_test_cell(cell):
                             await self._guard(index, budget_end, preamble)
                         await self._run_cell(cell, index, budget_end)
+                        if is_test_cell(cell):
+                            self._grade_from_status(cell)
+                        elif is_setup_cell(cell) and self.checker is not None:
+                            await self._checker_setup(cell, budget_end)
                     except TimeoutError:
                         self.report.budget_spent = True
                         cell.outputs.append(error_output(
@@ -197,6 +343,8 @@ class GradingClient(Execute):
                 if cell.cell_type == "code" and not cell.get("outputs") and cell.get("execution_count") is None:
                     self._mark_not_run(cell)
         finally:
+            if self.checker is not None:
+                await self.checker.close()
             # we passed our own kernel manager, so nbclient leaves the kernel running: stop it here
             try:
                 if self.km.has_kernel:

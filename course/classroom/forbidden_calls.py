@@ -14,7 +14,6 @@ The check flags for review; it does not change a grade (a reference may be a quo
 from __future__ import annotations
 
 import ast
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,20 +157,3 @@ def review_reason(submission_path: Path, release_path: Path) -> str | None:
         return None
     shown = "; ".join(u.describe() for u in uses[:3]) + (f"; +{len(uses) - 3} more" if len(uses) > 3 else "")
     return f"review: uses a forbidden package function ({shown})"
-
-
-def add_review_column(csv_path: Path, reasons: dict[str, str]) -> None:
-    """Append a 'review' column to a grades CSV (rows matched by student_id)."""
-    with csv_path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows:
-        return
-    fields = list(rows[0].keys())
-    if "review" not in fields:
-        fields.append("review")
-    for row in rows:
-        row["review"] = reasons.get(row.get("student_id", ""), row.get("review", "") or "")
-    with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)

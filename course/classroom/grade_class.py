@@ -33,7 +33,7 @@ from classroom import course_state, forbidden_calls, late_penalty
 from classroom import gradebook as gbook
 from classroom.lms import LmsError, collect_zip, roster_from_gradebook
 from classroom.sandbox import Limits, claim_uid, isolation_problem
-from classroom.submission import Job, Result, grade_submission, submission_checksum
+from classroom.submission import Job, Result, grade_submission, scratch_name, submission_checksum
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
 
@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-procs", type=int, default=Limits.processes, help="processes per sandbox")
     p.add_argument("--max-output-kb", type=int, default=Limits.output_bytes // 1000, help="output kept per cell")
     p.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    p.add_argument("--worker-memory-mb", type=int, default=WORKER_MEMORY_MB,
+                   help="address-space limit of each trusted grading worker")
     p.add_argument("--csv", type=Path, help="grades CSV to write (default: grades-<assignment>.csv)")
     p.add_argument("--no-csv", action="store_true", help="do not export a CSV")
     p.add_argument("--uid-base", type=int, default=62000,
@@ -112,16 +114,40 @@ def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
 
 # -- worker side ---------------------------------------------------------------------------------------------
 _SLOT_UID: int | None = None
+_CHECKER_UID: int | None = None
+WORKER_MEMORY_MB = 4096  # address space of a trusted worker (soft limit; sandboxes set their own)
+WORKER_FILE_MB = 512  # largest file a trusted worker writes (autograded notebooks and feedback are bounded)
+CRASH_ENV = "GRADE_CLASS_TEST_CRASH"  # fault injection for the tests: a worker dies on this student
 
 
-def _init_worker(uid_base: int) -> None:
-    global _SLOT_UID
+def _init_worker(uid_base: int, memory_mb: int = WORKER_MEMORY_MB) -> None:
+    import resource
+
+    global _SLOT_UID, _CHECKER_UID
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for limit, value in ((resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+                         (resource.RLIMIT_FSIZE, WORKER_FILE_MB * 1024 * 1024)):
+        soft, hard = resource.getrlimit(limit)
+        if soft == resource.RLIM_INFINITY or soft > value:
+            resource.setrlimit(limit, (value, hard))
     _SLOT_UID = claim_uid(uid_base)
+    _CHECKER_UID = claim_uid(uid_base)  # the checker fork server's own uid: the kernel's clean-up never hits it
+
+
+def _marker(job: Job) -> Path:
+    return Path(job.workdir) / "inflight" / scratch_name(job.student)
 
 
 def _work(job: Job) -> Result:
-    return grade_submission(replace(job, uid=_SLOT_UID if job.sandboxed else None))
+    marker = _marker(job)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(job.student)
+    if os.environ.get(CRASH_ENV) == job.student:
+        os._exit(70)
+    result = grade_submission(replace(job, uid=_SLOT_UID if job.sandboxed else None,
+                                      checker_uid=_CHECKER_UID if job.sandboxed else None))
+    marker.unlink(missing_ok=True)
+    return result
 
 
 # -- parent side ---------------------------------------------------------------------------------------------
@@ -253,46 +279,39 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
             limits=limits, feedback=not args.no_feedback, sandboxed=sandboxed)
         for s, c in todo
     ]
+    shutil.rmtree(workdir / "inflight", ignore_errors=True)
     bar = tqdm(total=len(jobs), unit="submission", disable=args.no_progress or not jobs, file=sys.stderr)
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     workers = min(args.jobs, max(1, len(jobs)))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(args.uid_base,))
-    pending = {pool.submit(_work, job): job for job in jobs}
-    review: dict[str, str] = {}
+
+    def handle(result: Result) -> None:
+        if result.status == "graded" and result.staged:
+            _install(Path(result.staged), course, result.student, args.assignment)
+            # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
+            course_state.complete_submission(course, submitted, result.student, args.assignment)
+        for nb in notebooks:  # forbidden package functions: flagged (summary, CSV grader_flags), grade unchanged
+            flag = forbidden_calls.review_reason(submitted / result.student / args.assignment / f"{nb}.ipynb",
+                                                 release / f"{nb}.ipynb")
+            if flag:
+                result.reasons.append(flag)
+        gbook.merge(gb, args.assignment, result)
+        if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
+            late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+            gb.db.commit()
+        (summary.graded if result.status == "graded" else summary.failed).append(result)
+        bar.update(1)
+
     try:
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    result = fut.result()
-                except BrokenProcessPool:
-                    result = Result(student=job.student, checksum=job.checksum, status="failed",
-                                    reasons=["a grading worker crashed; run again to retry"])
-                if result.status == "graded" and result.staged:
-                    _install(Path(result.staged), course, result.student, args.assignment)
-                    # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
-                    course_state.complete_submission(course, submitted, result.student, args.assignment)
-                for nb in notebooks:  # forbidden package functions: flagged for the instructor, grade unchanged
-                    flag = forbidden_calls.review_reason(submitted / job.student / args.assignment / f"{nb}.ipynb",
-                                                         release / f"{nb}.ipynb")
-                    if flag:
-                        result.reasons.append(flag)
-                        review[job.student] = flag
-                gbook.merge(gb, args.assignment, result)
-                if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
-                    late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
-                    gb.db.commit()
-                (summary.graded if result.status == "graded" else summary.failed).append(result)
-                bar.update(1)
+        queue = jobs
+        while queue:
+            suspects, queue = _pool_round(queue, workers, args.uid_base, args.worker_memory_mb, handle)
+            for job in suspects:  # each one alone: only the submission that kills its worker pays
+                again, _ = _pool_round([job], 1, args.uid_base, args.worker_memory_mb, handle)
+                for lost in again:
+                    handle(Result(student=lost.student, checksum=lost.checksum, status="failed",
+                                  reasons=["the trusted grading worker died on this submission (its memory or "
+                                           "file-size limit); the rest of the class was graded"]))
     except KeyboardInterrupt:
         summary.interrupted = True
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-    else:
-        pool.shutdown(wait=True)
     finally:
         bar.close()
     shutil.rmtree(private_root, ignore_errors=True)
@@ -300,8 +319,7 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
         shutil.rmtree(workdir, ignore_errors=True)
     if not args.no_csv and not summary.interrupted:
         dest = args.csv or course / f"grades-{args.assignment}.csv"
-        gbook.export_csv(gb, args.assignment, dest)
-        forbidden_calls.add_review_column(dest, review)
+        gbook.export_csv(gb, args.assignment, dest, flags=True)
         print(f"grades exported to {dest}")
     summary.seconds = time.monotonic() - start
     for line in summary.lines():
@@ -309,6 +327,46 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     if summary.interrupted:
         return 130
     return 1 if summary.failed else 0
+
+
+def _pool_round(jobs: list[Job], workers: int, uid_base: int, memory_mb: int,
+                handle) -> tuple[list[Job], list[Job]]:
+    """Grade ``jobs`` in a fresh pool, handing each result to ``handle``.
+
+    When a worker dies the pool breaks: returns the jobs that were being graded then (suspects, to retry one
+    at a time) and the jobs not started yet (for a new pool); otherwise two empty lists.
+    """
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(uid_base, memory_mb))
+    pending = {pool.submit(_work, job): job for job in jobs}
+    finished = False
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                pending.pop(fut)
+                handle(result)
+            if broken:
+                left = list(pending.values())
+                suspects = [job for job in left if _marker(job).exists()]
+                for job in left:
+                    _marker(job).unlink(missing_ok=True)
+                return suspects, [job for job in left if job not in suspects]
+        finished = True
+        return [], []
+    except KeyboardInterrupt:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        raise
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
 def main(argv: list[str] | None = None) -> int:

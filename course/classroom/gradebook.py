@@ -149,7 +149,23 @@ def scores_by_student(gb: Gradebook, assignment: str) -> dict[str, float]:
     return out
 
 
-def export_csv(gb: Gradebook, assignment: str, dest: Path) -> None:
-    """nbgrader's own CSV export of this assignment's grades."""
+def export_csv(gb: Gradebook, assignment: str, dest: Path, flags: bool = False) -> None:
+    """nbgrader's own CSV export of this assignment's grades; with ``flags``, a last column ``grader_flags``
+    holding the grader's reasons to look at a submission (extra files, tampering, limits ...)."""
     plugin = CsvExportPlugin(to=str(dest), assignment=[assignment])
     plugin.export(gb)
+    if not flags:
+        return
+    import csv
+
+    reasons = {student: "; ".join(json.loads(row["reasons"] or "[]"))
+               for student, row in load_state(gb, assignment).items()}
+    with open(dest, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0].keys()) if rows else ["assignment", "student_id"]
+    with open(dest, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=[*fields, "grader_flags"])
+        writer.writeheader()
+        for row in rows:
+            row["grader_flags"] = reasons.get(row.get("student_id", ""), "")
+            writer.writerow(row)

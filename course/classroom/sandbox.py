@@ -2,11 +2,14 @@
 
 The kernel (the only process that runs student code) is started as::
 
-    bwrap <namespaces, read-only system and Python, writable scratch> -- prlimit <limits> --
-        setpriv <unprivileged uid, no capabilities> -- python -m ipykernel_launcher -f <connection file>
+    bwrap --args <fd> -- prlimit <limits> -- nice -n 10 -- setpriv <unprivileged uid, no capabilities> --
+        python -I -c <launcher> -f .k/kernel.json
 
-The grader's own process (which talks to the kernel over unix sockets inside the scratch directory) stays
-outside. Nothing of the course tree is visible inside except the domain package ``osteonecrosis``.
+bubblewrap's options (namespaces, read-only system and Python, the writable scratch) are handed over on a
+pipe (``--args``), and the kernel is found on PATH with a connection file relative to its working directory:
+the sandbox's pid 1 (bubblewrap's reaper, ``/proc/1/cmdline``) shows no host path. ``nice`` and a low
+process limit (one uid per worker) keep a submission's busy children from taking more than their share of
+the CPU (cgroups are not used: they are rarely delegated to an unprivileged grader).
 """
 
 from __future__ import annotations
@@ -34,12 +37,14 @@ class Limits:
 
     cpu_seconds: int = 300  # CPU time of the whole kernel process (RLIMIT_CPU)
     memory_mb: int = 2048  # address space (RLIMIT_AS)
-    processes: int = 64  # processes of the sandbox uid (RLIMIT_NPROC; one uid per worker)
+    processes: int = 32  # processes and threads of the sandbox uid (RLIMIT_NPROC; one uid per worker)
     file_size_mb: int = 64  # largest file the kernel may write (RLIMIT_FSIZE)
     tmp_mb: int = 64  # size of the in-memory /tmp and home
     cell_timeout: int = 60  # nbgrader's per-cell timeout, seconds
     wall_seconds: int = 900  # whole submission, seconds
     output_bytes: int = 1_000_000  # output kept per cell; the rest is dropped with a note
+    notebook_bytes: int = 20_000_000  # output kept per notebook (bounds the autograded notebook and feedback)
+    nice: int = 10  # scheduling priority of everything in the sandbox (the grader itself stays at 0)
 
 
 def isolation_problem() -> str | None:
@@ -100,6 +105,7 @@ class Sandbox:
     uid: int | None
     limits: Limits = field(default_factory=Limits)
     private: Path | None = None  # trusted directory (never visible inside) for the generated /etc/passwd
+    read_only: tuple[str, ...] = ()  # further files bound read-only at their own path (the checker script)
 
     def prepare(self) -> None:
         """Create the scratch directory and give it to the sandbox uid."""
@@ -131,7 +137,8 @@ class Sandbox:
         cmd += ["--size", str(lim.tmp_mb * MB), "--perms", "1777", "--tmpfs", "/tmp"]
         cmd += ["--size", str(lim.tmp_mb * MB), "--perms", "1777", "--tmpfs", "/home/student"]
         made: set[str] = {"/", "/tmp", "/home"}
-        binds = [("--ro-bind", str(path)) for path in python_paths()] + [("--bind", scratch)]
+        binds = [("--ro-bind", str(path)) for path in python_paths()]
+        binds += [("--ro-bind", path) for path in self.read_only] + [("--bind", scratch)]
         for how, path in binds:
             for parent in reversed(Path(path).parents):
                 if str(parent) not in made:
@@ -167,6 +174,10 @@ class Sandbox:
             f"--fsize={lim.file_size_mb * MB}",
             "--core=0",
             "--",
+            shutil.which("nice") or "/usr/bin/nice",
+            "-n",
+            str(lim.nice),
+            "--",
         ]
         if self.uid is not None:
             cmd += [
@@ -180,6 +191,31 @@ class Sandbox:
                 "--",
             ]
         return cmd + argv
+
+    @staticmethod
+    def hide_options(cmd: list[str]) -> tuple[list[str], tuple[int, ...]]:
+        """``cmd`` (from ``command``) with bubblewrap's options moved to a pipe, plus the no-``setsid`` filter.
+
+        Returns the command and the fds the child must inherit (``pass_fds``); the caller closes them after
+        the launch.
+        """
+        split = cmd.index("--")
+        opts = cmd[1:split]
+        fds: list[int] = []
+        try:
+            program = no_setsid_filter()
+            if program is not None:
+                fds.append(_pipe_with(program))
+                opts = [*opts, "--seccomp", str(fds[-1])]
+            data = b"".join(arg.encode() + b"\0" for arg in opts)
+            if len(data) > 60_000:  # a pipe holds 64 KiB without a reader
+                raise SandboxUnavailable("bubblewrap options too long for a pipe")
+            fds.append(_pipe_with(data))
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
+        return [cmd[0], "--args", str(fds[-1]), *cmd[split:]], tuple(fds)
 
     def reap(self) -> int:
         """Kill every process left with this sandbox's uid (a uid used by this worker only); returns how many."""
@@ -207,10 +243,12 @@ class Sandbox:
         connection_dir.mkdir(parents=True, exist_ok=True)
         if self.uid is not None:
             os.chown(connection_dir, self.uid, self.uid)
-        python = str(Path(sys.prefix) / "bin" / "python")
-        argv = self.command([python, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+        from classroom.guards.launcher import kernel_argv
+
+        argv = self.command(kernel_argv("python"))
         km = _SandboxKernelManager(transport="ipc", ip=str(connection_dir / "kernel"))
         km.sandbox_uid = self.uid
+        km.sandbox_scratch = str(self.scratch)
         km.connection_file = str(connection_dir / "kernel.json")
         km._kernel_spec = KernelSpec(
             argv=argv, display_name="Python 3 (sandboxed)", language="python", interrupt_mode="message"
@@ -223,6 +261,7 @@ class _SandboxKernelManager(AsyncKernelManager):
     """Hands the connection file to the sandbox uid just before the kernel starts."""
 
     sandbox_uid: int | None = None
+    sandbox_scratch: str | None = None
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw):  # type: ignore[override]
         if self.sandbox_uid is not None:
@@ -230,7 +269,55 @@ class _SandboxKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.DEVNULL  # the kernel's own stdio never reaches the grader's terminal
         kw["stderr"] = subprocess.DEVNULL
         kw["stdin"] = subprocess.DEVNULL
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.sandbox_scratch:  # the connection file relative to the kernel's working directory
+            rel = os.path.relpath(self.connection_file, self.sandbox_scratch)
+            kernel_cmd = [rel if arg == self.connection_file else arg for arg in kernel_cmd]
+        kernel_cmd, fds = Sandbox.hide_options(kernel_cmd)
+        kw["pass_fds"] = fds
+        try:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+
+def _pipe_with(data: bytes) -> int:
+    """A pipe already holding ``data`` (write end closed); returns its read fd."""
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, data)
+    finally:
+        os.close(write_fd)
+    return read_fd
+
+
+# seccomp: setsid fails with EPERM inside the sandbox, so every process of a submission stays in the
+# kernel's session, and so in one scheduler autogroup: however many busy children it starts, the whole
+# sandbox gets one session's share of the CPU. (A syscall of a foreign ABI fails too.)
+_SETSID = {"x86_64": (0xC000003E, 112, 0x40000000 | 112), "aarch64": (0xC00000B7, 157, 157)}
+
+
+def no_setsid_filter() -> bytes | None:
+    """A classic-BPF seccomp program (for bubblewrap's --seccomp) refusing setsid, or None on other machines."""
+    import platform
+    import struct
+
+    arch = _SETSID.get(platform.machine())
+    if arch is None:
+        return None
+    audit_arch, nr, nr_x32 = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1
+    program = [
+        (ld, 0, 0, 4),  # seccomp_data.arch
+        (jeq, 0, 4, audit_arch),  # a foreign ABI: refuse
+        (ld, 0, 0, 0),  # seccomp_data.nr
+        (jeq, 2, 0, nr),
+        (jeq, 1, 0, nr_x32),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, eperm),
+    ]
+    return b"".join(struct.pack("HBBI", *insn) for insn in program)
 
 
 _CLAIMS: list[int] = []  # lock file descriptors held for the life of the worker process

@@ -12,7 +12,7 @@ import copy
 import hashlib
 import os
 import shutil
-import stat
+import sys
 import time
 import traceback
 import warnings
@@ -44,6 +44,10 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from classroom.executor import GradingClient, error_output, is_test_cell
+from classroom.guards import files
+from classroom.guards.active_content import neutralise
+from classroom.guards.checker import CheckerError, CheckerProcess, ForkServer, checker_argv, local_argv
+from classroom.guards.launcher import kernel_argv
 from classroom.sandbox import Limits, Sandbox
 
 warnings.filterwarnings("ignore", category=SAWarning)
@@ -93,6 +97,7 @@ class Job:
     feedback: bool = True
     sandboxed: bool = True
     uid: int | None = None
+    checker_uid: int | None = None  # the worker's checker fork server runs under this uid (never the kernel's)
     private_root: str | None = None  # trusted per-submission gradebooks (best on a tmpfs); default workdir/private
 
 
@@ -151,39 +156,8 @@ def submission_checksum(directory: Path) -> str:
 
 
 def _read_regular(path: Path, limit: int) -> bytes:
-    """Read a regular file without following symlinks; refuse anything else or anything too big."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit + 1)
-    finally:
-        os.close(fd)
-
-
-def _copy_tree_safely(src: Path, dest: Path, skip_notebooks: bool) -> int:
-    """Copy regular files only (no symlinks, no devices); returns bytes copied."""
-    total = 0
-    if not src.is_dir():
-        return 0
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if path.is_symlink() or not path.is_file() or any(p.startswith(".") for p in rel.parts):
-            continue
-        if skip_notebooks and path.suffix == ".ipynb":
-            continue
-        data = _read_regular(path, MAX_SUBMISSION_BYTES)
-        total += len(data)
-        if total > MAX_SUBMISSION_BYTES:
-            raise ValueError("submission larger than 100 MB")
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return total
+    """Read a regular, single-link file (refused before opening otherwise); see ``classroom.guards.files``."""
+    return files.read_regular(path, limit)
 
 
 def _resources(job: Job, notebook: str, db_url: str, path: str) -> dict:
@@ -255,14 +229,14 @@ def _grade(job: Job, result: Result) -> None:
         else:
             gb.update_or_create_submission(job.assignment, job.student)
 
-    # the sandbox's working directory: released non-notebook files, then the student's own files
+    # the sandbox's working directory: the assignment's released data files only, never the student's files
     scratch.mkdir(parents=True)
-    if job.release_dir:
-        _copy_tree_safely(Path(job.release_dir), scratch, skip_notebooks=True)
-    try:
-        _copy_tree_safely(submitted, scratch, skip_notebooks=True)
-    except (ValueError, OSError) as exc:
-        result.reasons.append(f"submission files refused: {exc}")
+    release = Path(job.release_dir) if job.release_dir else None
+    files.fill_scratch(scratch, release)
+    extra = files.extra_files(submitted, job.notebooks, release)
+    if extra:
+        result.reasons.append("submitted files not used by the grader (never run or importable): "
+                              + ", ".join(extra)[:300])
     sandbox = Sandbox(scratch=scratch, uid=job.uid, limits=job.limits, private=private / "etc")
     if job.sandboxed:
         sandbox.prepare()
@@ -309,7 +283,11 @@ def _grade(job: Job, result: Result) -> None:
                                   f"{report.not_run} cell(s) not run score 0")
         if report.truncated_cells:
             result.reasons.append(f"{notebook}.ipynb: output of {report.truncated_cells} cell(s) truncated")
+        if report.checker_fallback:
+            result.reasons.append(f"{notebook}.ipynb: tests ran beside student code ({report.checker_fallback})")
         nb = _apply([IgnorePattern, LimitOutput, SaveAutoGrades, CheckCellMetadata], nb, resources, config)
+        if neutralise(nb):
+            result.reasons.append(f"{notebook}.ipynb: active content (scripts, event handlers, Javascript) removed")
         nbformat.write(nb, autograded / f"{notebook}.ipynb")
         if job.feedback:
             _write_feedback(nb, resources, config, feedback / f"{notebook}.html")
@@ -334,7 +312,7 @@ def _load_problem(path: Path) -> NotebookNode | str:
     """The submitted notebook, or a one-line reason why it cannot be graded."""
     if path.is_symlink():
         return "is a symbolic link (refused)"
-    if not path.exists():
+    if not os.path.lexists(path):
         return "missing"
     try:
         raw = _read_regular(path, MAX_NOTEBOOK_BYTES)
@@ -357,15 +335,22 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
     limits = job.limits
     if job.sandboxed:
         km = sandbox.kernel_manager(scratch / ".k")
+        checker = _sandboxed_checker(job, sandbox)
     else:
+        from jupyter_client.kernelspec import KernelSpec
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name="python3")
+        km._kernel_spec = KernelSpec(argv=kernel_argv(sys.executable), display_name="Python 3 (unsandboxed)",
+                                     language="python", interrupt_mode="message")
+        checker = CheckerProcess(local_argv())
     client = GradingClient(
         nb,
         km,
         wall_seconds=limits.wall_seconds,
         output_bytes=limits.output_bytes,
+        notebook_bytes=limits.notebook_bytes,
+        checker=checker,
         timeout=limits.cell_timeout,
         interrupt_on_timeout=True,
         allow_errors=True,
@@ -381,9 +366,55 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
     return client.report
 
 
+def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str, student: str,
+                   notebook: str, config: Config | None = None) -> Path:
+    """Write the feedback HTML of one graded notebook to ``dest`` (public: also used after manual grading).
+
+    Scores and comments come from the gradebook at ``db_url``; hidden tests and their tracebacks are left
+    out; the page carries no active content (scripts, event handlers, Javascript outputs are removed).
+    """
+    config = config if config is not None else Config()
+    resources = {
+        "nbgrader": {"notebook": notebook, "assignment": assignment, "student": student, "db_url": db_url},
+        "metadata": {"path": str(Path(dest).parent)},
+        "unique_key": notebook,
+        "output_files_dir": f"{notebook}_files",
+    }
+    _write_feedback(nb, resources, config, Path(dest))
+    return Path(dest)
+
+
+_FORK_SERVER: ForkServer | None = None  # one per grading worker process
+
+
+def _sandboxed_checker(job: Job, sandbox: Sandbox) -> CheckerProcess:
+    """A checker for one notebook: forked by the worker's fork server (own uid), else a process of its own."""
+    global _FORK_SERVER
+    if job.checker_uid is not None and job.checker_uid != job.uid:
+        try:
+            if _FORK_SERVER is None or not _FORK_SERVER.alive():
+                home = Path(job.workdir) / "checkers" / f"server-{job.checker_uid}"
+                shutil.rmtree(home, ignore_errors=True)
+                box = Sandbox(scratch=home, uid=job.checker_uid, limits=job.limits,
+                              private=home.parent / f"etc-{job.checker_uid}")
+                box.prepare()
+                path = str(home / "s")
+                _FORK_SERVER = ForkServer(box.command([*checker_argv(), "--fork-server", path]),
+                                          Sandbox.hide_options, path)
+            return _FORK_SERVER.connection()
+        except (CheckerError, OSError):
+            _FORK_SERVER = None  # fall through: a checker process of its own
+    checker_dir = Path(job.workdir) / "checkers" / scratch_name(job.student)
+    shutil.rmtree(checker_dir, ignore_errors=True)
+    checker_box = Sandbox(scratch=checker_dir, uid=job.uid, limits=job.limits, private=sandbox.private)
+    checker_box.prepare()
+    return CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
+
+
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:
     """HTML feedback from the private gradebook; hidden tests and their tracebacks are left out."""
     nb = copy.deepcopy(nb)
+    neutralise(nb)  # no active content, even for a notebook that did not come from this grader
     hidden = ClearHiddenTests(config=config)
     for cell in nb.cells:
         if is_test_cell(cell) and hidden.begin_test_delimeter in cell.source:

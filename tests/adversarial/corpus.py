@@ -11,6 +11,7 @@ cell with a wrong or missing Q1, and leave a correct Q2, so the score also shows
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.adversarial.course import (
     WRONG_Q1,
     WRONG_Q2,
     notebook_with,
+    released,
     submission_dir,
     submit,
 )
@@ -288,8 +290,162 @@ CASES: list[Case] = [
     Case("os_exit", "os._exit", 0, _q1_attack("import os\nos._exit(0)"), earned=2),
     Case("kill_parent", "killing its parent (and every process it may signal)", 2, _q1_attack(KILL_PARENT)),
     Case("hide_errors", "patching IPython's error display", 2, _q1_attack(HIDE_ERRORS)),
-    Case("swallow_errors", "rewriting every later cell to swallow errors", 0, _q1_attack(SWALLOW_ERRORS),
-         earned=2),
+    Case("swallow_errors", "rewriting every later cell to swallow errors", 2, _q1_attack(SWALLOW_ERRORS)),
     Case("redefine_helpers", "redefining test helpers", 0, _q1_attack(REDEFINE_HELPERS, q2=WRONG_Q2)),
     Case("symlink_solution", "a notebook that is a link to the solution", 0, _symlink_to_solution),
 ]
+
+
+# -- issue 12: forged marks, a bounded trusted side, active content, fairness -----------------------------------
+SHADOW_FILES = {
+    # would run instead of the real launcher if the scratch came first on sys.path: forge every test
+    "ipykernel_launcher.py": "import sys\nopen('/tmp/PWNED-shadow', 'w').write('x')\nsys.exit(0)\n",
+    "osteonecrosis/__init__.py": "raise SystemExit('PWNED: shadowed the course package')\n",
+    "ipykernel/__init__.py": "raise SystemExit('PWNED: shadowed ipykernel')\n",
+    "helpers.py": "def check_equal(*a, **k):\n    return None\n",
+}
+
+
+def _shadow_imports(course: Path, student: str, ctx: Context) -> None:
+    """An untouched notebook plus files that would shadow imports (issue 12: forged full marks)."""
+    submit(course, student, released(course))
+    base = submission_dir(course, student)
+    for rel, text in SHADOW_FILES.items():
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text(text)
+
+
+SHADOW_IMPORT_IN_ANSWER = """
+import sys
+sys.path.insert(0, ".")
+try:
+    from helpers import check_equal   # a submitted file: never in the scratch, so this fails
+except ImportError:
+    pass
+""" + WRONG_Q1
+
+PRE_RUN_DISPLAYHOOK = """
+ip = get_ipython()
+ip.events.register("pre_run_cell", lambda info: ip.displayhook("ok"))
+""" + WRONG_Q1
+
+POST_RUN_FORGE = """
+from IPython.display import clear_output
+ip = get_ipython()
+def _forge(result):
+    if result.error_in_exec is not None and getattr(result.info, "store_history", False):
+        clear_output()
+        result.error_in_exec = None
+ip.events.register("post_run_cell", _forge)
+""" + WRONG_Q1
+
+ALWAYS_EQUAL = """
+class _Yes:
+    def __eq__(self, other):
+        return True
+    def __bool__(self):
+        return True
+def persisting_long_enough(weeks):
+    return _Yes()
+"""
+
+MOVE_EXPECTED = """
+import builtins, sys
+builtins.AssertionError = type("AssertionError", (Exception,), dict())
+def _quiet(*a, **k):
+    return None
+for _name, _mod in list(sys.modules.items()):
+    try:
+        setattr(_mod, "check_equal", _quiet)
+    except Exception:
+        pass
+""" + WRONG_Q1
+
+DISPLAY_MULTIPLY = """
+from IPython.display import display, update_display
+for i in range(300):
+    display("tiny", display_id="same")
+update_display("x" * 2_000_000, display_id="same")
+for i in range(300):
+    display("tiny", display_id="id%d" % i)
+for i in range(300):
+    update_display("y" * 300_000, display_id="id%d" % i)
+"""
+
+HUGE_ERRORS = """
+ip = get_ipython()
+for _ in range(8):
+    try:
+        raise ValueError("E" * 5_000_000)
+    except ValueError:
+        ip.showtraceback()
+"""
+
+ACTIVE_CONTENT = """
+from IPython.display import HTML, Javascript, Markdown, display
+display(HTML("<scr" + "ipt>window.PWNED_JS = 1</scr" + "ipt><img src=x one" + "rror='PWNED_ERR()'>"))
+display(Javascript("window.PWNED_JSOUT = 1"))
+display(Markdown("[click](java" + "script:PWNED_URL())"))
+""" + WRONG_Q1
+
+PROC1_CMDLINE = """
+cmdline = open("/proc/1/cmdline", "rb").read().decode(errors="replace")
+if any(word in cmdline for word in ({course!r}, {workdir!r}, "--bind", "--ro-bind", "/work/", ".venv")):
+    def persisting_long_enough(weeks):
+        return weeks > 8
+"""
+
+BUSY_CHILDREN = """
+import os, time
+for _ in range(8):
+    try:
+        if os.fork() == 0:
+            try:
+                os.setsid()  # its own session, so its own scheduler autogroup (refused in the sandbox)
+            except OSError:
+                pass
+            end = time.time() + 20
+            while time.time() < end:
+                pass
+            os._exit(0)
+    except OSError:
+        break
+"""
+
+
+def _fifo_notebook(course: Path, student: str, ctx: Context) -> None:
+    os.mkfifo(submission_dir(course, student) / f"{ASSIGNMENT}.ipynb")
+
+
+def _hardlink_solution(course: Path, student: str, ctx: Context) -> None:
+    os.link(course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+            submission_dir(course, student) / f"{ASSIGNMENT}.ipynb")
+
+
+def _active_content(course: Path, student: str, ctx: Context) -> None:
+    nb = notebook_with(course, ACTIVE_CONTENT, GOOD_Q2)
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "<scr" + "ipt>PWNED_MD()</scr" + "ipt> <b onclick='PWNED_CLICK()'>b</b> [x](javascript:PWNED_MDURL())"))
+    submit(course, student, nb)
+
+
+ISSUE_12: list[Case] = [
+    Case("shadow_imports", "files shadowing ipykernel_launcher, osteonecrosis, ipykernel, helpers", 0,
+         _shadow_imports),
+    Case("shadow_import_answer", "importing a submitted helper module from the answer", 2,
+         _q1_attack(SHADOW_IMPORT_IN_ANSWER)),
+    Case("pre_run_displayhook", "a pre_run_cell hook emitting an execute_result", 2,
+         _q1_attack(PRE_RUN_DISPLAYHOOK)),
+    Case("post_run_forge", "a post_run_cell hook clearing failed test cells", 2, _q1_attack(POST_RUN_FORGE)),
+    Case("always_equal", "an answer object that equals everything", 2, _q1_attack(ALWAYS_EQUAL)),
+    Case("move_expected", "changing what the tests use inside the kernel (builtins, helpers in modules)", 2,
+         _q1_attack(MOVE_EXPECTED)),
+    Case("display_multiply", "display_id copies multiplied by update_display", 2, _q1_attack(DISPLAY_MULTIPLY)),
+    Case("huge_errors", "eight 5 MB error outputs", 2, _q1_attack(HUGE_ERRORS)),
+    Case("fifo_notebook", "a named pipe in place of the notebook", 0, _fifo_notebook),
+    Case("hardlink_solution", "a hard link to the solution", 0, _hardlink_solution),
+    Case("active_content", "scripts, event handlers and Javascript outputs", 2, _active_content),
+    Case("proc1_cmdline", "host paths in /proc/1/cmdline", 2, _q1_attack(PROC1_CMDLINE)),
+    Case("busy_children", "busy children in their own sessions", 2, _q1_attack(BUSY_CHILDREN)),
+]
+CASES += ISSUE_12

@@ -84,7 +84,9 @@ def snapshot(root: Path, skip: tuple[str, ...] = ("autograded", "feedback")) -> 
     return out
 
 
-def grade_class(course: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def grade_class(course: Path, *args: str, timeout: int = 900,
+                extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the grade-class console script in ``course``."""
     cmd = [str(BIN / "grade-class"), ASSIGNMENT, "--no-progress", *args]
-    return subprocess.run(cmd, cwd=course, env=env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, cwd=course, env={**env(), **(extra_env or {})}, capture_output=True, text=True,
+                          timeout=timeout)
