@@ -92,3 +92,19 @@ def test_results_are_read_only():
         plan.setdefault("x", 1)
     with pytest.raises(AttributeError):
         plan.stage = "1"
+
+
+def test_has_a_lesion_and_the_8_week_window_are_read_from_rules_only() -> None:
+    """One home: no module of the package re-derives "has a lesion" or reads criterion 2's window itself."""
+    import re
+    from pathlib import Path
+
+    import osteonecrosis
+
+    pkg = Path(osteonecrosis.__file__).parent
+    rederived = re.compile(r"exposed_bone\s+or\s+\S*fistula_probes_to_bone"
+                           r"|fistula_probes_to_bone\s+or\s+\S*exposed_bone"
+                           r"|\[\"persisting_more_than_weeks\"\]")
+    offenders = [f"{p.relative_to(pkg)}:{n}" for p in pkg.rglob("*.py") if p.name != "rules.py"
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if rederived.search(line)]
+    assert not offenders, f"re-derive the rule through osteonecrosis.rules instead: {offenders}"

@@ -12,7 +12,8 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
-from .cases import Case, exposure, parse_date
+from .cases import Case, parse_date
+from .rules import exposure, has_lesion, stage3_features
 from .staging import STAGES
 
 
@@ -114,13 +115,11 @@ def staging_arguments(case: Case) -> dict[str, Any]:
     """
     f = case.findings
     exp = exposure(case)
-    lesion = f.exposed_bone or f.fistula_probes_to_bone
     return {
         "drug_exposure": bool(exp["antiresorptive"]),
         "radiotherapy_or_metastasis": case.jaw_radiotherapy or case.jaw_metastasis,
-        "exposed_bone_weeks": f.weeks_persisting if lesion else 0,
+        "exposed_bone_weeks": f.weeks_persisting if has_lesion(f) else 0,
         "pain_or_infection": f.pain or f.infection,
-        "stage3_feature": any((f.beyond_alveolar_bone, f.pathologic_fracture, f.extraoral_fistula,
-                               f.oral_antral_or_nasal_communication, f.osteolysis_to_border)),
+        "stage3_feature": bool(stage3_features(f)),
         "nonspecific_sign": bool(f.nonspecific),
     }

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from . import knowledge
 from .cases import Case, library, library_case
+from .rules import has_lesion, persisting_weeks_threshold
 from .staging import STAGE_LABELS, STAGES, stage, stage_order
 from .teaching import CORRECT, TRY_AGAIN, Feedback, _feedback_html
 
@@ -98,7 +99,7 @@ def case_vignette(case: Case) -> str:
         exam.append(f"exposed bone in the mouth, present for {f.weeks_persisting:g} weeks")
     if f.fistula_probes_to_bone:
         exam.append(f"a fistula that probes to bone, present for {f.weeks_persisting:g} weeks")
-    if not (f.exposed_bone or f.fistula_probes_to_bone):
+    if not has_lesion(f):
         exam.append("no exposed bone and no fistula that probes to bone")
     exam.append("pain" if f.pain else "no pain")
     exam.append("signs of infection (redness, swelling or pus)" if f.infection else "no sign of infection")
@@ -125,8 +126,8 @@ def red_flags(case: Case) -> list[str]:
 def _hint(case: Case, chosen: str, correct: str) -> str:
     """Point at the criterion the student missed, without naming the right stage."""
     f = case.findings
-    weeks = float(knowledge.load("staging")["case_definition"]["persisting_more_than_weeks"])
-    lesion = f.exposed_bone or f.fistula_probes_to_bone
+    weeks = persisting_weeks_threshold()
+    lesion = has_lesion(f)
     if correct == "not_mronj":
         if case.jaw_radiotherapy or case.jaw_metastasis:
             return ("Check the third criterion of the case definition: radiotherapy to the jaws or jaw "

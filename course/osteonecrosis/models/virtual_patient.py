@@ -676,7 +676,7 @@ def from_case(case: Case, seed: int = 0) -> VirtualPatient:
         if case.indication not in PLANNED_DRUG:
             raise ModelInputError(f"case {case.id}: no drug and no usual first drug for '{case.indication}'")
         drug, months = PLANNED_DRUG[case.indication], 0.0
-    if case.findings.exposed_bone or case.findings.fistula_probes_to_bone:
+    if rules.has_lesion(case.findings):
         patient = new_patient(drug, case.indication, max(months, 1.0), seed, False, case.id, case.risk_factors,
                               current, case.medical_history)
         patient.findings = replace(case.findings, exposed_bone=True)
