@@ -49,6 +49,13 @@ c.ClearSolutions.code_stub = {
 }
 # nbgrader validate cuts each message line at width - 3 characters (90 by default): keep the whole first line.
 c.Validator.width = 120
+# ... and never says "Success! Your notebook passes all the tests": visible tests are not the grade.
+try:
+    from classroom.validate_message import install as _say_visible_is_not_the_grade
+except ImportError:
+    pass
+else:
+    _say_visible_is_not_the_grade()
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission

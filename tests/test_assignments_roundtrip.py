@@ -159,7 +159,9 @@ def test_nbgrader_validate_exits_zero_even_when_tests_fail(course: NbgraderCours
     # ... while the gradebook shows what the submission really earned: nothing.
     assert sum(course.scores(a, "blank").values()) == 0
     ok = course.run("validate", str(course.solution_notebook(a)), check=False)
-    assert ok.returncode == 0 and "Success" in ok.stdout + ok.stderr, (ok.stdout + ok.stderr)[-2000:]
+    said = ok.stdout + ok.stderr
+    assert ok.returncode == 0 and "This is NOT your grade" in said, said[-2000:]
+    assert "Success" not in said, f"validate must not read as the grade: {said[-2000:]}"
 
 
 def test_wrong_submission_fixture_files_match_assignments() -> None:

@@ -198,6 +198,8 @@ def build_env(venv: Path, python: str, exchange: Path) -> None:
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
+        "from classroom.validate_message import install  # visible tests passed is not 'Success', not the grade\n"
+        "install()\n"
     )
     _run(["chmod", "-R", "a+rX,go-w", str(venv)], "chmod the shared environment")
 
