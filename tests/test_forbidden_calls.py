@@ -84,6 +84,32 @@ def test_review_reason(tmp_path: Path) -> None:
     assert forbidden_calls.review_reason(sub, rel) is None
 
 
+def test_review_reason_never_opens_a_fifo_or_a_hard_link(tmp_path: Path) -> None:
+    """The check runs in grade-class's trusted main process: a named pipe in place of the notebook must not
+    block it (open() on a FIFO waits for a writer forever), and a hard link is not read either."""
+    import os
+
+    rel = tmp_path / "rel.ipynb"
+    nbformat.write(_release(), str(rel))
+    fifo = tmp_path / "fifo.ipynb"
+    os.mkfifo(fifo)
+    import threading
+
+    answer: list[str | None] = []
+    reader = threading.Thread(target=lambda: answer.append(forbidden_calls.review_reason(fifo, rel)), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # unblock the stuck open() so the test run can go on, then fail
+        with open(fifo, "w"):
+            pass
+        pytest.fail("review_reason blocked on a FIFO in place of the notebook")
+    assert answer == [None]
+    real = tmp_path / "real.ipynb"
+    nbformat.write(_submission("from osteonecrosis.staging import stage\nstages = stage(c)"), str(real))
+    os.link(real, tmp_path / "linked.ipynb")
+    assert forbidden_calls.review_reason(tmp_path / "linked.ipynb", rel) is None
+
+
 @pytest.mark.nbgrader
 def test_grade_class_flags_the_submission_in_its_summary_and_csv(tmp_path: Path) -> None:
     """A real grade-class run: the student whose answer calls a forbidden function is flagged for review in the

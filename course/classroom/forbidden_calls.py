@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
+from classroom.guards.files import MB, read_regular
+
 
 @dataclass(frozen=True)
 class Use:
@@ -147,10 +149,10 @@ def find_uses(submission: NotebookNode, release_nb: NotebookNode) -> list[Use]:
 
 def review_reason(submission_path: Path, release_path: Path) -> str | None:
     """One line for the grading summary when the submission uses a forbidden function; None otherwise."""
-    try:
-        submission = nbformat.read(str(submission_path), as_version=4)
+    try:  # the trusted side reads a student's file only through the files guard (a FIFO would block open())
+        submission = nbformat.reads(read_regular(submission_path, 20 * MB).decode("utf-8"), as_version=4)
         release_nb = nbformat.read(str(release_path), as_version=4)
-    except Exception:  # an unreadable notebook is reported by the grader itself
+    except Exception:  # an unreadable or refused notebook is reported by the grader itself
         return None
     uses = find_uses(submission, release_nb)
     if not uses:
