@@ -99,7 +99,7 @@ def build() -> list:
 
         How to manage MRONJ has changed. The AAOMS stage table of 2009 (kept in 2014) was conservative first and
         kept resection for stage 3; AAOMS 2022, the course's reference standard, accepts operative (debridement,
-        resection) and nonoperative care at every stage, chosen with the patient (notebook 05, 'Operate early').
+        resection) and nonoperative care at every stage, chosen with the patient (notebook 05, 'Operative and nonoperative care').
         The menu below lists the AAOMS 2022 items for each stage and the course's items for patients who do **not**
         have MRONJ (`management.history_stage_actions` prints the 2009/2014 table, for comparison). Run the cell
         and keep it in view.
@@ -369,7 +369,7 @@ def build() -> list:
         visible_checks_passed("Q8")
         ### BEGIN HIDDEN TESTS
         assert bouquot_74_measures == {letter!r}, (
-            "Q8: how were the 190 patients asked, and about what? (notebook 05, 'The seed')")
+            "Q8: how were the 190 patients asked, and about what? (notebook 07, 'Reading the seed')")
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -395,12 +395,12 @@ def build() -> list:
         assert isinstance(stage_scheme_source["first_author"], str), "Q9: the surname is text, in quotes"
         as_number(stage_scheme_source["patients"], "Q9 patients")
         assert "ruggiero" not in stage_scheme_source["first_author"].lower(), (
-            "Q9: Ruggiero leads AAOMS; the seed cites a Spanish series (notebook 05, 'The seed')")
+            "Q9: Ruggiero leads AAOMS; the seed cites a Spanish series (notebook 05, 'What the guidelines advise')")
         visible_checks_passed("Q9")
         ### BEGIN HIDDEN TESTS
         import unicodedata
         _norm = unicodedata.normalize("NFKD", stage_scheme_source["first_author"]).encode("ascii", "ignore")
-        assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05, 'The seed')"
+        assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05, 'What the guidelines advise')"
         assert stage_scheme_source["patients"] == {series["patients"]!r}, "Q9: how many patients did it have?"
         ### END HIDDEN TESTS
         """, points=2))
