@@ -280,7 +280,7 @@ assert "pre-finish-necessary" in chosen, (
 add(tests("ps4_q1_no_myths", """
 chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
 assert "ctx-test" not in chosen, (
-    "Q1: a CTX value does not predict MRONJ (notebook 06, 'Tests and prophylaxis'; prev-ctx-not-predictive)"
+    "Q1: CTX does not predict MRONJ (notebook 06, 'A test that does not predict')"
 )
 """, P["ps4_q1_no_myths"]))
 add(tests("ps4_q1_complete", f"""
@@ -320,7 +320,7 @@ assert not {{"pre-coordinated-plan", "pre-finish-necessary"}} & set(chosen), (
 """, P["ps4_q2_not_oncology"]))
 add(tests("ps4_q2_complete", f"""
 chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
-assert "ctx-test" not in chosen, "Q2: CTX does not predict MRONJ (notebook 06, 'Tests and prophylaxis')"
+assert "ctx-test" not in chosen, "Q2: CTX does not predict MRONJ (notebook 06, 'A test that does not predict')"
 ### BEGIN HIDDEN TESTS
 graded = [i for i in chosen if i not in {sorted(CONTESTED_ITEMS)!r}]  # contested items are not marked
 _missing, _extra = missing_and_extra(graded, {OP_EXPECTED!r})
