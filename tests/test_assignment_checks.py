@@ -62,6 +62,58 @@ def test_one_patient_per_test_cell(tmp_path: Path) -> None:
     assert len(problems) == 1 and "q1_group_tests grades 2 patients" in problems[0]
 
 
+OLD_PS1_Q1 = """
+drug_classes = answer_of("drug_classes")
+assert isinstance(drug_classes, dict), "Q1: write a dictionary"
+assert drug_classes["denosumab"] == "rank_ligand_antibody", "Q1 denosumab: an antibody"
+### BEGIN HIDDEN TESTS
+for drug, cls in {'alendronate': 'nitrogen_bisphosphonate', 'zoledronate': 'nitrogen_bisphosphonate',
+                  'denosumab': 'rank_ligand_antibody', 'romosozumab': 'sclerostin_antibody',
+                  'bevacizumab': 'antiangiogenic'}.items():
+    assert drug_classes[drug] == cls, f"Q1 {drug}: reconsider its class"
+### END HIDDEN TESTS
+"""
+
+
+def _q1(tmp_path: Path, tests: list) -> list:
+    answer = A.answer("q1_classes", 'drug_classes = None\n### BEGIN SOLUTION\ndrug_classes = {}\n### END SOLUTION')
+    return _cells(tmp_path, [A.markdown("### Question 1"), answer, *tests])
+
+
+def test_several_independent_entries_in_one_multi_point_cell_are_refused(tmp_path: Path) -> None:
+    # the all-or-nothing group ps1 Q1 had until it was split: 3 points for the classes of 5 drugs
+    problems = checks.several_items_problems(_q1(tmp_path, [A.tests("q1_tests", OLD_PS1_Q1, 3)]), "nb")
+    assert len(problems) == 1 and "q1_tests (3 points) asserts on 6 independent entries" in problems[0]
+    # literal keys count one each (a list's items too); a loop over the answer itself is a form check
+    keyed = 'assert drug_classes["a"] == 1\nassert drug_classes.get("b") == 2\nfor k in drug_classes:\n    assert k'
+    assert "asserts on 2 independent" in checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", keyed, 2)]),
+                                                                       "nb")[0]
+    listed = "for i in [0, 1, 2]:\n    assert drug_classes[i] > 0"
+    assert checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", listed, 2)]), "nb")
+
+
+def test_one_point_per_entry_and_one_entry_per_cell_pass(tmp_path: Path) -> None:
+    # the same key split one drug per cell, one point each (what tools/assignments/ps1 now builds)
+    per_drug = [A.tests(f"q1_{d}", f'assert drug_classes[{d!r}] == "x", "Q1 {d}"', 1)
+                for d in ("alendronate", "denosumab")]
+    assert checks.several_items_problems(_q1(tmp_path, per_drug), "nb") == []
+    # several points on ONE entry (its fields, or a function's cases) is one item, not a group
+    one_entry = 'reg = drug_classes["osteoporosis"]\nassert drug_classes["osteoporosis"]["dose_mg"] == 5'
+    assert checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", one_entry, 2)]), "nb") == []
+    # a name the answer cells do not define (a local table) is not an answer entry
+    local = 'want = {"a": 1, "b": 2}\nassert want["a"] == 1 and want["b"] == 2'
+    assert checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", local, 2)]), "nb") == []
+
+
+def test_committed_ps1_and_ps4_have_no_multi_point_groups() -> None:
+    solutions = Path(__file__).resolve().parents[1] / "solutions"
+    for aid in ("ps1_drugs_and_risk", "ps4_prevention"):
+        assert checks.several_items_problems(read_cells(solutions / aid / f"{aid}.ipynb"), aid) == []
+    ps1 = read_cells(solutions / "ps1_drugs_and_risk" / "ps1_drugs_and_risk.ipynb")
+    q1 = [c for c in ps1 if c.kind == "test" and (c.grade_id or "").startswith("q1_")]
+    assert len(q1) == 5 and all(c.points == 1 for c in q1)
+
+
 def test_giveaway_ids_and_double_negatives(tmp_path: Path) -> None:
     assert checks.giveaway_problems("Patient 3 has exposed bone.", "x") == []
     assert "op-zoledronate-stage0" in checks.giveaway_problems("**Patient 2. `op-zoledronate-stage0`**", "x")[0]

@@ -9,6 +9,7 @@ runs them all in ``make check``; the tests call them one by one.
 - :func:`rendering_problems`: no markdown cell renders as a code block by accident (indented text);
 - :func:`numbering_problems`: question numbers in the headings match the grade ids (``q3_...``);
 - :func:`one_item_per_cell_problems`: a test cell grades at most one patient (no all-or-nothing groups);
+- :func:`several_items_problems`: a test cell worth more than one point asserts on one entry of an answer;
 - :func:`giveaway_problems`: no student-facing case id or label gives the answer away;
 - :func:`double_negative_problems`: no answer key name with a double negative;
 - :func:`kernel_expectation_problems`: test cells hold their expected values as literals fixed when the
@@ -184,6 +185,80 @@ def one_item_per_cell_problems(cells: list[Cell], where: str) -> list[str]:
         labels = {s for s in _strings(c.source) if PATIENT_LABEL.fullmatch(s)}
         if len(labels) > 1:
             out.append(f"{where}: {c.grade_id} grades {len(labels)} patients in one cell ({', '.join(sorted(labels))})")
+    return out
+
+
+def _literal_len(node: ast.AST) -> int:
+    """How many items a literal collection iterated over holds (``{...}``, ``[...]``, ``(...)``, or
+    ``{...}.items()``/``.keys()``/``.values()``); 0 when the node is not a literal collection."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("items", "keys", "values")):
+        node = node.func.value
+    if isinstance(node, ast.Dict):
+        return len(node.keys)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return len(node.elts)
+    return 0
+
+
+def _entries_read(node: ast.AST, answers: set[str], names: set[str] | None = None) -> set[str]:
+    """Entries of an answer that ``node`` reads: ``ans["k"]`` or ``ans.get("k")`` with a literal key (as
+    ``ans['k']``), or, when ``names`` is given, with one of those loop names as the key (as ``ans[<name>]``)."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        base, key = None, None
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name):
+            base, key = n.value.id, n.slice
+        elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get"
+              and isinstance(n.func.value, ast.Name) and n.args):
+            base, key = n.func.value.id, n.args[0]
+        if base not in answers or key is None:
+            continue
+        if isinstance(key, ast.Constant) and names is None:
+            out.add(f"{base}[{key.value!r}]")
+        elif isinstance(key, ast.Name) and names is not None and key.id in names:
+            out.add(f"{base}[{key.id}]")
+    return out
+
+
+def _asserted_entries(source: str, answers: set[str]) -> int:
+    """How many independent entries of the answers one test cell asserts on: each literal key asserted on
+    counts one, and an assert inside a loop over a literal collection of N items, reading the answer at the
+    loop's name, counts N."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return 0
+    literal: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert):
+            literal |= _entries_read(node, answers)
+    looped = 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.For) or _literal_len(node.iter) < 2:
+            continue
+        targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        asserts = [n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Assert)]
+        if any(_entries_read(a, answers, targets) for a in asserts):
+            looped += _literal_len(node.iter)
+    return len(literal) + looped
+
+
+def several_items_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells worth more than one point that assert on several independent entries of an answer
+    dictionary or list (all or nothing): one entry, one cell, one point."""
+    answers: set[str] = set()
+    for c in cells:
+        if c.kind == "answer":
+            answers |= _names_bound(c.source)
+    out = []
+    for c in cells:
+        if c.kind != "test" or c.points <= 1:
+            continue
+        n = _asserted_entries(c.source, answers)
+        if n > 1:
+            out.append(f"{where}: {c.grade_id} ({c.points:g} points) asserts on {n} independent entries of one "
+                       f"answer: give each entry its own 1-point test cell")
     return out
 
 

@@ -111,16 +111,65 @@ def incidence_rows() -> list[figures.RangeRow]:
                              GROUP_COLOURS.get(e["group"], "other")) for e in estimates]
 
 
-def risk_range_table() -> str:
-    """A Markdown table of risk.all_ranges(): drug, group, per cent, per 1000, sources."""
+ALL = "all"
+
+
+def risk_range_options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The choices of the risk-range filter: (label, drug id) and (label, group id), each led by ('all ...', 'all')."""
     names = drug_names()
+    ranges = risk.all_ranges()
+    drugs = sorted({r["drug"] for r in ranges}, key=lambda d: names[d])
+    groups = [g for g in GROUP_WORDS if any(r["group"] == g for r in ranges)]
+    return ([("all drugs", ALL)] + [(names[d], d) for d in drugs],
+            [("all groups", ALL)] + [(GROUP_WORDS[g], g) for g in groups])
+
+
+def risk_range_table(drug: str = ALL, group: str = ALL) -> str:
+    """A Markdown table of risk.all_ranges() for one drug and/or one group ('all': every one): drug, group,
+    per cent, per 1000, sources. ValueError (one line) for a drug or group id the course does not hold."""
+    drug_ids = [d for _, d in risk_range_options()[0]]
+    group_ids = [g for _, g in risk_range_options()[1]]
+    if drug not in drug_ids:
+        raise ValueError(f"unknown drug id {drug!r}; choose one of {drug_ids}")
+    if group not in group_ids:
+        raise ValueError(f"unknown risk group {group!r}; choose one of {group_ids}")
+    names = drug_names()
+    rows = [r for r in risk.all_ranges() if drug in (ALL, r["drug"]) and group in (ALL, r["group"])]
+    if not rows:
+        return "*No published range for this drug in this group.*"
     lines = ["| drug | group | % of patients | per 1000 | fallback | sources · evidence |",
              "|---|---|---|---|---|---|"]
-    for r in risk.all_ranges():
+    for r in rows:
         lines.append(f"| {names[r['drug']]} | {GROUP_WORDS[r['group']]} | {r['low_percent']:g}–{r['high_percent']:g} "
                      f"| {span(r['per_1000'])} | {'yes' if r['fallback'] else ''} | {', '.join(r['source'])} · "
                      f"{r['evidence']} |")
     return "\n".join(lines)
+
+
+def _markdown_view(controls: list[Any], render: Any) -> Any:
+    """Controls above a Markdown result that ``render(*values)`` redraws whenever a control changes."""
+    import ipywidgets as widgets
+    import mistune  # nbconvert's Markdown renderer
+
+    out = widgets.HTML()
+
+    def _update(change: object = None) -> None:
+        out.value = mistune.html(render(*(c.value for c in controls)))
+
+    for c in controls:
+        c.observe(_update, names="value")
+    _update()
+    return widgets.VBox([*controls, out])
+
+
+def risk_range_filter(drug: str = "alendronate", group: str = ALL) -> Any:
+    """Two dropdowns (drug, group) over :func:`risk_range_table`: one drug's ranges at a time, not 21 rows."""
+    import ipywidgets as widgets
+
+    risk_range_table(drug, group)  # refuses unknown ids before any widget is made
+    drugs, groups = risk_range_options()
+    return _markdown_view([widgets.Dropdown(options=drugs, value=drug, description="Drug"),
+                           widgets.Dropdown(options=groups, value=group, description="Group")], risk_range_table)
 
 
 def cumulative_incidence_curves(group: str = "oncology") -> list[figures.Curve]:
@@ -136,17 +185,35 @@ def cumulative_incidence_curves(group: str = "oncology") -> list[figures.Curve]:
     return curves
 
 
-def risk_factor_table() -> str:
-    """A Markdown table of the risk factors: modifiable ones first, with effect, text and sources."""
+FACTOR_CHOICES = {"modifiable": "the dental team can work on them", "fixed": "cannot be changed", ALL: "all factors"}
+
+
+def risk_factor_table(which: str = ALL) -> str:
+    """A Markdown table of the risk factors ('modifiable', 'fixed' or 'all', modifiable first), with effect,
+    text and sources. ValueError (one line) for another choice."""
+    if which not in FACTOR_CHOICES:
+        raise ValueError(f"unknown choice {which!r}; choose one of {list(FACTOR_CHOICES)}")
     lines = ["| factor | modifiable | effect | what the sources say | sources · evidence |", "|---|---|---|---|---|"]
     effects = risk.risk_factor_effects()
     for factor, e in sorted(effects.items(), key=lambda kv: (not kv[1]["modifiable"], kv[0])):
+        if which != ALL and e["modifiable"] != (which == "modifiable"):
+            continue
         size = (f"{e['effect']['measure']} {e['effect'].get('point', '')}".strip() if e["quantified"]
                 else "not established")
         flag = " *(reported, unverified)*" if e["evidence"] == "unverified" else ""
         lines.append(f"| {factor.replace('_', ' ')} | {'yes' if e['modifiable'] else 'no'} | {size} | "
                      f"{e['text']}{flag} | {', '.join(e['source'])} · {e['evidence']} |")
     return "\n".join(lines)
+
+
+def risk_factor_filter(which: str = "modifiable") -> Any:
+    """Buttons (modifiable, fixed, all) over :func:`risk_factor_table`."""
+    import ipywidgets as widgets
+
+    risk_factor_table(which)  # refuses an unknown choice before any widget is made
+    options = [(f"{k}: {v}" if k != ALL else v, k) for k, v in FACTOR_CHOICES.items()]
+    return _markdown_view([widgets.ToggleButtons(options=options, value=which, description="Show")],
+                          risk_factor_table)
 
 
 def modifiable_factors() -> list[str]:

@@ -32,9 +32,10 @@ HIDDEN_REGIMENS = ("denosumab-op", "denosumab-onc", "zoledronate-onc-monthly", "
 FORBIDDEN: list[str] = ["osteonecrosis.vocabulary.percent_to_per", "osteonecrosis.vocabulary.doses_per_year"]
 # The knowledge entries each graded item's key rests on (make check: none superseded or contested).
 RESTS_ON: dict[str, list[str]] = {
-    "q1_tests": DRUGS,
+    **{f"q1_{d}": [d] for d in DRUGS},
     "q2_tests": DRUGS[:4],
-    "q3_tests": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
+    "q3_osteoporosis": ["zoledronate-op-yearly"],
+    "q3_bone_metastases": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
     "q4_tests": list(HIDDEN_REGIMENS),
     "q5_tests": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
     "q6_tests": [],
@@ -43,6 +44,67 @@ RESTS_ON: dict[str, list[str]] = {
     "q9_written": [AFTER["low_dose"]["id"], "taskforce-osteoporosis"],
     "q10_written": ["alendronate", "denosumab"],
 }
+
+
+def _short(message: str) -> str:
+    """A feedback message, refused at build time when nbgrader validate would cut it (80 characters)."""
+    if len(message) > 80:
+        raise ValueError(f"feedback message longer than 80 characters: {message!r}")
+    return message
+
+
+def q1_test(drug: str, name: str, cls: str) -> str:
+    """The test cell of one drug of Question 1: the form of the whole answer and of this drug's entry now;
+    denosumab's class (the worked example) now, every other drug's class at grading."""
+    checks = [
+        'assert isinstance(drug_classes, dict), ' + repr(_short("Q1: write a dictionary {'alendronate': '...', ...} "
+                                                                "(notebook 00)")),
+        f'assert {name!r} not in drug_classes, '
+        + repr(_short(f"Q1: write the id {drug!r}, not its display name (notebook 01, 'The drugs')")),
+        f'assert sorted(drug_classes) == {sorted(DRUGS)!r}, '
+        + repr(_short("Q1: give a class for exactly the five drug ids of the question")),
+        f'assert drug_classes[{drug!r}] in {CLASSES!r}, '
+        + repr(_short(f"Q1 {drug}: not a class id of the table (notebook 01, 'The drugs')")),
+    ]
+    value = (f'assert drug_classes[{drug!r}] == {cls!r}, '
+             + repr(_short(f"Q1 {drug}: reconsider its class (notebook 01, 'The drugs')")))
+    if drug == "denosumab":
+        value = (f'assert drug_classes[{drug!r}] == {cls!r}, '
+                 + repr(_short("Q1 denosumab: an antibody, not a bisphosphonate (notebook 01, 'Denosumab')")))
+        body = checks + [value, 'visible_checks_passed("Q1 denosumab")']
+    else:
+        body = checks + [f'visible_checks_passed("Q1 {drug}")', "### BEGIN HIDDEN TESTS", value,
+                         "### END HIDDEN TESTS"]
+    return "\n".join(['from osteonecrosis.exercises import answer_of, visible_checks_passed', '',
+                      'drug_classes = answer_of("drug_classes")', *body])
+
+
+def q3_test(use: str, dose: float, every: float) -> str:
+    """The test cell of one zoledronate regimen of Question 3: the form of the answer now (and, for the cancer
+    regimen, that it is the frequent one); this regimen's dose and interval at grading."""
+    lines = [
+        "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
+        "",
+        'zoledronate_regimens = answer_of("zoledronate_regimens")',
+        'assert set(zoledronate_regimens) == {"osteoporosis", "bone_metastases"}, '
+        + repr(_short("Q3: use the two keys 'osteoporosis' and 'bone_metastases'")),
+        f'reg = zoledronate_regimens[{use!r}]',
+        'assert set(reg) == {"dose_mg", "every_days"}, ' + repr(_short(f"Q3 {use}: give 'dose_mg' and 'every_days'")),
+        f'as_number(reg["dose_mg"], {f"Q3 {use} dose_mg"!r})',
+        f'as_number(reg["every_days"], {f"Q3 {use} every_days"!r})',
+    ]
+    if use == "bone_metastases":
+        lines.append('assert reg["every_days"] < zoledronate_regimens["osteoporosis"]["every_days"], '
+                     + repr(_short("Q3: the cancer regimen is the frequent one (notebook 01, 'Osteoporosis "
+                                   "doses')")))
+    lines += [
+        f'visible_checks_passed("Q3 {use}")',
+        "### BEGIN HIDDEN TESTS",
+        f'assert reg["dose_mg"] == {dose!r}, ' + repr(_short(f"Q3 {use}: check the dose in mg (notebook 01)")),
+        f'assert reg["every_days"] == {every!r}, ' + repr(_short(f"Q3 {use}: check the interval (notebook 01)")),
+        "### END HIDDEN TESTS",
+    ]
+    return "\n".join(lines)
 
 
 def build() -> list:
@@ -108,15 +170,15 @@ def build() -> list:
         )
         """))
     q1 = A.markdown(f"""
-        ### Question 1 · Drug classes {A.points_line(3)}
+        ### Question 1 · Drug classes {A.points_line(len(DRUGS))}
 
         Fill in the dictionary `drug_classes`: for each drug id, its class id, written exactly as in this table
         (notebook 01, 'The drugs at a glance', shows the same ids beside the names):
 
         CLASS_TABLE
 
-        *Checked now:* a dictionary with the five drug ids and class ids from the table, and denosumab.
-        *Checked at grading:* the class of every drug.
+        One point per drug. *Checked now:* a dictionary with the five drug ids and class ids from the table,
+        and denosumab. *Checked at grading:* the class of each of the other four drugs.
         """)
     q1.source = q1.source.replace("CLASS_TABLE", vocabulary.id_table("classes"))  # after dedent: a table
     cells.append(q1)
@@ -134,28 +196,8 @@ def build() -> list:
         """))
     want_classes = {d: drug_catalogue()[d]["class"] for d in DRUGS}
     names = vocabulary.drug_names()
-    cells.append(A.tests("q1_tests", f"""
-        from osteonecrosis.exercises import answer_of, visible_checks_passed
-
-        drug_classes = answer_of("drug_classes")
-        allowed = {CLASSES!r}
-        drugs = {DRUGS!r}
-        names = {dict((k, names[k]) for k in DRUGS)!r}
-        assert isinstance(drug_classes, dict), "Q1: write a dictionary {{'alendronate': '...', ...}} (notebook 00)"
-        for name, drug in names.items():
-            assert drug not in drug_classes or drug == name, (
-                f"Q1: write the id {{name!r}}, not the display name {{drug!r}} (notebook 01, 'The drugs')")
-        assert sorted(drug_classes) == sorted(drugs), f"Q1: give a class for exactly these ids: {{drugs}}"
-        for drug, cls in drug_classes.items():
-            assert cls in allowed, f"Q1 {{drug}}: {{cls!r}} is not a class id of the table (notebook 01, 'The drugs')"
-        assert drug_classes["denosumab"] == "rank_ligand_antibody", (
-            "Q1 denosumab: an antibody, not a bisphosphonate (notebook 01, 'Denosumab')")
-        visible_checks_passed("Q1")
-        ### BEGIN HIDDEN TESTS
-        for drug, cls in {want_classes!r}.items():
-            assert drug_classes[drug] == cls, f"Q1 {{drug}}: reconsider its class (notebook 01, 'The drugs')"
-        ### END HIDDEN TESTS
-        """, points=3))
+    for drug in DRUGS:  # one drug, one cell, one point: no all-or-nothing group
+        cells.append(A.tests(f"q1_{drug}", q1_test(drug, names[drug], want_classes[drug]), points=1))
     cells.append(A.markdown(f"""
         ### Question 2 · Which drugs stay in bone? {A.points_line(2)}
 
@@ -201,8 +243,8 @@ def build() -> list:
         drug catalogue gives them (notebook 01, 'Osteoporosis doses and oncology doses', or
         `osteonecrosis.cases.drug_catalogue()["zoledronate"]["regimens"]`, whose `every_days` you copy).
 
-        *Checked now:* the keys, numbers without quotes, and which regimen is the frequent one.
-        *Checked at grading:* each dose and interval.
+        One point per regimen. *Checked now:* the keys, numbers without quotes, and which regimen is the
+        frequent one. *Checked at grading:* each regimen's dose and interval.
         """))
     cells.append(A.answer("q3_regimens", f"""
         zoledronate_regimens = None
@@ -215,26 +257,8 @@ def build() -> list:
         """))
     want_reg = {"osteoporosis": (ZOL_OP["dose_mg"], ZOL_OP["every_days"]),
                 "bone_metastases": (ZOL_ONC["dose_mg"], ZOL_ONC["every_days"])}
-    cells.append(A.tests("q3_tests", f"""
-        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
-
-        zoledronate_regimens = answer_of("zoledronate_regimens")
-        assert set(zoledronate_regimens) == {{"osteoporosis", "bone_metastases"}}, (
-            "Q3: use the two keys 'osteoporosis' and 'bone_metastases'")
-        for use, reg in zoledronate_regimens.items():
-            assert set(reg) == {{"dose_mg", "every_days"}}, f"Q3 {{use}}: give 'dose_mg' and 'every_days'"
-            as_number(reg["dose_mg"], f"Q3 {{use}} dose_mg")
-            as_number(reg["every_days"], f"Q3 {{use}} every_days")
-        _onc, _op = zoledronate_regimens["bone_metastases"], zoledronate_regimens["osteoporosis"]
-        assert _onc["every_days"] < _op["every_days"], (
-            "Q3: the cancer regimen is the frequent one (notebook 01, 'Osteoporosis doses')")
-        visible_checks_passed("Q3")
-        ### BEGIN HIDDEN TESTS
-        for use, (dose, every) in {want_reg!r}.items():
-            assert zoledronate_regimens[use]["dose_mg"] == dose, f"Q3 {{use}}: check the dose in mg (notebook 01)"
-            assert zoledronate_regimens[use]["every_days"] == every, f"Q3 {{use}}: check the interval (notebook 01)"
-        ### END HIDDEN TESTS
-        """, points=2))
+    for use in ("osteoporosis", "bone_metastases"):  # one regimen, one cell, one point
+        cells.append(A.tests(f"q3_{use}", q3_test(use, *want_reg[use]), points=1))
     cells.append(A.markdown(f"""
         ### Question 4 · Milligrams per year {A.points_line(3)}
 

@@ -78,7 +78,7 @@ FORBIDDEN = ["osteonecrosis.staging.stage", "osteonecrosis.plan.make_plan", "ost
 STAGING = ["mronj-case-definition", "crit-exposure", "crit-exposed-bone", "crit-no-radiation-no-metastasis",
            "aaoms2022-staging"]
 RESTS_ON: dict[str, list[str]] = {
-    "q1_tests": STAGING,
+    **{f"q1_{k}": STAGING for k in ("drug_exposure", "exposed_bone_over_8_weeks", "jaw_radiotherapy_or_metastasis")},
     **{f"q2_patient{i}_tests": STAGING for i in range(1, 9)},
     "q3_written": STAGING,
     "q4_basic_tests": STAGING, "q4_edge_tests": STAGING, "q4_library_tests": STAGING,
@@ -153,7 +153,7 @@ def build() -> list:
         )
         """))
     cells.append(A.markdown(f"""
-        ### Question 1 · Three criteria, one at a time {A.points_line(2)}
+        ### Question 1 · Three criteria, one at a time {A.points_line(3)}
 
         {vignette(CRITERIA_CASE, "Patient A")}
 
@@ -162,8 +162,8 @@ def build() -> list:
         `"exposed_bone_over_8_weeks"` (criterion 2) and `"jaw_radiotherapy_or_metastasis"` (the exclusions of
         criterion 3).
 
-        *Checked now:* the three keys, True/False without quotes, the drug and the exclusion. *Checked at
-        grading:* the exposed bone.
+        One point per fact. *Checked now:* the three keys, True/False without quotes, the drug and the
+        exclusion. *Checked at grading:* the exposed bone.
         """))
     cells.append(A.answer("q1_criteria", f"""
         criteria_patient_a = None
@@ -175,25 +175,29 @@ def build() -> list:
         }}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q1_tests", f"""
-        from osteonecrosis.exercises import answer_of, visible_checks_passed
-
-        criteria_patient_a = answer_of("criteria_patient_a")
-        keys = {sorted(CRITERIA)!r}
-        assert isinstance(criteria_patient_a, dict), "Q1: write a dictionary {{'drug_exposure': True, ...}}"
-        assert sorted(criteria_patient_a) == keys, f"Q1: use exactly the keys {{keys}}"
-        for key, value in criteria_patient_a.items():
-            assert isinstance(value, bool), f"Q1 {{key}}: write True or False without quotes, not {{value!r}}"
-        assert criteria_patient_a["drug_exposure"] is {CRITERIA["drug_exposure"]}, (
-            "Q1: denosumab is an antiresorptive (notebook 04, 'The case definition')")
-        assert criteria_patient_a["jaw_radiotherapy_or_metastasis"] is {CRITERIA["jaw_radiotherapy_or_metastasis"]}, (
-            "Q1: the biopsy found a metastasis in the jaw (notebook 04, 'differential diagnosis')")
-        visible_checks_passed("Q1")
-        ### BEGIN HIDDEN TESTS
-        assert criteria_patient_a["exposed_bone_over_8_weeks"] is {CRITERIA["exposed_bone_over_8_weeks"]}, (
-            "Q1: criterion 2 is exposed bone for MORE than 8 weeks (notebook 04, 'The case definition')")
-        ### END HIDDEN TESTS
-        """, points=2))
+    q1_value = {  # one criterion, one cell, one point; (message, checked now?)
+        "drug_exposure": ("Q1: denosumab is an antiresorptive (notebook 04, 'The case definition')", True),
+        "jaw_radiotherapy_or_metastasis": (
+            "Q1: the biopsy found a jaw metastasis (notebook 04, 'differential diagnosis')", True),
+        "exposed_bone_over_8_weeks": (
+            "Q1: exposed bone for MORE than 8 weeks? (notebook 04, 'The case definition')", False),
+    }
+    for key, (message, now) in q1_value.items():
+        if len(message) > 80:  # nbgrader validate cuts longer messages
+            raise ValueError(f"feedback message longer than 80 characters: {message!r}")
+        check = f"assert criteria_patient_a[{key!r}] is {CRITERIA[key]}, {message!r}"
+        lines = [check, f'visible_checks_passed("Q1 {key}")'] if now else [
+            f'visible_checks_passed("Q1 {key}")', "### BEGIN HIDDEN TESTS", check, "### END HIDDEN TESTS"]
+        cells.append(A.tests(f"q1_{key}", "\n".join([
+            "from osteonecrosis.exercises import answer_of, visible_checks_passed",
+            "",
+            'criteria_patient_a = answer_of("criteria_patient_a")',
+            f"keys = {sorted(CRITERIA)!r}",
+            "assert isinstance(criteria_patient_a, dict), \"Q1: write a dictionary {'drug_exposure': True, ...}\"",
+            'assert sorted(criteria_patient_a) == keys, f"Q1: use exactly the keys {keys}"',
+            f"assert isinstance(criteria_patient_a[{key!r}], bool), "
+            f"\"Q1 {key}: True or False, without quotes (notebook 00)\"",
+            *lines]), points=1))
 
     # ---- Question 2 -----------------------------------------------------------------------------------
     vignette_lines = "\n\n".join(vignette(cid, LABEL[cid]) for cid in VIGNETTES)

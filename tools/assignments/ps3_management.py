@@ -38,12 +38,13 @@ RESTS_ON: dict[str, list[str]] = {
     "q1_written": ["surgery-stage2-success"],
     "q2_tests": STAGING + ["not-mronj-radiotherapy"],
     "q3_tests": STAGING + ["not-mronj-short", "rule-short-exposure"],
-    "q4_tests": HBO_ASKED,
+    **{f"q4_{p.removeprefix('hbo-').replace('-', '_')}": [p] for p in HBO_ASKED},
     "q5_tests": [p["id"] for p in management.hbo_protocols() if not p["id"].startswith("hbo-seed")],
     "q6_tests": ["hbo-marx-prophylaxis"],
     "q7_written": [],
     "q8_tests": ["ion-curettage"],
-    "q9_tests": ["diaz-reverand-2018-series"],
+    "q9_author": ["diaz-reverand-2018-series"],
+    "q9_patients": ["diaz-reverand-2018-series"],
     "q10_written": ["diaz-reverand-2018-series", "ion-curettage"],
 }
 
@@ -99,7 +100,7 @@ def build() -> list:
 
         How to manage MRONJ has changed. The AAOMS stage table of 2009 (kept in 2014) was conservative first and
         kept resection for stage 3; AAOMS 2022, the course's reference standard, accepts operative (debridement,
-        resection) and nonoperative care at every stage, chosen with the patient (notebook 05, 'Operative and nonoperative care').
+        resection) and nonoperative care at every stage, chosen with the patient (notebook 05, 'Operative and nonoperative care, side by side').
         The menu below lists the AAOMS 2022 items for each stage and the course's items for patients who do **not**
         have MRONJ (`management.history_stage_actions` prints the 2009/2014 table, for comparison). Run the cell
         and keep it in view.
@@ -223,7 +224,7 @@ def build() -> list:
         Fill in `hbo_sessions`: the **total** number of chamber sessions (before and after surgery together) of
         `"hbo-marx-prophylaxis"`, `"hbo-freiberger2012-rct"` and `"hbo-dahanca21"`. Worked example: a schedule
         of 20 sessions before and 10 after is 30 sessions. *Checked now:* the three ids, numbers, and Marx's
-        sessions after surgery. *Checked at grading:* each total.
+        sessions after surgery. *Checked at grading:* each total (one point per schedule).
         """))
     cells.append(A.answer("q4_sessions", """
         hbo_sessions = None
@@ -232,22 +233,21 @@ def build() -> list:
         ### END SOLUTION
         """))
     totals = {pid: management.hbo_sessions_total(pid) for pid in HBO_ASKED}
-    cells.append(A.tests("q4_tests", f"""
-        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
-
-        hbo_sessions = answer_of("hbo_sessions")
-        wanted = {sorted(HBO_ASKED)!r}
-        assert sorted(hbo_sessions) == wanted, f"Q4: give exactly these three schedules: {{wanted}}"
-        for pid, n in hbo_sessions.items():
-            as_number(n, f"Q4 {{pid}}")
-        assert hbo_sessions["hbo-marx-prophylaxis"] > 20, (
-            "Q4: Marx has sessions BEFORE and AFTER the extraction: add them (notebook 05)")
-        visible_checks_passed("Q4")
-        ### BEGIN HIDDEN TESTS
-        for pid, total in {totals!r}.items():
-            assert hbo_sessions[pid] == total, f"Q4 {{pid}}: count every session, before and after surgery"
-        ### END HIDDEN TESTS
-        """, points=3))
+    for pid in HBO_ASKED:  # one schedule, one cell, one point
+        lines = [
+            "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
+            "",
+            'hbo_sessions = answer_of("hbo_sessions")',
+            f"wanted = {sorted(HBO_ASKED)!r}",
+            'assert sorted(hbo_sessions) == wanted, f"Q4: give exactly these three schedules: {wanted}"',
+            f"n = as_number(hbo_sessions[{pid!r}], {f'Q4 {pid}'!r})",
+        ]
+        if pid == "hbo-marx-prophylaxis":
+            lines.append('assert n > 20, "Q4: Marx has sessions BEFORE and AFTER the extraction (notebook 05)"')
+        lines += [f'visible_checks_passed("Q4 {pid}")', "### BEGIN HIDDEN TESTS",
+                  f'assert n == {totals[pid]!r}, "Q4 {pid}: count every session, before and after surgery"',
+                  "### END HIDDEN TESTS"]
+        cells.append(A.tests(f"q4_{pid.removeprefix('hbo-').replace('-', '_')}", "\n".join(lines), points=1))
     cells.append(A.markdown(f"""
         ### Question 5 · The unsupported schedule {A.points_line(2)}
 
@@ -369,7 +369,7 @@ def build() -> list:
         visible_checks_passed("Q8")
         ### BEGIN HIDDEN TESTS
         assert bouquot_74_measures == {letter!r}, (
-            "Q8: how were the 190 patients asked, and about what? (notebook 07, 'Reading the seed')")
+            "Q8: how were the 190 patients asked, and about what? (notebook 07)")
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -378,7 +378,7 @@ def build() -> list:
         The Spanish seed's stage-based surgery (medical care for stage 1, sequestrectomy for stage 2,
         mandibulectomy for stage 3) is credited to one paper. Fill in `stage_scheme_source` with the **surname of
         its first author** (text) and the **number of patients** it studied. *Checked now:* the keys, text
-        and a number, and not the AAOMS author. *Checked at grading:* the author and the number.
+        and a number, and not the AAOMS author. *Checked at grading:* the author and the number (one point each).
         """))
     cells.append(A.answer("q9_source", """
         stage_scheme_source = None
@@ -386,24 +386,31 @@ def build() -> list:
         stage_scheme_source = {"first_author": "Díaz-Reverand", "patients": 19}
         ### END SOLUTION
         """))
-    cells.append(A.tests("q9_tests", f"""
-        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
-
-        stage_scheme_source = answer_of("stage_scheme_source")
-        assert set(stage_scheme_source) == {{"first_author", "patients"}}, (
-            "Q9: use the keys 'first_author' and 'patients'")
-        assert isinstance(stage_scheme_source["first_author"], str), "Q9: the surname is text, in quotes"
-        as_number(stage_scheme_source["patients"], "Q9 patients")
-        assert "ruggiero" not in stage_scheme_source["first_author"].lower(), (
-            "Q9: Ruggiero leads AAOMS; the seed cites a Spanish series (notebook 05, 'What the guidelines advise')")
-        visible_checks_passed("Q9")
-        ### BEGIN HIDDEN TESTS
-        import unicodedata
-        _norm = unicodedata.normalize("NFKD", stage_scheme_source["first_author"]).encode("ascii", "ignore")
-        assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05, 'What the guidelines advise')"
-        assert stage_scheme_source["patients"] == {series["patients"]!r}, "Q9: how many patients did it have?"
-        ### END HIDDEN TESTS
-        """, points=2))
+    q9_form = [
+        "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
+        "",
+        'stage_scheme_source = answer_of("stage_scheme_source")',
+        'assert set(stage_scheme_source) == {"first_author", "patients"}, '
+        '"Q9: use the keys \'first_author\' and \'patients\'"',
+    ]
+    cells.append(A.tests("q9_author", "\n".join(q9_form + [
+        'author = stage_scheme_source["first_author"]',
+        'assert isinstance(author, str), "Q9 first_author: the surname is text, in quotes"',
+        'assert "ruggiero" not in author.lower(), "Q9: Ruggiero leads AAOMS, not this series (notebook 05)"',
+        'visible_checks_passed("Q9 first_author")',
+        "### BEGIN HIDDEN TESTS",
+        "import unicodedata",
+        '_norm = unicodedata.normalize("NFKD", author).encode("ascii", "ignore")',
+        'assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05)"',
+        "### END HIDDEN TESTS",
+    ]), points=1))
+    cells.append(A.tests("q9_patients", "\n".join(q9_form + [
+        'n = as_number(stage_scheme_source["patients"], "Q9 patients")',
+        'visible_checks_passed("Q9 patients")',
+        "### BEGIN HIDDEN TESTS",
+        f'assert n == {series["patients"]!r}, "Q9 patients: how many patients did the series have? (notebook 05)"',
+        "### END HIDDEN TESTS",
+    ]), points=1))
     cells.append(A.markdown(f"""
         ### Question 10 · How much weight? {A.points_line(3, "graded by hand")}
 

@@ -266,7 +266,7 @@ assert not unknown, f"Q2: not ids of the menu: {{unknown}}; copy each id exactly
 assert chosen, "Q2: choose at least one guideline row of the menu"
 seed_items = sorted(set(chosen) & set({SEED_ITEMS!r}))
 assert not seed_items, (
-    f"Q2 {{seed_items}}: seed-text claims, not guideline rows (notebook 05, 'What the guidelines advise')"
+    f"Q2 {{seed_items}}: seed-text claims, not guideline rows (notebook 05)"
 )
 """, P["ps5_q2_no_seed_claims"]))
 add(written("ps5_q2_written", """
