@@ -110,7 +110,9 @@ def test_make_lab_serves_the_course_and_imports_the_package(tmp_path):
 
 
 def test_make_grade_without_an_assignment_is_one_line_and_fails():
-    done = subprocess.run(["make", "grade"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    # As an instructor types it in a shell: not a sub-make of `make test` (which would add "Entering directory").
+    shell = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    done = subprocess.run(["make", "grade"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=shell)
     assert done.returncode != 0
     lines = (done.stdout + done.stderr).strip().splitlines()
     assert len(lines) == 1 and "ASSIGNMENT=" in lines[0] and "ps1_drugs_and_risk" in lines[0], lines

@@ -36,6 +36,12 @@ import pytest
 
 from tests.support import browser
 
+# Root's system tools (useradd, chpasswd, runuser, groupadd) live in the sbin folders, which a plain user's PATH
+# (or `env -i PATH=/usr/bin:/bin`) leaves out: look there too.
+_SBIN = [d for d in ("/usr/local/sbin", "/usr/sbin", "/sbin") if d not in os.environ.get("PATH", "").split(os.pathsep)]
+if _SBIN:
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *_SBIN]).strip(os.pathsep)
+
 ROOT = Path(__file__).resolve().parents[2]
 HUB_PY = ROOT / "tools" / "hub" / "hub.py"
 

@@ -45,6 +45,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# Root's system tools (useradd, chpasswd, runuser, groupadd) live in the sbin folders, which a plain user's PATH
+# (or `env -i PATH=/usr/bin:/bin`) leaves out: look there too.
+_SBIN = [d for d in ("/usr/local/sbin", "/usr/sbin", "/sbin") if d not in os.environ.get("PATH", "").split(os.pathsep)]
+if _SBIN:
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *_SBIN]).strip(os.pathsep)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DEFAULT_PREFIX = Path("/opt/osteonecrosis")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 MB = 1024 * 1024
 MAX_RELEASE_BYTES = 100 * MB
-IGNORED = {"timestamp.txt"}  # written by nbgrader collect / the LMS import, read by the grader itself
+IGNORED = {"timestamp.txt", "submission_secret.txt"}  # nbgrader's own files (collect / submit / LMS import)
 
 
 class Refused(ValueError):
