@@ -25,9 +25,6 @@ from nbgrader.api import Gradebook, MissingEntry
 from classroom import course_state, late_penalty, submission
 from classroom.grade_class import STUDENT_ID, _db_url, load_config
 
-# The grading engine's public feedback writer (hidden tests and their tracebacks removed).
-write_feedback = getattr(submission, "write_feedback", None) or submission._write_feedback
-
 
 class UsageError(Exception):
     """Bad input: one line, exit status 2."""
@@ -76,14 +73,10 @@ def regenerate(course: Path, assignment: str, students: list[str] | None = None,
                 if not path.is_file() or path.is_symlink():
                     continue
                 nb = nbformat.read(str(path), as_version=4)
-                resources = {
-                    "nbgrader": {"notebook": notebook, "assignment": assignment, "student": student,
-                                 "db_url": db_url},
-                    "metadata": {"path": str(src)},
-                    "unique_key": notebook,
-                    "output_files_dir": f"{notebook}_files",
-                }
-                write_feedback(nb, resources, cfg, staged / f"{notebook}.html")
+                # the grading engine's public feedback writer: hidden tests, their tracebacks and active content
+                # are left out
+                submission.write_feedback(nb, staged / f"{notebook}.html", db_url=db_url, assignment=assignment,
+                                          student=student, notebook=notebook, config=cfg)
             course_state.copy_state(src, staged)
             staged.chmod(0o755)
             course_state.replace_dir(staged, dest)
