@@ -394,7 +394,6 @@ def check_export(path: Path, ana: str, ben: str, auto_max: float) -> None:
 
 
 def test_feedback_command_bad_input_is_one_line(tmp_path: Path) -> None:
-
     def run(*argv: str) -> tuple[int, list[str]]:
         done = subprocess.run([sys.executable, "-m", "classroom.feedback", *argv], cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
