@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,10 +199,21 @@ def answered(release: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def hidden_test_code() -> list[str]:
-    """Identifiers that only the hidden tests' code contains."""
-    solution = (SOLUTIONS / EXAMPLE / f"{EXAMPLE}.ipynb").read_text()
-    assert "_case.findings.weeks_persisting" in solution
-    return ["BEGIN HIDDEN TESTS", "_case.findings.weeks_persisting", "_case.jaw_metastasis"]
+    """What only the hidden tests' code contains: their markers (nbgrader restores them with the hidden code
+    in the autograded notebook), and the assert expressions of the hidden blocks that the release lacks."""
+    import ast
+    import re
+
+    solution = nbformat.read(str(SOLUTIONS / EXAMPLE / f"{EXAMPLE}.ipynb"), as_version=4)
+    release = (ROOT / "assignments" / EXAMPLE / f"{EXAMPLE}.ipynb").read_text()
+    tests = []
+    for cell in solution.cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            for node in ast.walk(ast.parse(textwrap.dedent(block))):
+                if isinstance(node, ast.Assert) and ast.unparse(node.test) not in release:
+                    tests.append(ast.unparse(node.test))
+    assert tests, "the example assignment has no hidden tests"
+    return ["BEGIN HIDDEN TESTS", "END HIDDEN TESTS", *tests]
 
 
 # -- the tests that run the guide ------------------------------------------------------------------------------
