@@ -4,6 +4,7 @@ notebook; an instructor opens the Create Assignment panel and the formgrader. Us
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import nbformat
 import pytest
 from classroom import wrong_submissions
 from classroom.assignment_model import assignment_ids
+from classroom.validate_message import PASSED
 
 from tests.conftest import ASSIGNMENTS, ROOT, SOLUTIONS
 from tests.support import browser
@@ -20,17 +22,22 @@ pytestmark = pytest.mark.browser
 ASSIGNMENT = "ps2_diagnosis_and_staging" if (SOLUTIONS / "ps2_diagnosis_and_staging").is_dir() else \
     (assignment_ids(SOLUTIONS) or ["none"])[0]
 ANSWERED = "answered.ipynb"
+WRONG = "one_wrong_stage.ipynb"
 
 
 def _answered_copy(dest: Path) -> None:
-    """The student version with every autograded answer filled in from the solution (what a student who
-    has done the work has), so that running all cells runs every visible test."""
+    """The student version with every answer filled in from the solution (what a student who has done the
+    work has), so that running all cells runs every visible test."""
     release = nbformat.read(str(ASSIGNMENTS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
     solution = nbformat.read(str(SOLUTIONS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    # Written answers too: nbgrader's Validate reports an untouched "YOUR ANSWER HERE" as a failure.
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
-               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+               if c.metadata.get("nbgrader", {}).get("solution")}
     filled = wrong_submissions.apply(release, wrong_submissions.Mistake("answered", "", answers, {}, 0))
     nbformat.write(filled, str(dest / "assignments" / ASSIGNMENT / ANSWERED))
+    # The same work with the corpus's first mistake (one a visible test catches, with a pointer).
+    mistake = wrong_submissions.load(ASSIGNMENT)[0]
+    nbformat.write(wrong_submissions.apply(filled, mistake), str(dest / "assignments" / ASSIGNMENT / WRONG))
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +109,24 @@ def test_create_assignment_panel_and_formgrader_open(lab) -> None:
         frame.locator("text=Manage Assignments").first.wait_for(timeout=90_000)
         frame.locator(f"text={ASSIGNMENT}").first.wait_for(timeout=90_000)  # listed from solutions/
         assert not problems, f"JavaScript errors: {problems}"
+
+
+def test_validate_button_says_visible_tests_are_not_the_grade(lab) -> None:
+    """JupyterLab's Validate dialog, on work that passes every visible test, says the course's sentence
+    (classroom.validate_message.PASSED) and not nbgrader's fixed "Success! Your notebook passes all the
+    tests."; on work with a mistake a visible test catches, it shows that test's message."""
+    with browser.chromium() as page:
+        browser.open_notebook(page, lab, f"assignments/{ASSIGNMENT}/{ANSWERED}")
+        seen = browser.validate(page)
+        assert seen is not None and "validation-success" in seen["classes"], seen
+        assert seen["before"].strip('"') == PASSED.strip(), f"dialog text: {seen['before']}"
+        assert not seen["success_shown"], "nbgrader's 'Success!' is still shown"
+        browser.save_png(page.locator(".jp-Dialog-content").first, "validate_visible_tests_passed")
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#validation-message", state="detached", timeout=30_000)
+
+        browser.open_notebook(page, lab, f"assignments/{ASSIGNMENT}/{WRONG}")
+        seen = browser.validate(page)
+        assert seen is not None and "validation-failed" in seen["classes"], seen
+        assert seen["before"] in ("none", "normal", ""), "the passed sentence shows on failed work"
+        assert re.search(r"\(notebook \d\d, '[^']+'\)", seen["text"]), f"no pointer: {seen['text'][:400]}"

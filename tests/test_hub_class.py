@@ -30,6 +30,7 @@ import nbformat
 import pytest
 from classroom import wrong_submissions
 from classroom.assignment_model import BEGIN_HIDDEN, END_HIDDEN, read_cells
+from classroom.validate_message import PASSED
 
 from tests.conftest import SOLUTIONS
 from tests.support import browser
@@ -98,7 +99,7 @@ def _panel_button(page: Any, section: str, label: str) -> Any:
 
 
 def _student_submits(page: Any, hub: classhub.ClassHub, user: str, answers: dict[str, str] | None,
-                     fetch: bool) -> None:
+                     fetch: bool, validate_passes: bool = False) -> None:
     server = classhub.UserServer(hub, user)
     page.goto(server.url("lab?reset"))
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
@@ -112,6 +113,12 @@ def _student_submits(page: Any, hub: classhub.ClassHub, user: str, answers: dict
         assert n >= len(answers) - 1, f"{user}: only {n} answer cells found in the fetched notebook"
         browser.run_command(page, "docmanager:save")
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000)
+        if validate_passes:
+            # JupyterLab's Validate button, from the shared environment: the course's sentence, not "Success!".
+            seen = browser.validate(page)
+            assert seen and "validation-success" in seen["classes"], f"{user}: Validate said {seen}"
+            assert seen["before"].strip('"') == PASSED.strip() and not seen["success_shown"], seen
+            page.keyboard.press("Escape")
         page.goto(server.url("lab?reset"))
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
         _open_panel(page)
@@ -208,7 +215,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         # 2. Students fetch, answer and submit from the Assignments panel; the second one resubmits.
         with browser.chromium() as page:
             classhub.login(page, hub, right)
-            _student_submits(page, hub, right, right_answers, fetch=True)
+            _student_submits(page, hub, right, right_answers, fetch=True, validate_passes=True)
         with browser.chromium() as page:
             classhub.login(page, hub, wrong_student)
             _student_submits(page, hub, wrong_student, None, fetch=True)          # the blank notebook

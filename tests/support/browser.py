@@ -301,3 +301,21 @@ def run_all_cells(page: Any, timeout_ms: int = 300_000) -> None:
     run_command(page, "notebook:run-all-cells")
     page.wait_for_function(ALL_CELLS_RUN_JS, timeout=timeout_ms)
     wait_kernel_idle(page, timeout_ms)
+
+
+VALIDATION_JS = """() => {
+    const box = document.querySelector('#validation-message');
+    if (!box) return null;
+    const success = [...box.querySelectorAll('p')].filter(p => p.innerText.includes('Success!'));
+    return {classes: [...box.classList], text: box.innerText,
+            before: getComputedStyle(box, '::before').content,
+            success_shown: success.some(p => p.getClientRects().length > 0)};
+}"""
+
+
+def validate(page: Any, timeout_ms: int = 300_000) -> dict[str, Any]:
+    """Click the open notebook's Validate button (nbgrader's lab extension) and read its dialog: its classes
+    (validation-success / -failed ...), its text, the stylesheet's ``::before`` text, whether "Success!" shows."""
+    page.locator(".validate-button button:visible, button.validate-button:visible").first.click()
+    page.wait_for_selector("#validation-message", timeout=timeout_ms)
+    return page.evaluate(VALIDATION_JS)

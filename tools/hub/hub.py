@@ -207,6 +207,8 @@ def build_env(venv: Path, python: str, exchange: Path) -> None:
         "from classroom.validate_message import install  # visible tests passed is not 'Success', not the grade\n"
         "install()\n"
     )
+    # JupyterLab's Validate dialog: the same sentence as the command line, not nbgrader's "Success!".
+    _run([str(venv / "bin" / "python"), "-m", "classroom.validate_message", str(venv)], "configure the Validate text")
     _run(["chmod", "-R", "a+rX,go-w", str(venv)], "chmod the shared environment")
 
 
