@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from classroom import assignment_checks as checks
 from classroom import authoring as A
-from classroom.assignment_model import read_cells
+from classroom.assignment_model import assignment_ids, read_cells
 
 
 def _cells(tmp_path: Path, cells: list, **meta) -> list:
@@ -90,6 +90,24 @@ def test_several_independent_entries_in_one_multi_point_cell_are_refused(tmp_pat
                                                                        "nb")[0]
     listed = "for i in [0, 1, 2]:\n    assert drug_classes[i] > 0"
     assert checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", listed, 2)]), "nb")
+    # the group ps1 Q7 had (3 points, two risk groups): entries read into a variable first, then asserted
+    via_name = ('for group, want in {"oncology": (16, 148), "low_dose": (0, 1.5)}.items():\n'
+                '    got = tuple(float(x) for x in drug_classes[group])\n'
+                '    assert all(abs(g - w) < 0.05 for g, w in zip(got, want))')
+    assert "asserts on 2 independent" in checks.several_items_problems(
+        _q1(tmp_path, [A.tests("q7_tests", via_name, 3)]), "nb")[0]
+    # the group ps1 Q2 had (2 points, "which drugs stay in bone"): a whole list compared at once
+    whole_list = 'given = sorted(set(drug_classes))\nassert given == ["alendronate", "zoledronate"], "Q2"'
+    assert "asserts on 2 independent" in checks.several_items_problems(
+        _q1(tmp_path, [A.tests("q2_tests", whole_list, 2)]), "nb")[0]
+    whole_dict = 'assert drug_classes == {"a": 1, "b": 2, "c": 3}'
+    assert "asserts on 3 independent" in checks.several_items_problems(
+        _q1(tmp_path, [A.tests("q1_t", whole_dict, 3)]), "nb")[0]
+    pair = 'low, high = drug_classes["oncology"]\nassert (low, high) == (16, 148)\nassert low in [1, 2, 3]'
+    assert checks.several_items_problems(_q1(tmp_path, [A.tests("q7_t", pair, 2)]), "nb") == []
+    keyed_via_name = 'a = drug_classes["a"]\nb = a\nassert b == 1\nassert drug_classes["b"] == 2'
+    assert "asserts on 2 independent" in checks.several_items_problems(
+        _q1(tmp_path, [A.tests("q1_t", keyed_via_name, 2)]), "nb")[0]
 
 
 def test_one_point_per_entry_and_one_entry_per_cell_pass(tmp_path: Path) -> None:
@@ -105,13 +123,15 @@ def test_one_point_per_entry_and_one_entry_per_cell_pass(tmp_path: Path) -> None
     assert checks.several_items_problems(_q1(tmp_path, [A.tests("q1_t", local, 2)]), "nb") == []
 
 
-def test_committed_ps1_and_ps4_have_no_multi_point_groups() -> None:
+def test_committed_assignments_have_no_multi_point_groups() -> None:
     solutions = Path(__file__).resolve().parents[1] / "solutions"
-    for aid in ("ps1_drugs_and_risk", "ps4_prevention"):
+    for aid in assignment_ids(solutions):
         assert checks.several_items_problems(read_cells(solutions / aid / f"{aid}.ipynb"), aid) == []
     ps1 = read_cells(solutions / "ps1_drugs_and_risk" / "ps1_drugs_and_risk.ipynb")
     q1 = [c for c in ps1 if c.kind == "test" and (c.grade_id or "").startswith("q1_")]
     assert len(q1) == 5 and all(c.points == 1 for c in q1)
+    q7 = [c.grade_id for c in ps1 if c.kind == "test" and (c.grade_id or "").startswith("q7_")]
+    assert q7 == ["q7_oncology", "q7_low_dose"]
 
 
 def test_giveaway_ids_and_double_negatives(tmp_path: Path) -> None:

@@ -221,27 +221,77 @@ def _entries_read(node: ast.AST, answers: set[str], names: set[str] | None = Non
     return out
 
 
+def _asserted_reads(body: list[ast.stmt], answers: set[str], names: set[str] | None = None) -> set[str]:
+    """Entries of the answers that the asserts in ``body`` read, directly or through a variable assigned
+    from them first (``got = ans[group]; assert got == want`` reads ``ans[group]``)."""
+    carried: dict[str, set[str]] = {}
+
+    def reads(node: ast.AST) -> set[str]:
+        out = _entries_read(node, answers, names)
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and n.id in carried:
+                out |= carried[n.id]
+        return out
+
+    found: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) and node.value is not None:
+                got = reads(node.value)
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    for n in ast.walk(t):
+                        if isinstance(n, ast.Name) and got:
+                            carried[n.id] = carried.get(n.id, set()) | got
+            elif isinstance(node, ast.Assert):
+                found |= reads(node)
+    return found
+
+
+def _collection_compares(tree: ast.Module, answers: set[str]) -> int:
+    """Items of the literal lists, sets and dicts that an assert compares an answer with, as a whole
+    (``assert sorted(given) == ["a", "b"]`` after ``given = f(answer)``): each item is a separate decision
+    graded all or nothing. Tuples are left out: a pair such as (low, high) is one item."""
+    derived = set(answers)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(n, ast.Name) and n.id in derived
+                                                for n in ast.walk(node.value)):
+            derived |= {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    seen: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assert):
+            continue
+        for cmp in (n for n in ast.walk(node.test) if isinstance(n, ast.Compare)):
+            if not all(isinstance(op, ast.Eq | ast.NotEq) for op in cmp.ops):
+                continue
+            sides = [cmp.left, *cmp.comparators]
+            if not any(isinstance(n, ast.Name) and n.id in derived for side in sides for n in ast.walk(side)):
+                continue
+            for side in sides:
+                if isinstance(side, ast.List | ast.Set) and len(side.elts) > 1:
+                    seen[ast.dump(side)] = len(side.elts)
+                elif isinstance(side, ast.Dict) and len(side.keys) > 1:
+                    seen[ast.dump(side)] = len(side.keys)
+    return max(seen.values(), default=0)
+
+
 def _asserted_entries(source: str, answers: set[str]) -> int:
     """How many independent entries of the answers one test cell asserts on: each literal key asserted on
-    counts one, and an assert inside a loop over a literal collection of N items, reading the answer at the
-    loop's name, counts N."""
+    (directly or through a variable) counts one, and an assert inside a loop over a literal collection of N
+    items, reading the answer at the loop's name, counts N."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return 0
-    literal: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assert):
-            literal |= _entries_read(node, answers)
+    literal = _asserted_reads(tree.body, answers)
     looped = 0
     for node in ast.walk(tree):
         if not isinstance(node, ast.For) or _literal_len(node.iter) < 2:
             continue
         targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-        asserts = [n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Assert)]
-        if any(_entries_read(a, answers, targets) for a in asserts):
+        if _asserted_reads(node.body, answers, targets):
             looped += _literal_len(node.iter)
-    return len(literal) + looped
+    return max(len(literal) + looped, _collection_compares(tree, answers))
 
 
 def several_items_problems(cells: list[Cell], where: str) -> list[str]:

@@ -9,6 +9,7 @@ place the course notebooks print them from.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from classroom import authoring as A
@@ -33,13 +34,13 @@ FORBIDDEN: list[str] = ["osteonecrosis.vocabulary.percent_to_per", "osteonecrosi
 # The knowledge entries each graded item's key rests on (make check: none superseded or contested).
 RESTS_ON: dict[str, list[str]] = {
     **{f"q1_{d}": [d] for d in DRUGS},
-    "q2_tests": DRUGS[:4],
+    **{f"q2_{d}": [d] for d in DRUGS[:4]},
     "q3_osteoporosis": ["zoledronate-op-yearly"],
     "q3_bone_metastases": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
     "q4_tests": list(HIDDEN_REGIMENS),
     "q5_tests": ["zoledronate-op-yearly", "zoledronate-onc-monthly"],
     "q6_tests": [],
-    "q7_tests": [AFTER[g]["id"] for g in GROUPS],
+    **{f"q7_{g}": [AFTER[g]["id"]] for g in GROUPS},
     "q8_tests": ["extraction-crude-rr", "taskforce-osteoporosis"],
     "q9_written": [AFTER["low_dose"]["id"], "taskforce-osteoporosis"],
     "q10_written": ["alendronate", "denosumab"],
@@ -51,6 +52,71 @@ def _short(message: str) -> str:
     if len(message) > 80:
         raise ValueError(f"feedback message longer than 80 characters: {message!r}")
     return message
+
+
+def q2_test(drug: str, retained: bool) -> str:
+    """The test cell of one drug of Question 2: the list's form now, denosumab (the worked example) now,
+    whether this drug is in the list at grading."""
+    form = f"""
+        from osteonecrosis.exercises import answer_of, as_id_list, visible_checks_passed
+
+        answer_of("retained_in_bone")
+        given = as_id_list(retained_in_bone, "Q2 retained_in_bone")
+        known = {sorted(DRUGS[:4])!r}
+        unknown = [d for d in given if d not in known]
+        assert not unknown, f"Q2: {{unknown}} not among the ids {{known}} (notebook 01, 'The drugs')"
+        """
+    form = form.rstrip() + "\n"
+    if drug == "denosumab":
+        return form + f"""\
+        assert "denosumab" not in given, (
+            {_short("Q2 denosumab: an antibody, not stored in bone (notebook 01, 'Denosumab')")!r})
+        visible_checks_passed("Q2 denosumab")
+        """
+    membership = "in" if retained else "not in"
+    return form + f"""\
+        visible_checks_passed("Q2 {drug}")
+        ### BEGIN HIDDEN TESTS
+        assert {drug!r} {membership} given, (
+            {_short(f"Q2 {drug}: does it bind bone mineral? (notebook 01, 'Bisphosphonates')")!r})
+        ### END HIDDEN TESTS
+        """
+
+
+def q7_test(group: str, want: tuple[float, float], high_percent: float) -> str:
+    """The test cell of one group of Question 7: its key and a (low, high) pair converted to per 1000 now,
+    its two numbers at grading. Each group is graded alone (a wrong group costs that group's point only)."""
+    named = "the group id, not 'osteoporosis'" if group == "low_dose" else f"write the key {group!r}"
+    form = [
+        'assert isinstance(after_extraction_per_1000, dict), '
+        + repr(_short("Q7: write a dictionary {'oncology': (low, high), ...}")),
+        f'assert {group!r} in after_extraction_per_1000, '
+        + repr(_short(f"Q7 {group}: no pair for {group!r}: {named}")),
+        f'pair = after_extraction_per_1000[{group!r}]',
+        'assert len(pair) == 2, ' + repr(_short(f"Q7 {group}: give two numbers, (low, high)")),
+        f'low, high = (as_number(x, "Q7 {group}") for x in pair)',
+        'assert low <= high, ' + repr(_short(f"Q7 {group}: the low end comes first")),
+    ]
+    if high_percent > 0:
+        form += [
+            f'assert high != {high_percent!r}, '
+            + repr(_short(f"Q7 {group}: per 1000, not per cent (notebook 03, 'Per cent, per 1000')")),
+            'assert high <= 1000, '
+            + repr(_short(f"Q7 {group}: per cent x 10, not x 100 (notebook 03, 'Per cent, per 1000')")),
+        ]
+    body = "\n".join(form)
+    return f"""
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
+
+        after_extraction_per_1000 = answer_of("after_extraction_per_1000")
+{textwrap.indent(body, " " * 8)}
+        visible_checks_passed("Q7 {group}")
+        ### BEGIN HIDDEN TESTS
+        want = {tuple(float(w) for w in want)!r}
+        assert all(abs(g - w) <= {TOL!r} for g, w in zip((low, high), want)), (
+            {_short(f"Q7 {group}: the published range per 1000 (notebook 03, 'The extraction effect')")!r})
+        ### END HIDDEN TESTS
+        """
 
 
 def q1_test(drug: str, name: str, cls: str) -> str:
@@ -199,12 +265,13 @@ def build() -> list:
     for drug in DRUGS:  # one drug, one cell, one point: no all-or-nothing group
         cells.append(A.tests(f"q1_{drug}", q1_test(drug, names[drug], want_classes[drug]), points=1))
     cells.append(A.markdown(f"""
-        ### Question 2 · Which drugs stay in bone? {A.points_line(2)}
+        ### Question 2 · Which drugs stay in bone? {A.points_line(len(DRUGS[:4]))}
 
         Of `alendronate`, `zoledronate`, `denosumab` and `romosozumab`, which are **retained in the skeleton
         for years** after the last dose? Write their ids as a list, `retained_in_bone`.
 
-        *Checked now:* a list of ids from the four, without denosumab. *Checked at grading:* the whole list.
+        One point per drug, in the list or left out. *Checked now:* a list of ids from the four, and
+        denosumab. *Checked at grading:* each of the other three drugs.
         """))
     cells.append(A.answer("q2_retained", """
         retained_in_bone = None
@@ -212,23 +279,9 @@ def build() -> list:
         retained_in_bone = ["alendronate", "zoledronate"]
         ### END SOLUTION
         """))
-    want_retained = sorted(d for d in DRUGS[:4] if drug_catalogue()[d]["half_life"]["kind"] == "skeletal")
-    cells.append(A.tests("q2_tests", f"""
-        from osteonecrosis.exercises import answer_of, as_id_list, visible_checks_passed
-
-        answer_of("retained_in_bone")
-        given = as_id_list(retained_in_bone, "Q2 retained_in_bone")
-        known = {sorted(DRUGS[:4])!r}
-        unknown = [d for d in given if d not in known]
-        assert not unknown, f"Q2: {{unknown}} not among the ids {{known}} (notebook 01, 'The drugs')"
-        assert "denosumab" not in given, (
-            "Q2 denosumab: an antibody in serum, not stored in bone (notebook 01, 'Denosumab')")
-        visible_checks_passed("Q2")
-        ### BEGIN HIDDEN TESTS
-        assert sorted(set(given)) == {want_retained!r}, (
-            "Q2: which drugs bind bone mineral? (notebook 01, 'Bisphosphonates')")
-        ### END HIDDEN TESTS
-        """, points=2))
+    for drug in DRUGS[:4]:  # one drug, one decision, one point
+        retained = drug_catalogue()[drug]["half_life"]["kind"] == "skeletal"
+        cells.append(A.tests(f"q2_{drug}", q2_test(drug, retained), points=1))
 
     # ---- Part B: regimens ------------------------------------------------------------------------------
     cells.append(A.markdown(f"""
@@ -360,15 +413,15 @@ def build() -> list:
         """, points=2))
     group_words = ", ".join(f"`{g!r}` ({vocabulary.RISK_GROUPS[g]})" for g in GROUPS)
     cells.append(A.markdown(f"""
-        ### Question 7 · After an extraction {A.points_line(3)}
+        ### Question 7 · After an extraction {A.points_line(len(GROUPS))}
 
         AAOMS 2022 gives the risk of MRONJ **after a tooth extraction** as a range for each group (notebook 03,
         'The extraction effect'; or `osteonecrosis.risk.extraction_effect()["absolute_after_extraction"]`,
         whose keys are the group ids). Fill in `after_extraction_per_1000` with the (low, high) number of
-        patients **per 1000** for each group, under the same keys: {group_words}.
+        patients **per 1000** for each group, under the same keys: {group_words}. One point per group.
 
-        *Checked now:* the two keys, pairs of numbers (low first), and that you converted per cent to per 1000.
-        *Checked at grading:* each number.
+        *Checked now:* each group's key, a pair of numbers (low first), and that you converted per cent to
+        per 1000. *Checked at grading:* each number.
         """))
     lo = {g: AFTER[g]["low_percent"] for g in GROUPS}
     hi = {g: AFTER[g]["high_percent"] for g in GROUPS}
@@ -381,31 +434,9 @@ def build() -> list:
         }}
         ### END SOLUTION
         """))
-    want7 = {g: (lo[g] * 10, hi[g] * 10) for g in GROUPS}
-    cells.append(A.tests("q7_tests", f"""
-        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
-
-        after_extraction_per_1000 = answer_of("after_extraction_per_1000")
-        keys = {list(GROUPS)!r}
-        assert "osteoporosis" not in after_extraction_per_1000, (
-            "Q7: the group id is 'low_dose', not 'osteoporosis' (Question 7 text)")
-        assert sorted(after_extraction_per_1000) == sorted(keys), f"Q7: use exactly the keys {{keys}}"
-        for group, pair in after_extraction_per_1000.items():
-            assert len(pair) == 2, f"Q7 {{group}}: give two numbers, (low, high)"
-            low, high = (as_number(x, f"Q7 {{group}}") for x in pair)
-            assert low <= high, f"Q7 {{group}}: the low end comes first"
-        assert after_extraction_per_1000["oncology"][1] != {hi["oncology"]!r}, (
-            "Q7: per 1000, not per cent: convert with per_1000 (notebook 03, 'Per cent, per 1000')")
-        assert after_extraction_per_1000["oncology"][1] <= 1000, (
-            "Q7: per 1000 is per cent x 10, not x 100 (notebook 03, 'Per cent, per 1000')")
-        visible_checks_passed("Q7")
-        ### BEGIN HIDDEN TESTS
-        for group, want in {want7!r}.items():
-            got = tuple(float(x) for x in after_extraction_per_1000[group])
-            assert all(abs(g - w) <= {TOL!r} for g, w in zip(got, want)), (
-                f"Q7 {{group}}: convert the published percentages with per_1000 (notebook 03)")
-        ### END HIDDEN TESTS
-        """, points=3))
+    for group in GROUPS:
+        cells.append(A.tests(f"q7_{group}", q7_test(group, (lo[group] * 10, hi[group] * 10), hi[group]),
+                             points=1))
     base = TF["high_percent"] * 100  # per 10,000
     cells.append(A.markdown(f"""
         ### Question 8 · A relative risk made absolute {A.points_line(2)}
