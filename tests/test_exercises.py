@@ -23,6 +23,16 @@ def test_as_stage_accepts_exact_codes_only() -> None:
             exercises.as_stage(bad)
 
 
+def test_as_number_names_decimal_commas_and_units() -> None:
+    """A comma for the decimal point (French, Spanish) and a number with its unit each get their own fix."""
+    with pytest.raises(AssertionError, match=r"write 5\.5 \(a decimal point, no quotes\), not '5,5'"):
+        exercises.as_number("5,5", "Q3 dose_mg")
+    with pytest.raises(AssertionError, match=r"write 4 without quotes or unit, not '4 mg'"):
+        exercises.as_number("4 mg", "Q3 dose_mg")
+    with pytest.raises(AssertionError, match=r"write 14\.8 without quotes or unit, not '14\.8%'"):
+        exercises.as_number("14.8%", "Q7")
+
+
 def test_as_number_names_text_in_quotes() -> None:
     with pytest.raises(AssertionError, match="'5' is text, not a number"):
         exercises.as_number("5", "Q3 dose_mg")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -96,6 +97,13 @@ def as_number(value: Any, name: str = "your answer") -> float:
     """A number (int or float, not True/False); AssertionError otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         if isinstance(value, str):
+            text = value.strip()
+            if re.fullmatch(r"[+-]?\d+,\d+", text):
+                raise AssertionError(f"{name}: write {text.replace(',', '.')} (a decimal point, no quotes), "
+                                     f"not {value!r}.")
+            unit = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)", text)
+            if unit:
+                raise AssertionError(f"{name}: write {unit.group(1)} without quotes or unit, not {value!r}.")
             raise AssertionError(f"{name}: write the number without quotes: {value!r} is text, not a number.")
         raise AssertionError(f"{name}: expected a number without quotes or units, got {value!r}")
     return float(value)
