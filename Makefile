@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 	@install -D -m 644 course/app/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	@$(BIN)/python -m classroom.validate_message $(VENV) >/dev/null
+	@$(BIN)/python -m classroom.validate_message $(VENV)
 
 # Debian packages the real-browser, PostgreSQL and sandbox tests need (installed when we are root).
 system-deps:

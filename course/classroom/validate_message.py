@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     if not prefix.is_dir():
         print(f"classroom.validate_message: {prefix} is not a directory", file=sys.stderr)
         return 2
-    for path in write_server_config(prefix):
-        print(f"Validate dialog text configured: {path}")
+    write_server_config(prefix)
+    print(f"== JupyterLab's Validate dialog set to the course's sentence ({prefix}/etc/jupyter)")
     return 0
 
 
