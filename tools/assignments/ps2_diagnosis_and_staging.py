@@ -7,6 +7,7 @@ every expected stage is computed here (AAOMS 2022 rules) and written into the te
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from classroom import authoring as A
@@ -40,6 +41,17 @@ def aaoms_2022(drug_exposure, radiotherapy_or_metastasis, exposed_bone_weeks, pa
     if pain_or_infection:
         return "2"
     return "1"
+
+
+def model_answer_cell() -> str:
+    """Question 4's answer cell: the student's signature, with :func:`aaoms_2022`'s own body as the solution
+    (one source for the model answer and for the answer keys computed from it)."""
+    src = inspect.getsource(aaoms_2022)
+    body = src.split('"""', 2)[2].lstrip("\n")  # the statements after the docstring, 4 spaces in
+    return ('def aaoms_stage(drug_exposure, radiotherapy_or_metastasis, exposed_bone_weeks, pain_or_infection,\n'
+            '                stage3_feature, nonspecific_sign):\n'
+            '    """The AAOMS 2022 stage of a patient: "not_mronj", "at_risk", "0", "1", "2" or "3"."""\n'
+            '    ### BEGIN SOLUTION\n' + body.rstrip() + '\n    ### END SOLUTION\n')
 
 
 # Expected stages, computed HERE from the case files with the AAOMS 2022 rules and written as literals.
@@ -303,24 +315,7 @@ def build() -> list:
         worked examples in each test cell. *Checked at grading:* more edge cases, and every patient of the
         course's case library staged by the AAOMS 2022 rules.
         """))
-    cells.append(A.answer("q4_function", """
-        def aaoms_stage(drug_exposure, radiotherapy_or_metastasis, exposed_bone_weeks, pain_or_infection,
-                        stage3_feature, nonspecific_sign):
-            \"\"\"The AAOMS 2022 stage of a patient: "not_mronj", "at_risk", "0", "1", "2" or "3".\"\"\"
-            ### BEGIN SOLUTION
-            if not drug_exposure or radiotherapy_or_metastasis:
-                return "not_mronj"
-            if exposed_bone_weeks == 0:
-                return "0" if nonspecific_sign else "at_risk"
-            if exposed_bone_weeks <= 8:
-                return "not_mronj"
-            if stage3_feature:
-                return "3"
-            if pain_or_infection:
-                return "2"
-            return "1"
-            ### END SOLUTION
-        """))
+    cells.append(A.answer("q4_function", model_answer_cell()))
     cells.append(A.code("""
         # Try your function on one patient before running the tests (change the values and re-run):
         aaoms_stage(drug_exposure=True, radiotherapy_or_metastasis=False, exposed_bone_weeks=12,
