@@ -35,12 +35,9 @@ from typing import Any
 import pytest
 
 from tests.support import browser
+from tests.support.system_path import add_sbin
 
-# Root's system tools (useradd, chpasswd, runuser, groupadd) live in the sbin folders, which a plain user's PATH
-# (or `env -i PATH=/usr/bin:/bin`) leaves out: look there too.
-_SBIN = [d for d in ("/usr/local/sbin", "/usr/sbin", "/sbin") if d not in os.environ.get("PATH", "").split(os.pathsep)]
-if _SBIN:
-    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *_SBIN]).strip(os.pathsep)
+add_sbin()  # useradd, runuser, ... from a plain user's PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_PY = ROOT / "tools" / "hub" / "hub.py"

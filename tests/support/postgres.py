@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Root's system tools (useradd, chpasswd, runuser, groupadd) live in the sbin folders, which a plain user's PATH
-# (or `env -i PATH=/usr/bin:/bin`) leaves out: look there too.
-_SBIN = [d for d in ("/usr/local/sbin", "/usr/sbin", "/sbin") if d not in os.environ.get("PATH", "").split(os.pathsep)]
-if _SBIN:
-    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *_SBIN]).strip(os.pathsep)
+from tests.support.system_path import add_sbin
+
+add_sbin()  # useradd, runuser, ... from a plain user's PATH
 
 
 class PostgresUnavailable(RuntimeError):
