@@ -62,25 +62,19 @@ class Cell:
 
     def outside(self, begin: str, end: str) -> list[str]:
         """The lines outside begin/end delimiter pairs (delimiters dropped)."""
-        out, inside = [], False
-        for line in self.source.split("\n"):
-            if begin.replace("### ", "") in line:
-                inside = True
-            elif end.replace("### ", "") in line:
-                inside = False
-            elif not inside:
-                out.append(line)
-        return out
+        return region_lines(self.source, begin, end, inside=False)
 
 
-def region_lines(source: str, begin: str, end: str) -> list[str]:
-    out, inside = [], False
+def region_lines(source: str, begin: str, end: str, inside: bool = True) -> list[str]:
+    """The lines strictly inside begin/end delimiter pairs, or (``inside=False``) the lines outside them;
+    the delimiter lines themselves are dropped either way."""
+    out, within = [], False
     for line in source.split("\n"):
         if begin.replace("### ", "") in line:
-            inside = True
+            within = True
         elif end.replace("### ", "") in line:
-            inside = False
-        elif inside:
+            within = False
+        elif within == inside:
             out.append(line)
     return out
 

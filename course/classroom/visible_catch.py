@@ -23,7 +23,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from . import wrong_submissions
-from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, SOLUTIONS, AssignmentError, read_cells, resolve
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, SOLUTIONS, AssignmentError, read_cells, region_lines, resolve
 
 GOAL = 0.8
 MESSAGE_WIDTH = 80
@@ -45,15 +45,7 @@ def visible_only(nb: NotebookNode) -> NotebookNode:
     for cell in out.cells:
         if cell.cell_type != "code" or BEGIN_HIDDEN.replace("### ", "") not in cell.source:
             continue
-        kept, inside = [], False
-        for line in cell.source.split("\n"):
-            if BEGIN_HIDDEN.replace("### ", "") in line:
-                inside = True
-            elif END_HIDDEN.replace("### ", "") in line:
-                inside = False
-            elif not inside:
-                kept.append(line)
-        cell.source = "\n".join(kept)
+        cell.source = "\n".join(region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN, inside=False))
     return out
 
 
