@@ -249,3 +249,35 @@ def test_each_autograded_question_says_what_is_checked_now_and_at_grading(tmp_pa
         A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"), A.tests("q1_tests", hidden, 1),
     ])
     assert checks.checked_now_problems(told, "nb") == []
+
+
+def test_feedback_pointers_name_a_section_and_messages_name_their_question(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 4"),
+        A.answer("q4_f", "x = None\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"),
+        A.tests("q4_tests", "\n".join([
+            'assert x == 1, "Q4: read the stages (notebook 04)"',                      # no section
+            'assert x > 0, "Q4: read it again (course notebook 1)"',                  # not even NN
+            "assert x < 2, \"Q4: fine (notebook 04, 'AAOMS stages')\"",
+            'assert x != 3, "The time criterion comes first."',                      # no question
+            'assert x != 4, f"Q3 {x}: another question\'s number"',
+            "assert x != 5",                                                          # no message
+            "### BEGIN HIDDEN TESTS",
+            'assert x != 6, "Hidden, and still no question"',
+            "### END HIDDEN TESTS",
+        ]), 2),
+    ])
+    bare = checks.bare_pointer_problems(cells, "nb")
+    assert len(bare) == 2 and "notebook 04 without a section" in bare[0] and "notebook 1 without" in bare[1]
+    prefix = checks.message_prefix_problems(cells, "nb")
+    assert len(prefix) == 4, prefix
+    assert any("without a message" in p for p in prefix)
+    assert sum("does not start with 'Q4'" in p for p in prefix) == 3
+
+
+def test_committed_feedback_names_question_and_section() -> None:
+    solutions = Path(__file__).resolve().parents[1] / "solutions"
+    for aid in assignment_ids(solutions):
+        cells = read_cells(solutions / aid / f"{aid}.ipynb")
+        assert checks.bare_pointer_problems(cells, aid) == []
+        assert checks.message_prefix_problems(cells, aid) == []

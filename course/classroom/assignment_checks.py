@@ -93,6 +93,59 @@ def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
     return out
 
 
+NOTEBOOK_MENTION = re.compile(r"notebook (\d+)\b")
+
+
+def bare_pointer_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test messages that send the student to a notebook without naming the section ("(notebook 04)"): every
+    pointer in feedback names the heading to read, as "notebook 04, 'AAOMS stages'"."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        for text in message_texts(c.source):
+            for m in NOTEBOOK_MENTION.finditer(text):
+                if not POINTER.match(text, m.start()):
+                    out.append(f"{where} {c.grade_id}: {text.strip()[:70]!r} points to notebook {m.group(1)} "
+                               f"without a section: write \"notebook {m.group(1)}, 'Heading'\"")
+    return out
+
+
+def _message_start(msg: ast.expr) -> str | None:
+    """The literal text an assert message starts with (None when it starts with a computed value)."""
+    if isinstance(msg, ast.Constant) and isinstance(msg.value, str):
+        return msg.value
+    if isinstance(msg, ast.JoinedStr) and msg.values and isinstance(msg.values[0], ast.Constant):
+        return str(msg.values[0].value)
+    if isinstance(msg, ast.BinOp):
+        return _message_start(msg.left)
+    return None
+
+
+def message_prefix_problems(cells: list[Cell], where: str) -> list[str]:
+    """Asserts in test cells (visible and hidden) without a message, or whose message does not start with the
+    question it belongs to ("Q4 ...", the number of the cell's grade id): a student reads feedback by question."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        m = GRADE_ID_QUESTION.match(c.grade_id or "")
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Assert):
+                continue
+            if node.msg is None:
+                out.append(f"{where} {c.grade_id}: an assert without a message: {ast.unparse(node.test)[:60]}")
+                continue
+            start = _message_start(node.msg)
+            if m and start is not None and not re.match(rf"Q{m.group(1)}(?!\d)", start):
+                out.append(f"{where} {c.grade_id}: the message {start[:50]!r} does not start with 'Q{m.group(1)}'")
+    return out
+
+
 def package_pointer_problems() -> list[str]:
     """Pointers in the messages of the helpers that assignment tests use."""
     out = []
@@ -507,6 +560,10 @@ def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Pat
         built = build_notebook(assignment_id, tools)
     except FileNotFoundError as exc:
         return [f"{assignment_id}: {exc}"]
+    except SyntaxError as exc:
+        return [f"{assignment_id}: tools/assignments/{assignment_id}.py line {exc.lineno}: {exc.msg}"]
+    except Exception as exc:  # the build script's own error, said in one line (make check goes on)
+        return [f"{assignment_id}: tools/assignments/{assignment_id}.py failed: {type(exc).__name__}: {exc}"]
     path = solutions / assignment_id / f"{assignment_id}.ipynb"
     if not path.exists():
         return [f"{assignment_id}: solutions/{assignment_id}/{assignment_id}.ipynb is missing"]

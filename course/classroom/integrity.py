@@ -131,7 +131,8 @@ def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments:
     out = checks.rendering_problems(cells, where) + checks.numbering_problems(cells, where)
     out += checks.checked_now_problems(cells, where)
     out += checks.one_item_per_cell_problems(cells, where) + checks.several_items_problems(cells, where)
-    out += checks.double_negative_problems(cells, where)
+    out += checks.double_negative_problems(cells, where) + checks.bare_pointer_problems(cells, where)
+    out += checks.message_prefix_problems(cells, where)
     out += checks.kernel_expectation_problems(cells, where) + checks.answer_read_problems(cells, where)
     out += checks.standing_problems(cells, checks.rests_on_of(nb), where)
     for c in cells:

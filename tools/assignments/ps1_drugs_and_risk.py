@@ -124,7 +124,7 @@ def q1_test(drug: str, name: str, cls: str) -> str:
     denosumab's class (the worked example) now, every other drug's class at grading."""
     checks = [
         'assert isinstance(drug_classes, dict), ' + repr(_short("Q1: write a dictionary {'alendronate': '...', ...} "
-                                                                "(notebook 00)")),
+                                                                "(notebook 00, 'Dictionaries')")),
         f'assert {name!r} not in drug_classes, '
         + repr(_short(f"Q1: write the id {drug!r}, not its display name (notebook 01, 'The drugs')")),
         f'assert sorted(drug_classes) == {sorted(DRUGS)!r}, '
@@ -166,8 +166,8 @@ def q3_test(use: str, dose: float, every: float) -> str:
     lines += [
         f'visible_checks_passed("Q3 {use}")',
         "### BEGIN HIDDEN TESTS",
-        f'assert reg["dose_mg"] == {dose!r}, ' + repr(_short(f"Q3 {use}: check the dose in mg (notebook 01)")),
-        f'assert reg["every_days"] == {every!r}, ' + repr(_short(f"Q3 {use}: check the interval (notebook 01)")),
+        f'assert reg["dose_mg"] == {dose!r}, ' + repr(_short(f"Q3 {use}: dose in mg (notebook 01, 'Osteoporosis doses and oncology')")),
+        f'assert reg["every_days"] == {every!r}, ' + repr(_short(f"Q3 {use}: interval (notebook 01, 'Osteoporosis doses and oncology')")),
         "### END HIDDEN TESTS",
     ]
     return "\n".join(lines)
@@ -339,7 +339,7 @@ def build() -> list:
         got = mg_per_year(70, 7)
         assert not isinstance(got, str), "Q4: return a number, not text (notebook 00, 'Small functions')"
         assert math.isclose(got, {70 * YEAR / 7!r}), (
-            f"Q4: 70 mg every 7 days is {70 * YEAR / 7:g} mg in {YEAR} days; yours gives {{got}} (notebook 01)")
+            f"Q4: 70 mg/7 days = {70 * YEAR / 7:g} mg/year, not {{got}} (notebook 01, 'Osteoporosis doses')")
         visible_checks_passed("Q4")
         ### BEGIN HIDDEN TESTS
         for dose, every, want in {cases4!r}:
@@ -368,7 +368,7 @@ def build() -> list:
 
         answer_of("zoledronate_ratio")
         value = as_number(zoledronate_ratio, "Q5 zoledronate_ratio")
-        assert value > 1, "Q5: divide the cancer figure by the osteoporosis figure (notebook 01)"
+        assert value > 1, "Q5: cancer dose / osteoporosis dose (notebook 01, 'Osteoporosis doses and')"
         assert value != round(value), "Q5: keep the decimals: do not round the ratio (Question 5 text)"
         visible_checks_passed("Q5")
         ### BEGIN HIDDEN TESTS
@@ -462,7 +462,7 @@ def build() -> list:
         answer_of("per_10000_after_extraction")
         value = as_number(per_10000_after_extraction, "Q8 per_10000_after_extraction")
         assert value < 100, (
-            "Q8: multiply the baseline, {base:g} per 10,000, by the relative risk (notebook 03)")
+            "Q8: baseline {base:g} per 10,000 x the RR (notebook 03, 'The extraction effect')")
         assert value != round(value), "Q8: use the exact relative risk {RR["point"]:g}, not a rounded 4 (Question 8)"
         visible_checks_passed("Q8")
         ### BEGIN HIDDEN TESTS

@@ -208,7 +208,7 @@ def build() -> list:
             "assert isinstance(criteria_patient_a, dict), \"Q1: write a dictionary {'drug_exposure': True, ...}\"",
             'assert sorted(criteria_patient_a) == keys, f"Q1: use exactly the keys {keys}"',
             f"assert isinstance(criteria_patient_a[{key!r}], bool), "
-            f"\"Q1 {key}: True or False, without quotes (notebook 00)\"",
+            f"\"Q1 {key}: True or False, no quotes (notebook 00, 'Values')\"",
             *lines]), points=1))
 
     # ---- Question 2 -----------------------------------------------------------------------------------
@@ -332,18 +332,18 @@ def build() -> list:
             base.update(facts)
             return as_stage(aaoms_stage(**base), "Q4 aaoms_stage(...)")
 
-        assert _s() == "at_risk", "Q4: a treated patient with a healthy mouth is 'at_risk' (notebook 04)"
+        assert _s() == "at_risk", "Q4: treated, healthy mouth: 'at_risk' (notebook 04, 'AAOMS stages')"
         assert _s(exposed_bone_weeks=12) == "1", (
-            "Q4: 12 weeks of exposed bone, no pain, no infection: stage 1 (notebook 04)")
+            "Q4: 12 weeks exposed, no pain, no infection: 1 (notebook 04, 'AAOMS stages')")
         assert _s(exposed_bone_weeks=12, pain_or_infection=True) == "2", (
-            "Q4: exposed bone over 8 weeks with pain or infection: stage 2 (notebook 04)")
+            "Q4: over 8 weeks, with pain or infection: 2 (notebook 04, 'AAOMS stages')")
         visible_checks_passed("Q4 common cases")
         ### BEGIN HIDDEN TESTS
         assert _s(nonspecific_sign=True) == "0", (
-            "No exposed bone but a nonspecific sign: stage 0 (the non-exposed variant).")
-        assert _s(drug_exposure=False) == "not_mronj", "Without any drug exposure it cannot be MRONJ."
+            "Q4: no exposed bone, a nonspecific sign: '0' (notebook 04, 'AAOMS stages')")
+        assert _s(drug_exposure=False) == "not_mronj", "Q4: no drug exposure, no MRONJ (notebook 04, 'The case definition')"
         assert _s(exposed_bone_weeks=30, pain_or_infection=True, stage3_feature=True) == "3", (
-            "A stage-3 feature with exposed bone for more than 8 weeks is stage 3.")
+            "Q4: over 8 weeks with a stage-3 feature: '3' (notebook 04, 'AAOMS stages')")
         ### END HIDDEN TESTS
         """, points=3))
     cells.append(A.tests("q4_edge_tests", """
@@ -358,24 +358,24 @@ def build() -> list:
             return as_stage(aaoms_stage(**base), "Q4 aaoms_stage(...)")
 
         assert _s(radiotherapy_or_metastasis=True, exposed_bone_weeks=20, pain_or_infection=True) == "not_mronj", (
-            "Q4: radiotherapy or a jaw metastasis excludes MRONJ: check exclusions first (notebook 04)")
+            "Q4: jaw radiotherapy/metastasis excludes MRONJ (notebook 04, 'case definition')")
         assert _s(exposed_bone_weeks=8) == "not_mronj", (
-            "Q4: exactly 8 weeks is not MORE than 8 weeks: not MRONJ yet (notebook 04)")
+            "Q4: 8 weeks is not MORE than 8: not MRONJ yet (notebook 04, 'case definition')")
         visible_checks_passed("Q4 edge cases")
         ### BEGIN HIDDEN TESTS
         assert _s(exposed_bone_weeks=8, pain_or_infection=True, stage3_feature=True) == "not_mronj", (
-            "At 8 weeks even a stage-3 feature does not make it MRONJ yet: the time criterion comes first.")
-        assert _s(exposed_bone_weeks=8.5) == "1", "8.5 weeks is more than 8 weeks: stage 1."
+            "Q4: at 8 weeks, not MRONJ yet, whatever else (notebook 04, 'case definition')")
+        assert _s(exposed_bone_weeks=8.5) == "1", "Q4: 8.5 weeks is more than 8 weeks: '1' (notebook 04, 'The case definition')"
         assert _s(exposed_bone_weeks=20, stage3_feature=True) == "3", (
-            "A stage-3 feature decides, even without pain or infection (the course's teaching rule).")
+            "Q4: a stage-3 feature decides, pain or not (notebook 04, 'AAOMS stages')")
         assert _s(exposed_bone_weeks=20, stage3_feature=True, radiotherapy_or_metastasis=True) == "not_mronj", (
-            "An exclusion beats every finding, stage-3 features included.")
+            "Q4: an exclusion beats every finding (notebook 04, 'The case definition')")
         assert _s(drug_exposure=False, exposed_bone_weeks=20, pain_or_infection=True) == "not_mronj", (
-            "Exposed bone without any drug exposure is not MRONJ.")
+            "Q4: exposed bone, no drug exposure: not MRONJ (notebook 04, 'case definition')")
         assert _s(exposed_bone_weeks=12, nonspecific_sign=True) == "1", (
-            "Nonspecific signs matter only when no bone is exposed; with exposed bone the stage is 1 to 3.")
+            "Q4: exposed bone: nonspecific signs do not count (notebook 04, 'AAOMS stages')")
         assert _s(drug_exposure=False, nonspecific_sign=True) == "not_mronj", (
-            "Stage 0 also needs drug exposure.")
+            "Q4: stage 0 also needs drug exposure (notebook 04, 'The case definition')")
         ### END HIDDEN TESTS
         """, points=4))
     cells.append(A.tests("q4_library_tests", f"""
@@ -385,7 +385,7 @@ def build() -> list:
         facts = {WORKED!r}
         print("Worked example, a library patient:", facts)
         assert as_stage(aaoms_stage(**facts), "Q4") == {aaoms_2022(**WORKED)!r}, (
-            "Q4: painless exposed bone for 12 weeks under a denture is stage 1 (notebook 04)")
+            "Q4: painless, exposed 12 weeks, under a denture: 1 (notebook 04, 'AAOMS stages')")
         visible_checks_passed("Q4 case library")
         ### BEGIN HIDDEN TESTS
         for _label, (_facts, _want) in {LIBRARY!r}.items():

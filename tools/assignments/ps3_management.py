@@ -136,7 +136,7 @@ def build() -> list:
         answer_of("stage_patient_1")
         given = as_stage(stage_patient_1, "Q1 Patient 1")
         assert given != "1", "Q1 Patient 1: pain and pus are infection, not stage 1 (notebook 04, 'AAOMS stages')"
-        assert given != "3", "Q1 Patient 1: necrosis only in alveolar bone: no stage-3 feature (notebook 04)"
+        assert given != "3", "Q1 Patient 1: alveolar bone only: not stage 3 (notebook 04, 'AAOMS stages')"
         visible_checks_passed("Q1")
         ### BEGIN HIDDEN TESTS
         assert given == {stage1!r}, (
@@ -243,7 +243,7 @@ def build() -> list:
             f"n = as_number(hbo_sessions[{pid!r}], {f'Q4 {pid}'!r})",
         ]
         if pid == "hbo-marx-prophylaxis":
-            lines.append('assert n > 20, "Q4: Marx has sessions BEFORE and AFTER the extraction (notebook 05)"')
+            lines.append('assert n > 20, "Q4: Marx: sessions BEFORE and AFTER surgery (notebook 05, \'Hyperbaric oxygen\')"')
         lines += [f'visible_checks_passed("Q4 {pid}")', "### BEGIN HIDDEN TESTS",
                   f'assert n == {totals[pid]!r}, "Q4 {pid}: count every session, before and after surgery"',
                   "### END HIDDEN TESTS"]
@@ -273,7 +273,7 @@ def build() -> list:
         visible_checks_passed("Q5")
         ### BEGIN HIDDEN TESTS
         assert unsupported_schedule in {management.unsupported_hbo_schedules()!r}, (
-            "Q5: trials used 30 or 40 sessions; which figure is only the seed's? (notebook 05)")
+            "Q5: trials used 30 or 40 sessions; the seed? (notebook 05, 'Hyperbaric oxygen')")
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -298,7 +298,7 @@ def build() -> list:
         visible_checks_passed("Q6")
         ### BEGIN HIDDEN TESTS
         assert abs(value - {management.hbo_chamber_hours("hbo-marx-prophylaxis")!r}) < 0.01, (
-            "Q6: sessions before plus after, times the minutes, divided by 60 (notebook 05)")
+            "Q6: (before + after) x minutes / 60 (notebook 05, 'Hyperbaric oxygen')")
         ### END HIDDEN TESTS
         """, points=2))
 
@@ -369,7 +369,7 @@ def build() -> list:
         visible_checks_passed("Q8")
         ### BEGIN HIDDEN TESTS
         assert bouquot_74_measures == {letter!r}, (
-            "Q8: how were the 190 patients asked, and about what? (notebook 07)")
+            "Q8: how were the 190 asked, and about what? (notebook 07, 'Reading the seed')")
         ### END HIDDEN TESTS
         """, points=2))
     cells.append(A.markdown(f"""
@@ -396,19 +396,19 @@ def build() -> list:
     cells.append(A.tests("q9_author", "\n".join(q9_form + [
         'author = stage_scheme_source["first_author"]',
         'assert isinstance(author, str), "Q9 first_author: the surname is text, in quotes"',
-        'assert "ruggiero" not in author.lower(), "Q9: Ruggiero leads AAOMS, not this series (notebook 05)"',
+        'assert "ruggiero" not in author.lower(), "Q9: Ruggiero leads AAOMS, not this series (notebook 05, \'What the guidelines\')"',
         'visible_checks_passed("Q9 first_author")',
         "### BEGIN HIDDEN TESTS",
         "import unicodedata",
         '_norm = unicodedata.normalize("NFKD", author).encode("ascii", "ignore")',
-        'assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05)"',
+        'assert b"diaz" in _norm.lower(), "Q9: the first author of the Madrid series (notebook 05, \'What the guidelines\')"',
         "### END HIDDEN TESTS",
     ]), points=1))
     cells.append(A.tests("q9_patients", "\n".join(q9_form + [
         'n = as_number(stage_scheme_source["patients"], "Q9 patients")',
         'visible_checks_passed("Q9 patients")',
         "### BEGIN HIDDEN TESTS",
-        f'assert n == {series["patients"]!r}, "Q9 patients: how many patients did the series have? (notebook 05)"',
+        f'assert n == {series["patients"]!r}, "Q9 patients: how many in the series? (notebook 05, \'What the guidelines advise\')"',
         "### END HIDDEN TESTS",
     ]), points=1))
     cells.append(A.markdown(f"""

@@ -438,7 +438,7 @@ def q4_test(scenario: str, want: bool, why: str, hidden: bool) -> str:
         "assert isinstance(given, dict), " + repr(_short("Q4: mascc_applies is a dictionary {scenario id: True/False}")),
         f"assert sorted(given) == {sorted(SCENARIO_IDS)!r}, " + repr(_short("Q4: use exactly the scenario ids printed above")),
         "assert all(isinstance(v, bool) for v in given.values()), "
-        + repr(_short("Q4: each value is True or False, without quotes (notebook 00)")),
+        + repr(_short("Q4: each value is True or False, without quotes (notebook 00, 'Values')")),
     ]
     check = f"assert given[{scenario!r}] is {want!r}, " + repr(_short(why))
     lines += ["### BEGIN HIDDEN TESTS", check, "### END HIDDEN TESTS"] if hidden else [check]
@@ -509,9 +509,9 @@ ects_surgery_window = (date(2026, 8, 2), date(2026, 9, 2))
 add(tests("ps4_q5_window_start", f"""
 last_injection = {LAST_INJECTION!r}
 window = answered(ects_surgery_window, "ects_surgery_window")
-assert len(window) == 2, "Write a pair of dates: (earliest, latest)."
+assert len(window) == 2, "Q5: write a pair of dates: (earliest, latest) (notebook 00, 'Dates')"
 earliest, latest = as_date(window[0], "earliest"), as_date(window[1], "latest")
-assert earliest <= latest, "The earliest date should come before the latest one."
+assert earliest <= latest, "Q5: the earliest date comes before the latest one"
 assert earliest > last_injection + timedelta(weeks=8), (
     "Q5: too soon after an injection: ECTS times surgery at the END of the interval (notebook 06, 'Timing')"
 )
@@ -530,7 +530,7 @@ assert latest > last_injection + timedelta(weeks=8), (
 )
 ### BEGIN HIDDEN TESTS
 assert latest == date.fromisoformat({ECTS_WINDOW["procedure_latest"]!r}), (
-    "Q5: the latest date is the upper end of ECTS's range, the day the next dose is due (notebook 06)"
+    "Q5: latest: the next dose's due date (notebook 06, 'Timing around denosumab')"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q5_window_end"]))
@@ -553,15 +553,14 @@ sdcep_acceptable = {date(2026, 3, 16): False, date(2026, 6, 15): False, date(202
 """))
 add(tests("ps4_q6_after_injection", r"""
 given = answered(sdcep_acceptable, "sdcep_acceptable")
-assert isinstance(given, dict), "sdcep_acceptable should be a dictionary: {date: True or False, ...}."
+assert isinstance(given, dict), "Q6: a dictionary {date: True or False, ...} (notebook 00, 'Dictionaries')"
 given = {as_date(k, "each key"): v for k, v in given.items()}
 assert set(given) == {date(2026, 3, 16), date(2026, 6, 15), date(2026, 8, 17)}, (
-    "Use exactly the three offered dates as keys."
+    "Q6: use exactly the three offered dates as keys"
 )
-assert all(isinstance(v, bool) for v in given.values()), "Each value is True or False (no quotes)."
+assert all(isinstance(v, bool) for v in given.values()), "Q6: each value is True or False, no quotes (notebook 00, 'Values')"
 assert given[date(2026, 3, 16)] is False, (
-    "16 March is two weeks after her last injection. In which month of the dosing interval does SDCEP place "
-    "non-urgent invasive treatment? Reread entry dmab-sdcep2017."
+    "Q6 16 March: 2 weeks after the injection; SDCEP's month? (notebook 06, 'Timing')"
 )
 """, P["ps4_q6_after_injection"]))
 add(tests("ps4_q6_month_before", f"""
@@ -573,7 +572,7 @@ _lo = date.fromisoformat({SDCEP_WINDOW["procedure_earliest"]!r})
 _hi = date.fromisoformat({SDCEP_WINDOW["procedure_latest"]!r})
 for _d in (date(2026, 6, 15), date(2026, 8, 17)):
     assert given.get(_d) is (_lo <= _d <= _hi), (
-        f"Q6 {{_d}}: in the month before her next dose? Find the due date first (notebook 06)"
+        f"Q6 {{_d}}: in the month before the next dose? (notebook 06, 'Timing around')"
     )
 ### END HIDDEN TESTS
 """, P["ps4_q6_month_before"]))
@@ -599,19 +598,17 @@ def next_injection_window(procedure_date, due_date):
 """))
 add(tests("ps4_q7_case", """
 result = next_injection_window(date(2026, 8, 17), date(2026, 9, 2))
-assert isinstance(result, tuple) and len(result) == 2, "Return a pair: return earliest, latest"
+assert isinstance(result, tuple) and len(result) == 2, "Q7: return a pair: return earliest, latest (notebook 00, 'Small functions')"
 earliest, latest = as_date(result[0], "earliest"), as_date(result[1], "latest")
 assert earliest >= date(2026, 8, 17) + timedelta(weeks=4), (
-    f"{earliest} is too early: the socket needs time to heal before the next dose (4-6 weeks, entry "
-    "dmab-ects2022)."
+    f"Q7: {earliest} is too early: 4-6 weeks of healing first (entry dmab-ects2022)"
 )
-assert earliest == date(2026, 8, 17) + timedelta(weeks=4), "The window opens 4 weeks after the procedure."
+assert earliest == date(2026, 8, 17) + timedelta(weeks=4), "Q7: the window opens 4 weeks after the procedure (notebook 06, 'Timing')"
 assert latest <= date(2026, 9, 2) + timedelta(weeks=4), (
-    f"{latest} is more than 4 weeks after the due date. Delaying denosumab longer lets bone turnover rebound "
-    "(course notebook 1); ECTS allows no more than 4 weeks."
+    f"Q7: {latest} is over 4 weeks past the due date (notebook 06, 'Timing around')"
 )
 assert latest == date(2026, 8, 17) + timedelta(weeks=6), (
-    "Here the procedure is more than 2 weeks before the due date, so the window closes 6 weeks after it."
+    "Q7: procedure over 2 weeks before the due date: closes 6 weeks after it"
 )
 """, P["ps4_q7_case"]))
 add(tests("ps4_q7_edges", f"""
@@ -776,7 +773,7 @@ assert "sdcep2017" not in chosen, (
 assert "mascc2019" not in chosen, (
     "Q10: MASCC 2019 finds the evidence insufficient either way (notebook 06, 'Drug holidays')"
 )
-assert chosen == {{"ects2022"}}, "Q10: which verified guideline allows pausing a bisphosphonate? (notebook 06)"
+assert chosen == {{"ects2022"}}, "Q10: who allows a bisphosphonate pause? (notebook 06, 'Drug holidays')"
 ### END HIDDEN TESTS
 """, P["ps4_q10_bisphosphonate"]))
 add(tests("ps4_q10_denosumab", f"""
@@ -820,7 +817,7 @@ add(tests("ps4_q11_true_positives", f"""
 tp = as_number(answered(flagged_among_100_with_mronj, "flagged_among_100_with_mronj"), "Q11")
 assert 0 <= tp <= 100, "Q11: a number of patients out of 100"
 assert abs(tp - {CTX["sensitivity_percent"]!r}) <= 1, (
-    "Q11: the share of people WITH the disease that a test flags is its sensitivity (notebook 06)"
+    "Q11: sensitivity: share WITH disease flagged (notebook 06, 'A test that')"
 )
 """, P["ps4_q11_true_positives"]))
 add(tests("ps4_q11_false_positives", f"""
@@ -829,7 +826,7 @@ assert 0 <= fp <= 100, "Q11: a number of patients out of 100"
 assert fp != round({CTX["specificity_percent"]!r}), "Q11: that is the specificity; false alarms are the rest"
 ### BEGIN HIDDEN TESTS
 assert abs(fp - (100 - {CTX["specificity_percent"]!r})) <= 1, (
-    "Q11: specificity = share WITHOUT the disease called negative; false alarms are the rest (notebook 06)"
+    "Q11: false alarms: WITHOUT disease, not negative (notebook 06, 'A test that')"
 )
 ### END HIDDEN TESTS
 """, P["ps4_q11_false_positives"]))

@@ -206,9 +206,9 @@ add(tests("ps5_q1_denosumab", f"""
 given = answered(stages, "stages")
 assert isinstance(given, dict) and "Patient 1" in given, "Q1: a dictionary with 'Patient 1', 'Patient 2', 'Patient 3'"
 stage_b = as_stage(given["Patient 1"], "Q1 Patient 1")
-assert stage_b != "1", "Q1 Patient 1: pain, redness and pus are infection, not stage 1 (notebook 04)"
+assert stage_b != "1", "Q1 Patient 1: pain, redness, pus: infection, not 1 (notebook 04, 'AAOMS stages')"
 ### BEGIN HIDDEN TESTS
-assert stage_b == {FULL_STAGES["Patient 1"]!r}, "Q1 Patient 1: time, then symptoms, then stage-3 features (notebook 04)"
+assert stage_b == {FULL_STAGES["Patient 1"]!r}, "Q1 Patient 1: time, symptoms, stage-3 features (notebook 04, 'AAOMS stages')"
 ### END HIDDEN TESTS
 """, P["ps5_q1_denosumab"]))
 add(tests("ps5_q1_paget", f"""
@@ -218,19 +218,19 @@ stage_p = as_stage(given["Patient 2"], "Q1 Patient 2")
 assert stage_p not in ("not_mronj", "at_risk", "0"), (
     "Q1 Patient 2: a stopped drug still counts, and bone is exposed (notebook 04, 'The case definition')"
 )
-assert stage_p != "1", "Q1 Patient 2: a fistula to the skin is extraoral: a stage-3 feature (notebook 04)"
+assert stage_p != "1", "Q1 Patient 2: a skin fistula is a stage-3 feature (notebook 04, 'AAOMS stages')"
 ### BEGIN HIDDEN TESTS
 assert stage_p == {FULL_STAGES["Patient 2"]!r}, (
-    "Q1 Patient 2: a stage-3 feature decides, whatever the pain (notebook 04)")
+    "Q1 Patient 2: stage-3 feature decides, pain or not (notebook 04, 'AAOMS stages')")
 ### END HIDDEN TESTS
 """, P["ps5_q1_paget"]))
 add(tests("ps5_q1_short", f"""
 given = answered(stages, "stages")
 assert isinstance(given, dict) and "Patient 3" in given, "Q1: a dictionary with 'Patient 1', 'Patient 2', 'Patient 3'"
 stage_s = as_stage(given["Patient 3"], "Q1 Patient 3")
-assert stage_s not in ("1", "2", "3"), "Q1 Patient 3: 6 weeks is not MORE than 8 weeks (notebook 04)"
+assert stage_s not in ("1", "2", "3"), "Q1 Patient 3: 6 weeks is not MORE than 8 weeks (notebook 04, 'case definition')"
 ### BEGIN HIDDEN TESTS
-assert stage_s == {FULL_STAGES["Patient 3"]!r}, "Q1 Patient 3: until 8 weeks have passed, no MRONJ yet (notebook 04)"
+assert stage_s == {FULL_STAGES["Patient 3"]!r}, "Q1 Patient 3: before 8 weeks, no MRONJ yet (notebook 04, 'The case definition')"
 ### END HIDDEN TESTS
 """, P["ps5_q1_short"]))
 
@@ -266,7 +266,7 @@ assert not unknown, f"Q2: not ids of the menu: {{unknown}}; copy each id exactly
 assert chosen, "Q2: choose at least one guideline row of the menu"
 seed_items = sorted(set(chosen) & set({SEED_ITEMS!r}))
 assert not seed_items, (
-    f"Q2 {{seed_items}}: seed-text claims, not guideline rows (notebook 05)"
+    f"Q2 {{seed_items}}: seed claims, not guideline rows (notebook 05, 'What the guidelines')"
 )
 """, P["ps5_q2_no_seed_claims"]))
 add(written("ps5_q2_written", """
@@ -484,16 +484,15 @@ def patients_to_prevent_one(without_per_1000, with_per_1000):
 """))
 add(tests("ps5_q6_case", """
 result = patients_to_prevent_one(45.0, 40.0)
-assert result is not None, "Your function should end with return ..."
+assert result is not None, "Q6: end your function with return ... (notebook 00, 'Small functions')"
 assert abs(as_number(result) - 200) < 1e-6, (
-    f"Got {result}. 45 cases per 1000 without, 40 with: 5 per 1000 prevented, so 1000 / 5 patients per case "
-    "prevented. Check the order of the subtraction and the 1000."
+    f"Q6: got {result}; 45 - 40 = 5 per 1000 prevented: 1000 / 5 (Question 6 example)"
 )
 """, P["ps5_q6_case"]))
 add(tests("ps5_q6_float", """
 result = patients_to_prevent_one(10.0, 6.0)
-assert isinstance(result, int | float) and not isinstance(result, bool), "Return a number."
-assert abs(result - 250) < 1e-6, f"Got {result}: 4 cases prevented per 1000, so 250 patients per case prevented."
+assert isinstance(result, int | float) and not isinstance(result, bool), "Q6: return a number, not text (notebook 00, 'Small functions')"
+assert abs(result - 250) < 1e-6, f"Q6: got {result}; 10 - 6 = 4 per 1000 prevented: 1000 / 4 = 250"
 """, P["ps5_q6_float"]))
 add(tests("ps5_q6_edges", """
 result = patients_to_prevent_one(2.0, 1.0)
@@ -507,10 +506,9 @@ assert nothing == math.inf, f"Q6: when nothing is prevented, return math.inf, no
 for _without, _with in ((0.1, 0.1), (5.0, 6.0), (0.0, 0.0)):
     _r = patients_to_prevent_one(_without, _with)
     assert _r == math.inf, (
-        f"patients_to_prevent_one({_without}, {_with}) gave {_r}: when the bundle prevents nothing, no number of "
-        "patients is enough. Return math.inf (and never divide by zero)."
+        f"Q6: nothing prevented ({_without}, {_with}): return math.inf, not {_r}"
     )
-assert abs(patients_to_prevent_one(0.105, 0.092) - 1000 / 0.013) < 1e-6, "Small differences need no rounding."
+assert abs(patients_to_prevent_one(0.105, 0.092) - 1000 / 0.013) < 1e-6, "Q6: small differences need no rounding (Question 6)"
 ### END HIDDEN TESTS
 """, P["ps5_q6_edges"]))
 add(markdown(f"""
