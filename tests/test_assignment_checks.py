@@ -281,3 +281,14 @@ def test_committed_feedback_names_question_and_section() -> None:
         cells = read_cells(solutions / aid / f"{aid}.ipynb")
         assert checks.bare_pointer_problems(cells, aid) == []
         assert checks.message_prefix_problems(cells, aid) == []
+
+
+def test_a_broken_build_script_is_one_line_in_make_check(tmp_path: Path) -> None:
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "ps9_x.py").write_text("cells = [\n  'a' 'b\n")
+    (tools / "ps8_y.py").write_text("def notebook_node():\n    raise KeyError('no such case')\n")
+    syntax = checks.builder_problems("ps9_x", tmp_path / "solutions", tools)
+    assert len(syntax) == 1 and "tools/assignments/ps9_x.py line 2" in syntax[0], syntax
+    raised = checks.builder_problems("ps8_y", tmp_path / "solutions", tools)
+    assert raised == ["ps8_y: tools/assignments/ps8_y.py failed: KeyError: 'no such case'"]
