@@ -292,3 +292,21 @@ def test_a_broken_build_script_is_one_line_in_make_check(tmp_path: Path) -> None
     assert len(syntax) == 1 and "tools/assignments/ps9_x.py line 2" in syntax[0], syntax
     raised = checks.builder_problems("ps8_y", tmp_path / "solutions", tools)
     assert raised == ["ps8_y: tools/assignments/ps8_y.py failed: KeyError: 'no such case'"]
+
+
+def test_every_pointer_in_the_course_and_the_package_names_an_existing_heading() -> None:
+    """The course notebooks, the package's messages (widgets, quizzes, helpers) and the knowledge files send
+    students to "notebook NN, 'Heading'": each of those headings exists."""
+    root = Path(__file__).resolve().parents[1]
+    problems = []
+    for path in sorted((root / "course").glob("*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for i, cell in enumerate(nb.cells):
+            problems += checks.pointer_problems(cell.source, f"{path.name} cell {i}", code=cell.cell_type == "code")
+    for path in sorted((root / "course" / "osteonecrosis").rglob("*.py")):
+        problems += checks.pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
+    for path in sorted((root / "course" / "osteonecrosis").rglob("*.yaml")):
+        problems += checks.pointer_problems(path.read_text(encoding="utf-8"), path.name)
+    assert problems == []
+    # and the check can fail: a pointer to a heading that notebook 04 does not have
+    assert checks.pointer_problems("see notebook 04, 'Not yet MRONJ'", "x")
