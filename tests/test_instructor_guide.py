@@ -33,6 +33,9 @@ from classroom import wrong_submissions
 from classroom.assignment_model import read_cells
 
 from tests.conftest import ROOT, SOLUTIONS
+from tests.support.system_path import add_sbin
+
+add_sbin()  # useradd, runuser, userdel for the student accounts, from a plain PATH
 
 pytestmark = pytest.mark.nbgrader
 
