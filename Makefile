@@ -68,6 +68,7 @@ release: setup
 
 check: setup
 	$(BIN)/python -m classroom.integrity
+	$(BIN)/python -m classroom.answer_probe
 
 grade:
 	$(if $(ASSIGNMENT),,$(error make grade needs ASSIGNMENT=<id>, one of: $(notdir $(wildcard solutions/*))))

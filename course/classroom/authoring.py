@@ -16,6 +16,7 @@ Conventions (docs/assignments.md):
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from textwrap import dedent
@@ -96,6 +97,57 @@ def total_line(cells: list[NotebookNode]) -> str:
     return (f"**Total: {auto + manual:g} points** ({auto:g} autograded, {manual:g} written and graded by hand)")
 
 
+def _top_level_bindings(source: str) -> set[str]:
+    """Names an answer cell defines at top level (variables and functions): what the tests read."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            out.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return out
+
+
+def guard_answer_reads(cells: list[NotebookNode]) -> None:
+    """Make every test cell ask ``answer_of("name")`` for each answer it reads before it reads it: an answer
+    cell that stopped at an error (an IndentationError) then gives one line naming the answer and the fix,
+    never a bare NameError in every test cell. Adds the lines after the cell's imports."""
+    answers: set[str] = set()
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+            answers |= _top_level_bindings(cell.source)
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                and n.id in answers]
+        guarded = {n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call)
+                   and isinstance(n.func, ast.Name) and n.func.id == "answer_of" and n.args
+                   and isinstance(n.args[0], ast.Constant)}
+        missing = list(dict.fromkeys(name for name in read if name not in guarded))
+        if not missing:
+            continue
+        imported = {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names}
+        lines = [] if "answer_of" in imported else ["from osteonecrosis.exercises import answer_of"]
+        lines += [f'answer_of("{name}")' for name in missing]
+        src = cell.source.split("\n")
+        last_import = max((n.end_lineno or n.lineno for n in tree.body[:len(tree.body)]
+                           if isinstance(n, ast.Import | ast.ImportFrom)), default=0)
+        at = last_import
+        cell.source = "\n".join(src[:at] + lines + src[at:])
+
+
 def notebook(cells: list[NotebookNode], *, rests_on: dict[str, list[str]] | None = None,
              forbidden_calls: list[str] | None = None) -> NotebookNode:
     """A notebook with the course kernel and stable cell ids (grade id, else position).
@@ -104,6 +156,7 @@ def notebook(cells: list[NotebookNode], *, rests_on: dict[str, list[str]] | None
     knowledge entry ids the graded item's key rests on) and ``forbidden_calls`` (qualified names of package
     functions the answers must not use) go into ``metadata.osteonecrosis``; ``make check`` reads them.
     """
+    guard_answer_reads(cells)
     total = total_line(cells)
     for cell in cells:
         if cell.cell_type == "markdown" and TOTAL_PLACEHOLDER in cell.source:

@@ -105,6 +105,9 @@ def as_number(value: Any, name: str = "your answer") -> float:
             if unit:
                 raise AssertionError(f"{name}: write {unit.group(1)} without quotes or unit, not {value!r}.")
             raise AssertionError(f"{name}: write the number without quotes: {value!r} is text, not a number.")
+        if value is None:
+            raise AssertionError(f"{name}: got None: does the function end with return? "
+                                 f"(notebook 00, 'Small functions')")
         raise AssertionError(f"{name}: expected a number without quotes or units, got {value!r}")
     return float(value)
 

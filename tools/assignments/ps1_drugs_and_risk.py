@@ -152,6 +152,8 @@ def q3_test(use: str, dose: float, every: float) -> str:
         "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
         "",
         'zoledronate_regimens = answer_of("zoledronate_regimens")',
+        'assert isinstance(zoledronate_regimens, dict), '
+        + repr(_short("Q3: write a dictionary of two regimens (notebook 00, 'Dictionaries')")),
         'assert set(zoledronate_regimens) == {"osteoporosis", "bone_metastases"}, '
         + repr(_short("Q3: use the two keys 'osteoporosis' and 'bone_metastases'")),
         f'reg = zoledronate_regimens[{use!r}]',
@@ -333,17 +335,18 @@ def build() -> list:
     cases4 = [(d, e, d * YEAR / e) for d, e in hidden4]
     cells.append(A.tests("q4_tests", f"""
         import math
-        from osteonecrosis.exercises import answer_of, visible_checks_passed
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
         answer_of("mg_per_year")
         got = mg_per_year(70, 7)
         assert not isinstance(got, str), "Q4: return a number, not text (notebook 00, 'Small functions')"
+        got = as_number(got, "Q4 mg_per_year(70, 7)")
         assert math.isclose(got, {70 * YEAR / 7!r}), (
             f"Q4: 70 mg/7 days = {70 * YEAR / 7:g} mg/year, not {{got}} (notebook 01, 'Osteoporosis doses')")
         visible_checks_passed("Q4")
         ### BEGIN HIDDEN TESTS
         for dose, every, want in {cases4!r}:
-            assert math.isclose(mg_per_year(dose, every), want), (
+            assert math.isclose(as_number(mg_per_year(dose, every), "Q4"), want), (
                 f"Q4: {{dose}} mg every {{every}} days gives {{want:g}} mg a year; check your formula")
         ### END HIDDEN TESTS
         """, points=3))
@@ -400,15 +403,15 @@ def build() -> list:
         """))
     cells.append(A.tests("q6_tests", """
         import math
-        from osteonecrosis.exercises import answer_of, visible_checks_passed
+        from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed
 
         answer_of("per_1000")
-        assert math.isclose(per_1000(1), 10), (
+        assert math.isclose(as_number(per_1000(1), "Q6 per_1000(1)"), 10), (
             f"Q6: 1% is 10 in 1000, yours gives {per_1000(1)} (notebook 03, 'Per cent, per 1000')")
         visible_checks_passed("Q6")
         ### BEGIN HIDDEN TESTS
         for percent, want in ((0, 0), (0.02, 0.2), (14.8, 148)):
-            assert math.isclose(per_1000(percent), want), f"Q6: {percent}% is {want} in 1000"
+            assert math.isclose(as_number(per_1000(percent), "Q6"), want), f"Q6: {percent}% is {want} in 1000"
         ### END HIDDEN TESTS
         """, points=2))
     group_words = ", ".join(f"`{g!r}` ({vocabulary.RISK_GROUPS[g]})" for g in GROUPS)

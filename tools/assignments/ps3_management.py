@@ -238,6 +238,8 @@ def build() -> list:
             "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
             "",
             'hbo_sessions = answer_of("hbo_sessions")',
+            'assert isinstance(hbo_sessions, dict), '
+            '"Q4: write a dictionary {schedule id: sessions} (notebook 00, \'Dictionaries\')"',
             f"wanted = {sorted(HBO_ASKED)!r}",
             'assert sorted(hbo_sessions) == wanted, f"Q4: give exactly these three schedules: {wanted}"',
             f"n = as_number(hbo_sessions[{pid!r}], {f'Q4 {pid}'!r})",
@@ -390,6 +392,8 @@ def build() -> list:
         "from osteonecrosis.exercises import answer_of, as_number, visible_checks_passed",
         "",
         'stage_scheme_source = answer_of("stage_scheme_source")',
+        'assert isinstance(stage_scheme_source, dict), '
+        '"Q9: write a dictionary with two keys (notebook 00, \'Dictionaries\')"',
         'assert set(stage_scheme_source) == {"first_author", "patients"}, '
         '"Q9: use the keys \'first_author\' and \'patients\'"',
     ]

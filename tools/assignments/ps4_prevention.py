@@ -45,7 +45,7 @@ import datetime
 import math
 from datetime import date, timedelta
 
-from osteonecrosis.exercises import answered, as_date, as_id_list, as_number, missing_and_extra
+from osteonecrosis.exercises import answer_of, answered, as_date, as_id_list, as_number, missing_and_extra
 
 """
 
@@ -270,7 +270,7 @@ oncology_checklist = [
 ### END SOLUTION
 """))
 add(tests("ps4_q1_finish_first", f"""
-chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "Q1 oncology_checklist")
 unknown = sorted(set(chosen) - set({MENU_IDS!r}))
 assert not unknown, f"Q1: not ids of the menu: {{unknown}}; copy each id exactly, in quotes"
 assert "pre-finish-necessary" in chosen, (
@@ -278,13 +278,13 @@ assert "pre-finish-necessary" in chosen, (
 )
 """, P["ps4_q1_finish_first"]))
 add(tests("ps4_q1_no_myths", """
-chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "Q1 oncology_checklist")
 assert "ctx-test" not in chosen, (
     "Q1: CTX does not predict MRONJ (notebook 06, 'A test that does not predict')"
 )
 """, P["ps4_q1_no_myths"]))
 add(tests("ps4_q1_complete", f"""
-chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "oncology_checklist")
+chosen = as_id_list(answered(oncology_checklist, "oncology_checklist"), "Q1 oncology_checklist")
 assert len(chosen) == len(set(chosen)), "Q1: each id should appear once in your list."
 ### BEGIN HIDDEN TESTS
 graded = [i for i in chosen if i not in {sorted(CONTESTED_ITEMS)!r}]  # contested items are not marked
@@ -311,7 +311,7 @@ osteoporosis_checklist = ["pre-sdcep-dentally-fit", "pre-modifiable-risk", "pre-
 ### END SOLUTION
 """))
 add(tests("ps4_q2_not_oncology", f"""
-chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
+chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "Q2 osteoporosis_checklist")
 unknown = sorted(set(chosen) - set({MENU_IDS!r}))
 assert not unknown, f"Q2: not ids of the menu: {{unknown}}; copy each id exactly, in quotes"
 assert not {{"pre-coordinated-plan", "pre-finish-necessary"}} & set(chosen), (
@@ -319,7 +319,7 @@ assert not {{"pre-coordinated-plan", "pre-finish-necessary"}} & set(chosen), (
 )
 """, P["ps4_q2_not_oncology"]))
 add(tests("ps4_q2_complete", f"""
-chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "osteoporosis_checklist")
+chosen = as_id_list(answered(osteoporosis_checklist, "osteoporosis_checklist"), "Q2 osteoporosis_checklist")
 assert "ctx-test" not in chosen, "Q2: CTX does not predict MRONJ (notebook 06, 'A test that does not predict')"
 ### BEGIN HIDDEN TESTS
 graded = [i for i in chosen if i not in {sorted(CONTESTED_ITEMS)!r}]  # contested items are not marked
@@ -509,8 +509,9 @@ ects_surgery_window = (date(2026, 8, 2), date(2026, 9, 2))
 add(tests("ps4_q5_window_start", f"""
 last_injection = {LAST_INJECTION!r}
 window = answered(ects_surgery_window, "ects_surgery_window")
-assert len(window) == 2, "Q5: write a pair of dates: (earliest, latest) (notebook 00, 'Dates')"
-earliest, latest = as_date(window[0], "earliest"), as_date(window[1], "latest")
+assert isinstance(window, tuple | list) and len(window) == 2, (
+    "Q5: write a pair of dates: (earliest, latest) (notebook 00, 'Dates')")
+earliest, latest = as_date(window[0], "Q5 earliest"), as_date(window[1], "Q5 latest")
 assert earliest <= latest, "Q5: the earliest date comes before the latest one"
 assert earliest > last_injection + timedelta(weeks=8), (
     "Q5: too soon after an injection: ECTS times surgery at the END of the interval (notebook 06, 'Timing')"
@@ -524,7 +525,9 @@ assert earliest == date.fromisoformat({ECTS_WINDOW["procedure_earliest"]!r}), (
 add(tests("ps4_q5_window_end", f"""
 last_injection = {LAST_INJECTION!r}
 window = answered(ects_surgery_window, "ects_surgery_window")
-latest = as_date(window[1], "latest")
+assert isinstance(window, tuple | list) and len(window) == 2, (
+    "Q5: write a pair of dates: (earliest, latest) (notebook 00, 'Dates')")
+latest = as_date(window[1], "Q5 latest")
 assert latest > last_injection + timedelta(weeks=8), (
     "Q5: the window lies at the end of the dosing interval (notebook 06, 'Timing around denosumab')"
 )
@@ -554,7 +557,7 @@ sdcep_acceptable = {date(2026, 3, 16): False, date(2026, 6, 15): False, date(202
 add(tests("ps4_q6_after_injection", r"""
 given = answered(sdcep_acceptable, "sdcep_acceptable")
 assert isinstance(given, dict), "Q6: a dictionary {date: True or False, ...} (notebook 00, 'Dictionaries')"
-given = {as_date(k, "each key"): v for k, v in given.items()}
+given = {as_date(k, "Q6 each key"): v for k, v in given.items()}
 assert set(given) == {date(2026, 3, 16), date(2026, 6, 15), date(2026, 8, 17)}, (
     "Q6: use exactly the three offered dates as keys"
 )
@@ -566,7 +569,7 @@ assert given[date(2026, 3, 16)] is False, (
 add(tests("ps4_q6_month_before", f"""
 given = answered(sdcep_acceptable, "sdcep_acceptable")
 assert isinstance(given, dict), "Q6: sdcep_acceptable is a dictionary {{date: True or False, ...}}"
-given = {{as_date(k, "each key"): v for k, v in given.items()}}
+given = {{as_date(k, "Q6 each key"): v for k, v in given.items()}}
 ### BEGIN HIDDEN TESTS
 _lo = date.fromisoformat({SDCEP_WINDOW["procedure_earliest"]!r})
 _hi = date.fromisoformat({SDCEP_WINDOW["procedure_latest"]!r})
@@ -599,7 +602,7 @@ def next_injection_window(procedure_date, due_date):
 add(tests("ps4_q7_case", """
 result = next_injection_window(date(2026, 8, 17), date(2026, 9, 2))
 assert isinstance(result, tuple) and len(result) == 2, "Q7: return a pair: return earliest, latest (notebook 00, 'Small functions')"
-earliest, latest = as_date(result[0], "earliest"), as_date(result[1], "latest")
+earliest, latest = as_date(result[0], "Q7 earliest"), as_date(result[1], "Q7 latest")
 assert earliest >= date(2026, 8, 17) + timedelta(weeks=4), (
     f"Q7: {earliest} is too early: 4-6 weeks of healing first (entry dmab-ects2022)"
 )
@@ -614,14 +617,14 @@ assert latest == date(2026, 8, 17) + timedelta(weeks=6), (
 add(tests("ps4_q7_edges", f"""
 result = next_injection_window(date(2026, 9, 2), date(2026, 9, 2))
 assert isinstance(result, tuple) and len(result) == 2, "Q7: return a pair: return earliest, latest"
-assert as_date(result[1], "latest") == date(2026, 9, 30), (
+assert as_date(result[1], "Q7 latest") == date(2026, 9, 30), (
     "Q7: surgery on the due date: the 4-weeks-late cap closes the window first (Question 7 text)")
 ### BEGIN HIDDEN TESTS
 for _proc, _due, _lo, _hi in {Q7_GRID!r}:
     _proc, _due = date.fromisoformat(_proc), date.fromisoformat(_due)
     _expected = (date.fromisoformat(_lo), date.fromisoformat(_hi))
     _got = next_injection_window(_proc, _due)
-    assert (as_date(_got[0]), as_date(_got[1])) == _expected, (
+    assert (as_date(_got[0], "Q7 earliest"), as_date(_got[1], "Q7 latest")) == _expected, (
         f"Q7: procedure {{_proc}}, due {{_due}}: expected {{_expected}}, got {{_got}}; which limit comes first?"
     )
 ### END HIDDEN TESTS
@@ -719,6 +722,7 @@ assert (last_day, back) == (date(2026, 5, 13), date(2026, 7, 1)), (
 """, P["ps4_q9_case"]))
 add(tests("ps4_q9_short", f"""
 result = ects_bp_pause(date(2026, 3, 3), date(2026, 4, 14))
+assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: return last_day, first_day_back"
 back = as_date(result[1], "Q9 first day back")
 assert back != date(2026, 3, 3), "Q9: restart when the site has HEALED, not on the day of surgery (Question 9)"
 ### BEGIN HIDDEN TESTS
@@ -732,7 +736,7 @@ assert isinstance(result, tuple) and len(result) == 2, "Q9: return a pair: retur
 for _proc, _healed, _last, _back in {Q9_GRID!r}:
     _got = ects_bp_pause(date.fromisoformat(_proc), date.fromisoformat(_healed))
     _want = (date.fromisoformat(_last), date.fromisoformat(_back))
-    assert (as_date(_got[0]), as_date(_got[1])) == _want, (
+    assert (as_date(_got[0], "Q9 last day"), as_date(_got[1], "Q9 first day back")) == _want, (
         f"Q9: procedure {{_proc}}, healed {{_healed}}: expected {{_want}}, got {{_got}} (count days on a calendar)"
     )
 ### END HIDDEN TESTS
@@ -761,7 +765,7 @@ stop_denosumab = []
 ### END SOLUTION
 """))
 add(tests("ps4_q10_bisphosphonate", f"""
-chosen = set(as_id_list(answered(pause_bisphosphonate, "pause_bisphosphonate"), "pause_bisphosphonate"))
+chosen = set(as_id_list(answered(pause_bisphosphonate, "pause_bisphosphonate"), "Q10 pause_bisphosphonate"))
 chosen -= {{"aaoms2014", "aaoms2022"}}  # unverified positions are never marked
 assert "aaoms2009" not in chosen, "Q10: AAOMS 2009 is history (superseded in 2014 and 2022): leave it out"
 unknown = sorted(chosen - set({Q10_KEYS!r}))
@@ -777,7 +781,7 @@ assert chosen == {{"ects2022"}}, "Q10: who allows a bisphosphonate pause? (noteb
 ### END HIDDEN TESTS
 """, P["ps4_q10_bisphosphonate"]))
 add(tests("ps4_q10_denosumab", f"""
-chosen = set(as_id_list(answered(stop_denosumab, "stop_denosumab"), "stop_denosumab"))
+chosen = set(as_id_list(answered(stop_denosumab, "stop_denosumab"), "Q10 stop_denosumab"))
 chosen -= {{"aaoms2014", "aaoms2022", "aaoms2009"}}  # unverified or historical positions are never marked
 unknown = sorted(chosen - set({Q10_KEYS!r}))
 assert not unknown, f"Q10: use only the keys {Q10_KEYS!r} (unknown: {{unknown}})"

@@ -39,7 +39,7 @@ COHORT_N = 20_000
 TEST_HEADER = """\
 import math
 
-from osteonecrosis.exercises import answered, as_id_list, as_number, as_stage, missing_and_extra
+from osteonecrosis.exercises import answer_of, answered, as_id_list, as_number, as_stage, missing_and_extra
 
 """
 
@@ -331,7 +331,7 @@ assert decisions and decisions[-1] == "start_therapy", (
 assert decisions.count("start_therapy") == 1, "Q3: she starts the drug once"
 """, P["ps5_q3_order"]))
 add(tests("ps5_q3_extract_first", """
-decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "opening_decisions")
+decisions = as_id_list(answered(opening_decisions, "opening_decisions"), "Q3 opening_decisions")
 assert "extract_before_therapy" in decisions, (
     "Q3: her hopeless teeth come out BEFORE the first infusion (notebook 06, 'Before therapy')"
 )
@@ -454,7 +454,7 @@ oncology_cases = (_run.without.cases, _run.bundle.cases)
 """))
 add(tests("ps5_q5_cases", f"""
 pair = answered(oncology_cases, "oncology_cases")
-assert len(pair) == 2, "Q5: write a pair: (cases_without, cases_with)"
+assert isinstance(pair, tuple | list) and len(pair) == 2, "Q5: write a pair: (cases_without, cases_with)"
 without, with_bundle = (int(as_number(x, "Q5 each count")) for x in pair)
 assert (without, with_bundle) == {ONC_CASES!r}, (
     "Q5: read the 'cases' column of the zoledronate rows above; the seed is fixed (Question 5 text)"
@@ -485,7 +485,7 @@ def patients_to_prevent_one(without_per_1000, with_per_1000):
 add(tests("ps5_q6_case", """
 result = patients_to_prevent_one(45.0, 40.0)
 assert result is not None, "Q6: end your function with return ... (notebook 00, 'Small functions')"
-assert abs(as_number(result) - 200) < 1e-6, (
+assert abs(as_number(result, "Q6 patients_to_prevent_one(45.0, 40.0)") - 200) < 1e-6, (
     f"Q6: got {result}; 45 - 40 = 5 per 1000 prevented: 1000 / 5 (Question 6 example)"
 )
 """, P["ps5_q6_case"]))
@@ -496,7 +496,7 @@ assert abs(result - 250) < 1e-6, f"Q6: got {result}; 10 - 6 = 4 per 1000 prevent
 """, P["ps5_q6_float"]))
 add(tests("ps5_q6_edges", """
 result = patients_to_prevent_one(2.0, 1.0)
-assert abs(as_number(result) - 1000) < 1e-6, f"Q6: got {result}: 1 case prevented per 1000."
+assert abs(as_number(result, "Q6 patients_to_prevent_one(2.0, 1.0)") - 1000) < 1e-6, f"Q6: got {result}: 1 case prevented per 1000."
 try:
     nothing = patients_to_prevent_one(5.0, 5.0)
 except ZeroDivisionError:
