@@ -22,8 +22,9 @@ def answered(value: Any, name: str) -> Any:
     """Return ``value``; NotImplementedError when it is still the placeholder ``None``."""
     if value is None:
         raise NotImplementedError(
-            f"{name}: no answer yet. Write it in place of the 'raise NotImplementedError(...)' line, "
-            f"run that cell, then this one."
+            f"{name}: no answer yet (it is still None). Write it in place of the "
+            f"'raise NotImplementedError(...)' line, or fix the first error its cell shows; run that cell, "
+            f"then this one."
         )
     return value
 
