@@ -9,7 +9,6 @@ no student code), collecting how each test cell fails. ``make check`` runs it on
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import re
@@ -17,30 +16,15 @@ import sys
 from pathlib import Path
 
 from .assignment_model import AssignmentError, Cell, notebooks, read_cells, resolve
+from .authoring import top_level_bindings
 
 WRONG_FORMS = ('"text"', "5", "[]", "{}", '{"x": 1}', '["x"]', "None", '("a", "b")', "True")
 READABLE = ("AssertionError", "NotImplementedError", "NameError")
 
 
-def _top_level(source: str) -> tuple[list[str], list[str]]:
-    """(variables, functions) an answer cell defines at top level."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return [], []
-    names: list[str] = []
-    funcs: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            funcs.append(node.name)
-        elif isinstance(node, ast.Assign):
-            names += [n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-    return list(dict.fromkeys(names)), funcs
-
-
 def wrong_answers(cell: Cell) -> list[str]:
     """Sources that replace one answer cell: every wrong form, and a cell that stops at a SyntaxError."""
-    names, funcs = _top_level(cell.source)
+    names, funcs = top_level_bindings(cell.source)
     out = []
     for value in WRONG_FORMS:
         lines = [f"{n} = {value}" for n in names]
@@ -78,7 +62,7 @@ def problems(path: Path) -> list[str]:
     base = run_cells(cells)
     out = [f"{path.stem}: {gid} fails on the solution itself: {err[0]}: {err[1][:80]}"
            for gid, err in base.items() if err]
-    answers = {n for c in cells if c.kind == "answer" for group in _top_level(c.source) for n in group}
+    answers = {n for c in cells if c.kind == "answer" for group in top_level_bindings(c.source) for n in group}
     said = re.compile(r"(Q\d+\b|(" + "|".join(map(re.escape, sorted(answers))) + r")\b)") if answers else \
         re.compile(r"Q\d+\b")
     seen: set[tuple[str, str]] = set()

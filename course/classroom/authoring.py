@@ -97,20 +97,21 @@ def total_line(cells: list[NotebookNode]) -> str:
     return (f"**Total: {auto + manual:g} points** ({auto:g} autograded, {manual:g} written and graded by hand)")
 
 
-def _top_level_bindings(source: str) -> set[str]:
-    """Names an answer cell defines at top level (variables and functions): what the tests read."""
+def top_level_bindings(source: str) -> tuple[list[str], list[str]]:
+    """(variables, functions) an answer cell defines at top level: what the tests read."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
-    out: set[str] = set()
+        return [], []
+    names: list[str] = []
+    funcs: list[str] = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
-            out.add(node.name)
+            funcs.append(node.name)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return out
+            names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return list(dict.fromkeys(names)), funcs
 
 
 def guard_answer_reads(cells: list[NotebookNode]) -> None:
@@ -121,7 +122,8 @@ def guard_answer_reads(cells: list[NotebookNode]) -> None:
     for cell in cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
-            answers |= _top_level_bindings(cell.source)
+            names, funcs = top_level_bindings(cell.source)
+            answers |= {*names, *funcs}
     for cell in cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
