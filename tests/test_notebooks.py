@@ -117,7 +117,7 @@ def objectives_problems(nb: nbformat.NotebookNode) -> list[str]:
 
 def check_calls(nb: nbformat.NotebookNode) -> int:
     names = [_name(c).split(".")[-1] for s in _code(nb) for c in _calls(s)]
-    return sum(1 for n in names if n in {"quiz", "estimate", "reveal"} or "quiz" in n or "exercise" in n)
+    return sum(1 for n in names if n in {"quiz", "estimate", "reveal", "check"} or "quiz" in n or "exercise" in n)
 
 
 # --- presence ----------------------------------------------------------------------------------------

@@ -48,3 +48,59 @@ def test_estimate_reveals_on_click():
 def test_references_render_from_registry():
     md = teaching.references(["aaoms2022"])
     assert "Ruggiero" in md.data
+
+
+# --- checks by id (checks/*.yaml): the answers live outside the student's notebook -------------------------------
+
+
+def test_every_check_entry_is_showable_and_consistent():
+    """Each quiz's answer and hint keys are among its options; each estimate's range is ordered; every
+    entry whose text is a template has a values function (entries needing the notebook's data are shown
+    by the notebook tests)."""
+    needs_inputs = {"alendronate_left_after_holiday", "smallest_hypothesis_set"}
+    for check_id, raw in teaching.checks().items():
+        assert raw["kind"] in teaching.CHECK_KINDS, check_id
+        assert check_id[:2] == raw["notebook"][:2], f"{check_id} lives in {raw['notebook']}.yaml"
+        if raw.get("values") in needs_inputs:
+            continue
+        e = teaching.check_entry(check_id)
+        assert e["question"].strip(), check_id
+        if e["kind"] == "quiz":
+            assert e["answer"] in e["options"], check_id
+            assert set(e.get("hints") or {}) <= set(e["options"]) - {e["answer"]}, check_id
+            assert len(set(e["options"])) == len(e["options"]) >= 2, check_id
+        elif e["kind"] == "estimate":
+            assert e["low"] <= e["high"], check_id
+        else:
+            assert e["answer"].strip(), check_id
+
+
+def test_check_builds_the_widget_from_its_entry():
+    box = teaching.check("00-risk-factors-diabetes-smoking-denture")
+    radio, out = box.children[1], box.children[2]
+    assert "risk_factors[1]" in box.children[0].value and out.value == ""
+    radio.value = '"diabetes"'
+    assert "position 0" in out.value
+    radio.value = '"smoking"'
+    assert "Correct" in out.value
+
+
+def test_check_computes_its_values_from_the_knowledge_base():
+    from osteonecrosis import knowledge
+
+    dose = knowledge.find("alendronate-op-weekly", "drugs")["dose_mg"]
+    e = teaching.check_entry("00-weekly-tablets-total")
+    assert e["low"] == e["high"] == dose * 52 and f"{dose:g} mg" in e["question"]
+    box = teaching.check("02-smallest-hypothesis-set", marks={"h1": {"o1": "+"}, "h2": {"o2": "+"}},
+                         observations=["o1", "o2"])
+    entry, button = box.children[1].children
+    entry.value = 2
+    button.click()
+    assert "Correct" in box.children[2].value
+
+
+def test_unknown_check_and_bad_inputs_say_what_is_wrong():
+    with pytest.raises(teaching.CheckError, match="no check 'nope'"):
+        teaching.check("nope")
+    with pytest.raises(teaching.CheckError, match="cannot take"):
+        teaching.check("02-smallest-hypothesis-set", wrong=1)

@@ -2,18 +2,30 @@
 
 Each check is a thin ipywidgets view over a pure function (:func:`grade_choice`, :func:`grade_number`)
 that the tests call without a browser.
+
+The course notebooks ask their checks by id (``teaching.check("03-odds-ratio-width")``): the question, the
+options, the answer and the explanation live in ``checks/NN_<notebook>.yaml``, where the student's notebook does
+not show them. An entry whose answer is computed from the knowledge base names a function of
+:mod:`osteonecrosis.check_values` under ``values``; its strings are then templates filled with what that function
+returns (``{total_mg:g}``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
+import yaml
 from IPython.display import Markdown, display
 
 from . import DISCLAIMER, knowledge
 
+CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+CHECK_KINDS = ("quiz", "estimate", "reveal")
 CORRECT = "Correct."
 TRY_AGAIN = "Not quite."
 
@@ -112,3 +124,75 @@ def references(keys: Sequence[str]) -> Markdown:
 def figure_description(text: str) -> Markdown:
     """A one-line text description of a figure, for screen readers and for reading without the plot."""
     return Markdown(f"*Figure description:* {text}")
+
+
+# --- checks kept out of the student's notebook ------------------------------------------------------------------
+
+
+class CheckError(ValueError):
+    """A check id that does not exist, or an entry of checks/*.yaml that cannot be shown."""
+
+
+@cache
+def checks() -> dict[str, dict[str, Any]]:
+    """Every check of checks/*.yaml by its id (ids are unique across the files); the file name is kept in
+    ``notebook``."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(CHECKS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise CheckError(f"{path.name}: expected a mapping of check ids to checks")
+        for check_id, entry in data.items():
+            if check_id in found:
+                raise CheckError(f"{path.name}: check id {check_id!r} is also in {found[check_id]['notebook']}")
+            if not isinstance(entry, dict):
+                raise CheckError(f"{path.name}: check {check_id!r} is not a mapping")
+            found[check_id] = {**entry, "notebook": path.stem}
+    return found
+
+
+def _filled(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return value.format_map(values) if values else value
+    if isinstance(value, list):
+        return [_filled(v, values) for v in value]
+    if isinstance(value, dict):
+        return {_filled(k, values): _filled(v, values) for k, v in value.items()}
+    return value
+
+
+def check_entry(check_id: str, **inputs: Any) -> dict[str, Any]:
+    """The check ``check_id`` with its computed values filled in (numbers for ``low``/``high``). ``inputs`` are
+    the notebook's own teaching data the entry's ``values`` function needs (e.g. the notebook's evidence grid)."""
+    entry = checks().get(check_id)
+    if entry is None:
+        raise CheckError(f"no check {check_id!r} in {CHECKS_DIR.name}/*.yaml")
+    kind = entry.get("kind")
+    if kind not in CHECK_KINDS:
+        raise CheckError(f"check {check_id!r}: kind {kind!r} is not one of {', '.join(CHECK_KINDS)}")
+    values: dict[str, Any] = dict(inputs)
+    if entry.get("values"):
+        from . import check_values
+
+        provider = getattr(check_values, str(entry["values"]), None)
+        if provider is None:
+            raise CheckError(f"check {check_id!r}: check_values has no function {entry['values']!r}")
+        try:
+            values = provider(**inputs)
+        except TypeError as exc:
+            raise CheckError(f"check {check_id!r}: {entry['values']}() cannot take {sorted(inputs)}: {exc}") from None
+    out = {k: _filled(v, values) for k, v in entry.items() if k not in {"values", "notebook"}}
+    for bound in ("low", "high", "start"):
+        if bound in out:
+            out[bound] = float(out[bound])
+    return out
+
+
+def check(check_id: str, **inputs: Any) -> widgets.VBox:
+    """The widget of check ``check_id`` (a quiz, an estimate or a reveal) from checks/*.yaml."""
+    e = check_entry(check_id, **inputs)
+    if e["kind"] == "quiz":
+        return quiz(e["question"], e["options"], e["answer"], e["explanation"], e.get("hints"))
+    if e["kind"] == "estimate":
+        return estimate(e["question"], e["low"], e["high"], e["explanation"], e.get("unit", ""), e.get("start", 0.0))
+    return reveal(e["question"], e["answer"])
