@@ -50,6 +50,7 @@ c.ClearSolutions.code_stub = {
 # nbgrader validate cuts each message line at width - 3 characters (90 by default): keep the whole first line.
 c.Validator.width = 120
 # ... and never says "Success! Your notebook passes all the tests": visible tests are not the grade.
+# A failed check is one line, the course's message first (no test code, no traceback): classroom/validate_message.py.
 try:
     from classroom.validate_message import install as _say_visible_is_not_the_grade
 except ImportError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -55,3 +56,59 @@ def test_setup_configured_this_environment() -> None:
     """`make setup` ran it for the environment the tests use (the browser tests rely on it)."""
     conf = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_lab_config.json"
     assert json.loads(conf.read_text())["LabApp"]["custom_css"] is True
+
+
+def _failed_cell(grade_id: str, ename: str | None = None, evalue: str = "", grade: bool = True,
+                 solution: bool = False) -> dict:
+    outputs = []
+    if ename:
+        outputs.append({"output_type": "error", "ename": ename, "evalue": evalue,
+                        "traceback": ["\x1b[0;31m---------\x1b[0m", "File /usr/lib/python3/site-packages/x.py:12",
+                                      f"{ename}: {evalue}"]})
+    return {"cell_type": "code", "source": "assert answer == 'secret test code'\n" * 5, "outputs": outputs,
+            "metadata": {"nbgrader": {"grade": grade, "solution": solution, "grade_id": grade_id, "points": 1}}}
+
+
+def test_a_failed_check_is_its_message_in_one_line() -> None:
+    msg, where = validate_message.failure_lines(
+        _failed_cell("q3_tests", "AssertionError", "Q3: give a stage, e.g. '2' (notebook 04, 'AAOMS stages')"))
+    assert msg == "Q3: give a stage, e.g. '2' (notebook 04, 'AAOMS stages')"
+    assert "q3_tests" in where and "\n" not in msg + where
+    msg, _ = validate_message.failure_lines(_failed_cell("q5_visible", "TypeError", "unsupported operand\nmore"))
+    assert msg == "Q5: TypeError: unsupported operand"
+    msg, _ = validate_message.failure_lines(_failed_cell("q2_tests", "AssertionError", ""))
+    assert msg == "Q2: a check failed without a message"
+    assert validate_message.failure_lines(_failed_cell("q7_answer", grade=False, solution=True))[0].endswith(
+        validate_message.NO_RESPONSE)
+    assert validate_message.failure_lines(_failed_cell("q1_tests"))[0] == f"Q1: {validate_message.PARTIAL}"
+
+
+def test_validator_reports_one_line_per_failed_cell_without_code_or_traceback(tmp_path: Path) -> None:
+    """Validator.validate feeds both `nbgrader validate` and the JupyterLab dialog: what it returns for a failed
+    cell is the message and where, never the test's source or a library traceback."""
+    import nbformat
+    from nbgrader.validator import Validator
+
+    validate_message.install()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("answer = 1", metadata={"nbgrader": {
+            "grade": False, "solution": True, "grade_id": "q1_answer", "locked": False, "schema_version": 3}}),
+        nbformat.v4.new_code_cell(
+            "import json\nsecret = json.loads('[2]')\n"
+            "assert answer == secret[0], 'Q1: not yet (notebook 03, \"Risk\")'",
+            metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "q1_tests", "points": 1,
+                                   "locked": True, "schema_version": 3}}),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    validator = Validator(ignore_checksums=True)
+    failed = validator.validate(str(path))["failed"]
+    assert [f["source"] for f in failed] == ['Q1: not yet (notebook 03, "Risk")']
+    assert "secret" not in json.dumps(failed) and "Traceback" not in json.dumps(failed)
+    assert "q1_tests" in failed[0]["error"]
+    validator.stream = io.StringIO()
+    validator.validate_and_print(str(path))
+    printed = validator.stream.getvalue()
+    assert printed.startswith("1 check(s) failed.") and 'Q1: not yet (notebook 03, "Risk")' in printed
+    assert "secret" not in printed and "VALIDATION FAILED" not in printed
