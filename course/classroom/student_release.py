@@ -3,6 +3,10 @@ assignments, and nothing an instructor keeps to themselves.
 
     python -m classroom.student_release [--dest DIR]          (make student-release; default build/student-release)
 
+It writes the folder and, beside it, ``DIR.zip`` (the same files under one top folder): the copy an instructor
+publishes on the LMS or the course page. Students start from that copy, never from this repository, whose
+``solutions/`` holds every model answer and hidden test; the copy's README gives them two set-up commands.
+
 What goes in (an allow-list, so a new instructor file never slips in by default): the course notebooks and
 their README, ``course/app/``, the package students import (``course/osteonecrosis/``), ``assignments/`` (the
 nbgrader student versions), ``requirements.lock``, ``environment.yml`` and a ``pyproject.toml`` that installs
@@ -21,6 +25,7 @@ import re
 import shutil
 import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +77,11 @@ that they call, and the problem sets in `assignments/`.
 - On the class JupyterHub, fetch each problem set from the **Assignments** panel (it lands in your home
   folder), answer in the cells marked `YOUR CODE HERE` / `YOUR ANSWER HERE`, run the visible tests, then
   submit from the same panel. Feedback comes back there too.
-- On your own computer: `python3 -m venv .venv && .venv/bin/pip install -c requirements.lock -e .`, then
-  `.venv/bin/jupyter lab`.
+- On your own computer (Python 3.11 or newer), in this folder, two commands: the first sets up (a few
+  minutes, once), the second opens JupyterLab on this folder (then open `course/00_start_here.ipynb`):
+
+      python3 -m venv .venv && .venv/bin/pip install -c requirements.lock -e .
+      .venv/bin/jupyter lab
 
 This course teaches; it is not a clinical decision tool.
 """
@@ -220,6 +228,18 @@ def build(dest: Path = DEFAULT_DEST, root: Path = ROOT, solutions: Path | None =
     return StudentRelease(dest, files, found.assignments, found.warnings)
 
 
+def archive(release: StudentRelease) -> Path:
+    """``<dest>.zip`` beside the release folder: every file of the audited release under one top folder named
+    like it (what a student unpacks). Replaced if it exists."""
+    target = release.dest.with_name(release.dest.name + ".zip")
+    tmp = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for rel in release.files:
+            zf.write(release.dest / rel, f"{release.dest.name}/{rel}")
+    tmp.replace(target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classroom.student_release", description=__doc__.split("\n")[0])
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="output folder (replaced if it exists)")
@@ -237,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for warning in rel.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"student release: {len(rel.files)} files in {rel.dest}; audited against "
+    zipped = archive(rel)
+    print(f"student release: {len(rel.files)} files in {rel.dest} and {zipped.name}; audited against "
           f"{len(rel.assignments_checked)} assignment(s): no solutions, hidden tests, mark schemes or grader")
     return 0
 
