@@ -704,7 +704,12 @@ def playable_cases() -> dict[str, Case]:
 def from_case(case: Case, seed: int = 0) -> VirtualPatient:
     """A patient from a library case: its first antiresorptive/antiangiogenic drug, time on it, and its
     planned procedure. A case before therapy (no drug yet) gets the indication's usual first drug.
-    Cases outside MRONJ (jaw radiotherapy, jaw metastasis) are refused with a one-line reason."""
+    Cases outside MRONJ (jaw radiotherapy, jaw metastasis) or outside the course's scope (a patient under 18:
+    see docs/clinical_scope.md) are refused with a one-line reason."""
+    from ..scope import out_of_scope
+    reason = out_of_scope(case, "plan")
+    if reason is not None:
+        raise ModelInputError(f"case {case.id}: {reason}")
     if case.jaw_radiotherapy:
         raise ModelInputError(f"case {case.id}: radiotherapy to the jaws is outside MRONJ (think of "
                               "osteoradionecrosis); the virtual patient simulates MRONJ only")
