@@ -262,3 +262,33 @@ def test_paget_patient_gets_a_single_infusion_not_a_yearly_one():
     p.decide("screening")
     step = p.decide("start_therapy")
     assert "single infusion" in step.outcome and "365" not in step.outcome
+
+
+def test_random_stories_never_break_the_operation_rules():
+    """Property over generated stories (random decisions from random lesions and seeds): every operation is
+    rated 'in line' only where its stage's AAOMS 2022 entry names it, and 'succeeded' only where an outcome
+    figure matches the operation and the stage it was done at."""
+    import numpy as np
+    rng = np.random.default_rng(17)
+    opts = vp.operative_options()
+    operations = 0
+    for seed in range(150):
+        stage = str(rng.choice(["not_mronj", "1", "2", "3"]))
+        p = _lesion(stage, seed)
+        for _ in range(6):
+            acts = p.available_actions()
+            if not acts:
+                break
+            action = str(rng.choice(acts))
+            before = p.stage_code()
+            step = p.decide(action)
+            if action not in ("debridement", "sequestrectomy", "resection"):
+                continue
+            operations += 1
+            row = opts["stages"].get(before)
+            if step.advice.verdict == "in_line":
+                assert row and opts["operation_class"][action] in row["in_line"], (seed, action, before)
+            if f"{action} succeeded" in step.outcome:
+                assert vp.outcome_figure(action, before) is not None, (seed, action, before)
+    print(f"operations checked: {operations}")
+    assert operations >= 100
