@@ -184,7 +184,7 @@ def test_nothing_read_second_hand_is_marked_verified():
 
 
 @pytest.mark.parametrize("key", ["takao_forum2022", "wikidoc_onj_surgery", "marx_protocol", "uhms",
-                                 "orn_grading_traditional", "denosumab_label", "mascc2019"])
+                                 "orn_grading_traditional", "denosumab_label", "mascc2019", "nico_controversy"])
 def test_sources_the_review_found_read_second_hand_are_secondary(key):
     assert knowledge.reference(key).verification == "secondary"
 
