@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from osteonecrosis import knowledge
 from osteonecrosis.knowledge import EVIDENCE_STATUSES, entry_problems
 
@@ -164,3 +165,52 @@ def test_standing_api_for_the_assignment_side():
     assert any(p.startswith(f"{contested}: contested") for p in problems), problems
     assert any(p.startswith(f"{superseded}: superseded") for p in problems), problems
     assert any("no-such-entry" in p for p in problems), problems
+
+
+# --- Issue 17 item 4: sources honest about how they were read ---------------------------------------------
+def _raw_references() -> dict:
+    return yaml.safe_load((knowledge.KNOWLEDGE_DIR / "references.yaml").read_text(encoding="utf-8"))
+
+
+def test_nothing_read_second_hand_is_marked_verified():
+    """A source read in a secondary text (read_in says where) is 'secondary' or 'unverified', never
+    'verified'; a web page (blog, wiki, clinic page, news) is never 'verified' except as the record of what
+    a seed says (verified_as)."""
+    for key, ref in _raw_references().items():
+        if ref.get("read_in"):
+            assert ref["verification"] != "verified", key
+        if ref["kind"] == "web" and not ref.get("verified_as"):
+            assert ref["verification"] != "verified", key
+
+
+@pytest.mark.parametrize("key", ["takao_forum2022", "wikidoc_onj_surgery", "marx_protocol", "uhms",
+                                 "orn_grading_traditional", "denosumab_label", "mascc2019", "nico_controversy"])
+def test_sources_the_review_found_read_second_hand_are_secondary(key):
+    assert knowledge.reference(key).verification == "secondary"
+
+
+def test_the_aaoms_2022_management_position_never_rests_on_a_verified_blog():
+    entries = [e for _, e in knowledge.iter_entries(knowledge.load("management"), "management")]
+    blog = [e for e in entries if "takao_forum2022" in knowledge.source_keys(e)]
+    assert blog and all(knowledge.reference("takao_forum2022").verification != "verified" for _ in blog)
+
+
+def _all_text(name: str) -> str:
+    return " ".join((knowledge.KNOWLEDGE_DIR / f"{name}.yaml").read_text(encoding="utf-8").split())
+
+
+def test_hbo_sixty_sessions_text_matches_the_series_that_used_up_to_84():
+    """Review: 'no series used 60 HBO sessions' was wrong; an ORN series gave 9-84 sessions (McKenzie 1993)."""
+    for name in ("management", "seed_audit"):
+        text = _all_text(name)
+        assert not re.search(r"no (trial, )?series[^.]*used 60", text, re.I), name
+    seed60 = knowledge.find("hbo-seed-60", "management")
+    assert "mckenzie1993" in knowledge.source_keys(seed60) and "9 to 84" in seed60["support"]
+
+
+def test_lprf_trial_is_not_called_the_first_controlled_study():
+    """Review: Giudice 2018 (47 patients, PRF) came before Ramos 2025; no text calls Ramos the first trial."""
+    for name in ("management", "simulation", "seed_audit"):
+        assert not re.search(r"first randomi[sz]ed", _all_text(name), re.I), name
+    giudice = knowledge.find("lprf-giudice2018", "management")
+    assert giudice["patients"] == 47 and knowledge.source_keys(giudice) == ["giudice2018"]

@@ -37,7 +37,7 @@ def test_seed_claims_cite_their_seed():
     ("fr-contralateral-hip", "partly_correct", "hip statistic"),
     ("fr-anticoagulant-response", "partly_correct", "case reports only"),
     ("fr-nutrition-detox", "unsupported", "None of the guidelines read"),
-    ("es-hbo-protocol", "partly_correct", "'60 or more sessions' appears in no"),
+    ("es-hbo-protocol", "partly_correct", "'60 or more sessions' is prescribed by no"),
     ("es-wonder-rinse", "unsupported", "mucositis"),
     ("es-stage-based-surgery", "partly_correct", "19 patients"),
     ("es-risk-benefit", "correct", "prescriber"),

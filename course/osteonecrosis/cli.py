@@ -1,6 +1,10 @@
 """Command line: ``python -m osteonecrosis stage|risk|plan CASE`` prints one JSON object.
 
 Bad input gives one clear line on stderr naming the problem, exit status 2, and no traceback.
+A case outside the declared scope (docs/clinical_scope.md; :mod:`osteonecrosis.scope`) is not bad input:
+the command says so in one line (the ``out_of_scope`` field, echoed on stderr), exits 0 and gives no
+figure: ``risk`` and ``plan`` print only the reason; ``stage`` still applies the criteria (they may be
+taught) with the reason beside them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .cases import Case, CaseError, load_case
+from .scope import out_of_scope, out_of_scope_result
 
 DISCLAIMER = "Teaching tool, not a clinical decision tool."
 
@@ -61,10 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         case = load_case(args.case)
-        result = COMMANDS[args.command][0](case)
+        reason = out_of_scope(case, args.command)
+        if reason is not None and args.command != "stage":
+            result = out_of_scope_result(case, args.command, reason)
+        else:
+            result = COMMANDS[args.command][0](case)
+            if reason is not None:
+                result = {**result, "in_scope": False, "out_of_scope": reason}
     except CaseError as exc:
         print(f"osteonecrosis: {exc}", file=sys.stderr)
         return 2
+    if reason is not None:
+        print(f"osteonecrosis: {reason}", file=sys.stderr)
     result.setdefault("disclaimer", DISCLAIMER)
     try:
         json.dump(result, sys.stdout, ensure_ascii=False)

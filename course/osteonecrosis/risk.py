@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import DISCLAIMER, knowledge, rules
+from . import DISCLAIMER, knowledge, rules, scope
 from .cases import INDICATIONS, PROCEDURES, RISK_FACTORS, ROUTES, Case, Medication, drug_catalogue
 from .results import ResultMapping
 
@@ -387,6 +387,18 @@ def _regimen_group(med: Medication) -> str | None:
     return "oncology" if reg["risk_group"] == "oncologic" else "low_dose"
 
 
+def _is_oral_bisphosphonate(med: Medication) -> bool:
+    """A bisphosphonate taken by mouth: the route given, else the catalogue's only route for the drug."""
+    info = drug_catalogue()[med.drug]
+    if info["class"] not in BISPHOSPHONATE_CLASSES:
+        return False
+    if med.route is not None:
+        return med.route == "oral"
+    routes = {r["route"] for r in info.get("regimens", [])}
+    return routes == {"oral"} or (med.dose_mg is not None and any(
+        r["route"] == "oral" and r["dose_mg"] == med.dose_mg for r in info.get("regimens", [])))
+
+
 def _given(case: Case) -> list[Medication]:
     return rules.drugs_given(case)
 
@@ -414,17 +426,23 @@ def _exposure_range(med: Medication, case: Case) -> tuple[RiskRange | None, str,
             continue
     if not found:
         return None, "unknown", f"no cited MRONJ risk figure for {med.drug} with indication 'other'"
+    if med.dose_mg is None:
+        why = "indication 'other' and no dose given"
+    else:
+        every = f" every {med.every_days:g} days" if med.every_days is not None else ""
+        why = (f"indication 'other' and the dose given ({med.dose_mg:g} mg{every}) matches no regimen of the "
+               "drug catalogue")
     span = RiskRange(
         low_percent=min(r.low_percent for r in found),
         high_percent=max(r.high_percent for r in found),
         source=_merge(*[r.source for r in found]),
         evidence=min((r.evidence for r in found), key=_evidence_rank),
-        basis="indication 'other' and no dose given: the range spans every group's range for "
+        basis=f"{why}: the range spans every group's range for "
               f"{med.drug} ({'; '.join(r.id for r in found)})",
         id="span-" + med.drug,
         fallback=True,
     )
-    return span, "unknown", "indication not specific: range spans low-dose to oncology use"
+    return span, "unknown", f"{why}: range spans low-dose to oncology use"
 
 
 _EVIDENCE_ORDER = ("unverified", "seed_claim", "case_report", "teaching_rule", "expert_opinion", "series",
@@ -515,12 +533,35 @@ class RiskAssessment(ResultMapping):
     source: list[str]
     evidence: str | None
     disclaimer: str
+    in_scope: bool = True
+    out_of_scope: str | None = None
+
+
+def _out_of_scope(case: Case, reason: str) -> RiskAssessment:
+    """A case outside the engine's scope (osteonecrosis.scope): the one-line reason and no figure at all."""
+    return RiskAssessment(
+        case=case.id, indication=case.indication, group="out_of_scope",
+        exposures=[{"drug": m.drug, "months": m.months, "current": m.current, "range": None}
+                   for m in case.medications],
+        combinations=[], overall=None, overall_explanation=reason, per_1000=None, not_yet_given=[],
+        risk_factors=[], planned_procedure=None,
+        dose_and_duration={"text": "Not assessed: outside the course's scope.", "source": list(scope.SOURCES),
+                           "evidence": "teaching_rule"},
+        notes=[reason], side_by_side=[],
+        patient_sentence=("The course has no risk figure for this patient: its figures come from adults "
+                          "treated for osteoporosis or cancer. Ask the specialist team that knows the patient."),
+        source=list(scope.SOURCES), evidence=None, disclaimer=DISCLAIMER, in_scope=False, out_of_scope=reason,
+    )
 
 
 def assess(case: Case) -> RiskAssessment:
     """The risk picture of a case as JSON-able data: per-drug ranges, the overall range (highest-risk
     exposure), risk factors, the planned procedure, numbers per 1000, sources, evidence, a patient
-    sentence and the disclaimer."""
+    sentence and the disclaimer. A case outside the declared scope (:func:`osteonecrosis.scope.out_of_scope`:
+    a child, an irradiated jaw, exposed bone without any drug) gets the one-line reason and no figure."""
+    reason = scope.out_of_scope(case, "risk")
+    if reason is not None:
+        return _out_of_scope(case, reason)
     given = _given(case)
     cat = drug_catalogue()
     exposures = []
@@ -603,6 +644,19 @@ def assess(case: Case) -> RiskAssessment:
     }
     if group_used == "oncology":
         duration_item["time_courses"] = time_courses("oncology")
+    gradient = exposure_facts["oral-bp-duration"]
+    oral_bp_months = sum(m.months for m in given if _is_oral_bisphosphonate(m))
+    if oral_bp_months > 0:
+        years = oral_bp_months / 12
+        duration_item["oral_bisphosphonate_years"] = round(years, 2)
+        duration_item["beyond_threshold"] = years >= gradient["threshold_years"]
+        duration_item["gradient"] = {
+            "text": " ".join(gradient["text"].split()),
+            "threshold_years": gradient["threshold_years"],
+            "source": _keys(gradient),
+            "evidence": gradient["evidence"],
+        }
+        duration_item["source"] = _merge(duration_item["source"], _keys(gradient))
 
     drug_for_sentence = None
     if overall_from and overall_from in cat:

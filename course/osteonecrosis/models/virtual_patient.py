@@ -16,11 +16,13 @@ Where the numbers come from (``simulation.yaml`` and ``risk.yaml``):
 - an extraction before the first dose carries no MRONJ risk (no drug exposure yet: case definition);
 - cure with conservative care: the cited conservative-first cumulative cure curve (25.8/50.8/72.4% at
   12/36/60 months); teriparatide multiplies its odds by the Sim 2020 odds ratio (45.4% vs 33.3% at 52 weeks);
-- surgery: debridement or sequestrectomy succeed with the stage-II surgical figure (89.3% 'success' at 6
-  months), resection with the pooled 'aggressive surgery' figure (72% 'improvement' at 6 months): different
-  outcomes in different patients, shown with their definitions and never compared; L-PRF multiplies the
-  odds by the Ramos 2025 point estimates
-  (92% vs 83%, not significant); HBO has no effect on healing (one RCT, no significant difference);
+- surgery: an outcome is drawn only from a figure whose study matches the operation AND the stage: the
+  stage-II surgical figure (89.3% 'success' at 6 months) for a debridement or sequestrectomy at stage 2.
+  Everywhere else (stages 1 and 3, and every resection: the pooled 72% is 'improvement' over all stages)
+  no dice is rolled and the advice says there are no outcome data; the two figures are never compared.
+  'In line' follows the stage's AAOMS 2022 entry (resection only at stage 3). L-PRF multiplies the odds
+  of a drawn outcome by the Ramos 2025 point estimates (92% vs 83%, not significant); HBO has no effect
+  on healing (one RCT, no significant difference);
 - rinses, prophylactic antibiotics, atraumatic technique, drug holidays and the 'Wonder' rinse change no
   probability: the course's evidence map holds no effect size for them, and the advice says so;
 - teaching assumptions, flagged on screen: the chance of a hidden tooth problem, of symptoms at onset, and of
@@ -40,7 +42,7 @@ import numpy as np
 
 from .. import knowledge, risk, rules, staging
 from ..cases import Case, Findings, Medication, drug_catalogue
-from .parameters import ModelInputError, param, value
+from .parameters import ModelInputError, all_parameters, param, value
 from .pharmacokinetics import Regimen, regimens
 
 HORIZON_WEEKS = 156
@@ -511,38 +513,45 @@ class VirtualPatient:
                 "Conservative care: rinse, antibiotics when infected, pain control, review every 3 months.")
 
     def _surgery(self, kind: str, stage: str) -> tuple[Advice, str]:
-        pid = "vp-resection-success" if kind == "resection" else "vp-surgery-success"
-        p = value(pid)
-        outcome_def = param(pid).raw.get("outcome", "as the study defined it")
-        extra = [f"Chance drawn: {100 * p:.1f}% = {outcome_def} ({param(pid).label()}). The 89.3% (success, "
-                 "stage 2) and the 72% (improvement, pooled) measure different outcomes in different patients: "
-                 "they cannot rank debridement above resection."]
-        if self.lprf_next:
-            p = _odds_multiply(p, _odds_ratio("vp-lprf"))
-            extra.append("L-PRF added (trial point estimates used; the difference was not significant).")
-            self.lprf_next = False
-        ok = self.rng.random() < p
-        # AAOMS 2022: operative and nonoperative care are both acceptable at every stage (shared decision).
-        current = {"1": "aaoms2022-stage12-either", "2": "aaoms2022-stage2-either",
-                   "3": "aaoms2022-stage3-resection"}
-        refs: list[tuple[str, str]] = []
-        if stage in current:
-            verdict = "in_line"
-            refs.append(("management", current[stage]))
-            if kind == "resection" and stage in ("1", "2"):
-                extra.append("History: the AAOMS 2009/2014 table kept resection for stage 3; AAOMS 2022 "
-                             "superseded it.")
+        verdict, refs, extra = surgery_verdict(kind, stage)
+        figure = outcome_figure(kind, stage)
+        stage_name = STAGE_NAMES.get(stage, stage)
+        shown = param("vp-resection-success" if kind == "resection" else "vp-surgery-success")
+        shown_def = shown.raw.get("outcome", "as the study defined it")
+        if figure is None:
+            extra.append(f"No outcome data for {kind} at {stage_name.lower()}: no study in the course's evidence "
+                         f"map reports this operation at this stage, so the simulator rolls no dice. The course "
+                         f"holds {100 * float(shown.value):.1f}% = {shown_def} ({shown.label()}), which does not "
+                         "match this stage and operation. The lesion is left as it was; conservative care "
+                         "continues. The 89.3% (success, stage 2) and the 72% (improvement, pooled) measure "
+                         "different outcomes in different patients: they cannot rank debridement above "
+                         "resection.")
+            if self.lprf_next:
+                extra.append("L-PRF added; with no outcome figure to adjust, the simulator gives it no effect.")
+                self.lprf_next = False
+            ok = False
         else:
-            verdict = "not_advised"
-            extra.append("Operating before the lesion meets the 8-week case definition is premature.")
+            p = float(figure.value)
+            extra.append(f"Chance drawn: {100 * p:.1f}% = {figure.raw.get('outcome')} ({figure.label()}), a "
+                         f"figure for {kind} at {stage_name.lower()}. The 89.3% (success, stage 2) and the 72% "
+                         "(improvement, pooled) measure different outcomes in different patients: they cannot "
+                         "rank debridement above resection.")
+            if self.lprf_next:
+                p = _odds_multiply(p, _odds_ratio("vp-lprf"))
+                extra.append("L-PRF added (trial point estimates used; the difference was not significant).")
+                self.lprf_next = False
+            ok = self.rng.random() < p
         if kind == "sequestrectomy":
             refs.append(("management", "seed-scheme-stage2"))
         evidence_ref = "surgery-pooled-1137" if kind == "resection" else "surgery-stage2-success"
-        refs += [("management", evidence_ref), ("management", "surgery-outcomes-not-comparable")]
+        refs += [("management", evidence_ref), ("management", "surgery-outcomes-not-comparable"),
+                 ("simulation", "vp-surgery-outcome-data")]
         self.care, self.care_weeks = "conservative", 0.0
         outcome = f"{kind.capitalize()} done."
         if ok:
             outcome += " " + self._resolve(f"{kind} succeeded")
+        elif figure is None:
+            outcome += " No outcome drawn (no data for this operation at this stage); conservative care continues."
         else:
             outcome += " The lesion persists; conservative care continues."
         return advice(verdict, *refs, extra=extra), outcome
@@ -621,6 +630,40 @@ class VirtualPatient:
         }
 
 
+def operative_options() -> dict[str, Any]:
+    """The simulator's stage-by-stage table of operations rated in line (simulation.yaml, vp-operative-options)."""
+    return param("vp-operative-options").raw
+
+
+def outcome_figure(kind: str, stage: str) -> Any:
+    """The parameter whose study matches both the operation and the stage, or None (then no dice is rolled)."""
+    for p in all_parameters():
+        if kind in (p.raw.get("interventions") or []) and stage in [str(s) for s in p.raw.get("stages") or []]:
+            return p
+    return None
+
+
+def surgery_verdict(kind: str, stage: str) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """(verdict, knowledge refs, extra lines) for an operation at a stage, read from vp-operative-options:
+    'in line' only where the stage's current AAOMS 2022 entry names the operation."""
+    opts = operative_options()
+    row = opts["stages"].get(stage)
+    extra: list[str] = []
+    if row is None:
+        return ("not_advised", [],
+                ["Operating before the lesion meets the 8-week case definition is premature."])
+    refs = [("management", row["table_entry"])]
+    if opts["operation_class"][kind] in row["in_line"]:
+        if kind == "resection" and stage in ("1", "2"):
+            extra.append("History: the AAOMS 2009/2014 table kept resection for stage 3; AAOMS 2022 "
+                         "superseded it.")
+        return "in_line", refs, extra
+    extra.append(f"At stage {stage} the AAOMS 2022 operative option the course holds is "
+                 f"{' or '.join(row['in_line'])}; a {kind} does not treat a pathologic fracture, an extraoral "
+                 "fistula or necrosis beyond the alveolar bone.")
+    return "not_advised", refs, extra
+
+
 def new_patient(drug: str, indication: str, months_on_drug: float = 0.0, seed: int = 0,
                 planned_extraction: bool = False, case_id: str | None = None,
                 risk_factors: tuple[str, ...] = (), current: bool = True,
@@ -661,7 +704,12 @@ def playable_cases() -> dict[str, Case]:
 def from_case(case: Case, seed: int = 0) -> VirtualPatient:
     """A patient from a library case: its first antiresorptive/antiangiogenic drug, time on it, and its
     planned procedure. A case before therapy (no drug yet) gets the indication's usual first drug.
-    Cases outside MRONJ (jaw radiotherapy, jaw metastasis) are refused with a one-line reason."""
+    Cases outside MRONJ (jaw radiotherapy, jaw metastasis) or outside the course's scope (a patient under 18:
+    see docs/clinical_scope.md) are refused with a one-line reason."""
+    from ..scope import out_of_scope
+    reason = out_of_scope(case, "plan")
+    if reason is not None:
+        raise ModelInputError(f"case {case.id}: {reason}")
     if case.jaw_radiotherapy:
         raise ModelInputError(f"case {case.id}: radiotherapy to the jaws is outside MRONJ (think of "
                               "osteoradionecrosis); the virtual patient simulates MRONJ only")

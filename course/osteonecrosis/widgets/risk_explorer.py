@@ -1,6 +1,7 @@
 """Risk explorer: drug, indication, time on the drug, risk factors and a planned extraction in; the absolute
 risk range out, drawn as 1000 people a patient could understand, with sources. A thin view over
-:func:`osteonecrosis.risk.assess`."""
+:func:`osteonecrosis.risk.assess`. Outside the declared scope (a patient under 18; see
+docs/clinical_scope.md) it says so in one line and draws no figure."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from .. import risk
+from .. import risk, scope
 from ..cases import RISK_FACTORS, case_from_dict, drug_catalogue
 from ._base import COLOURS, FigureView, TeachingWidget, fit_width
 
@@ -26,7 +27,8 @@ def icon_counts(low_percent: float, high_percent: float, total: int = 1000) -> t
 class RiskExplorer(TeachingWidget):
     title = "Risk explorer: out of 1000 people like this patient"
 
-    def __init__(self, drug: str = "zoledronate", indication: str = "bone_metastases", months: int = 12) -> None:
+    def __init__(self, drug: str = "zoledronate", indication: str = "bone_metastases", months: int = 12,
+                 age: int = 65) -> None:
         style = {"description_width": "initial"}
         drugs = [(v["name"], k) for k, v in drug_catalogue().items()]
         self.drug = widgets.Dropdown(options=drugs, value=drug, description="Drug", style=style,
@@ -37,6 +39,8 @@ class RiskExplorer(TeachingWidget):
                                                width=fit_width([n for n, _ in indications], "Indication")))
         self.months = widgets.IntText(value=months, description="Months on the drug", style=style,
                                       layout=widgets.Layout(width="200px"))
+        self.age = widgets.BoundedIntText(value=age, min=0, max=120, description="Age (years)", style=style,
+                                          layout=widgets.Layout(width=fit_width(["120"], "Age (years)")))
         factors = [(f.replace("_", " "), f) for f in RISK_FACTORS]
         self.factors = widgets.SelectMultiple(options=factors, description="Risk factors", rows=5, style=style,
                                               layout=widgets.Layout(width=fit_width([n for n, _ in factors],
@@ -45,7 +49,7 @@ class RiskExplorer(TeachingWidget):
                                            layout=widgets.Layout(width=fit_width(["An extraction is planned"])))
         self.view = FigureView(6.0, 3.3)
         self.text = widgets.HTML("")
-        super().__init__([self.drug, self.indication, self.months, self.factors, self.extraction],
+        super().__init__([self.drug, self.indication, self.months, self.age, self.factors, self.extraction],
                          [self.view.image, self.text])
         x, y = np.meshgrid(np.arange(40), np.arange(25))
         ax = self.view.ax
@@ -59,7 +63,7 @@ class RiskExplorer(TeachingWidget):
         ax.set_yticks([])
         ax.set_xlabel("1000 people (one dot each)")
         ax.set_title("dark: affected at the low estimate; amber: extra at the high estimate", fontsize=10)
-        self.watch(self.drug, self.indication, self.months, self.factors, self.extraction)
+        self.watch(self.drug, self.indication, self.months, self.age, self.factors, self.extraction)
         self.refresh()
 
     def update(self) -> None:
@@ -70,7 +74,16 @@ class RiskExplorer(TeachingWidget):
             "medications": [{"drug": self.drug.value, "months": self.months.value, "current": True}],
             "risk_factors": list(self.factors.value),
             "planned_procedure": "extraction" if self.extraction.value else None,
+            "patient": {"age": self.age.value},
         })
+        reason = scope.out_of_scope(case, "risk")
+        if reason is not None:
+            self.dots.set_facecolors([COLOURS["sky_blue"]] * 1000)
+            self.view.render("icons")
+            self.text.value = f'<p role="status"><b>{html.escape(reason)}</b></p>'
+            self.state = {"out_of_scope": reason, "image_bytes": len(self.view.image.value)}
+            self.describe("No figure: the patient is outside the course's scope, so all 1000 dots stay blank.")
+            return
         result = risk.assess(case)
         overall = result.get("overall")
         if not overall:
