@@ -104,3 +104,13 @@ def test_unknown_check_and_bad_inputs_say_what_is_wrong():
         teaching.check("nope")
     with pytest.raises(teaching.CheckError, match="cannot take"):
         teaching.check("02-smallest-hypothesis-set", wrong=1)
+
+
+def test_modifiable_factor_quiz_agrees_with_the_knowledge_base():
+    """The quiz's key (an ill-fitting denture can be worked on; corticosteroids cannot) rests on risk.yaml's
+    'modifiable' marks: if they change, this fails before a student is told the wrong answer."""
+    from osteonecrosis import course_views
+
+    modifiable = course_views.modifiable_factors()
+    assert "denture" in modifiable and "corticosteroids" not in modifiable
+    assert "denture" in teaching.check_entry("03-modifiable-risk-factor")["explanation"]
