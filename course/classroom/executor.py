@@ -224,6 +224,7 @@ class GradingClient(Execute):
             if extra:
                 self.nb.cells[index] = original  # nbclient writes the executed cell back at ``index``
                 self._last_capture, self._capture = self._capture, None
+                self.clear_before_next_output = False  # a hook's clear_output(wait=True) stays in the grader's cell
 
     async def _canary(self, index: int, budget_end: float, before: str = "") -> bool | None:
         """Run ``before`` (instructor code) then ``raise AssertionError(<random>)`` in one cell.
