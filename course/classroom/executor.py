@@ -30,6 +30,7 @@ output even when the student silenced IPython's traceback display) this client a
 from __future__ import annotations
 
 import asyncio
+import builtins
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -282,8 +283,9 @@ class GradingClient(Execute):
         remaining = budget_end - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        names = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
+        asked = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
                                         remaining)).get("names", [])
+        names = [n for n in asked if isinstance(n, str) and n.isidentifier() and not hasattr(builtins, n)]
         answers: dict = {}
         if names:
             nonce = secrets.token_hex(16)
