@@ -124,15 +124,20 @@ def test_anything_else_is_refused(data):
 
 
 # -- output caps and IOPub lateness ------------------------------------------------------------------------------
-def test_error_outputs_are_kept_but_trimmed():
-    budget = OutputBudget(cell_bytes=1000, notebook_bytes=10_000)
+def test_error_outputs_are_trimmed_and_counted():
+    budget = OutputBudget(cell_bytes=2_000_000, notebook_bytes=10_000_000)
     big = {"ename": "ValueError", "evalue": "E" * 5_000_000, "traceback": ["line " * 10_000] * 500}
     first = budget.error(1, big)
     assert first["ename"] == "ValueError" and len(first["evalue"]) <= 4000 and len(first["traceback"]) <= 60
     for _ in range(5):
         last = budget.error(1, big)
     assert last["ename"] == "ValueError" and last["evalue"] == "" and len(last["traceback"]) == 1
+    assert budget.used == budget.per_cell[1] > 3 * 4000
     assert trim_error({"ename": "X" * 1000})["ename"] == "X" * 200
+    small = OutputBudget(cell_bytes=1000, notebook_bytes=10_000)
+    kept = small.error(1, big)  # over the cell's budget: the first error is kept, small
+    assert kept["ename"] == "ValueError" and len(kept["evalue"]) == 200 and len(kept["traceback"]) == 1
+    assert small.error(1, big) is None and small.used < 1000
 
 
 def test_output_budget_per_cell_and_per_notebook():
@@ -164,17 +169,26 @@ def test_iopub_lateness_is_not_a_spent_budget():
 
 
 # -- the checker, with a real (unsandboxed) kernel -----------------------------------------------------------------
-def _grade_cells(setup: str, answer: str, tests: list[str], checker: bool = True, **kw) -> list:
-    def meta(grade_id, **flags):
-        return {"nbgrader": {"grade_id": grade_id, "locked": flags.get("locked", True), "schema_version": 3,
-                             "solution": flags.get("solution", False), "grade": flags.get("grade", False),
-                             **({"points": 1} if flags.get("grade") else {})}}
+def _meta(grade_id, **flags):
+    return {"nbgrader": {"grade_id": grade_id, "locked": flags.get("locked", True), "schema_version": 3,
+                         "solution": flags.get("solution", False), "grade": flags.get("grade", False),
+                         **({"points": 1} if flags.get("grade") else {})}}
 
-    cells = [new_code_cell(setup, metadata=meta("setup")),
-             new_code_cell(answer, metadata=meta("answer", locked=False, solution=True))]
-    cells += [new_code_cell(t, metadata=meta(f"test{i}", grade=True)) for i, t in enumerate(tests)]
+
+def _graded(setup: str, answer: str, tests: list[str], checker: bool = True, after: str | None = None, **kw):
+    """The graded client: set-up cell, answer cell, test cells, and ``after`` (a last answer cell) if given."""
+    cells = [new_code_cell(setup, metadata=_meta("setup")),
+             new_code_cell(answer, metadata=_meta("answer", locked=False, solution=True))]
+    cells += [new_code_cell(t, metadata=_meta(f"test{i}", grade=True)) for i, t in enumerate(tests)]
+    if after is not None:
+        cells.append(new_code_cell(after, metadata=_meta("after", locked=False, solution=True)))
     client = _client(new_notebook(cells=cells), checker=CheckerProcess(local_argv()) if checker else None, **kw)
     run_sync(client.async_grade)()
+    return client
+
+
+def _grade_cells(setup: str, answer: str, tests: list[str], checker: bool = True, **kw) -> list:
+    client = _graded(setup, answer, tests, checker=checker, **kw)
     return [c for c in client.nb.cells if is_test_cell(c)], client.report
 
 
@@ -284,3 +298,194 @@ def test_released_files_may_be_hard_links_but_submitted_ones_may_not(tmp_path):
     assert (scratch / "cases.csv").read_text() == "id\n1\n"
     with pytest.raises(files.Refused, match="hard links"):
         files.read_regular(release / "cases.csv", 100)
+
+
+# -- the answer channel (issue 18): only the names a test asks for cross, one block per export -------------------
+CHANNEL_SETUP = ('def check_equal(got, expected, what):\n'
+                 '    assert got == expected, f"{what}: expected {expected!r}, got {got!r}"')
+# The student's own "helpers": they say yes to everything and keep what they were given (expected values).
+STUDENT_HELPERS = '''
+import json, re, sys
+seen, forged = [], [0]
+def check_equal(*args):
+    seen.append(repr(args))
+def abs(x):
+    seen.append(repr(x))
+    return 0
+def f(x):
+    return 0
+ratio = 0.0
+FORGED = {"f": {"__callable__": True}, "ratio": 2.5, "check_equal": {"__callable__": True},
+          "abs": {"__callable__": True}, "len": {"__callable__": True}}
+'''
+CHANNEL_TESTS = ["check_equal(f(1), 2, 'one')", "assert abs(ratio - 2.5) < 1e-9",
+                 "check_equal(f(3), 7, 'HIDDEN-SEVEN')"]
+AFTER = "print('seen', seen, 'forged', forged[0] > 0)"
+
+
+def _after_text(client) -> str:
+    return "".join(o.get("text", "") for o in client.nb.cells[-1].outputs)
+
+
+def test_a_hook_printing_a_forged_block_first_is_flagged_and_nothing_crosses():
+    hook = STUDENT_HELPERS + '''
+def _forge(info):
+    raw = info.raw_cell or ""
+    if "_grader" in raw:
+        for nonce in set(re.findall(r"[0-9a-f]{32}", raw)):
+            forged[0] += 1
+            print(nonce + json.dumps(FORGED) + nonce)
+get_ipython().events.register("pre_run_cell", _forge)
+'''
+    client = _graded(CHANNEL_SETUP, hook, CHANNEL_TESTS, after=AFTER)
+    tests = [c for c in client.nb.cells if is_test_cell(c)]
+    assert [_passed(c) for c in tests] == [False, False, False]
+    assert client.report.forged_exports == 3
+    assert all("answer block" in str(c.outputs) for c in tests)
+    assert _after_text(client).strip() == "seen [] forged True"  # no expected value reached the kernel
+
+
+def test_a_print_inside_the_export_cannot_add_a_block():
+    # an answer whose module claims to be numpy: the export calls its tolist(), which prints a forged block
+    # with the nonce read from the export's own frame
+    answer = STUDENT_HELPERS + '''
+class Sneaky:
+    __module__ = "numpy"
+    def tolist(self):
+        frame = sys._getframe(1)
+        while frame is not None and "nonce" not in frame.f_locals:
+            frame = frame.f_back
+        if frame is not None:
+            forged[0] += 1
+            nonce = frame.f_locals["nonce"]
+            print(nonce + json.dumps(FORGED) + nonce)
+        return 0.0
+ratio = Sneaky()
+'''
+    client = _graded(CHANNEL_SETUP, answer, ["assert abs(ratio - 2.5) < 1e-9"], after=AFTER)
+    test = next(c for c in client.nb.cells if is_test_cell(c))
+    assert not _passed(test) and client.report.forged_exports == 1
+    assert _after_text(client).strip() == "seen [] forged True"
+
+
+def test_one_block_with_extra_names_gives_only_the_names_the_test_asks_for():
+    # json.dumps patched in the kernel: the export's single block carries check_equal, abs and len as well
+    answer = STUDENT_HELPERS + '''
+_dumps = json.dumps
+def _patched(obj, *args, **kwargs):
+    if isinstance(obj, dict) and ("f" in obj or "ratio" in obj):
+        forged[0] += 1
+        obj = {**FORGED, **obj}
+    return _dumps(obj, *args, **kwargs)
+json.dumps = _patched
+'''
+    client = _graded(CHANNEL_SETUP, answer, CHANNEL_TESTS, after=AFTER)
+    tests = [c for c in client.nb.cells if is_test_cell(c)]
+    assert [_passed(c) for c in tests] == [False, False, False]
+    text = str([c.outputs for c in tests])
+    assert "one: expected 2, got 0" in text  # the checker's own check_equal ran, on the student's real f
+    assert client.report.forged_exports == 0  # one block: nothing to flag, the extra names were not taken
+    assert _after_text(client).strip() == "seen [] forged True"
+
+
+def test_a_forged_call_reply_cannot_win():
+    answer = '''
+import sys
+def f(x):
+    frame = sys._getframe(1)
+    nonce = frame.f_locals.get("nonce")
+    if nonce:
+        print(nonce + '{"value": 2}' + nonce)
+    return 0
+'''
+    tests, report = _grade_cells(CHANNEL_SETUP, answer, ["assert f(1) == 2"])
+    assert not _passed(tests[0]) and report.forged_exports == 1
+
+
+def _checker_reply(setup: str, source: str, answers: dict, calls: dict) -> dict:
+    async def go():
+        checker = CheckerProcess(local_argv())
+        await checker.start()
+        try:
+            await checker.request({"op": "setup", "source": setup})
+
+            async def on_call(name, payload):
+                return calls[name]
+
+            return await checker.request({"op": "test", "source": source, "answers": answers}, on_call=on_call)
+        finally:
+            await checker.close()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("name", ["abs", "check_equal", "len", "AssertionError"])
+def test_the_checker_refuses_a_name_the_test_did_not_ask_for(name):
+    source = "check_equal(ratio, 2.5, 'ratio')\nassert abs(ratio - 2.5) < 1e-9 and len([ratio]) == 1"
+    reply = _checker_reply(CHANNEL_SETUP, source, {"ratio": 0.0, name: {"__callable__": True}},
+                           {name: {"value": None if name == "check_equal" else 0}})
+    assert reply["status"] == "error"
+    error = next(o for o in reply["outputs"] if o["output_type"] == "error")
+    assert error["ename"] == "AnswerError" and name in error["evalue"] and "refused" in error["evalue"]
+
+
+def test_an_honest_student_who_printed_the_whole_budget_still_passes():
+    answer = ("ratio = 2.5\ndef f(x):\n    return x + 1\n"
+              "for _ in range(3000):\n    print('x' * 99, flush=True)")
+    tests, report = _grade_cells("", answer, ["assert f(1) == 2", "assert abs(ratio - 2.5) < 1e-9"],
+                                 output_bytes=100_000, notebook_bytes=100_000)
+    assert [_passed(c) for c in tests] == [True, True], [c.outputs for c in tests]
+    assert report.truncated_cells == 1
+
+
+def test_without_the_checker_a_spent_budget_is_not_taken_for_tampering():
+    answer = ("def f(x):\n    return x + 1\n"
+              "for _ in range(3000):\n    print('x' * 99, flush=True)")
+    tests, report = _grade_cells(KERNEL_ONLY_SETUP, answer, ["assert f(1) == 2"],
+                                 output_bytes=100_000, notebook_bytes=100_000)
+    assert report.checker_fallback and not report.tampered
+    assert _passed(tests[0])
+
+
+def test_a_deep_json_answer_is_one_failure_line_not_a_stopped_kernel():
+    answer = '''
+import json
+_dumps = json.dumps
+def _deep(obj, *args, **kwargs):
+    if isinstance(obj, dict) and "ratio" in obj:
+        return '{"ratio": ' + "[" * 300_000 + "]" * 300_000 + "}"
+    return _dumps(obj, *args, **kwargs)
+json.dumps = _deep
+ratio = 2.5
+'''
+    client = _graded("", answer, ["assert ratio == 2.5"], after="print('still running')", output_bytes=2_000_000)
+    test = next(c for c in client.nb.cells if is_test_cell(c))
+    assert not client.report.kernel_died
+    errors = [o for o in test.outputs if o.output_type == "error"]
+    assert len(errors) == 1 and "nested" in errors[0].evalue
+    assert _after_text(client).strip() == "still running"
+
+
+def test_every_error_output_is_counted():
+    flood = ("ip = get_ipython()\n"
+             "for i in range(20_000):\n"
+             "    ip._showtraceback(ValueError, 'E' * 100, ['line ' * 20])")
+    client = _client(new_notebook(cells=[new_code_cell(flood), new_code_cell(flood), new_code_cell("1 / 0")]),
+                     output_bytes=50_000, notebook_bytes=200_000)
+    run_sync(client.async_grade)()
+    assert len(nbformat.writes(client.nb)) < 260_000
+    first, second, third = client.nb.cells
+    assert first.outputs[0].output_type == "error" and first.outputs[0].evalue == "E" * 100
+    assert any(o.output_type == "error" for o in second.outputs)  # a failing cell stays failing
+    assert third.outputs[-1].ename == "ZeroDivisionError"
+
+
+def test_error_budget_keeps_one_small_error_per_cell_once_the_budget_is_spent():
+    budget = OutputBudget(cell_bytes=1000, notebook_bytes=5_000)
+    big = {"ename": "ValueError", "evalue": "E" * 3000, "traceback": ["x" * 100] * 10}
+    kept = [budget.error(cell, big) for cell in range(20) for _ in range(50)]
+    kept = [k for k in kept if k is not None]
+    per_cell = len(kept) / 20
+    assert per_cell <= 3
+    assert budget.used <= 5_000 + 20 * 800
+    assert all(k["ename"] == "ValueError" for k in kept)

@@ -147,3 +147,43 @@ def test_trusted_workers_have_their_own_memory_and_file_size_limits():
     assert done.returncode == 0, done.stderr
     memory, fsize = map(int, done.stdout.split())
     assert memory == 3000 * 1024 * 1024 and fsize == 512 * 1024 * 1024
+
+
+def test_the_sandboxed_checker_takes_only_the_names_a_test_asks_for(tmp_path):
+    """The checker as grading starts it (sandboxed, its source passed with -c): a forged answer named like a
+    builtin or like the set-up's helper is refused, and the test fails with one line naming it."""
+    import asyncio
+
+    from classroom.guards.checker import CheckerProcess, checker_argv
+
+    require_sandbox()
+    box = Sandbox(scratch=tmp_path / "checker", uid=claim_uid(62600), limits=Limits(), private=tmp_path / "etc")
+    box.prepare()
+    setup = "def check_equal(got, expected, what):\n    assert got == expected, what"
+    source = "check_equal(ratio, 2.5, 'ratio')\nassert abs(ratio - 2.5) < 1e-9"
+    forged = {"ratio": 0.0, "abs": {"__callable__": True}, "check_equal": {"__callable__": True}}
+
+    async def go():
+        checker = CheckerProcess(box.command(checker_argv()), launch=Sandbox.hide_options)
+        await checker.start()
+        try:
+            await checker.request({"op": "setup", "source": setup})
+            names = await checker.request({"op": "names", "source": source})
+
+            async def yes(name, payload):  # what the student's kernel would answer: "fine"
+                return {"value": 0 if name == "abs" else None}
+
+            return names, await checker.request({"op": "test", "source": source, "answers": forged}, on_call=yes)
+        finally:
+            await checker.close()
+
+    try:
+        names, reply = asyncio.run(go())
+    finally:
+        box.reap()
+    assert names["names"] == ["ratio"]
+    assert reply["status"] == "error"
+    error = next(o for o in reply["outputs"] if o["output_type"] == "error")
+    assert error["ename"] == "AnswerError"
+    assert "abs shadows a Python builtin (refused)" in error["evalue"]
+    assert "check_equal is the grader's own" in error["evalue"]

@@ -15,8 +15,12 @@ output even when the student silenced IPython's traceback display) this client a
   ``raise AssertionError(<random>)``: if the kernel does not report it faithfully, the kernel's error
   reporting was tampered with and the notebook is flagged;
 - every output is capped as it arrives (``classroom.guards.outputs``: per cell, per notebook, errors, display
-  updates and display-id copies; error outputs are always kept, trimmed, so a cap never turns a failing cell
-  into a passing one);
+  updates and display-id copies; errors are counted too, and a cell keeps at least one, so a cap never turns
+  a failing cell into a passing one);
+- the grader's own cells in the student's kernel (answer exports, function calls, the canary, set-up re-runs)
+  are captured apart from the student's output budget, under caps of their own: an honest student who printed
+  the whole budget is still graded on their answers. An export must hold exactly one answer block, and only
+  the names the test asks for are handed to the checker (``classroom.guards.checker``);
 - without a checker (instructor set-up the checker cannot run), a test cell's grade comes from the kernel's
   reply status, never from an execute_result a student's hook emitted, and the canary is sent exactly like a
   test cell (store_history, same request);
@@ -26,6 +30,7 @@ output even when the student silenced IPython's traceback display) this client a
 from __future__ import annotations
 
 import asyncio
+import builtins
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -40,10 +45,19 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
-from classroom.guards.checker import CheckerError, CheckerProcess, between, call_code, export_code
-from classroom.guards.outputs import OutputBudget, size_of
+from classroom.guards.checker import (
+    MAX_EXPORT,
+    CheckerError,
+    CheckerProcess,
+    ExportProblem,
+    answer_block,
+    call_code,
+    export_code,
+)
+from classroom.guards.outputs import OutputBudget, size_of, trim_error
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+PROBE_ERRORS = 3  # error outputs kept from one of the grader's own cells (the canary needs one)
 
 
 def is_test_cell(cell: NotebookNode) -> bool:
@@ -66,6 +80,20 @@ def error_output(ename: str, evalue: str) -> NotebookNode:
 
 
 @dataclass
+class _Capture:
+    """What one of the grader's own cells printed: kept apart from the student's outputs, under ``limit``."""
+
+    limit: int = MAX_EXPORT
+    stdout: list[str] = field(default_factory=list)
+    size: int = 0
+    overflow: bool = False
+    errors: int = 0
+
+    def text(self) -> str:
+        return "".join(self.stdout)
+
+
+@dataclass
 class RunReport:
     """What happened while a notebook ran."""
 
@@ -77,6 +105,7 @@ class RunReport:
     truncated_cells: int = 0
     checked_outside: int = 0  # test cells run in the checker
     checker_fallback: str | None = None  # why tests ran in the kernel instead
+    forged_exports: int = 0  # answer exports or call replies holding more than one answer block
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,6 +123,8 @@ class GradingClient(Execute):
         self.report = RunReport()
         self._noted: set[tuple[int, str]] = set()
         self._last_reply: dict | None = None
+        self._capture: _Capture | None = None  # set while one of the grader's own cells runs
+        self._last_capture: _Capture | None = None
         self.shutdown_kernel = "immediate"
         self.raise_on_iopub_timeout = False  # late output is a note, not a timeout
         self.store_widget_state = False  # widget state is neither capped by nbclient nor needed for grading
@@ -115,8 +146,14 @@ class GradingClient(Execute):
 
     def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
         msg_type = msg["header"]["msg_type"]
+        if self._capture is not None:
+            return self._captured(outs, msg, display_id, cell_index)
         if msg_type == "error":
-            msg["content"] = self.budget.error(id(outs), msg["content"])
+            content = self.budget.error(id(outs), msg["content"])
+            if content is None:  # the cell already keeps an error and its budget is spent
+                self._drop(outs, "stderr")
+                return None
+            msg["content"] = content
             return super().output(outs, msg, display_id, cell_index)
         if display_id and not self.budget.new_display_id():
             display_id = None  # no further copies for update_display to multiply
@@ -124,6 +161,26 @@ class GradingClient(Execute):
             return super().output(outs, msg, display_id, cell_index)
         self._drop(outs, msg["content"].get("name", "stdout") if msg_type == "stream" else "stdout")
         return None
+
+    def _captured(self, outs, msg, display_id, cell_index):
+        """Output of one of the grader's own cells: stdout text to the capture (capped), a few errors kept."""
+        capture = self._capture
+        assert capture is not None
+        msg_type = msg["header"]["msg_type"]
+        content = msg.get("content", {})
+        if msg_type == "stream" and content.get("name") == "stdout":
+            text = str(content.get("text", ""))
+            if capture.size + len(text) > capture.limit:
+                capture.overflow = True
+            else:
+                capture.stdout.append(text)
+                capture.size += len(text)
+            return None
+        if msg_type == "error" and capture.errors < PROBE_ERRORS:
+            capture.errors += 1
+            msg["content"] = trim_error(content)
+            return super().output(outs, msg, None, cell_index)
+        return None  # anything else the student's hooks show during the grader's cell is not kept
 
     def _update_display_id(self, display_id, msg):  # type: ignore[override]
         """An update replaces the data of every copy: charge size x copies before copying anything."""
@@ -153,6 +210,7 @@ class GradingClient(Execute):
             raise TimeoutError
         self._last_reply = None
         original = self.nb.cells[index]
+        self._capture = _Capture() if extra else None
         try:
             await asyncio.wait_for(
                 self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1,
@@ -166,6 +224,8 @@ class GradingClient(Execute):
         finally:
             if extra:
                 self.nb.cells[index] = original  # nbclient writes the executed cell back at ``index``
+                self._last_capture, self._capture = self._capture, None
+                self.clear_before_next_output = False  # a hook's clear_output(wait=True) stays in the grader's cell
 
     async def _canary(self, index: int, budget_end: float, before: str = "") -> bool | None:
         """Run ``before`` (instructor code) then ``raise AssertionError(<random>)`` in one cell.
@@ -202,13 +262,20 @@ class GradingClient(Execute):
             self.report.tampered = True
 
     # -- the checker ---------------------------------------------------------------------------------------
-    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float) -> dict | None:
-        """Run trusted ``code`` in the student's kernel as an extra cell; the JSON it printed between nonces."""
+    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float) -> dict:
+        """Run trusted ``code`` in the student's kernel as an extra cell; the one JSON block it printed.
+
+        Raises ExportProblem (counted in the report when the export held more than one block).
+        """
         probe = new_code_cell(code)
         await self._run_cell(probe, index, budget_end, extra=True)
-        text = "".join(o.get("text", "") for o in probe.outputs
-                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
-        return between(text, nonce)
+        capture = self._last_capture or _Capture()
+        try:
+            return answer_block(capture.text(), nonce, overflow=capture.overflow)
+        except ExportProblem as exc:
+            if exc.forged:
+                self.report.forged_exports += 1
+            raise
 
     async def _check(self, cell: NotebookNode, index: int, budget_end: float) -> None:
         """Run test ``cell`` in the checker on the student's answers taken out as plain data."""
@@ -216,25 +283,36 @@ class GradingClient(Execute):
         remaining = budget_end - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        names = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
+        asked = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
                                         remaining)).get("names", [])
+        names = [n for n in asked if isinstance(n, str) and n.isidentifier() and not hasattr(builtins, n)]
         answers: dict = {}
         if names:
             nonce = secrets.token_hex(16)
-            answers = await self._kernel_json(export_code(names, nonce), nonce, index, budget_end) or {}
+            try:
+                exported = await self._kernel_json(export_code(names, nonce), nonce, index, budget_end)
+            except ExportProblem as exc:
+                self._finish(cell, [error_output("AnswerError", f"the answers could not be taken out of the "
+                                                                f"kernel: {exc}; this test scores 0")])
+                return
+            answers = {name: exported[name] for name in names if name in exported}  # only what was asked for
 
         async def call(name: str, payload: str) -> dict:
             if self.report.kernel_died:
                 return {"error": ["RuntimeError", "the kernel stopped"]}
+            if name not in answers:
+                return {"error": ["RuntimeError", f"{name} is not an answer of this test"]}
             nonce = secrets.token_hex(16)
             try:
                 reply = await self._kernel_json(call_code(name, payload, nonce), nonce, index, budget_end)
+            except ExportProblem as exc:
+                return {"error": ["RuntimeError", f"{name}(...) gave no usable value: {exc}"]}
             except (DeadKernelError, RuntimeError) as exc:
                 self.report.kernel_died = True
                 self.report.notes.append(f"kernel: {exc}"[:300])
-                reply = None
-            if reply is None or not ({"value"} == reply.keys() or {"error"} == reply.keys()):
-                return {"error": ["RuntimeError", f"{name}(...) gave no value (it failed, or printed too much)"]}
+                return {"error": ["RuntimeError", f"{name}(...) gave no value (the kernel stopped)"]}
+            if not ({"value"} == reply.keys() or {"error"} == reply.keys()):
+                return {"error": ["RuntimeError", f"{name}(...) gave no value (a malformed reply)"]}
             return reply
 
         remaining = budget_end - time.monotonic()
@@ -246,7 +324,10 @@ class GradingClient(Execute):
         for out in reply.get("outputs", [])[:60]:
             node = nbformat.from_dict(out)
             if node.get("output_type") == "error":
-                node = nbformat.from_dict(self.budget.error(id(outputs), dict(node)))
+                content = self.budget.error(id(outputs), dict(node))
+                if content is None:
+                    continue
+                node = nbformat.from_dict(content)
             elif not self.budget.charge(id(outputs), size_of(out)):
                 self._drop(outputs, out.get("name", "stdout"))
                 continue
@@ -255,6 +336,10 @@ class GradingClient(Execute):
             outputs.append(node)
         if reply.get("status") != "ok" and not any(o.get("output_type") == "error" for o in outputs):
             outputs.append(error_output("GraderError", "the test did not pass in the checker"))
+        self._finish(cell, outputs)
+
+    def _finish(self, cell: NotebookNode, outputs: list) -> None:
+        """A test cell checked outside the kernel: its outputs, its execution count."""
         cell.outputs = outputs
         self.code_cells_executed += 1
         cell.execution_count = self.code_cells_executed

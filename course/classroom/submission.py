@@ -274,6 +274,9 @@ def _grade(job: Job, result: Result) -> None:
             for cell in nb.cells:
                 if is_test_cell(cell):
                     cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
+        if report.forged_exports:
+            result.reasons.append(f"{notebook}.ipynb: {report.forged_exports} answer export(s) held an answer block "
+                                  "the notebook printed itself (refused): those tests score 0")
         if report.kernel_died:
             notes = "".join(f" [{n}]" for n in report.notes)
             result.reasons.append(f"{notebook}.ipynb: the kernel stopped (exit, crash or a resource limit); "

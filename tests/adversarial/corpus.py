@@ -449,3 +449,7 @@ ISSUE_12: list[Case] = [
     Case("busy_children", "busy children in their own sessions", 2, _q1_attack(BUSY_CHILDREN)),
 ]
 CASES += ISSUE_12
+
+from tests.adversarial.corpus_channel import CHANNEL  # noqa: E402 - issue 18: the answer channel, budgets
+
+CASES += CHANNEL

@@ -6,6 +6,17 @@ which names the test needs from the student, takes those out of the student's ke
 kernel (``call_code``) with pickled copies of the arguments; only their return value comes back, as plain
 data. Nothing the student's kernel prints, hooks or patches can turn a failing assertion into a pass: to
 pass, the returned data must be the right answer.
+
+The answer channel is narrow. The student's kernel is theirs, so an export may carry anything they choose
+(a hook can read the nonce from the export's own source and print a block of its own): what it cannot do is
+win. An export must hold exactly one nonce-delimited block (``answer_block``; two blocks means a print or a
+hook of the notebook added one: refused and flagged); the block is read from the grader's own capture of
+that export, outside the student's output budget and under a cap of its own (``MAX_EXPORT``); its nesting is
+measured before it is parsed (``MAX_JSON_DEPTH``); and only the names the checker asked for cross, which the
+checker checks again (``checker_main.Checker.test``: a name the test did not ask for, e.g. one shadowing a
+builtin or a set-up helper, is refused). So a forged block can only set the names a test asks for, to plain
+data: exactly what the student's answer cell could have done. The only values that enter the student's kernel
+are the arguments a test passes to the student's own function answers.
 """
 
 from __future__ import annotations
@@ -19,6 +30,8 @@ from pathlib import Path
 
 CHECKER_MAIN = Path(__file__).with_name("checker_main.py")
 MAX_REPLY = 64 * 1024 * 1024
+MAX_EXPORT = 16 * 1024 * 1024  # characters of one export's (or call's) stdout the grader keeps
+MAX_JSON_DEPTH = 200  # JSON nesting of an answer block (the decoder allows 60 levels of answer data)
 
 # Runs in the student's kernel (so the student may change it: whatever it prints is their answer, no more).
 _ENCODER = r'''
@@ -81,16 +94,57 @@ del _grader_call, _grader_encode
 '''
 
 
-def between(text: str, nonce: str) -> dict | None:
-    """The JSON object printed between two ``nonce`` markers, or None."""
-    parts = text.split(nonce)
-    if len(parts) < 3:
-        return None
+class ExportProblem(Exception):
+    """An answer export (or a call's reply) that cannot be used; ``forged`` when it held more than one block."""
+
+    def __init__(self, message: str, forged: bool = False) -> None:
+        super().__init__(message)
+        self.forged = forged
+
+
+_NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``text`` nests arrays/objects more than ``limit`` deep (or its brackets do not pair up).
+
+    Measured without parsing and in C-speed steps: escapes dropped, everything but brackets and quotes
+    dropped, strings dropped, then passes that each remove the innermost empty pairs. A block nested 300,000
+    deep costs ``limit`` passes and never reaches the recursive JSON parser.
+    """
+    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(data.translate(None, _NOT_BRACKET_OR_QUOTE).split(b'"')[::2])
+    for _ in range(limit):
+        if not brackets:
+            return False
+        inner = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if inner == brackets:
+            return True  # unpaired brackets: not JSON we accept
+        brackets = inner
+    return bool(brackets)
+
+
+def answer_block(text: str, nonce: str, overflow: bool = False) -> dict:
+    """The one JSON object printed between two ``nonce`` markers in ``text``; ExportProblem otherwise."""
+    if overflow:
+        raise ExportProblem(f"it printed more than {MAX_EXPORT // (1024 * 1024)} MB while its answers were taken "
+                            "out")
+    markers = text.count(nonce)
+    if markers == 0:
+        raise ExportProblem("no answer block came back (the export did not run to its end)")
+    if markers != 2:
+        raise ExportProblem(f"{markers} answer markers instead of 2: a print or a hook of the notebook added an "
+                            "answer block of its own (refused)", forged=True)
+    payload = text.split(nonce)[1]
+    if json_too_deep(payload):
+        raise ExportProblem(f"the answer is nested more than {MAX_JSON_DEPTH} levels deep (or is not JSON)")
     try:
-        value = json.loads(parts[1])
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise ExportProblem("the answer block is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ExportProblem("the answer block is not a JSON object")
+    return value
 
 
 class CheckerError(Exception):

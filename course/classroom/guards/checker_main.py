@@ -9,9 +9,10 @@ never touched: hooks, patched modules, objects whose ``__eq__`` always says True
 student's kernel change nothing here. Only this file's own imports are used (it runs as a script).
 
 Requests: ``{"op": "setup", "source"}``, ``{"op": "names", "source"}`` (names a test needs from the student),
-``{"op": "test", "source", "answers"}``. While a test runs the checker may send ``{"op": "call", "name",
-"payload"}`` and waits for ``{"value"}`` or ``{"error": [ename, evalue]}``. Every request ends with a reply
-holding ``status`` and, for tests, ``outputs`` (notebook outputs).
+``{"op": "test", "source", "answers"}`` (``answers`` may hold only those names: any other, e.g. one shadowing
+a builtin or a set-up helper, is refused and the test fails). While a test runs the checker may send
+``{"op": "call", "name", "payload"}`` and waits for ``{"value"}`` or ``{"error": [ename, evalue]}``. Every
+request ends with a reply holding ``status`` and, for tests, ``outputs`` (notebook outputs).
 """
 
 from __future__ import annotations
@@ -208,10 +209,27 @@ class Checker:
         call.__name__ = call.__qualname__ = name
         return call
 
+    def refused(self, wanted: list[str], name: str) -> str | None:
+        """Why ``name`` may not be injected for a test asking for ``wanted``, or None (only those may)."""
+        if not isinstance(name, str) or not name.isidentifier():
+            return "not a name (refused)"
+        if hasattr(builtins, name):
+            return "shadows a Python builtin (refused)"
+        if name in self.shell.user_ns:
+            return "is the grader's own (set-up or checker) name (refused)"
+        if name not in wanted:
+            return "is not an answer this test asks for (refused)"
+        return None
+
     def test(self, source: str, answers: dict) -> dict:
         injected = []
         problems = []
+        wanted = self.names(source)
         for name, data in answers.items():
+            reason = self.refused(wanted, name)
+            if reason is not None:
+                problems.append(f"{str(name)[:60]} {reason}")
+                continue
             if isinstance(data, dict) and data.keys() == {"__callable__"}:
                 value = self._stub(name)
             else:
