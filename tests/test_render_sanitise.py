@@ -1,7 +1,8 @@
 """What a student wrote or printed reaches the instructor's browser only through an allow-list (issue 18).
 
 Each case of the rendering corpus (tests/adversarial/corpus_render.py) is put into an autograded-like notebook
-(after the grader's own notebook-level clean-up, ``active_content.neutralise``), rendered as formgrader renders
+(as plain ``nbgrader autograde`` leaves it: without grade-class's notebook-level clean-up
+``active_content.neutralise``, which is defence in depth, not the guard), rendered as formgrader renders
 a submission (nbgrader's ``formgrade`` template with the course's ``nbgrader_config.py``) and as the feedback
 page, and the HTML is compared with the same notebook without the payload. The checker here is independent of
 the sanitiser: it parses the page and refuses anything the payload added that a browser could run or fetch,
@@ -85,7 +86,7 @@ def base_notebook() -> nbformat.NotebookNode:
 
 
 def hostile_notebook(case: RenderCase) -> nbformat.NotebookNode:
-    """The base notebook with ``case``'s payload, after the grader's notebook-level clean-up."""
+    """The base notebook with ``case``'s payload (no notebook-level clean-up: the rendering guard alone)."""
     nb = base_notebook()
     answer = nb.cells[2]
     for out in case.outputs:
@@ -96,7 +97,6 @@ def hostile_notebook(case: RenderCase) -> nbformat.NotebookNode:
     if case.written is not None:
         nb.cells[1].source = case.written
     nb.cells[:0] = [nbformat.v4.new_markdown_cell(text) for text in case.markdown]
-    neutralise(nb)  # what grade-class does before it writes the autograded notebook
     return nb
 
 
@@ -310,3 +310,13 @@ def test_nbgrader_config_routes_formgrader_through_the_sanitising_templates() ->
     assert dirs[0] == str(render_sanitise.TEMPLATES) and handlers.template_path in dirs
     assert set(cfg.HTMLExporter.filters) >= {"sanitise_html", "sanitise_output"}
     assert Path(render_sanitise.TEMPLATES, "formgrade", "index.html.j2").is_file()
+
+
+def test_the_notebook_level_clean_up_drops_metadata_templates_write_into_attributes() -> None:
+    """Defence in depth (grade-class's autograded notebooks): bad sizes and filenames never reach the file."""
+    nb = hostile_notebook(next(c for c in RENDER_CASES if c.name == "img_filenames"))
+    nb.cells[2].outputs[1].metadata["image/jpeg"] = {"width": "1 onerror=x", "height": 12}
+    assert neutralise(nb) >= 1
+    metas = [o.metadata for o in nb.cells[2].outputs if o.output_type == "display_data"]
+    assert all("filenames" not in m for m in metas)
+    assert {"height": 12} in [m.get("image/jpeg") for m in metas]
