@@ -59,6 +59,16 @@ else:
     _say_visible_is_not_the_grade()
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# What a student wrote or printed reaches the instructor's browser only through an allow-list sanitiser (nh3):
+# formgrader renders each submission with templates that clean every markdown cell and output after rendering,
+# and `nbgrader generate_feedback` writes pages without any script. See classroom/guards/render_sanitise.py.
+try:
+    from classroom.guards.render_sanitise import configure as _sanitise_rendering
+except ImportError:
+    pass
+else:
+    _sanitise_rendering(c)
+
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission
 # after the assignment's due date (`nbgrader db assignment add ID --duedate=...`) loses 10 % of its score per
 # started day late, and everything from the 5th day on. See classroom/late_penalty.py.

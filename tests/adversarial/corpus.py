@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from classroom.submission import scratch_name
 
+from tests.adversarial.corpus_render import RENDER_CASES
 from tests.adversarial.course import (
     ASSIGNMENT,
     GOOD_Q1,
@@ -449,6 +450,7 @@ ISSUE_12: list[Case] = [
     Case("busy_children", "busy children in their own sessions", 2, _q1_attack(BUSY_CHILDREN)),
 ]
 CASES += ISSUE_12
+CASES += [Case(c.name, c.kind, c.expected, c.build) for c in RENDER_CASES]  # issue 18: rendering
 
 from tests.adversarial.corpus_channel import CHANNEL  # noqa: E402 - issue 18: the answer channel, budgets
 

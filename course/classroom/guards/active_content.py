@@ -1,10 +1,12 @@
-"""Guard: no active content (scripts, event handlers, Javascript) in autograded notebooks or feedback.
+"""Defence in depth: active content removed from the autograded notebook itself (issue 12).
 
-A student's outputs and markdown reach the instructor's browser twice: in the feedback page and in the
-autograded notebook that formgrader renders inside the instructor's Jupyter session. Both are made from the
-notebook this guard has cleaned with nbconvert's bleach-based ``SanitizeHTML`` (HTML and markdown outputs
-and cells cleaned down to a list of inert tags and attributes, every output kind other than text, images,
-JSON, HTML and markdown dropped), ``javascript:``-style URLs neutralised in markdown, and widget state removed.
+The guard that keeps scripts out of the instructor's browser is ``render_sanitise``: formgrader and the feedback
+page clean the HTML *after* nbconvert has rendered it, by allow-list (nh3). This module also cleans the
+notebook that grade-class writes to ``autograded/`` (what formgrader renders and what "open live notebook"
+opens), so the stored file carries less for any other viewer: nbconvert's bleach-based ``SanitizeHTML`` on
+HTML and markdown outputs and cells, every output kind other than text, images, JSON, HTML and markdown
+dropped, ``javascript:``-style URLs neutralised, widget state removed, and output metadata that nbconvert's
+templates write into attributes (``width``/``height`` that are not whole numbers, ``filenames``) dropped.
 ``neutralise`` reports how many cells or outputs held active content, so that ordinary HTML (tables,
 headings) is cleaned silently and only real scripts are flagged.
 """
@@ -47,6 +49,23 @@ def _clean_text(text: str, sanitizer: SanitizeHTML) -> str:
     return _SCRIPT_URL.sub("blocked-url:", text)
 
 
+def _scrub_metadata(output: NotebookNode) -> bool:
+    """Drop output metadata that templates write into attributes unless it is plain; whether any was bad."""
+    meta = output.get("metadata")
+    if not isinstance(meta, dict):
+        return False
+    bad = meta.pop("filenames", None) is not None
+    for value in list(meta.values()):
+        if not isinstance(value, dict):
+            continue
+        for key in ("width", "height"):
+            size = value.get(key)
+            if size is not None and not (isinstance(size, int) or (isinstance(size, str) and size.isdigit())):
+                del value[key]
+                bad = True
+    return bad
+
+
 def neutralise(nb: NotebookNode) -> int:
     """Remove active content from ``nb`` in place; returns how many cells or outputs held some."""
     sanitizer = SanitizeHTML(strip=True, tags=TAGS, attributes=ATTRIBUTES)
@@ -66,6 +85,8 @@ def neutralise(nb: NotebookNode) -> int:
             data = output.get("data", {})
             if any(_ACTIVE_MIME.search(k) for k in data) or any(
                     isinstance(v, str) and has_active_content(v) for k, v in data.items() if k.startswith("text/")):
+                found += 1
+            if _scrub_metadata(output):
                 found += 1
             sanitizer.sanitize_code_outputs([output])
             for key in ("text/html", "text/markdown"):
