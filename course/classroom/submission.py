@@ -23,8 +23,6 @@ import jsonschema
 import nbformat
 import nbgrader.nbgraderformat.common as _nbgrader_format_common
 from jupyter_core.utils import run_sync
-from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
@@ -44,7 +42,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from classroom.executor import GradingClient, error_output, is_test_cell
-from classroom.guards import files
+from classroom.guards import files, render_sanitise
 from classroom.guards.active_content import neutralise
 from classroom.guards.checker import CheckerError, CheckerProcess, ForkServer, checker_argv, local_argv
 from classroom.guards.launcher import kernel_argv
@@ -425,16 +423,8 @@ def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Pat
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error":
                     out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')} (details hidden: hidden test)"]
-    cfg = Config(config)
-    cfg.HTMLExporter.template_name = "feedback"
-    import nbgrader
-
-    base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    cfg.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
-    cfg.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = HTMLExporter(config=cfg)
-    exporter.register_preprocessor(GetGrades(config=cfg), enabled=True)
-    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=cfg), enabled=True)
+    exporter = render_sanitise.feedback_exporter(config)  # allow-list sanitised page (nh3), no script, a CSP
+    exporter.register_preprocessor(GetGrades(config=config), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
     dest.write_text(body, encoding="utf-8")
 
