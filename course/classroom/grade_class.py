@@ -54,6 +54,7 @@ class Summary:
     interrupted: bool = False
     intake: dict[str, list[str]] = field(default_factory=dict)  # zip problems by student ("" for no owner)
     warnings: list[str] = field(default_factory=list)
+    penalties: dict[str, float] = field(default_factory=dict)  # late penalty by student (points)
 
     def lines(self) -> list[str]:
         with_problems = [r for r in self.graded if r.reasons]
@@ -66,7 +67,9 @@ class Summary:
             + (f", {count} problem(s) collecting the zip" if count else "") + f", in {self.seconds:.1f} s"
         ]
         for r in sorted(with_problems, key=lambda r: r.student):
-            out.append(f"  {r.student}: {r.score:g}/{r.max_score:g}; " + "; ".join(r.reasons))
+            late = self.penalties.get(r.student)
+            out.append(f"  {r.student}: {r.score:g}/{r.max_score:g}" + (f", late penalty {late:g}" if late else "")
+                       + "; " + "; ".join(r.reasons))
         for r in sorted(self.failed, key=lambda r: r.student):
             out.append(f"  FAILED {r.student}: " + "; ".join(r.reasons))
         for student, problems in sorted(intake.items()):
@@ -354,7 +357,8 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
                 result.reasons.append(flag)
         gbook.merge(gb, args.assignment, result)
         if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
-            late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+            penalty = late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+            summary.penalties[result.student] = sum(penalty.values())
             gb.db.commit()
         (summary.graded if result.status == "graded" else summary.failed).append(result)
         bar.update(1)
