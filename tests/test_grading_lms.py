@@ -17,6 +17,8 @@ import pytest
 from classroom import lms
 from classroom.lms import LmsError, collect_zip, read_roster
 
+from tests.adversarial.corpus_intake import GRADE_IDS, ROSTER, ZIP_CASES
+
 PS3 = "ps3_management.ipynb"
 KNOWN = [PS3]
 
@@ -309,3 +311,19 @@ def test_a_broken_zip_is_one_clear_error(tmp_path):
 def test_zip_time_is_the_lms_time():
     info = zipfile.ZipInfo("x", date_time=(2026, 3, 1, 9, 5, 7))
     assert lms._zip_time(info) == dt.datetime(2026, 3, 1, 9, 5, 7)
+
+
+@pytest.mark.parametrize("case", ZIP_CASES, ids=[c.name for c in ZIP_CASES])
+def test_intake_corpus(tmp_path, monkeypatch, case):
+    """Every hole of the intake corpus (tests/adversarial/corpus_intake.py): exactly the expected students are
+    collected, each with their own file, and every problem is flagged for the right student."""
+    if case.budget is not None:
+        monkeypatch.setattr(lms, "MAX_STUDENT_BYTES", case.budget)
+    archive = _zip(tmp_path / "lms.zip", list(case.members))
+    extra = {"grade_ids": GRADE_IDS} if case.renamed else {}
+    got = collect_zip(archive, tmp_path / "submitted", "ps3", KNOWN, roster=_roster(tmp_path, ROSTER), **extra)
+    assert got.students == set(case.collected), got.skipped
+    for student, text in case.collected.items():
+        assert text in (_sub(tmp_path, student) / PS3).read_text()
+    flagged = {s for s, problems in getattr(got, "problems", {}).items() if problems}
+    assert flagged == set(case.problems_for), getattr(got, "problems", None)

@@ -10,6 +10,7 @@ from classroom.grade_class import load_config
 from classroom.late_penalty import DAY, PerDayLatePenalty, apply_late_penalty, plugin_from_config
 from nbgrader.api import Gradebook
 
+from tests.adversarial.corpus_intake import TIME_CASES
 from tests.conftest import ROOT
 
 
@@ -146,3 +147,16 @@ def test_one_warning_when_most_of_the_class_is_more_than_a_week_late(tmp_path):
         gb.add_student("s3")
         gb.add_submission("ps1", "s3", timestamp=dt.datetime(2026, 3, 2))
         assert lp.class_lateness_warning(gb, "ps1") is None  # half is not most
+
+
+@pytest.mark.parametrize("case", TIME_CASES, ids=[c.name for c in TIME_CASES])
+def test_time_corpus(tmp_path, case):
+    """Every case of the intake corpus's TIME_CASES: the time comes from the named trusted source (never from
+    the student's timestamp.txt) and the flag says what the instructor must check."""
+    folder = _submission(tmp_path, case.stamp)
+    if case.inbound is not None:
+        _inbound(tmp_path, case.inbound)
+    got = _time(tmp_path, folder)
+    assert got.source == case.source
+    assert abs((got.at - _now()).total_seconds()) < 3600
+    assert any(case.flag in f for f in got.flags), got.flags
