@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import time
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -297,3 +298,16 @@ def test_a_bad_zip_pattern_is_one_line_and_no_traceback(tmp_path):
         lines = done.stderr.strip().splitlines()
         assert done.returncode == 2 and len(lines) == 1 and "--zip-pattern" in lines[0], done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_the_exchange_is_found_where_nbgrader_finds_it(tmp_path, monkeypatch):
+    """Submission times come from the exchange's inbound/: its root from the course, else Jupyter's config."""
+    from traitlets.config import Config
+
+    (tmp_path / "jc").mkdir()
+    (tmp_path / "jc" / "nbgrader_config.py").write_text("c = get_config()\nc.Exchange.root = '/srv/exchange'\n")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jc"))
+    assert grade_class.exchange_root(Config()) == Path("/srv/exchange")
+    course = Config()
+    course.Exchange.root = "/course/exchange"
+    assert grade_class.exchange_root(course) == Path("/course/exchange")

@@ -122,6 +122,27 @@ def load_config(course: Path) -> Config:
     return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
 
 
+def exchange_root(cfg: Config) -> Path:
+    """The nbgrader exchange's root as nbgrader would find it: the course's config, else the first Jupyter config
+    folder (user, environment, system) whose nbgrader_config.py sets ``Exchange.root``, else nbgrader's default."""
+    root = cfg.get("Exchange", {}).get("root")
+    if root:
+        return Path(root)
+    from jupyter_core.paths import jupyter_config_path
+
+    for folder in jupyter_config_path():
+        if not (Path(folder) / "nbgrader_config.py").is_file():
+            continue
+        try:
+            other = PyFileConfigLoader("nbgrader_config.py", path=folder).load_config()
+        except (Exception, SystemExit):  # noqa: BLE001 - someone else's config file: skip it, as a missing one
+            continue
+        root = other.get("Exchange", {}).get("root")
+        if root:
+            return Path(root)
+    return Path(late_penalty.EXCHANGE_ROOT)
+
+
 def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
     url = args.db or cfg.get("CourseDirectory", {}).get("db_url") or "sqlite:///gradebook.db"
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
@@ -273,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
         if not students:
             raise UsageError(f"no submissions of {args.assignment} in {submitted}")
         timing = _Timing(policy=policy, course_id=course_id, intake=intake,
-                         exchange=Path(cfg.get("Exchange", {}).get("root") or late_penalty.EXCHANGE_ROOT))
+                         exchange=exchange_root(cfg))
         return _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg, timing)
     finally:
         gb.close()
