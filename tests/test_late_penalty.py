@@ -160,3 +160,23 @@ def test_time_corpus(tmp_path, case):
     assert got.source == case.source
     assert abs((got.at - _now()).total_seconds()) < 3600
     assert any(case.flag in f for f in got.flags), got.flags
+
+
+def test_a_fifo_or_link_in_the_exchange_never_blocks_or_is_followed(tmp_path):
+    """The inbound entry is the student's: a named pipe or a link in place of the notebook is not read."""
+    import os
+    import threading
+
+    folder = _submission(tmp_path, "2026-03-01 09:00:00")
+    fifo = _inbound(tmp_path, "2026-03-01 09:00:00")
+    (fifo / "ps1.ipynb").unlink()
+    os.mkfifo(fifo / "ps1.ipynb")
+    link = tmp_path / "exchange" / "course" / "inbound" / "s1+ps1+2026-03-01+link"
+    link.mkdir()
+    (link / "ps1.ipynb").symlink_to(folder / "ps1.ipynb")
+    got = []
+    worker = threading.Thread(target=lambda: got.append(_time(tmp_path, folder)), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert got, "reading the exchange blocked on a FIFO"
+    assert got[0].source == "the collect time"

@@ -86,6 +86,7 @@ def apply_late_penalty(gb: Gradebook, assignment: str, student: str, config: Con
 AGREE_SECONDS = 10 * 60  # a student's timestamp.txt within this of the trusted time agrees with it
 MAX_STAMP_BYTES = 4096
 MAX_ENTRY_FILES = 1000
+MAX_DIGEST_BYTES = 64 * 1024 * 1024  # larger than any notebook the grader reads (20 MB)
 EXCHANGE_ROOT = "/usr/local/share/nbgrader/exchange"  # nbgrader 0.9's default Exchange.root
 
 
@@ -128,19 +129,30 @@ def _regular_files(root: Path) -> list[Path]:
 
 
 def notebooks_digest(folder: Path, notebooks: list[str]) -> str:
-    """A digest of a submission's notebooks (names and contents; a missing one counts as missing)."""
+    """A digest of a submission's notebooks (names and contents; a missing, odd or huge one counts as such).
+
+    Student-owned folders (the exchange's inbound) are read without following links and without blocking on a
+    FIFO swapped in after a check, and at most MAX_DIGEST_BYTES of each notebook."""
     digest = hashlib.sha256()
     for name in sorted(notebooks):
-        path = folder / f"{name}.ipynb"
         digest.update(f"{name}\0".encode())
         try:
-            if not stat.S_ISREG(os.lstat(path).st_mode):
-                raise OSError
-            with open(path, "rb") as fh:
+            fd = os.open(folder / f"{name}.ipynb", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            digest.update(b"\1missing\0")
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DIGEST_BYTES:
+                digest.update(f"\1not read: mode {info.st_mode:o}, {info.st_size} bytes\0".encode())
+                continue
+            with os.fdopen(os.dup(fd), "rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(chunk)
         except OSError:
-            digest.update(b"\1missing")
+            digest.update(b"\1unreadable")
+        finally:
+            os.close(fd)
         digest.update(b"\0")
     return digest.hexdigest()
 
