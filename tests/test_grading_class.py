@@ -311,3 +311,20 @@ def test_the_exchange_is_found_where_nbgrader_finds_it(tmp_path, monkeypatch):
     course = Config()
     course.Exchange.root = "/course/exchange"
     assert grade_class.exchange_root(course) == Path("/course/exchange")
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("c.AssignLatePenalties.plugin_class = 'no_such_module.Plugin'", "late-penalty policy"),
+    ("c.AssignLatePenalties.plugin_class = 'classroom.late_penalty.PerDayLatePenalty'\n"
+     "c.PerDayLatePenalty.percent_per_day = 'ten'", "late-penalty policy"),
+    ("c.CourseDirectory.course_id = (", "cannot be loaded"),
+])
+def test_a_bad_late_policy_or_config_is_one_clear_line(tmp_path, line, words):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\n{line}\n")
+    done = subprocess.run([str(BIN / "grade-class"), "ps_fixture", "--no-progress"], cwd=course, env=env(),
+                          capture_output=True, text=True, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and words in lines[0], done.stderr
+    assert "Traceback" not in done.stderr

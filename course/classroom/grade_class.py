@@ -119,7 +119,11 @@ def load_config(course: Path) -> Config:
     cfg_file = course / "nbgrader_config.py"
     if not cfg_file.is_file():
         return Config()
-    return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
+    try:
+        return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the file is Python: any error is bad input
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{cfg_file}: cannot be loaded ({text})") from None
 
 
 def exchange_root(cfg: Config) -> Path:
@@ -233,6 +237,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     cfg = load_config(course)
+    try:
+        policy = late_penalty.policy_key(cfg)
+    except Exception as exc:  # noqa: BLE001 - traitlets raises several kinds for a bad plugin setting
+        raise UsageError(f"the late-penalty policy in nbgrader_config.py cannot be used: "
+                         f"{str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__}"
+                         ) from None
     sandboxed = True
     problem = isolation_problem()
     if problem:
@@ -267,11 +277,6 @@ def run(args: argparse.Namespace) -> int:
         if not notebooks:
             raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
                              f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
-        try:
-            policy = late_penalty.policy_key(cfg)
-        except Exception as exc:  # noqa: BLE001 - traitlets raises several kinds for a bad plugin setting
-            raise UsageError(f"the late-penalty policy in nbgrader_config.py cannot be used: "
-                             f"{str(exc).splitlines()[0][:200]}") from None
         intake: dict[str, list[str]] = {}
         if args.zip:
             # -- loop: students matched through the gradebook's roster (ids, lms_user_id, names); every skip listed

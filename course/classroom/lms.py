@@ -194,6 +194,8 @@ def roster_from_gradebook(gb) -> Roster:
     people = []
     taken = {str(s.id) for s in gb.students}
     for student in gb.students:
+        if not STUDENT_ID.match(str(student.id)):
+            continue  # such an id never receives files (nothing could be written for it)
         person = Person(student.id, name=f"{student.first_name or ''} {student.last_name or ''}".strip())
         lms_id = str(student.lms_user_id or "").strip()
         if lms_id and lms_id not in taken:
