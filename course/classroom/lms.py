@@ -58,7 +58,6 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 CANVAS = re.compile(r"^(?P<login>[^_/]+)_(?:(?P<late>late|LATE)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$")
 MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_(?P<file>.*)$")
 MOODLE_MARK = re.compile(r"_\d+_assignsubmission_(?:file|onlinetext)_")
-CANVAS_MARK = re.compile(r"(?:^|_)[A-Za-z][^_/]*_(?:(?:late|LATE)_)?\d+_\d+_")
 RESUBMISSION = re.compile(r"^(?P<stem>.+)-(?P<n>\d+)(?P<ext>\.[A-Za-z0-9]+)$")
 
 
@@ -293,9 +292,16 @@ def _canvas_owner(canvas: re.Match, roster: Roster) -> _Owner:
     return _Owner(student, upload, late=late)
 
 
-def _imitation(upload: str) -> bool:
-    """Whether a student's own upload name imitates the LMS's part of another entry."""
-    return bool(MOODLE_MARK.search(upload) or CANVAS_MARK.match(PurePosixPath(upload).name))
+def _imitation(upload: str, roster: Roster, owner: str) -> bool:
+    """Whether a student's own upload name imitates the LMS's part of another entry (any Moodle prefix, or a
+    Canvas prefix naming another student of the roster)."""
+    if MOODLE_MARK.search(upload):
+        return True
+    canvas = CANVAS.match(PurePosixPath(upload).name)
+    if canvas is None:
+        return False
+    named = roster.get(canvas.group("uid")) or roster.get(canvas.group("login"))
+    return named is not None and named != owner
 
 
 def _grade_ids(data: bytes) -> set[str]:
@@ -366,6 +372,7 @@ def collect_zip(zip_path: Path, submitted: Path, assignment: str, known_files: l
         members = [i for i in archive.infolist() if not i.is_dir()]
         strip = _strip_top(members, roster)
         picks: dict[str, dict[str, _Pick]] = {}
+        folders: dict[tuple[str, str], set[str]] = {}  # (student, file) -> folders of the upload it came from
         candidates: dict[str, list[tuple[zipfile.ZipInfo, str]]] = {}  # student -> other notebooks of theirs
         sizes: dict[str, int] = {}
         for info in members:
@@ -389,7 +396,7 @@ def collect_zip(zip_path: Path, submitted: Path, assignment: str, known_files: l
                 continue
             for flag in owner.flags:
                 report.problem(student, f"{name}: {flag}")
-            if regex is None and _imitation(owner.upload):
+            if regex is None and _imitation(owner.upload, roster, student):
                 report.problem(student, f"{name}: the upload's own name imitates another LMS entry; it stays "
                                         f"{student}'s (the LMS's part of the name decides)")
             if info.file_size > MAX_MEMBER_BYTES:
@@ -406,12 +413,20 @@ def collect_zip(zip_path: Path, submitted: Path, assignment: str, known_files: l
                                           "(not taken)")
                 continue
             file_id, version = target
+            folders.setdefault((student, file_id), set()).add(str(PurePosixPath(owner.upload).parent))
             sizes[student] = sizes.get(student, 0) + info.file_size
             if owner.late:
                 report.late.add(student)
             _choose(picks.setdefault(student, {}), file_id, _Pick(info, version), student, report)
         for student, found in sorted(candidates.items()):
             _renamed(archive, student, found, picks.setdefault(student, {}), grade_ids, assignment, report)
+        for (student, file_id), places in sorted(folders.items()):
+            if len(places) > 1:  # not versions of one upload: copies the grader must not choose between
+                report.problem(student, f"{student}: {file_id} is in {len(places)} folders of the upload ("
+                                        + ", ".join(sorted(p if p != "." else "top" for p in places))
+                                        + "): none taken; keep one in the LMS, or put the right one in "
+                                          f"submitted/{student}/{assignment}/{file_id}")
+                picks.get(student, {}).pop(file_id, None)
         over = {s for s, n in sizes.items() if n > MAX_STUDENT_BYTES}
         for student in sorted(over):
             report.problem(student, f"{student}: {sizes[student] >> 20} MB of files, over the "
