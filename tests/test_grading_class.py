@@ -4,15 +4,18 @@ a grade, unchanged submissions skipped, feedback and CSV written; refusal withou
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import signal
 import sqlite3
 import subprocess
 import time
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
 from classroom import grade_class
+from nbgrader.api import Gradebook
 
 from tests.adversarial.course import (
     ASSIGNMENT,
@@ -164,3 +167,164 @@ def test_grades_csv_and_feedback_are_written(resumed):
     for student in EXPECTED:
         assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
         assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+
+
+# -- issue 18: submission times from what the student cannot write; due date and policy in the resume key -------
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _set_duedate(course, when: dt.datetime) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "fixture") as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=when)
+
+
+def _penalties(course) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "fixture") as gb:
+        return {s.student.id: float(s.late_submission_penalty) for s in gb.find_assignment(ASSIGNMENT).submissions}
+
+
+def _via_exchange(course, student: str, stamp: str | None, entry_stamp: str) -> None:
+    """What `nbgrader submit` + `nbgrader collect` leave: an inbound entry, and its copy in submitted/."""
+    nb = notebook_with(course, GOOD_Q1, GOOD_Q2)
+    entry = course.parent / "exchange" / "fixture" / "inbound" / f"{student}+{ASSIGNMENT}+{entry_stamp}+r4nd"
+    entry.mkdir(parents=True)
+    nbformat.write(nb, entry / f"{ASSIGNMENT}.ipynb")
+    submit(course, student, nb)
+    if stamp is not None:
+        (entry / "timestamp.txt").write_text(stamp)
+        (course / "submitted" / student / ASSIGNMENT / "timestamp.txt").write_text(stamp)
+
+
+@pytest.fixture(scope="module")
+def timed(tmp_path_factory):
+    require_sandbox()
+    course = make_course(tmp_path_factory.mktemp("timed") / "course")
+    with open(course / "nbgrader_config.py", "a") as fh:
+        fh.write("c.AssignLatePenalties.plugin_class = 'classroom.late_penalty.PerDayLatePenalty'\n"
+                 f"c.Exchange.root = {str(course.parent / 'exchange')!r}\n")
+    now = _utcnow()
+    honest = now.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    _via_exchange(course, "honest", honest, honest)
+    _via_exchange(course, "forger", "2020-01-01 09:00:00.000000 UTC", "2020-01-01 09:00:00.000000 UTC")
+    submit(course, "nostamp", notebook_with(course, GOOD_Q1, GOOD_Q2))  # no timestamp.txt, no exchange entry
+    _set_duedate(course, now - dt.timedelta(days=2, hours=12))  # every submission is 3 started days late
+    runs = {"late": run_grade_class(course), "penalties_late": _penalties(course)}
+    _set_duedate(course, now + dt.timedelta(days=1))  # the instructor moves the due date: nobody is late
+    runs["moved"] = run_grade_class(course)
+    runs["penalties_moved"] = _penalties(course)
+    _set_duedate(course, now - dt.timedelta(days=120))  # a due date in the wrong term: everybody months late
+    runs["months"] = run_grade_class(course)
+    runs["course"] = course
+    return runs
+
+
+def test_a_timestamp_the_student_wrote_earns_no_escape_from_the_late_penalty(timed):
+    late = timed["late"]
+    assert late.returncode == 0, late.stdout + late.stderr
+    assert timed["penalties_late"] == {"honest": 1.5, "forger": 1.5, "nostamp": 1.5}  # 30 % of 5 points each
+    assert "(2 with problems)" in late.stdout
+    assert ("forger: 5/5, late penalty 1.5; submission time: timestamp.txt says 2020-01-01 09:00:00 UTC but the "
+            "exchange says") in late.stdout
+    assert "nostamp: 5/5, late penalty 1.5; submission time: neither the LMS zip nor the exchange has it" in late.stdout
+    assert "  honest:" not in late.stdout
+    stamp = timed["course"] / "autograded" / "forger" / ASSIGNMENT / "timestamp.txt"
+    assert not stamp.read_text().startswith("2020")  # formgrader and feedback show the trusted time
+
+
+def test_a_changed_due_date_regrades_and_drops_the_stale_penalty(timed):
+    moved = timed["moved"]
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert "graded 3 submission(s)" in moved.stdout and "skipped 0 unchanged" in moved.stdout
+    assert timed["penalties_moved"] == {"honest": 0.0, "forger": 0.0, "nostamp": 0.0}
+    assert "WARNING" not in moved.stdout
+
+
+def test_a_class_months_late_gets_one_warning_line(timed):
+    months = timed["months"]
+    warnings = [line for line in months.stdout.splitlines() if "WARNING" in line]
+    assert warnings == [line for line in warnings if line.startswith("WARNING: 3 of 3 submission(s) are more "
+                                                                     "than a week after the due date")]
+    assert len(warnings) == 1
+
+
+def _moodle_attack_zip(course, path):
+    good = nbformat.writes(notebook_with(course, GOOD_Q1, GOOD_Q2))
+    stub = nbformat.writes(released(course))
+    z = "Zed Evil_999_assignsubmission_file_"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(f"Vic Tim_1234_assignsubmission_file_{ASSIGNMENT}.ipynb",
+                                    (2026, 3, 1, 9, 0, 0)), good)
+        zf.writestr(zipfile.ZipInfo(f"{z}x_1234_assignsubmission_file_{ASSIGNMENT}.ipynb", (2026, 3, 2, 9, 0, 0)),
+                    stub)
+        zf.writestr(zipfile.ZipInfo(f"{z}y_1250_assignsubmission_file_{ASSIGNMENT}.ipynb", (2026, 3, 1, 9, 0, 0)),
+                    good)
+        zf.writestr(zipfile.ZipInfo(f"kim_777_1_{ASSIGNMENT}_final.ipynb", (2026, 3, 1, 9, 0, 0)), good)
+        zf.writestr(zipfile.ZipInfo(f"Lu Wei_1301_assignsubmission_file_/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+                                    (2026, 3, 1, 9, 0, 0)), good)
+
+
+def test_lms_names_typed_by_a_student_take_nobody_and_real_uploads_are_graded(tmp_path):
+    """Moodle flat names inside an upload (victim replaced, non-submitter graded: issue 18), a Canvas upload
+    renamed `..._final.ipynb` and a Moodle subfolder (scored 0 before); the summary counts the problems."""
+    require_sandbox()
+    course = make_course(tmp_path / "course")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "fixture") as gb:
+        for sid, first, last, lms_id in (("vic", "Vic", "Tim", "1234"), ("absent", "Abe", "Sent", "1250"),
+                                         ("zed", "Zed", "Evil", "999"), ("kim", "", "", "777"),
+                                         ("lu", "Lu", "Wei", "1301")):
+            gb.update_or_create_student(sid, first_name=first, last_name=last, lms_user_id=lms_id)
+    _moodle_attack_zip(course, tmp_path / "moodle.zip")
+    done = run_grade_class(course, "--zip", str(tmp_path / "moodle.zip"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    totals = {s: sum(g.values()) for s, g in cell_grades(course).items()}
+    assert totals == {"vic": 5.0, "kim": 5.0, "lu": 5.0}  # no 'absent', no 'zed' (two candidates: none taken)
+    assert "graded 3 submission(s) (0 with problems), failed 0, skipped 0 unchanged, 3 problem(s) collecting " \
+           "the zip" in done.stdout
+    assert "zed: not collected from the zip:" in done.stdout and "imitates another LMS entry" in done.stdout
+    assert "renamed upload" in done.stdout
+    with open(course / f"grades-{ASSIGNMENT}.csv", newline="") as fh:
+        rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert float(rows["kim"]["score"]) == 5.0 and float(rows["lu"]["score"]) == 5.0
+
+
+def test_a_bad_zip_pattern_is_one_line_and_no_traceback(tmp_path):
+    require_sandbox()
+    course = make_course(tmp_path / "course")
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as zf:
+        zf.writestr("ana/x.ipynb", "{}")
+    for pattern in ("(?P<student_id>[a-z", "(?P<who>.+)"):
+        done = run_grade_class(course, "--zip", str(tmp_path / "x.zip"), "--zip-pattern", pattern)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1 and "--zip-pattern" in lines[0], done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_the_exchange_is_found_where_nbgrader_finds_it(tmp_path, monkeypatch):
+    """Submission times come from the exchange's inbound/: its root from the course, else Jupyter's config."""
+    from traitlets.config import Config
+
+    (tmp_path / "jc").mkdir()
+    (tmp_path / "jc" / "nbgrader_config.py").write_text("c = get_config()\nc.Exchange.root = '/srv/exchange'\n")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jc"))
+    assert grade_class.exchange_root(Config()) == Path("/srv/exchange")
+    course = Config()
+    course.Exchange.root = "/course/exchange"
+    assert grade_class.exchange_root(course) == Path("/course/exchange")
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("c.AssignLatePenalties.plugin_class = 'no_such_module.Plugin'", "late-penalty policy"),
+    ("c.AssignLatePenalties.plugin_class = 'classroom.late_penalty.PerDayLatePenalty'\n"
+     "c.PerDayLatePenalty.percent_per_day = 'ten'", "late-penalty policy"),
+    ("c.CourseDirectory.course_id = (", "cannot be loaded"),
+])
+def test_a_bad_late_policy_or_config_is_one_clear_line(tmp_path, line, words):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\n{line}\n")
+    done = subprocess.run([str(BIN / "grade-class"), "ps_fixture", "--no-progress"], cwd=course, env=env(),
+                          capture_output=True, text=True, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and words in lines[0], done.stderr
+    assert "Traceback" not in done.stderr

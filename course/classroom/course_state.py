@@ -39,11 +39,14 @@ def _copy_small_regular(src: Path, dest: Path) -> bool:
     return True
 
 
-def complete_submission(course: Path, submitted: Path, student: str, assignment: str) -> list[str]:
+def complete_submission(course: Path, submitted: Path, student: str, assignment: str,
+                        timestamp: str | None = None) -> list[str]:
     """Copy the state files of ``submitted/<student>/<assignment>/`` into its autograded/ and feedback/ folders.
 
-    Returns the names copied. A file the submission lacks (an LMS zip has no submission secret) is left out,
-    and an old copy of it is removed so that nothing from an earlier submission lingers.
+    ``timestamp`` (the grader's trusted submission time, see ``late_penalty.submission_time``) is written as
+    ``timestamp.txt`` instead of the submission's own, which the student may have written. Returns the names
+    copied. A file the submission lacks (an LMS zip has no submission secret) is left out, and an old copy of it
+    is removed so that nothing from an earlier submission lingers.
     """
     source = submitted / student / assignment
     copied = []
@@ -53,7 +56,12 @@ def complete_submission(course: Path, submitted: Path, student: str, assignment:
             dest_dir = course / kind / student / assignment
             if not dest_dir.is_dir():
                 continue
-            if _copy_small_regular(source / name, dest_dir / name):
+            if name == "timestamp.txt" and timestamp is not None:
+                tmp = dest_dir / f".{name}.part"
+                tmp.write_text(timestamp)
+                tmp.replace(dest_dir / name)
+                ok = True
+            elif _copy_small_regular(source / name, dest_dir / name):
                 ok = True
             elif (dest_dir / name).exists():
                 (dest_dir / name).unlink()

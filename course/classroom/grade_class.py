@@ -5,12 +5,15 @@
     grade-class ps1 --db postgresql://grader@db/course   # a shared gradebook
 
 Student code runs only in a sandboxed kernel (see classroom.sandbox and the README's grading guide). Interrupt it at
-any time: the next run grades only what is left (unchanged, already graded submissions are skipped).
+any time: the next run grades only what is left (a submission is skipped when its files, its submission time, the
+due date and the late policy are all unchanged since it was graded). Submission times come from what students
+cannot write (classroom.late_penalty.submission_time); owners of LMS files from the LMS's names (classroom.lms).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import os
@@ -49,17 +52,30 @@ class Summary:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    intake: dict[str, list[str]] = field(default_factory=dict)  # zip problems by student ("" for no owner)
+    warnings: list[str] = field(default_factory=list)
+    penalties: dict[str, float] = field(default_factory=dict)  # late penalty by student (points)
 
     def lines(self) -> list[str]:
         with_problems = [r for r in self.graded if r.reasons]
+        seen = {r.student for r in self.graded + self.failed}
+        intake = {s: p for s, p in self.intake.items() if p and s not in seen}  # graded ones carry theirs
+        count = sum(len(p) for p in intake.values())
         out = [
             f"graded {len(self.graded)} submission(s) ({len(with_problems)} with problems), "
-            f"failed {len(self.failed)}, skipped {len(self.skipped)} unchanged, in {self.seconds:.1f} s"
+            f"failed {len(self.failed)}, skipped {len(self.skipped)} unchanged"
+            + (f", {count} problem(s) collecting the zip" if count else "") + f", in {self.seconds:.1f} s"
         ]
         for r in sorted(with_problems, key=lambda r: r.student):
-            out.append(f"  {r.student}: {r.score:g}/{r.max_score:g}; " + "; ".join(r.reasons))
+            late = self.penalties.get(r.student)
+            out.append(f"  {r.student}: {r.score:g}/{r.max_score:g}" + (f", late penalty {late:g}" if late else "")
+                       + "; " + "; ".join(r.reasons))
         for r in sorted(self.failed, key=lambda r: r.student):
             out.append(f"  FAILED {r.student}: " + "; ".join(r.reasons))
+        for student, problems in sorted(intake.items()):
+            out += [f"  zip: {p}" for p in problems] if not student else [
+                f"  {student}: not collected from the zip: " + "; ".join(problems)]
+        out += self.warnings
         if self.interrupted:
             out.append("interrupted: run the same command again to grade the rest")
         return out
@@ -76,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     # One worker more than cores: each worker waits part of the time on kernel start-up and files.
     p.add_argument("--jobs", "-j", type=int, default=(os.cpu_count() or 1) + 1,
                    help="parallel workers (default: cores + 1)")
-    p.add_argument("--force", action="store_true", help="regrade even unchanged, already graded submissions")
+    p.add_argument("--force", action="store_true",
+                   help="regrade every submission (a changed due date or late policy regrades on its own)")
     p.add_argument("--retry-failed", action="store_true", help="regrade submissions that failed last time")
     p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config's Execute.timeout)")
     p.add_argument("--time-limit", type=int, default=Limits.wall_seconds, help="seconds per submission")
@@ -102,7 +119,32 @@ def load_config(course: Path) -> Config:
     cfg_file = course / "nbgrader_config.py"
     if not cfg_file.is_file():
         return Config()
-    return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
+    try:
+        return PyFileConfigLoader(cfg_file.name, path=str(course)).load_config()
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the file is Python: any error is bad input
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{cfg_file}: cannot be loaded ({text})") from None
+
+
+def exchange_root(cfg: Config) -> Path:
+    """The nbgrader exchange's root as nbgrader would find it: the course's config, else the first Jupyter config
+    folder (user, environment, system) whose nbgrader_config.py sets ``Exchange.root``, else nbgrader's default."""
+    root = cfg.get("Exchange", {}).get("root")
+    if root:
+        return Path(root)
+    from jupyter_core.paths import jupyter_config_path
+
+    for folder in jupyter_config_path():
+        if not (Path(folder) / "nbgrader_config.py").is_file():
+            continue
+        try:
+            other = PyFileConfigLoader("nbgrader_config.py", path=folder).load_config()
+        except (Exception, SystemExit):  # noqa: BLE001 - someone else's config file: skip it, as a missing one
+            continue
+        root = other.get("Exchange", {}).get("root")
+        if root:
+            return Path(root)
+    return Path(late_penalty.EXCHANGE_ROOT)
 
 
 def _db_url(args: argparse.Namespace, cfg: Config, course: Path) -> str:
@@ -195,6 +237,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     cfg = load_config(course)
+    try:
+        policy = late_penalty.policy_key(cfg)
+    except Exception as exc:  # noqa: BLE001 - traitlets raises several kinds for a bad plugin setting
+        raise UsageError(f"the late-penalty policy in nbgrader_config.py cannot be used: "
+                         f"{str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__}"
+                         ) from None
     sandboxed = True
     problem = isolation_problem()
     if problem:
@@ -229,30 +277,65 @@ def run(args: argparse.Namespace) -> int:
         if not notebooks:
             raise UsageError(f"assignment {args.assignment} is not in the gradebook {gbook.redact(db_url)}: "
                              f"run `nbgrader generate_assignment {args.assignment}` (with the same --db) first")
+        intake: dict[str, list[str]] = {}
         if args.zip:
-            # -- loop: students matched through the gradebook's roster (ids, lms_user_id); every skip listed
+            # -- loop: students matched through the gradebook's roster (ids, lms_user_id, names); every skip listed
             got = collect_zip(args.zip, submitted, args.assignment, [f"{n}.ipynb" for n in notebooks],
-                              args.zip_pattern, roster=roster_from_gradebook(gb))
+                              args.zip_pattern, roster=roster_from_gradebook(gb),
+                              grade_ids=gbook.assignment_grade_ids(gb, args.assignment))
             print(f"collected {got.files} file(s) of {len(got.students)} student(s) from {args.zip.name}"
-                  + (f"; skipped {len(got.skipped)}:" if got.skipped else "")
+                  + (f"; skipped {len(got.skipped)} ({got.problem_count} problem(s)):" if got.skipped else "")
                   + (f"; marked late by the LMS: {', '.join(sorted(got.late))}" if got.late else ""))
+            for line in got.renamed:
+                print(f"  renamed upload {line}")
             for line in got.skipped:
                 print(f"  skipped {line}")
+            # the LMS's time of each student's files, kept where no student can write (the gradebook)
+            gbook.record_intake(gb, args.assignment, {
+                s: (late_penalty.notebooks_digest(submitted / s / args.assignment, notebooks), got.received[s])
+                for s in got.students})
+            intake = got.problems
         students = _students(submitted, args.assignment, args.student)
         if not students:
             raise UsageError(f"no submissions of {args.assignment} in {submitted}")
-        return _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg)
+        timing = _Timing(policy=policy, course_id=course_id, intake=intake,
+                         exchange=exchange_root(cfg))
+        return _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg, timing)
     finally:
         gb.close()
 
 
-def _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg) -> int:
+@dataclass
+class _Timing:
+    """What decides submission times and lateness in a run (see classroom.late_penalty)."""
+
+    policy: str
+    course_id: str
+    exchange: Path
+    intake: dict[str, list[str]]
+
+
+def _resume_key(files: str, when: late_penalty.SubmissionTime, duedate, policy: str) -> str:
+    """The files, the submission time, the due date and the late policy: any change regrades."""
+    text = f"{files}|{when.at.isoformat() if when.at else ''}|{duedate.isoformat() if duedate else ''}|{policy}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg,
+               timing: _Timing) -> int:
     start = time.monotonic()
-    summary = Summary()
+    summary = Summary(intake=timing.intake)
     state = gbook.load_state(gb, args.assignment)
+    duedate = gb.find_assignment(args.assignment).duedate
+    lms_times = gbook.load_intake(gb, args.assignment)
+    times: dict[str, late_penalty.SubmissionTime] = {}
     todo: list[tuple[str, str]] = []
     for student in students:
-        checksum = submission_checksum(submitted / student / args.assignment)
+        folder = submitted / student / args.assignment
+        times[student] = late_penalty.submission_time(
+            folder, notebooks, lms=lms_times.get(student), exchange_root=timing.exchange,
+            course_id=timing.course_id, student=student, assignment=args.assignment, duedate=duedate)
+        checksum = _resume_key(submission_checksum(folder), times[student], duedate, timing.policy)
         previous = state.get(student)
         unchanged = previous is not None and previous["checksum"] == checksum
         if unchanged and not args.force and (previous["status"] == "graded" or not args.retry_failed):
@@ -284,10 +367,15 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     workers = min(args.jobs, max(1, len(jobs)))
 
     def handle(result: Result) -> None:
+        when = times[result.student]  # the trusted time replaces the one the student's timestamp.txt claims
+        result.timestamp = when.at.isoformat() if when.at else None
+        result.reasons.extend(when.flags + timing.intake.get(result.student, []))
         if result.status == "graded" and result.staged:
             _install(Path(result.staged), course, result.student, args.assignment)
             # -- loop: nbgrader's state files (timestamp, submission secret) beside autograded/feedback
-            course_state.complete_submission(course, submitted, result.student, args.assignment)
+            course_state.complete_submission(
+                course, submitted, result.student, args.assignment,
+                timestamp=when.at.strftime("%Y-%m-%d %H:%M:%S.%f UTC") if when.at else None)
         for nb in notebooks:  # forbidden package functions: flagged (summary, CSV grader_flags), grade unchanged
             flag = forbidden_calls.review_reason(submitted / result.student / args.assignment / f"{nb}.ipynb",
                                                  release / f"{nb}.ipynb")
@@ -295,7 +383,8 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
                 result.reasons.append(flag)
         gbook.merge(gb, args.assignment, result)
         if result.status == "graded":  # -- loop: the course's late penalty, as nbgrader applies it
-            late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+            penalty = late_penalty.apply_late_penalty(gb, args.assignment, result.student, cfg)
+            summary.penalties[result.student] = sum(penalty.values())
             gb.db.commit()
         (summary.graded if result.status == "graded" else summary.failed).append(result)
         bar.update(1)
@@ -322,6 +411,9 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
         gbook.export_csv(gb, args.assignment, dest, flags=True)
         print(f"grades exported to {dest}")
     summary.seconds = time.monotonic() - start
+    warning = late_penalty.class_lateness_warning(gb, args.assignment)
+    if warning:
+        summary.warnings.append(warning)
     for line in summary.lines():
         print(line)
     if summary.interrupted:

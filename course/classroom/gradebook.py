@@ -4,7 +4,11 @@
   SQLite file that workers copy per submission; it never enters a sandbox.
 - ``merge`` writes one worker result into the real gradebook, with the run state in the same transaction.
 - The state table ``grade_class_state`` (assignment, student, checksum, status, reasons, score) makes runs
-  resumable: a submission whose files have not changed since it was graded is skipped.
+  resumable: a submission whose files, submission time, due date and late policy have not changed since it was
+  graded is skipped (``checksum`` is the digest of all four).
+- The intake table ``grade_class_intake`` keeps the LMS's time of each student's files from ``grade-class --zip``
+  (with a digest of the notebooks written), where no student can write: the submission time of an LMS
+  submission comes from it, never from a ``timestamp.txt`` in the submission.
 """
 
 from __future__ import annotations
@@ -54,6 +58,16 @@ STATE = Table(
 )
 
 
+INTAKE = Table(
+    "grade_class_intake",
+    _META,
+    Column("assignment", String(128), primary_key=True),
+    Column("student", String(128), primary_key=True),
+    Column("digest", String(64), nullable=False),  # the notebooks as the LMS zip gave them
+    Column("received_at", DateTime, nullable=False),  # the LMS's time of those files (naive UTC)
+)
+
+
 class GradebookError(RuntimeError):
     """The gradebook cannot be used for this run (one line, for the instructor)."""
 
@@ -84,6 +98,15 @@ def assignment_notebooks(gb: Gradebook, assignment: str) -> list[str]:
         return []
 
 
+def assignment_grade_ids(gb: Gradebook, assignment: str) -> dict[str, set[str]]:
+    """{"<notebook>.ipynb": the grade ids of its graded, solution and task cells} (what a renamed upload carries)."""
+    out = {}
+    for nb in gb.find_assignment(assignment).notebooks:
+        out[f"{nb.name}.ipynb"] = {c.name for cells in (nb.grade_cells, nb.solution_cells, nb.task_cells)
+                                   for c in cells}
+    return out
+
+
 def build_template(gb: Gradebook, assignment: str, path: Path) -> None:
     """Copy the assignment's structure (no student data) into a fresh SQLite gradebook at ``path``."""
     if path.exists():
@@ -110,6 +133,25 @@ def load_state(gb: Gradebook, assignment: str) -> dict[str, dict]:
     rows = gb.db.execute(select(STATE).where(STATE.c.assignment == assignment)).mappings().all()
     gb.db.commit()
     return {row["student"]: dict(row) for row in rows}
+
+
+def record_intake(gb: Gradebook, assignment: str, received: dict[str, tuple[str, dt.datetime]]) -> None:
+    """Record {student: (notebooks digest, LMS time)} of a collected zip, replacing older records."""
+    try:
+        for student, (digest, when) in received.items():
+            gb.db.execute(delete(INTAKE).where(INTAKE.c.assignment == assignment, INTAKE.c.student == student))
+            gb.db.execute(insert(INTAKE).values(assignment=assignment, student=student, digest=digest,
+                                                received_at=when))
+        gb.db.commit()
+    except Exception:
+        gb.db.rollback()
+        raise
+
+
+def load_intake(gb: Gradebook, assignment: str) -> dict[str, tuple[str, dt.datetime]]:
+    rows = gb.db.execute(select(INTAKE).where(INTAKE.c.assignment == assignment)).mappings().all()
+    gb.db.commit()
+    return {row["student"]: (row["digest"], row["received_at"]) for row in rows}
 
 
 def merge(gb: Gradebook, assignment: str, result: Result) -> None:
