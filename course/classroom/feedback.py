@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from classroom import course_state, late_penalty, submission
+from classroom import course_state, grade_class, late_penalty, submission
 from classroom.grade_class import STUDENT_ID, _db_url, load_config
 
 
@@ -35,7 +35,10 @@ def regenerate(course: Path, assignment: str, students: list[str] | None = None,
 
     Returns the students whose feedback was written.
     """
-    cfg = load_config(course)
+    try:
+        cfg = load_config(course)
+    except grade_class.UsageError as exc:  # a broken nbgrader_config.py: one line, not a traceback
+        raise UsageError(str(exc)) from None
     args = argparse.Namespace(db=db)
     db_url = _db_url(args, cfg, course)
     course_id = cfg.get("CourseDirectory", {}).get("course_id", "default_course")
