@@ -121,3 +121,36 @@ def test_an_unmarked_test_that_starts_a_process_fails_the_run(run_python, tmp_pa
     assert "FAILED" in done.stdout and "test_swallows_a_process" in done.stdout
     assert "fast-tier guard" in done.stdout and "starts a process" in done.stdout
     assert "2 passed" in done.stdout and "1 failed" in done.stdout
+
+
+DIRTY = '''
+import pytest
+from tests.conftest import ROOT
+
+@pytest.mark.slow
+def test_leaves_a_file_in_the_repository():
+    (ROOT / "tier-dirty-probe.txt").write_text("left behind")
+'''
+
+
+def test_a_run_that_leaves_the_tree_dirty_fails(run_python, tmp_path):
+    """Every test passes, but one left a file git would take: the session fails and names the file."""
+    (tmp_path / "test_dirty.py").write_text(DIRTY)
+    probe = ROOT / "tier-dirty-probe.txt"
+    try:
+        done = run_python("-m", "pytest", "-p", "tests.conftest", "-q", "--no-header", "-p", "no:cacheprovider",
+                          "--rootdir", str(tmp_path), "-c", "/dev/null", "-o", "markers=slow", str(tmp_path),
+                          timeout=300)
+    finally:
+        probe.unlink(missing_ok=True)
+    assert "1 passed" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "left the git tree changed" in done.stdout and "tier-dirty-probe.txt" in done.stdout
+
+
+def test_screenshots_go_to_the_build_folder_not_docs(monkeypatch):
+    from tests.support import browser
+
+    monkeypatch.delenv("COURSE_SCREENSHOTS", raising=False)
+    assert browser.screenshot_dir() == ROOT / "build" / "screenshots"
+    assert "build/" in (ROOT / ".gitignore").read_text().splitlines()
