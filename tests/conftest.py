@@ -299,7 +299,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     changed = sorted(new - old) + [f"(no longer) {line}" for line in sorted(old - new)]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     text = ("the tests left the git tree changed (a test wrote into the repository; write under tmp_path or "
-            "build/):\n  " + "\n  ".join(changed))
+            "build/):\n  " + "\n  ".join(changed) + "\n(files you edited yourself during the run count too: run "
+            "again, or set COURSE_TESTS_ALLOW_DIRTY=1 to skip this check)")
     if reporter is not None:
         reporter.write_line("")
         reporter.write_line(text, red=True, bold=True)
