@@ -268,8 +268,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         report.outcome = "failed"
         report.longrepr = ("fast-tier guard: this test is in the fast tier (no slow/browser/root/network/... mark) "
                            "but it\n  " + "\n  ".join(dict.fromkeys(_GUARD.seen)) +
-                           "\nGive it its cost mark (tests/conftest.py NAMED_MARKS, or @pytest.mark.slow), or keep "
-                           "it in-process and write under tmp_path.")
+                           f'\nGive it its cost mark (in tests/conftest.py NAMED_MARKS: "{_item_key(item)[1]}": '
+                           '("slow",), or a more precise mark; or @pytest.mark.slow), or keep it in-process and '
+                           "write under tmp_path.")
     _GUARD.seen.clear()
 
 
