@@ -1,6 +1,6 @@
 """Shared pytest configuration: the test tiers, the fast-tier guard, the clean-tree check.
 
-Tiers by cost (README, "Tests and measurements"):
+Tiers by cost (README, "For developers"):
 
 * fast (``make test-fast`` = ``pytest -m "not slow"``): unit, property and in-process CLI tests. No
   subprocess, no socket, no server, no browser, no root, nothing written into the repository.
@@ -41,7 +41,7 @@ HEAVY = ("browser", "root", "network", "nbgrader", "postgres", "notebooks")
 # A test module that uses one of these helpers gets these marks (and so ``slow``).
 SUPPORT_MARKS: dict[str, tuple[str, ...]] = {
     "tests.support.browser": ("browser",),
-    "tests.support.hub": ("root", "browser"),
+    "tests.support.hub": ("root",),  # unix accounts and a real JupyterHub
     "tests.support.postgres": ("postgres",),
     "tests.support.nbgrader_course": ("nbgrader",),
     "tests.adversarial.course": ("nbgrader",),
