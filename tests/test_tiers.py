@@ -154,3 +154,12 @@ def test_screenshots_go_to_the_build_folder_not_docs(monkeypatch):
     monkeypatch.delenv("COURSE_SCREENSHOTS", raising=False)
     assert browser.screenshot_dir() == ROOT / "build" / "screenshots"
     assert "build/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_ci_runs_the_fast_tier_first_then_the_rest_once():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 0 <= ci.index("make test-fast") < ci.index("make test-slow")
+    makefile = (ROOT / "Makefile").read_text()
+    fast = makefile.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
+    slow = makefile.split("\ntest-slow:", 1)[1].split("\n\n", 1)[0]
+    assert '-m "not slow"' in fast and "-m slow" in slow  # complementary: every test in exactly one tier
