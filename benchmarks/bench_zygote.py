@@ -6,7 +6,9 @@ and shutting down, measured interleaved (one of each per round) so the machine's
 1. fresh kernel, unsandboxed (what plain nbgrader starts);
 2. fresh kernel in the grader's sandbox (classroom.sandbox: bubblewrap, rlimits, own uid, launcher guard);
 3. a child forked from a zygote, unsandboxed;
-4. a child forked from a zygote that itself runs in the same sandbox (started once, outside the rounds).
+4. a child forked from a zygote that itself runs in the same sandbox (started once, outside the rounds);
+5. the same, but the zygote keeps root (CAP_SETUID/CAP_SETGID only) and each child drops to a uid of its own
+   before it runs anything, so no child can signal or trace the zygote (how a grader would have to run it).
 
 Prints the median kernel CPU seconds and wall seconds of each, and the ratios. Never asserts. Not wired into
 grade-class (the zygote's own safety needs a uid the children cannot reach: see benchmarks/zygote.py).
@@ -37,8 +39,9 @@ ROUNDS = int(os.environ.get("BENCH_ZYGOTE_ROUNDS", "7"))
 class Zygote:
     """A running zygote (optionally wrapped by ``wrap``) and the kernels it forks."""
 
-    def __init__(self, workdir: Path, wrap: Callable[[list[str]], list[str]] | None = None) -> None:
-        self.workdir = workdir
+    def __init__(self, workdir: Path, wrap: Callable[[list[str]], list[str]] | None = None,
+                 owner: int | None = None) -> None:
+        self.workdir, self.owner = workdir, owner  # owner: the uid the zygote itself runs as (None: ours)
         argv = [sys.executable, "-I", str(ZYGOTE)]
         cpu0, t0 = children_cpu(), time.perf_counter()
         self.proc = subprocess.Popen(wrap(argv) if wrap else argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -58,23 +61,32 @@ class Zygote:
         self.proc.stdin.flush()
         return json.loads(self.proc.stdout.readline())
 
-    def kernel_cpu(self, source: str, timeout: float = 300) -> tuple[float, float]:
-        """(child CPU s, wall s) of one forked kernel running ``source`` then shutting down."""
+    def kernel_cpu(self, source: str, timeout: float = 300, uid: int | None = None,
+                   nproc: int | None = None, printed: list[str] | None = None) -> tuple[float, float]:
+        """(child CPU s, wall s) of one forked kernel running ``source`` then shutting down (as ``uid``); what
+        the cell prints is added to ``printed``."""
         from jupyter_client import BlockingKernelClient
         from jupyter_client.connect import write_connection_file
 
         self.n += 1
         t0 = time.perf_counter()
-        cf, _ = write_connection_file(fname=str(self.workdir / f"k{self.n}.json"), transport="ipc",
-                                      ip=str(self.workdir / f"k{self.n}"))
+        cwd = self.workdir / f"c{self.n}"
+        cwd.mkdir()
+        if (uid if uid is not None else self.owner) is not None:
+            os.chown(cwd, *(2 * [uid if uid is not None else self.owner]))
+        cf, _ = write_connection_file(fname=str(cwd / "kernel.json"), transport="ipc", ip=str(cwd / "kernel"))
         os.chmod(cf, 0o644)
-        pid = self._ask({"fork": cf, "cwd": str(self.workdir)})["pid"]
+        pid = self._ask({"fork": cf, "cwd": str(cwd), "uid": uid, "nproc": nproc})["pid"]
         kc = BlockingKernelClient(connection_file=cf)
         kc.load_connection_file()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive(source, timeout=timeout, output_hook=lambda msg: None)
+            def hook(msg: dict) -> None:
+                if printed is not None and msg["msg_type"] == "stream":
+                    printed.append(msg["content"]["text"])
+
+            reply = kc.execute_interactive(source, timeout=timeout, output_hook=hook)
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"set-up cell failed in a forked kernel: {reply['content'].get('evalue')}")
             kc.shutdown()
@@ -120,12 +132,30 @@ def _sandboxed_fresh_kernel_cpu(box, source: str, n: int, timeout: float = 300) 
     return children_cpu() - cpu0 + boxed.seconds, time.perf_counter() - t0
 
 
+PROBE = """import os
+try:
+    os.kill(os.getppid(), 0)
+    parent = 'MAY SIGNAL the zygote'
+except PermissionError:
+    parent = 'may not signal the zygote'
+print(f'uid {os.getuid()}, gid {os.getgid()}, groups {os.getgroups()}, {parent}, '
+      f"capabilities {open('/proc/self/status').read().split('CapEff:')[1].split()[0]}")
+"""
+
+
+def _root_zygote_command(box, argv: list[str]) -> list[str]:
+    """The sandbox's command for a zygote that keeps root with CAP_SETUID/CAP_SETGID only (children drop)."""
+    cmd = box.command(argv)
+    cmd = [a for a in cmd if not a.startswith("--nproc=")]  # root's process count is the host's: children set it
+    return [cmd[0], "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", *cmd[1:]]
+
+
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def run() -> None:
-    from classroom.sandbox import isolation_problem
+    from classroom.sandbox import Limits, Sandbox, claim_uid, isolation_problem
 
     source, label = default_setup()
     problem = isolation_problem()
@@ -145,10 +175,20 @@ def run() -> None:
         if problem is None:
             fresh_box = _sandbox(base / "fresh-box")
             zy_box = _sandbox(base / "zygote-box")
-            boxed = Zygote(zy_box.scratch, wrap=zy_box.command)
+            boxed = Zygote(zy_box.scratch, wrap=zy_box.command, owner=zy_box.uid)
             zygotes.append(boxed)
             ways["fresh kernel, sandboxed"] = lambda i: _sandboxed_fresh_kernel_cpu(fresh_box, source, i)
             ways["zygote child, sandboxed"] = lambda i: boxed.kernel_cpu(source)
+            if os.geteuid() == 0:
+
+                root_box = Sandbox(scratch=base / "root-zygote-box", uid=None, read_only=(str(ZYGOTE),))
+                root_box.prepare()
+                os.chmod(root_box.scratch, 0o755)
+                child_uid = claim_uid(63800)
+                rooted = Zygote(root_box.scratch, wrap=lambda argv: _root_zygote_command(root_box, argv))
+                zygotes.append(rooted)
+                ways["zygote child, own uid"] = lambda i: rooted.kernel_cpu(source, uid=child_uid,
+                                                                           nproc=Limits().processes)
         else:
             print(f"  (no sandbox here: {problem}; the sandboxed ways are left out)")
         for i in range(ROUNDS):
@@ -158,14 +198,19 @@ def run() -> None:
                for name, r in results.items()}
         for name, (cpu, wall) in med.items():
             print(f"  {name:<26} {cpu:5.2f} CPU-s  {wall:5.2f} s wall  (median of {len(results[name])})")
-        for z, name in zip(zygotes, ("zygote", "sandboxed zygote"), strict=False):
+        for z, name in zip(zygotes, ("zygote", "sandboxed zygote", "sandboxed root zygote"), strict=False):
             print(f"  {name} start-up, paid once per worker: {z.start_wall:.1f} s wall, preload {z.preload_cpu:.2f}"
                   f" CPU-s, {z.threads} thread(s) when forking")
         for fresh, forked in (("fresh kernel", "zygote child"),
-                              ("fresh kernel, sandboxed", "zygote child, sandboxed")):
+                              ("fresh kernel, sandboxed", "zygote child, sandboxed"),
+                              ("fresh kernel, sandboxed", "zygote child, own uid")):
             if fresh in med and forked in med:
                 print(f"  {forked} vs {fresh}: {med[fresh][0] / med[forked][0]:.1f}x less CPU, "
                       f"{med[fresh][1] / med[forked][1]:.1f}x less wall per kernel")
+        if "zygote child, own uid" in ways:
+            said: list[str] = []
+            rooted.kernel_cpu(PROBE, uid=child_uid, nproc=Limits().processes, printed=said)
+            print(f"  a child of the root zygote, from inside: {''.join(said).strip()}")
         print(f"  load average at the end {_load()}")
     finally:
         for z in zygotes:
