@@ -15,7 +15,9 @@ Protocol on stdin/stdout, one JSON object a line:
 * end of input: the zygote exits.
 
 What a grader would still add (not done here): the seccomp filter the sandboxed kernel gets today, set by the
-child after the uid drop, and the grader's reaping of the slot uid after each child.
+child after the uid drop; fresh random seeds in each child (``random`` and numpy's global generator are seeded
+at import, so every child would otherwise draw the same numbers); and the grader's reaping of the slot uid after
+each child.
 """
 
 from __future__ import annotations
