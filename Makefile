@@ -10,11 +10,12 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ASSIGNMENT ?=
 
-.PHONY: help setup system-deps sandbox-deps lab test test-fast bench site app release check grade lint lock clean
+.PHONY: help setup system-deps sandbox-deps lab test test-fast test-slow bench site app release check grade lint lock clean
 
 help:
 	@echo "make lab      set up (first time) and open JupyterLab on the course"
 	@echo "make test     set up and run the whole test suite"
+	@echo "make test-fast  the fast tier only: unit, property and in-process CLI tests (about a minute)"
 	@echo "make bench    benchmarks (widgets, course execution, cohort, grading)"
 	@echo "make site     static HTML of the course in _site/"
 	@echo "make app      the case simulators as a Voila app on localhost"
@@ -48,11 +49,18 @@ sandbox-deps:
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=$(CURDIR) --ServerApp.default_url=/lab/tree/course/00_start_here.ipynb --port=$(PORT) $(LAB_ARGS)
 
+# Tiers by cost (tests/conftest.py gives the marks): test-fast = unit, property and in-process CLI tests (no
+# process, socket, server, browser, root, network; nothing written into the repository); test-slow = the rest.
+# `make test` runs both, each test once. PYTEST_ARGS passes options through (e.g. PYTEST_ARGS=-x).
+PYTEST_ARGS ?=
 test: setup system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser and not postgres and not nbgrader and not notebooks"
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-slow: setup system-deps
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 bench: setup sandbox-deps
 	$(BIN)/python -m benchmarks

@@ -1,8 +1,30 @@
-"""Shared pytest configuration. Helpers for real servers live in tests/support/."""
+"""Shared pytest configuration: the test tiers, the fast-tier guard, the clean-tree check.
+
+Tiers by cost (README, "For developers"):
+
+* fast (``make test-fast`` = ``pytest -m "not slow"``): unit, property and in-process CLI tests. No
+  subprocess, no socket, no server, no browser, no root, nothing written into the repository.
+* slow (``pytest -m slow``): everything else. ``browser``, ``root``, ``network``, ``nbgrader``, ``postgres``
+  and ``notebooks`` each imply ``slow``, so ``-m slow`` and ``-m "not slow"`` split the suite in two without
+  overlap and ``make test`` (no ``-m``) runs both.
+
+Marks are given here, centrally, so a new test file lands in the right tier without anyone remembering to
+mark it: by the markers it already has, by the test helpers its module uses (tests/support/browser.py means
+``browser`` ...), by the fixtures it asks for, and by the few names listed below. A test left in the fast
+tier that starts a process, opens a network socket or writes into the repository anyway fails, with a line
+saying how to mark it (:class:`_FastTierGuard`). Helpers for real servers live in tests/support/.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import socket
+import subprocess
+import sys
+import threading
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +35,307 @@ SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Each of these costs a process, a server, a browser, root or the network: all of them are in the slow tier.
+HEAVY = ("browser", "root", "network", "nbgrader", "postgres", "notebooks")
+
+# A test module that uses one of these helpers gets these marks (and so ``slow``).
+SUPPORT_MARKS: dict[str, tuple[str, ...]] = {
+    "tests.support.browser": ("browser",),
+    "tests.support.hub": ("root",),  # unix accounts and a real JupyterHub
+    "tests.support.postgres": ("postgres",),
+    "tests.support.nbgrader_course": ("nbgrader",),
+    "tests.adversarial.course": ("nbgrader",),
+    "websocket": ("slow",),
+}
+
+# A test asking for one of these fixtures (here or in its module) gets these marks.
+FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
+    "run_python": ("slow",),
+    "run_make": ("slow",),
+}
+
+# Tests that cost more than their helpers show: a module name, or "module::test" (fnmatch patterns; the
+# parametrised id is left out).
+NAMED_MARKS: dict[str, tuple[str, ...]] = {
+    "test_instructor_guide": ("root",),  # creates unix accounts
+    "test_hub_setup": ("root",),
+    "test_grading_sandbox": ("root",),  # bubblewrap sandboxes, uids of their own
+    "test_lint": ("slow",),  # ruff is a separate program
+    "test_make_lab": ("slow",),  # runs make and JupyterLab
+    "test_site": ("slow",),  # builds the site with nbconvert and kernels
+    "test_answer_probe::test_wrong_forms_get_a_readable_line": ("slow",),  # runs each solution ~10 times
+    "test_visible_catch::test_a_real_wrong_submission_*": ("notebooks",),  # runs a notebook in a kernel
+    "test_environment::test_conda_pip_section_resolves_to_exactly_the_lock": ("network",),  # asks the index
+    "test_cli::test_smoke_*": ("slow",),  # the real console script, in a process of its own
+    "test_plan::test_cli_*": ("slow",),
+    "test_risk::test_cli_*": ("slow",),
+    "test_hub_student_release::test_cli_*": ("slow",),
+    "test_validate_message::test_command_line_*": ("slow",),
+}
+
+
+def _item_key(item: pytest.Item) -> tuple[str, str]:
+    module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+    name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+    return module, f"{module}::{name}"
+
+
+def _modules_used(module: types.ModuleType) -> set[str]:
+    """Names of the modules a test module refers to (imported modules, and the modules of imported names)."""
+    used = set()
+    for value in vars(module).values():
+        if isinstance(value, types.ModuleType):
+            used.add(value.__name__)
+        else:
+            owner = getattr(value, "__module__", None)
+            if isinstance(owner, str):
+                used.add(owner)
+    return used
+
+
+def marks_for(item: pytest.Item) -> set[str]:
+    """The cost marks the tier rules give ``item`` (besides those it carries already)."""
+    out: set[str] = set()
+    module, node = _item_key(item)
+    for pattern, marks in NAMED_MARKS.items():
+        if fnmatch.fnmatchcase(node if "::" in pattern else module, pattern):
+            out.update(marks)
+    if item.module is not None:
+        used = _modules_used(item.module)
+        for helper, marks in SUPPORT_MARKS.items():
+            if any(u == helper or u.startswith(helper + ".") for u in used):
+                out.update(marks)
+    for fixture in getattr(item, "fixturenames", ()):
+        out.update(FIXTURE_MARKS.get(fixture, ()))
+    return out
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis keeps its example database outside the repository (it would write .hypothesis/ in the cwd).
+    try:
+        from hypothesis import settings
+        from hypothesis.database import DirectoryBasedExampleDatabase
+    except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "osteonecrosis-course" / "hypothesis"
+    settings.register_profile("course", database=DirectoryBasedExampleDatabase(str(cache)))
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the marks given here count for the selection
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in sorted(marks_for(item) - {m.name for m in item.iter_markers()}):
+            item.add_marker(mark)
+        if any(item.get_closest_marker(m) for m in HEAVY) and not item.get_closest_marker("slow"):
+            item.add_marker("slow")
+
+
+# ------------------------------------------------------------------------------------------ fast-tier guard
+_PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+                             "os.forkpty", "pty.spawn"})
+_SOCKET_EVENTS = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
+                            "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"})
+# Audited changes to paths: for each, (index of a path changed, index of its dir_fd or None). Copies write
+# through "open".
+_PATH_EVENTS: dict[str, tuple[tuple[int, int | None], ...]] = {
+    "os.mkdir": ((0, 2),), "os.remove": ((0, 1),), "os.rmdir": ((0, 1),), "os.rename": ((0, 2), (1, 3)),
+    "os.truncate": ((0, None),), "os.symlink": ((1, 2),), "os.link": ((1, 3),), "os.chmod": ((0, 2),),
+    "os.chown": ((0, 3),), "os.utime": ((0, 3),), "shutil.rmtree": ((0, 1),), "shutil.move": ((0, None), (1, None))}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+# Caches Python and its tools keep beside the code (git-ignored; not the test's doing).
+_CACHE_PARTS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache", ".venv"})
+
+
+class FastTierViolation(RuntimeError):
+    """A test in the fast tier did something only the slow tier may do."""
+
+
+class _FastTierGuard:
+    """An audit hook (PEP 578), armed only while a fast-tier test runs on the main thread's behalf.
+
+    It refuses (raises :class:`FastTierViolation`) and records a process start, a socket connect/bind/lookup
+    (unix sockets excepted) and a write, rename or removal inside the repository; the test then fails even if
+    it swallowed the exception."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.seen: list[str] = []
+        self._root = str(ROOT) + os.sep
+        self._busy = threading.local()
+
+    def _in_repo(self, path: object, dir_fd: object = None) -> bool:
+        if isinstance(path, int) or path is None:
+            return False
+        try:
+            text = os.fsdecode(path)
+        except TypeError:
+            return False
+        if isinstance(dir_fd, int) and not os.path.isabs(text):
+            try:
+                text = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), text)
+            except OSError:
+                return False
+        full = os.path.abspath(text)
+        if not (full + os.sep).startswith(self._root):
+            return False
+        return not _CACHE_PARTS.intersection(Path(full).relative_to(ROOT).parts)
+
+    def _writes(self, mode: object, flags: object) -> bool:
+        if isinstance(mode, str) and mode:
+            return any(c in mode for c in "wax+")
+        return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if not self.armed or getattr(self._busy, "on", False):
+            return
+        problem = None
+        if event in _PROCESS_EVENTS:
+            problem = f"starts a process ({event} {_short(args)})"
+        elif event in _SOCKET_EVENTS:
+            if event in ("socket.connect", "socket.bind", "socket.sendto"):
+                sock = args[0]
+                if getattr(sock, "family", None) == getattr(socket, "AF_UNIX", None):
+                    return
+            problem = f"uses the network ({event} {_short(args[1:])})"
+        elif event == "open":
+            path, mode, flags = (tuple(args) + (None, None, None))[:3]
+            if self._writes(mode, flags) and self._in_repo(path):
+                problem = f"writes into the repository ({path})"
+        elif event in _PATH_EVENTS:
+            if any(i < len(args) and self._in_repo(args[i], args[d] if d is not None and d < len(args) else None)
+                   for i, d in _PATH_EVENTS[event]):
+                problem = f"changes the repository ({event} {_short(args)})"
+        if problem is None:
+            return
+        self._busy.on = True
+        try:
+            self.seen.append(problem)
+        finally:
+            self._busy.on = False
+        raise FastTierViolation(f"fast-tier test {problem}: mark it (slow/browser/root/network/...) in "
+                                "tests/conftest.py or use tmp_path")
+
+
+def _short(args: tuple) -> str:
+    text = " ".join(repr(a) for a in args if not isinstance(a, dict))
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+_GUARD = _FastTierGuard()
+sys.addaudithook(_GUARD)
+
+
+def _is_fast(item: pytest.Item) -> bool:
+    return item.get_closest_marker("slow") is None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    _GUARD.seen.clear()
+    _GUARD.armed = _is_fast(item)
+    try:
+        yield
+    finally:
+        _GUARD.armed = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    _GUARD.armed = _is_fast(item)
+    try:
+        yield
+    finally:
+        _GUARD.armed = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    _GUARD.armed = _is_fast(item)
+    try:
+        yield
+    finally:
+        _GUARD.armed = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if not _GUARD.seen:
+        return
+    if report.passed:  # the test swallowed the refusal (or it came from a thread): fail it all the same
+        report.outcome = "failed"
+        report.longrepr = ("fast-tier guard: this test is in the fast tier (no slow/browser/root/network/... mark) "
+                           "but it\n  " + "\n  ".join(dict.fromkeys(_GUARD.seen)) +
+                           f'\nGive it its cost mark (in tests/conftest.py NAMED_MARKS: "{_item_key(item)[1]}": '
+                           '("slow",), or a more precise mark; or @pytest.mark.slow), or keep it in-process and '
+                           "write under tmp_path.")
+    _GUARD.seen.clear()
+
+
+# ------------------------------------------------------------------------------------- the tree stays clean
+def _git_status() -> str | None:
+    """``git status --porcelain`` of the repository (git-ignored paths left out), or None without git."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STATUS] = _git_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_STATUS, None)
+    if before is None or os.environ.get("COURSE_TESTS_ALLOW_DIRTY") == "1":
+        return
+    after = _git_status()
+    if after is None or after == before:
+        return
+    old, new = set(before.splitlines()), set(after.splitlines())
+    changed = sorted(new - old) + [f"(no longer) {line}" for line in sorted(old - new)]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    text = ("the tests left the git tree changed (a test wrote into the repository; write under tmp_path or "
+            "build/):\n  " + "\n  ".join(changed) + "\n(files you edited yourself during the run count too: run "
+            "again, or set COURSE_TESTS_ALLOW_DIRTY=1 to skip this check)")
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_line(text, red=True, bold=True)
+    else:  # pragma: no cover
+        print(text, file=sys.stderr)
+    if session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_STATUS = pytest.StashKey[str | None]()
+
 
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def run_python() -> object:
+    """``run_python("-m", "pkg", ...)``: the test interpreter in a subprocess (puts the test in the slow tier)."""
+
+    def run(*args: str, cwd: Path = ROOT, timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                              **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def run_make() -> object:
+    """``run_make("-n", "bench")``: make in the repository, as a user types it (puts the test in the slow tier)."""
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        shell = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+        return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=shell)
+
+    return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -53,16 +54,22 @@ def test_environment_yml_installs_the_lock_and_the_package():
 
 def test_conda_pip_section_resolves_to_exactly_the_lock(tmp_path):
     """conda writes the pip section to a requirements file beside environment.yml and runs pip there: do the
-    same (as a dry run) and compare what pip would install with requirements.lock, package by package."""
-    req = ROOT / f"condaenv.{os.getpid()}.requirements.txt"
+    same (as a dry run) and compare what pip would install with requirements.lock, package by package.
+
+    In a copy of the project (pip writes the editable package's metadata beside its sources): nothing is written
+    into the repository. Asks the package index (the ``network`` tier)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "requirements.lock", "environment.yml", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
+    shutil.copytree(ROOT / "course", project / "course",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints"))
+    req = project / f"condaenv.{os.getpid()}.requirements.txt"
     req.write_text("\n".join(environment_pip_section()) + "\n")
     report = tmp_path / "report.json"
-    try:
-        done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-                               "--quiet", "--report", str(report), "-r", req.name],
-                              cwd=ROOT, capture_output=True, text=True, timeout=600)
-    finally:
-        req.unlink()
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
+                           "--quiet", "--report", str(report), "-r", req.name],
+                          cwd=project, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     got = {_norm(i["metadata"]["name"]): i["metadata"]["version"] for i in json.loads(report.read_text())["install"]}
     got.pop("osteonecrosis-course")

@@ -46,8 +46,15 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
-# Committed screenshots a reviewer can look at without running anything (the README points here).
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots the browser tests take go to build/screenshots/ (git-ignored): a test run never rewrites the curated
+# set committed in docs/screenshots/ (the README points there). To refresh that set, look at the new ones and copy
+# those you want. COURSE_SCREENSHOTS=<folder> puts them elsewhere.
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def screenshot_dir() -> Path:
+    """Where :func:`save_png` writes: $COURSE_SCREENSHOTS, else build/screenshots/."""
+    return Path(os.environ.get("COURSE_SCREENSHOTS") or SCREENSHOTS)
 
 
 def require_chromium() -> str:
@@ -245,9 +252,10 @@ def drag_slider(page: Any, slider: Any, fraction: float) -> None:
 
 
 def save_png(page_or_locator: Any, name: str, full_page: bool = False) -> Path:
-    """A screenshot in docs/screenshots/ (committed for reviewers)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """A screenshot in build/screenshots/ (git-ignored; the curated copies in docs/screenshots/ are left alone)."""
+    folder = screenshot_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     kwargs = {"full_page": True} if full_page else {}
     page_or_locator.screenshot(path=str(path), **kwargs)
     return path
