@@ -71,6 +71,7 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
     "test_risk::test_cli_*": ("slow",),
     "test_hub_student_release::test_cli_*": ("slow",),
     "test_validate_message::test_command_line_*": ("slow",),
+    "test_validate_message::test_validator_reports_*": ("slow",),  # nbgrader's Validator runs a kernel
 }
 
 
