@@ -55,8 +55,7 @@ def out_of_scope(case: Case, command: str = "risk") -> str | None:
     if case.jaw_radiotherapy:
         return ("Out of scope for risk figures: the jaws were irradiated, so the main risk is "
                 "osteoradionecrosis, which this engine does not model (notebook 07); no MRONJ figure is given.")
-    exposed = case.findings.exposed_bone or case.findings.fistula_probes_to_bone
-    if exposed and not rules.drugs_given(case):
+    if rules.has_lesion(case.findings) and not rules.drugs_given(case):
         return ("Out of scope for risk figures: exposed bone without any antiresorptive or antiangiogenic drug "
                 "is not MRONJ, and other osteonecroses are not modelled; no figure is given.")
     return None
