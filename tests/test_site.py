@@ -391,7 +391,7 @@ def test_search_finds_sections_and_references_and_a_citation_leads_to_the_biblio
 @pytest.mark.browser
 @pytest.mark.notebooks
 def test_first_figure_of_each_notebook_screenshot(course_site: Path) -> None:
-    """Screenshots of each notebook's first figure (a plot or a widget's figure) into build/screenshots/ (the curated copies live in docs/screenshots/)."""
+    """Screenshots of each notebook's first figure (a plot or a widget's figure) into build/screenshots/."""
     names = [n for n in _contents(course_site) if n not in ("index.html", "references.html")]
     with browser.chromium(viewport=(1300, 900)) as page:
         browser.block_network(page)
