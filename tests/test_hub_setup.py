@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.support import hub as support_hub
 from tests.support.hub import HUB_PY, hub_module
 
 hub = hub_module()
@@ -74,7 +77,46 @@ def test_shared_environment_pins_are_the_lock_plus_the_hub_extras(tmp_path: Path
 def test_proxy_is_pinned_from_the_npm_registry() -> None:
     package = json.loads((HUB_PY.parent / "package.json").read_text())
     lock = json.loads((HUB_PY.parent / "package-lock.json").read_text())
-    assert package["dependencies"] == {"configurable-http-proxy": "5.3.0"}
+    assert package["dependencies"] == {"configurable-http-proxy": "5.1.0"}
     entry = lock["packages"]["node_modules/configurable-http-proxy"]
-    assert entry["version"] == "5.3.0" and entry["integrity"].startswith("sha512-")
+    assert entry["version"] == "5.1.0" and entry["integrity"].startswith("sha512-")
     assert all("integrity" in v for k, v in lock["packages"].items() if k), "every npm package has its hash"
+
+
+def _node_path(monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = support_hub.debian12_node()
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}")
+    return bin_dir
+
+
+def test_proxy_installs_and_runs_on_debian12_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The locked proxy and every package under it declare engines that accept Debian 12's node (npm ci
+    --engine-strict under node 18.20.4 and npm 9.2.0 refuses otherwise), and the proxy runs on that node."""
+    bin_dir = _node_path(monkeypatch)
+    command = hub.build_proxy(tmp_path)
+    assert Path(command[0]) == bin_dir / "node"
+    ran = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.strip() == "5.1.0", (ran.stdout, ran.stderr)
+    node = subprocess.run([command[0], "--version"], capture_output=True, text=True)
+    assert node.stdout.strip() == f"v{support_hub.DEBIAN12_NODE}"
+    assert hub.build_proxy(tmp_path) == command, "a second set-up reuses the installed proxy"
+
+
+def test_a_proxy_that_needs_a_newer_node_is_refused_in_one_line(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """configurable-http-proxy 5.3.0 (the hub's earlier pin) needs node >= 20: on Debian 12's node set-up stops
+    with one line naming the node and what is required (the engine check can fail)."""
+    _node_path(monkeypatch)
+    pins = tmp_path / "pins"
+    pins.mkdir()
+    (pins / "package.json").write_text(json.dumps({"name": "old", "private": True,
+                                                   "dependencies": {"configurable-http-proxy": "5.3.0"}}))
+    locked = subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund"], cwd=pins,
+                            capture_output=True, text=True, timeout=600)
+    assert locked.returncode == 0, locked.stderr
+    monkeypatch.setattr(hub, "HERE", pins)
+    with pytest.raises(hub.HubError) as err:
+        hub.build_proxy(tmp_path / "prefix")
+    message = str(err.value)
+    assert "\n" not in message and f"node v{support_hub.DEBIAN12_NODE}" in message \
+        and re.search(r'required \{"node":">= ?2[0-9]', message), message
