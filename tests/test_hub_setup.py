@@ -120,3 +120,43 @@ def test_a_proxy_that_needs_a_newer_node_is_refused_in_one_line(tmp_path: Path,
     message = str(err.value)
     assert "\n" not in message and f"node v{support_hub.DEBIAN12_NODE}" in message \
         and re.search(r'required \{"node":">= ?2[0-9]', message), message
+
+
+def _source_profile(tmp_path: Path, script: Path, groups: str) -> str:
+    """PATH after a login shell sources the /etc/profile.d script, for an account in ``groups`` (a stand-in
+    ``id`` prints them)."""
+    fake = tmp_path / "fakebin"
+    fake.mkdir(exist_ok=True)
+    (fake / "id").write_text(f"#!/bin/sh\necho '{groups}'\n")
+    (fake / "id").chmod(0o755)
+    start = f"{fake}:/usr/local/bin:/usr/bin:/bin"
+    out = subprocess.run(["sh", "-c", f". {script}; . {script}; echo \"$PATH\""], capture_output=True, text=True,
+                         env={"PATH": start})
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_login_shells_of_course_accounts_get_the_shared_environment_first(tmp_path: Path) -> None:
+    prefix, venv = tmp_path / "prefix", tmp_path / "prefix" / "venv"
+    script = hub.write_profile_script(prefix, venv, profile_d=tmp_path / "profile.d")
+    assert script.name.startswith("osteonecrosis-course-") and oct(script.stat().st_mode & 0o777) == "0o644"
+    assert hub.profile_script_path(hub.DEFAULT_PREFIX).name == "osteonecrosis-course.sh"
+    for groups in ("users osteonecrosis-students", "osteonecrosis-instructors"):
+        path = _source_profile(tmp_path, script, groups).split(":")
+        assert path[0] == str(venv / "bin") and path.count(str(venv / "bin")) == 1, path
+    other = _source_profile(tmp_path, script, "users sudo osteonecrosis-studentsX")
+    assert str(venv) not in other, "an account outside the course's groups must keep its PATH"
+
+
+def test_shared_server_config_allows_the_labs_own_frames_only(tmp_path: Path) -> None:
+    conf = tmp_path / "venv" / "etc" / "jupyter" / "jupyter_server_config.json"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(json.dumps({"ServerApp": {"tornado_settings": {"headers": {"X-Other": "1"}}, "ip": "x"}}))
+    hub.write_server_config(tmp_path / "venv")
+    written = json.loads(conf.read_text())["ServerApp"]
+    assert written["tornado_settings"]["headers"] == {"X-Other": "1",
+                                                      "Content-Security-Policy": "frame-ancestors 'self'"}
+    assert written["ip"] == "x", "what was there is kept"
+    overrides = hub.write_lab_overrides(tmp_path / "venv")
+    settings = json.loads(overrides.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert settings["fetchNews"] == "false" and settings["checkForUpdates"] is False
