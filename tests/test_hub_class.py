@@ -278,6 +278,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         # 0. The instructor's JupyterLab terminal (a login shell) has the course tools of the shared environment.
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
+            print(f"\nfrom set-up to the instructor logged in to JupyterLab: {time.monotonic() - hub.started:.0f} s")
             tools = _terminal(page, hub, hub.instructor, "shopt -q login_shell && echo LOGIN-SHELL; "
                               "which grade-class nbgrader python; grade-class --help | head -n 3; "
                               "bash -c 'echo NON-LOGIN $(command -v grade-class) $(command -v nbgrader)'", "tools")

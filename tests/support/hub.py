@@ -113,6 +113,7 @@ class ClassHub:
     log: Path
     settings: dict[str, Any] = field(default_factory=dict)
     setup_seconds: float = 0.0  # hub.py setup (accounts, shared environment, proxy) until the hub answers
+    started: float = 0.0  # time.monotonic() when setup began
 
     def user_url(self, user: str, path: str = "") -> str:
         return f"{self.base}/user/{user}/{path.lstrip('/')}"
@@ -230,7 +231,8 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
         settings = json.loads((prefix / "hub" / "settings.json").read_text())
         elapsed = time.monotonic() - started
         print(f"\nclass hub set up and answering: {elapsed:.0f} s", flush=True)
-        yield ClassHub(base, prefix, exchange, instructor, names, passwords, token, proc, log, settings, elapsed)
+        yield ClassHub(base, prefix, exchange, instructor, names, passwords, token, proc, log, settings, elapsed,
+                       started)
     finally:
         if proc is not None:
             with contextlib.suppress(ProcessLookupError):
