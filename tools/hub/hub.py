@@ -1,7 +1,7 @@
 """The course's class server on one machine: a real JupyterHub with unix accounts (make hub).
 
-    python tools/hub/hub.py setup --roster students.csv [--instructor NAME] [--prefix /opt/osteonecrosis]
-    python tools/hub/hub.py serve [--prefix /opt/osteonecrosis] [--ip 127.0.0.1] [--port 8000]
+    .venv/bin/python tools/hub/hub.py setup --roster students.csv [--instructor NAME] [--prefix /opt/osteonecrosis]
+    python3 tools/hub/hub.py serve [--prefix /opt/osteonecrosis] [--ip 127.0.0.1] [--port 8000]
     python3 tools/hub/hub.py k8s-users --roster students.csv --instructor NAME [--previous k8s-users.json]
     python3 tools/hub/hub.py remove-accounts --roster students.csv [--instructor NAME] [--prefix ...] --yes
 
