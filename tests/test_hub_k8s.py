@@ -226,7 +226,19 @@ def test_each_pod_has_its_own_home_and_the_shared_exchange(rendered: dict[str, A
         assert f"chown {uids[user]}:100 /home/jovyan" in script and "chmod 0700 /home/jovyan" in script, script
         assert f"chown 0:0 {EXCHANGE_ROOT}" in script and f"chmod 1777 {EXCHANGE_ROOT}" in script, script
         assert init["securityContext"]["capabilities"] == {"drop": ["ALL"], "add": ["CHOWN", "FOWNER"]}
-        assert {m["name"] for m in init["volumeMounts"]} == {mounts["/home/jovyan"], mounts[EXCHANGE_ROOT]}
+        assert {m["name"] for m in init["volumeMounts"]} == {mounts["/home/jovyan"], mounts[EXCHANGE_ROOT],
+                                                               "course-passwd"}
+        # nbgrader names exchange files after pwd's name for the uid and maps "jovyan" to the hub user: the pod's
+        # /etc/passwd is the image's with jovyan given this uid, written by the init container into an emptyDir.
+        passwd = next(m for m in spec["containers"][0]["volumeMounts"] if m["mountPath"] == "/etc/passwd")
+        assert passwd["subPath"] == "passwd" and passwd["readOnly"] is True and "emptyDir" in volumes[passwd["name"]]
+        edit = script.split(" && ")[-1]
+        assert edit.endswith("/etc/passwd > /course-passwd/passwd"), edit
+        image_passwd = "root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\n"
+        ran = subprocess.run(["sh", "-c", edit.replace("/etc/passwd > /course-passwd/passwd", "")],
+                             input=image_passwd, capture_output=True, text=True)
+        assert ran.stdout.splitlines() == ["root:x:0:0:root:/root:/bin/bash",
+                                           f"jovyan:x:{uids[user]}:100::/home/jovyan:/bin/bash"], ran.stdout
     assert len(homes) == 3
     pvc = yaml.safe_load((K8S / "exchange-pvc.yaml").read_text())
     assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
