@@ -150,16 +150,6 @@ class UserServer:
         return self.hub.user_url(self.user, path)
 
 
-def as_user(user: str, cmd: list[str], venv: Path, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    """Run a command as a unix user, in a clean environment with the shared environment's bin/ on PATH."""
-    import pwd
-
-    home = pwd.getpwnam(user).pw_dir
-    env = [f"HOME={home}", f"USER={user}", f"PATH={venv}/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
-    return subprocess.run(["runuser", "-u", user, "--", "env", "-i", *env, *cmd], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
-
-
 def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
