@@ -1,18 +1,21 @@
-"""A real class on a real JupyterHub, end to end, in Debian's Chromium (issue 9, items 3 and the e2e test).
+"""A real class on a real JupyterHub, end to end, in Debian's Chromium (issues 9 and 20).
 
 tools/hub/hub.py sets up a hub in a temporary prefix with throw-away unix accounts (one instructor, two
-students), PAM login, the shared environment, and a private exchange; the test then plays a class:
+students), PAM login, the shared environment, a private exchange, and the proxy on Debian 12's node (18.20.4);
+the test then plays a class through the menus and the terminal a person uses:
 
-1. the instructor logs in, opens formgrader, generates and releases the assignment (browser);
-2. two students log in, fetch it from the Assignments panel, answer in JupyterLab (one right; one submits the
-   blank notebook first, then answers wrong and resubmits), and submit from the panel (browser);
-3. the instructor collects in formgrader (browser; formgrader collects with --update, so the resubmission
-   wins), runs grade-class (command line, as the instructor: it is a terminal command, not a formgrader
-   button), gives a manual grade and a comment in formgrader (browser), regenerates feedback with
-   ``python -m classroom.feedback`` (command line: formgrader's "Generate feedback" is nbgrader's
-   ``generate_feedback --force``, which would show hidden tests), and releases it in formgrader (browser);
-4. each student fetches feedback in the panel (browser) and sees their own score, the manual grade and the
-   comment, and no hidden test;
+0. the instructor types in a JupyterLab terminal (File > New > Terminal, a login shell): grade-class, nbgrader
+   and python are the shared environment's, also in a non-login shell started from it;
+1. the instructor opens Nbgrader > Formgrader (an iframe inside JupyterLab: the server allows frame-ancestors
+   'self' only), generates and releases the assignment;
+2. two students log in (no "Jupyter news" prompt), fetch it from the Assignments panel, answer in JupyterLab (one
+   right; one submits the blank notebook first, then answers wrong and resubmits), and submit from the panel;
+3. the instructor collects in formgrader (formgrader collects with --update, so the resubmission wins), types
+   ``grade-class`` in the terminal, gives a manual grade and a comment in formgrader's Manual Grading (inside the
+   lab), types ``python -m classroom.feedback`` (formgrader's "Generate feedback" is nbgrader's
+   ``generate_feedback --force``, which would show hidden tests), and releases feedback in formgrader;
+4. each student fetches feedback in the panel and sees their own score, the manual grade and the comment, and no
+   hidden test;
 5. through the hub, as a student: formgrader is not there, another student's server is refused, and code run
    in the student's own kernel cannot read the gradebook, the solutions, another student's home or the
    exchange's inbound folder.
@@ -22,6 +25,7 @@ Scores are read from the gradebook (the trusted side), never from the page alone
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,7 @@ from tests.support import hub as classhub
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader]
 
 ASSIGNMENT = "ps1_drugs_and_risk"
+NEWS_PROMPT = "get notified about official Jupyter news"
 COMMENT = "Clear reasoning on the denosumab timing; cite AAOMS 2022 for the stage."
 
 
@@ -136,22 +141,81 @@ def _inbound(hub: classhub.ClassHub, user: str) -> int:
     return len([p for p in inbound.glob(f"{user}+{ASSIGNMENT}+*")]) if inbound.is_dir() else 0
 
 
-def _formgrader(page: Any, hub: classhub.ClassHub) -> None:
-    page.goto(hub.user_url(hub.instructor, "formgrader"))
-    page.locator("tr", has_text=ASSIGNMENT).first.wait_for(timeout=120_000)
+def _menu(page: Any, *labels: str) -> None:
+    """Click through JupyterLab's menu bar as a person does: the top menu, then each (sub)menu item."""
+    page.locator(".lm-MenuBar-item", has_text=labels[0]).first.click()
+    for label in labels[1:]:
+        item = page.locator(".lm-Menu:visible .lm-Menu-item", has=page.locator(
+            ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(label)}$"))).last
+        item.wait_for(timeout=30_000)
+        if label != labels[-1]:
+            item.hover()
+        else:
+            item.click()
+
+
+def _open_lab(page: Any, hub: classhub.ClassHub, user: str) -> None:
+    page.goto(hub.user_url(user, "lab?reset"))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
+    page.wait_for_selector(".lm-MenuBar-item", timeout=120_000)
+
+
+def _formgrader(page: Any, hub: classhub.ClassHub) -> Any:
+    """Formgrader as the instructor meets it: JupyterLab's Nbgrader menu -> Formgrader, shown in an <iframe> of the
+    lab (a blank tab if the server forbids framing). Returns that frame once it lists the assignment."""
+    _open_lab(page, hub, hub.instructor)
+    page.wait_for_function("() => window.jupyterapp.commands.hasCommand('nbgrader:open-formgrader')",
+                           timeout=180_000)
+    _menu(page, "Nbgrader", "Formgrader")
+    iframe = page.locator("iframe[src*='formgrader']").first
+    iframe.wait_for(timeout=60_000)
+    frame = iframe.element_handle().content_frame()
+    try:
+        frame.locator("tr", has_text=ASSIGNMENT).first.wait_for(timeout=120_000)
+    except Exception:
+        browser.screenshot(page, "hub-formgrader-in-lab")
+        raise
+    return frame
 
 
 def _formgrader_action(page: Any, hub: classhub.ClassHub, column: str, expect: str) -> str:
     """Click one action of the assignment's row in Manage Assignments and return the log of its modal."""
-    _formgrader(page, hub)
-    row = page.locator("tr", has_text=ASSIGNMENT).first
+    frame = _formgrader(page, hub)
+    row = frame.locator("tr", has_text=ASSIGNMENT).first
     row.locator(f"td.{column} a").first.click()
-    modal = page.locator("#success-modal, #error-modal").first
+    modal = frame.locator("#success-modal, #error-modal").first
     modal.wait_for(timeout=300_000)
     text = modal.inner_text()
-    assert page.locator("#success-modal").count() == 1, f"formgrader {column} failed:\n{text[-2000:]}"
+    assert frame.locator("#success-modal").count() == 1, f"formgrader {column} failed:\n{text[-2000:]}"
     assert expect.lower() in text.lower(), text[-2000:]
     return text
+
+
+def _terminal(page: Any, hub: classhub.ClassHub, user: str, command: str, name: str,
+              timeout: float = 900) -> dict[str, str]:
+    """Type ``command`` into a new JupyterLab terminal (File -> New -> Terminal) as ``user``, as a person does. The
+    shell writes what it printed and its exit status to files in the user's home, read back here as root."""
+    _open_lab(page, hub, user)
+    _menu(page, "File", "New", "Terminal")
+    page.locator(".jp-Terminal .xterm").last.wait_for(timeout=60_000)
+    home = hub.home(user)
+    out, rc = home / f".{name}.out", home / f".{name}.rc"
+    for path in (out, rc):
+        path.unlink(missing_ok=True)
+    line = f"{{ {command} ; }} > ~/.{name}.out 2>&1; echo $? > ~/.{name}.rc"
+    deadline = time.monotonic() + timeout
+    typed_at = None
+    while not rc.is_file() and time.monotonic() < deadline:
+        if typed_at is None or (not out.exists() and time.monotonic() - typed_at > 20):
+            # Until the shell has started nothing reaches it: type again if no output file appeared.
+            page.locator(".jp-Terminal .xterm").last.click()
+            page.keyboard.type(line)
+            page.keyboard.press("Enter")
+            typed_at = time.monotonic()
+        time.sleep(1)
+    assert rc.is_file(), f"{user}: the terminal command did not finish: {command}"
+    time.sleep(0.5)
+    return {"out": out.read_text(errors="replace"), "rc": rc.read_text().strip()}
 
 
 def _gradebook_scores(hub: classhub.ClassHub) -> dict[str, dict[str, Any]]:
@@ -205,7 +269,32 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         course = Path(hub.settings["instructor_course"])
         venv = Path(hub.settings["venv"])
 
-        # 1. The instructor generates and releases the assignment in formgrader.
+        # The proxy runs on Debian 12's node (18.20.4, as `apt-get install nodejs` gives it), the pinned 5.1.0.
+        proxy = hub.settings["proxy_command"]
+        ran = subprocess.run([proxy[0], "--version"], capture_output=True, text=True)
+        assert ran.stdout.strip() == f"v{classhub.DEBIAN12_NODE}", (proxy, ran.stdout)
+        assert "configurable-http-proxy" in proxy[1]
+
+        # 0. The instructor's JupyterLab terminal (a login shell) has the course tools of the shared environment.
+        with browser.chromium() as page:
+            classhub.login(page, hub, hub.instructor)
+            print(f"\nfrom set-up to the instructor logged in to JupyterLab: {time.monotonic() - hub.started:.0f} s")
+            tools = _terminal(page, hub, hub.instructor, "shopt -q login_shell && echo LOGIN-SHELL; "
+                              "which grade-class nbgrader python; grade-class --help | head -n 3; "
+                              "bash -c 'echo NON-LOGIN $(command -v grade-class) $(command -v nbgrader)'", "tools")
+            assert tools["rc"] == "0", f"the course tools in the instructor's terminal:\n{tools['out']}"
+            lines = tools["out"].splitlines()
+            assert "LOGIN-SHELL" in lines, f"JupyterLab's terminal is not a login shell here:\n{tools['out']}"
+            for tool in ("grade-class", "nbgrader", "python"):
+                assert str(venv / "bin" / tool) in lines, f"{tool} is not the shared environment's:\n{tools['out']}"
+            assert "usage: grade-class" in tools["out"], tools["out"]
+            assert f"NON-LOGIN {venv}/bin/grade-class {venv}/bin/nbgrader" in lines, tools["out"]
+            # Formgrader may be framed by the lab's own origin only (JupyterHub's default forbids any frame).
+            head = page.request.get(hub.user_url(hub.instructor, "formgrader"))
+            assert head.ok and head.headers.get("content-security-policy") == "frame-ancestors 'self'", \
+                head.headers
+
+        # 1. The instructor generates and releases the assignment in formgrader (Nbgrader menu, inside the lab).
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
             _formgrader_action(page, hub, "assign", "Successfully")
@@ -215,6 +304,13 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         # 2. Students fetch, answer and submit from the Assignments panel; the second one resubmits.
         with browser.chromium() as page:
             classhub.login(page, hub, right)
+            # The course's JupyterLab overrides: no "get notified about official Jupyter news?" prompt.
+            news = page.request.get(hub.user_url(right, "lab/api/settings/@jupyterlab/apputils-extension:notification"))
+            props = news.json()["schema"]["properties"]
+            assert props["fetchNews"]["default"] == "false" and props["checkForUpdates"]["default"] is False, props
+            _open_lab(page, hub, right)
+            page.wait_for_timeout(5000)  # the prompt is a toast shown shortly after start-up
+            assert NEWS_PROMPT not in page.inner_text("body"), "a student is asked about Jupyter news"
             _student_submits(page, hub, right, right_answers, fetch=True, validate_passes=True)
         with browser.chromium() as page:
             classhub.login(page, hub, wrong_student)
@@ -222,13 +318,14 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
             _student_submits(page, hub, wrong_student, wrong_answers, fetch=False)  # then a wrong answer
         assert _inbound(hub, wrong_student) == 2
 
-        # 3. Collect (formgrader), grade-class (command line), manual grade and comment (formgrader).
+        # 3. Collect (formgrader), grade-class (typed in the instructor's JupyterLab terminal), manual grade and
+        #    comment (formgrader).
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
             _formgrader_action(page, hub, "collect", "Successfully")
-        graded = classhub.as_user(hub.instructor, [str(venv / "bin" / "grade-class"), ASSIGNMENT, "--no-progress"],
-                                  venv, cwd=course)
-        assert graded.returncode == 0, f"grade-class failed:\n{graded.stdout[-2000:]}\n{graded.stderr[-2000:]}"
+            graded = _terminal(page, hub, hub.instructor,
+                               f"cd {course} && grade-class {ASSIGNMENT} --no-progress", "grade")
+        assert graded["rc"] == "0", f"grade-class in the terminal failed:\n{graded['out'][-3000:]}"
         scores = _gradebook_scores(hub)
         assert scores[right]["score"] == pytest.approx(full_auto), scores
         assert scores[wrong_student]["score"] == pytest.approx(wrong.expected_total), \
@@ -237,15 +334,21 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         manual_points = max(1.0, manual_cell.points - 1)
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
-            page.goto(hub.user_url(hub.instructor, f"formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}"))
-            page.locator("tr", has_text=right).first.wait_for(timeout=120_000)
-            page.locator("tr", has_text=right).first.locator("a").first.click()
-            page.wait_for_selector(".score", timeout=120_000)
-            page.wait_for_load_state("networkidle")
+            # Formgrader inside the lab: Manual Grading -> the assignment -> its notebook -> the student.
+            frame = _formgrader(page, hub)
+            frame.get_by_role("link", name="Manual Grading").first.click()
+            frame.locator("tbody tr", has_text=ASSIGNMENT).first.locator("a").first.click()
+            frame.wait_for_url(f"**/formgrader/gradebook/{ASSIGNMENT}", timeout=60_000)
+            frame.locator("tbody tr", has_text=ASSIGNMENT).first.locator("a").first.click()
+            frame.wait_for_url(f"**/formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}", timeout=60_000)
+            frame.locator("tr", has_text=right).first.wait_for(timeout=120_000)
+            frame.locator("tr", has_text=right).first.locator("a").first.click()
+            frame.wait_for_selector(".score", timeout=120_000)
+            frame.wait_for_load_state("networkidle")
             # formgrader: the score box has the cell's grade id as its id, the comment box "<grade id>-comment".
             # Each box saves on "change"; type again if formgrader's views were not bound yet.
-            score_input = page.locator(f"input.score[id='{manual_cell.grade_id}']")
-            comment = page.locator(f"textarea.comment[id='{manual_cell.grade_id}-comment']")
+            score_input = frame.locator(f"input.score[id='{manual_cell.grade_id}']")
+            comment = frame.locator(f"textarea.comment[id='{manual_cell.grade_id}-comment']")
             for _attempt in range(4):
                 for box, value in ((score_input, f"{manual_points:g}"), (comment, COMMENT)):
                     box.fill("")
@@ -265,11 +368,11 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         assert scores[right]["manual"] == pytest.approx(manual_points), f"the manual grade was not saved: {scores}"
         assert COMMENT in scores[right]["comments"], f"the comment was not saved: {scores}"
 
-        regen = classhub.as_user(hub.instructor, [str(venv / "bin" / "python"), "-m", "classroom.feedback",
-                                                  ASSIGNMENT], venv, cwd=course)
-        assert regen.returncode == 0, f"feedback regeneration failed:\n{regen.stdout[-1500:]}{regen.stderr[-1500:]}"
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
+            regen = _terminal(page, hub, hub.instructor,
+                              f"cd {course} && python -m classroom.feedback {ASSIGNMENT}", "feedback")
+            assert regen["rc"] == "0", f"feedback regeneration in the terminal failed:\n{regen['out'][-3000:]}"
             _formgrader_action(page, hub, "release-feedback", "Successfully")
 
         # 4. Each student fetches feedback and sees their own score, the manual grade and the comment.

