@@ -59,6 +59,7 @@ FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
 NAMED_MARKS: dict[str, tuple[str, ...]] = {
     "test_instructor_guide": ("root",),  # creates unix accounts
     "test_hub_setup": ("root",),
+    "test_hub_k8s": ("slow", "network"),  # builds environments from PyPI, runs kubespawner, hadolint, validators
     "test_grading_sandbox": ("root",),  # bubblewrap sandboxes, uids of their own
     "test_lint": ("slow",),  # ruff is a separate program
     "test_make_lab": ("slow",),  # runs make and JupyterLab
