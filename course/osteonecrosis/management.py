@@ -225,7 +225,7 @@ def drug_decision() -> list[dict[str, Any]]:
 
 
 NOT_MRONJ_REASONS: tuple[str, ...] = (
-    "before_therapy", "no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure",
+    "before_therapy", "antiangiogenic_only", "no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure",
 )
 
 
@@ -241,3 +241,14 @@ def not_mronj_actions(reasons: list[str]) -> list[dict[str, Any]]:
 def ischemic_osteonecrosis() -> list[dict[str, Any]]:
     """The French seed's 'ischemic osteonecrosis' management, each claim beside its audit."""
     return [as_item(e, kind="seed_audit") for e in _data()["ischemic_osteonecrosis"]]
+
+
+def referral_items() -> list[dict[str, Any]]:
+    """The referral item every suspected or staged case carries (oral and maxillofacial surgery / oral medicine)."""
+    return [as_item(e, kind="referral") for e in _data()["referral"]]
+
+
+def radiotherapy_items() -> list[dict[str, Any]]:
+    """Osteoradionecrosis items for a case whose jaw was irradiated: the dose to the site, the head and neck team,
+    and HOPON (prophylactic HBO gave no benefit)."""
+    return [as_item(e, kind="osteoradionecrosis") for e in _data()["radiotherapy"]]
