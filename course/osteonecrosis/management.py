@@ -19,9 +19,15 @@ TREATED_STAGES: tuple[str, ...] = ("1", "2", "3")
 _PROVENANCE = {"source", "evidence", "answer"}
 
 
-def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
-    (a contested entry's positions come side by side, each cited)."""
+# The cited form of each knowledge entry, built once: entry id(...) -> (the entry itself, its item). The entry is
+# kept so a recycled id() can never return another entry's item.
+_ITEMS: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _base_item(entry: dict[str, Any]) -> dict[str, Any]:
+    hit = _ITEMS.get(id(entry))
+    if hit is not None and hit[0] is entry:
+        return hit[1]
     item = {k: v for k, v in entry.items() if k not in _PROVENANCE and not _is_entry(v)}
     item.update(knowledge.cite(entry))
     item["unverified"] = _unverified(entry)
@@ -29,6 +35,18 @@ def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
     if "positions" in entry:
         item["positions"] = [{"says": " ".join(str(p["says"]).split()), **knowledge.cite(p)}
                              for p in entry["positions"]]
+    _ITEMS[id(entry)] = (entry, item)
+    return item
+
+
+def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
+    (a contested entry's positions come side by side, each cited). Each call returns a fresh dict (its lists are
+    fresh copies), so callers may add or change keys."""
+    base = _base_item(entry)
+    item = {k: (list(v) if isinstance(v, list) else v) for k, v in base.items()}
+    if "positions" in item:
+        item["positions"] = [dict(p) for p in item["positions"]]
     item.update(extra)
     return item
 

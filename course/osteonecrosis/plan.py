@@ -90,14 +90,15 @@ def _prevention(case: Case, exposed: bool, specialist: bool, today: dt.date | No
 
 
 def _denosumab_windows(case: Case, today: dt.date | None) -> tuple[list[dict[str, Any]], str | None]:
-    """ECTS and SDCEP windows for 6-monthly denosumab with a known last dose: current, overdue or stopped (for a
+    """ECTS and SDCEP windows for 6-monthly denosumab (60 mg, osteoporosis or adjuvant) with a known last dose:
+    current, overdue or stopped (for a
     dose that is not current the windows show how late it is; the rebound warning goes with them)."""
     for med in case.medications:
         status = rules.denosumab_status(med, case.indication, today)
         if status is None:
             continue
         urgent = prevention.as_item(prevention._entry("denosumab_timing", "dmab-urgent-proceeds"))
-        if prevention.medication_group(med, case.indication) != "low_dose":
+        if rules.denosumab_interval_days(med, case.indication) < 180:
             return [urgent], "Denosumab at oncologic dose: the 6-monthly timing rules (ECTS, SDCEP) do not apply."
         if med.last_dose is None:
             note = "Give medications[].last_dose (YYYY-MM-DD) to compute the denosumab timing windows."

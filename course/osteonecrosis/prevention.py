@@ -351,8 +351,11 @@ def drug_holiday_positions(case: Case, today: dt.date | None = None) -> list[dic
             rows.append(_holiday("holiday-dmab-not-current", applies=True, denosumab_status=dmab_status, **common))
             out.extend(rows)
             continue
+        if not rules.was_given(med):
+            continue                     # listed but never given: no position to take
         if not med.current:
-            rows.append(_holiday("holiday-not-current", applies=True, **common))
+            row_id = "holiday-not-current" if kind.endswith("bisphosphonate") else "holiday-not-applicable"
+            rows.append(_holiday(row_id, applies=True, **common))
             out.extend(rows)
             continue
         if kind == "oral_bisphosphonate":

@@ -405,8 +405,12 @@ def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_t
     if group == "antiangiogenic":
         return SurgeryDecision("no_verified_rule", "during-antiangiogenic-only", invasive, group)
     if group == "stopped":
-        only_dmab = all(m.drug == "denosumab" for m in drugs_given(case)
-                        if drug_catalogue()[m.drug]["antiresorptive"])
-        return SurgeryDecision("stopped", "during-stopped-denosumab" if only_dmab else "during-stopped-therapy",
-                               invasive, group)
+        given = drugs_given(case)
+        if any(is_bisphosphonate(m) for m in given):
+            entry = "during-stopped-therapy"
+        elif any(m.drug == "denosumab" for m in given):
+            entry = "during-stopped-denosumab"
+        else:
+            entry = "during-stopped-other"
+        return SurgeryDecision("stopped", entry, invasive, group)
     return SurgeryDecision("proceed_with_precautions", "during-primary-care", invasive, group)
