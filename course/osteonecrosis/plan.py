@@ -83,7 +83,7 @@ def _prevention(case: Case, exposed: bool, specialist: bool, today: dt.date | No
     else:
         items += [i for i in prevention.during_therapy(case) if i["id"] in ("during-hygiene", "during-recall")]
     if rules.denosumab_not_current(case, today):
-        items.insert(0, prevention.as_item(prevention._entry("denosumab_timing", "dmab-stopped-rebound")))
+        items.insert(0, prevention.denosumab_item("dmab-stopped-rebound"))
     if specialist:
         items = [i for i in items if i["id"] not in PRIMARY_CARE_ITEMS]
     return items
@@ -97,7 +97,7 @@ def _denosumab_windows(case: Case, today: dt.date | None) -> tuple[list[dict[str
         status = rules.denosumab_status(med, case.indication, today)
         if status is None:
             continue
-        urgent = prevention.as_item(prevention._entry("denosumab_timing", "dmab-urgent-proceeds"))
+        urgent = prevention.denosumab_item("dmab-urgent-proceeds")
         if rules.denosumab_interval_days(med, case.indication) < 180:
             return [urgent], "Denosumab at oncologic dose: the 6-monthly timing rules (ECTS, SDCEP) do not apply."
         if med.last_dose is None:
@@ -162,9 +162,7 @@ def _rebound_warning(case: Case, today: dt.date | None) -> list[str]:
     meds = rules.denosumab_not_current(case, today)
     if not meds:
         return []
-    status = rules.denosumab_status(meds[0], case.indication, today)
-    entry = prevention._entry("denosumab_timing", "dmab-stopped-rebound")
-    return [f"Denosumab {status}: " + " ".join(str(entry["action"]).split())]
+    return [" ".join(str(prevention.denosumab_item("dmab-stopped-rebound")["action"]).split())]
 
 
 def make_plan(case: Case, today: dt.date | None = None) -> Plan:

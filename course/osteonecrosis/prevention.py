@@ -98,6 +98,11 @@ def denosumab_window(last_injection: dt.date, guideline: str = "ects2022") -> di
     return out
 
 
+def denosumab_item(entry_id: str) -> dict[str, Any]:
+    """One cited item of the denosumab timing section (``dmab-stopped-rebound``, ``dmab-urgent-proceeds`` ...)."""
+    return as_item(_entry("denosumab_timing", entry_id))
+
+
 def ects_next_injection(last_injection: dt.date, procedure: dt.date) -> dict[str, Any]:
     """ECTS 2022: the next denosumab injection for a given procedure date (4-6 weeks after it, and no
     more than 4 weeks after the scheduled dose). ``within_window`` says whether the procedure date itself
