@@ -217,3 +217,35 @@ def test_contract_is_documented_inside_the_project():
     for py in pkg.rglob("*.py"):
         text = py.read_text()
         assert "../shared" not in text and "DESIGN.md" not in text, py.name
+
+
+# --- Issue 17: assessed_on, the visit date that overdue doses are judged on --------------------------------------
+
+def test_assessed_on_is_an_optional_visit_date_that_round_trips():
+    from osteonecrosis import case_from_dict
+
+    data = {"indication": "osteoporosis", "medications": [], "assessed_on": "2026-05-04"}
+    case = case_from_dict(data)
+    assert case.assessed_on is not None and case.assessed_on.isoformat() == "2026-05-04"
+    assert case.to_dict()["assessed_on"] == "2026-05-04"
+    assert "assessed_on" not in case_from_dict({"indication": "osteoporosis", "medications": []}).to_dict()
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "soon", 5])
+def test_a_bad_assessed_on_is_one_line_naming_the_field(value):
+    from osteonecrosis import case_from_dict
+    from osteonecrosis.cases import CaseError
+
+    with pytest.raises(CaseError, match=r"^assessed_on"):
+        case_from_dict({"indication": "osteoporosis", "medications": [], "assessed_on": value})
+
+
+def test_an_overdue_denosumab_is_judged_on_the_visit_date_not_the_clock():
+    from osteonecrosis import case_from_dict, rules
+
+    med = {"drug": "denosumab", "months": 30, "current": True, "dose_mg": 60, "every_days": 182,
+           "last_dose": "2026-01-10"}
+    on_time = case_from_dict({"indication": "osteoporosis", "medications": [med], "assessed_on": "2026-07-01"})
+    late = case_from_dict({"indication": "osteoporosis", "medications": [med], "assessed_on": "2026-09-01"})
+    assert rules.denosumab_not_current(on_time) == []
+    assert [m.drug for m in rules.denosumab_not_current(late)] == ["denosumab"]

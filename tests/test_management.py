@@ -300,3 +300,29 @@ def test_zoledronate_renal_rules_are_split_by_dose():
 def test_no_seed_audit_compares_the_two_surgical_figures_as_one_outcome():
     audit = " ".join(knowledge.find("seed-fr-bronj-conservative", "management")["audit"].split())
     assert "not to be compared" in audit and "superseded" in audit
+
+
+# --- Issue 17: referral and osteoradionecrosis items -------------------------------------------------------------
+
+def test_referral_and_osteoradionecrosis_items_are_cited():
+    from osteonecrosis import management
+
+    refer = management.referral_items()
+    assert [i["id"] for i in refer] == ["refer-specialist"]
+    orn = {i["id"]: i for i in management.radiotherapy_items()}
+    assert set(orn) == {"orn-dose-to-site", "orn-specialist-team", "orn-hopon-no-prophylactic-hbo"}
+    assert orn["orn-dose-to-site"]["dose_gy"] == 60 and "studer2015" in orn["orn-dose-to-site"]["source"]
+    assert "hopon2019" in orn["orn-hopon-no-prophylactic-hbo"]["source"]
+    for item in [*refer, *orn.values()]:
+        assert_cited(item)
+
+
+def test_as_item_returns_a_fresh_item_each_time():
+    from osteonecrosis import knowledge, management
+
+    entry = knowledge.load("prevention")["prophylaxis"]
+    first = management.as_item(entry)
+    first["positions"].append({"says": "changed"})
+    first["source"].append("changed")
+    second = management.as_item(entry)
+    assert "changed" not in second["source"] and all(p["says"] != "changed" for p in second["positions"])

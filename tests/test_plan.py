@@ -131,11 +131,13 @@ def test_no_drug_case_is_not_mronj_with_minimal_prevention():
 
 
 def test_planned_extraction_on_denosumab_gives_both_timing_windows():
-    case = make("osteoporosis", [{**DMAB_OP, "last_dose": "2024-01-15"}], planned_procedure="extraction")
+    case = make("osteoporosis", [{**DMAB_OP, "last_dose": "2024-01-15"}], planned_procedure="extraction",
+                assessed_on="2024-05-02")
     plan = make_plan(case)
     check_plan(plan)
     proc = plan["procedure_advice"]
-    ects, sdcep = proc["denosumab_windows"]
+    ects, sdcep, urgent = proc["denosumab_windows"]
+    assert urgent["id"] == "dmab-urgent-proceeds"
     assert (ects["guideline"], ects["procedure_earliest"], ects["procedure_latest"]) == (
         "ects2022", "2024-06-15", "2024-07-15")
     assert (sdcep["guideline"], sdcep["procedure_earliest"], sdcep["procedure_latest"]) == (
@@ -147,7 +149,7 @@ def test_planned_extraction_on_denosumab_gives_both_timing_windows():
 
 def test_denosumab_without_last_dose_asks_for_it():
     plan = make_plan(make("osteoporosis", [DMAB_OP], planned_procedure="extraction"))
-    assert plan["procedure_advice"]["denosumab_windows"] == []
+    assert [w["id"] for w in plan["procedure_advice"]["denosumab_windows"]] == ["dmab-urgent-proceeds"]
     assert "last_dose" in plan["procedure_advice"]["note"]
 
 
@@ -157,7 +159,7 @@ def test_oncology_implant_plan_advises_against_elective_surgery_citing_mascc():
     check_plan(plan)
     advice = plan["procedure_advice"]["elective_surgery"]
     assert advice["advice"] == "avoid_elective" and "mascc2019" in advice["source"]
-    assert plan["procedure_advice"]["denosumab_windows"] == []
+    assert [w["id"] for w in plan["procedure_advice"]["denosumab_windows"]] == ["dmab-urgent-proceeds"]
     assert "oncologic dose" in plan["procedure_advice"]["note"]
 
 
@@ -174,7 +176,7 @@ def test_no_procedure_no_procedure_advice():
 def test_drug_holiday_positions_are_side_by_side_in_the_plan():
     plan = make_plan(make("osteoporosis", [ALN], planned_procedure="extraction"))
     guidelines = [h["guideline"] for h in plan["drug_holiday"]]
-    assert guidelines == ["aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022"]
+    assert guidelines == ["aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022", "ects2022"]
 
 
 def test_every_library_case_gets_a_sound_plan():
@@ -328,3 +330,122 @@ def test_every_seed_claim_in_a_plan_comes_with_its_audit():
         for item in plan_items(plan):
             if item.get("evidence") == "seed_claim" and item.get("kind") != "seed_claim":
                 assert item.get("audit") or item.get("guidelines"), (case_id, item["id"])
+
+
+# --- Issue 17: the second clinical review, one test per finding -------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+import re  # noqa: E402
+
+from osteonecrosis.plan import plan_text  # noqa: E402
+
+
+def _ago(days: int) -> str:
+    return (_dt.date.today() - _dt.timedelta(days=days)).isoformat()
+
+
+DMAB_STOPPED_7M = {"drug": "denosumab", "months": 36, "current": False, "dose_mg": 60, "every_days": 182,
+                   "last_dose": _ago(213)}
+
+
+@pytest.mark.parametrize("med", [
+    DMAB_STOPPED_7M,
+    {**DMAB_STOPPED_7M, "last_dose": None},
+    {**DMAB_OP, "last_dose": _ago(270)},                     # current but 9 months since the last dose: overdue
+], ids=["stopped-with-date", "stopped-no-date", "overdue"])
+def test_h1_denosumab_not_current_warns_of_rebound_and_sends_to_the_prescriber(med):
+    """H1: ECTS 2021 (denosumab_rebound): stopping denosumab without a follow-on drug causes rebound bone loss and
+    multiple vertebral fractures; the bisphosphonate 'persists in bone for years' text never applies to it."""
+    med = {k: v for k, v in med.items() if v is not None}
+    plan = make_plan(make("osteoporosis", [med], planned_procedure="extraction"))
+    check_plan(plan)
+    text = plan_text(plan)
+    assert "rebound" in text and "multiple vertebral fractures" in text
+    assert "contact the prescriber now" in text.lower()
+    assert "overdue" in text
+    assert any("rebound" in w for w in plan["warnings"])
+    holiday = [r for r in plan["drug_holiday"] if r["drug"] == "denosumab"]
+    assert holiday and not any("persists in bone" in r["action"] for r in holiday)
+    assert "persists in bone" not in plan["procedure_advice"]["elective_surgery"]["action"]
+    if "last_dose" in med:
+        windows = plan["procedure_advice"]["denosumab_windows"]
+        assert [w["guideline"] for w in windows][:2] == ["ects2022", "sdcep2017"]
+        assert all(w["denosumab_status"] in ("stopped", "overdue") for w in windows[:2])
+
+
+def test_w1_antiangiogenic_alone_is_taught_both_ways_and_managed_like_mronj():
+    """W1: AAOMS 2022 criterion 1 excludes an antiangiogenic drug alone; AAOMS 2014 and MASCC/ISOO/ASCO 2019
+    count it. Either way the lesion is managed and prevented as MRONJ is."""
+    bev = {"drug": "bevacizumab", "months": 8, "current": True}
+    plan = make_plan(make("other", [bev], findings={"exposed_bone": True, "weeks_persisting": 12, "pain": True},
+                          planned_procedure="extraction"))
+    check_plan(plan)
+    ids = [i["id"] for i in plan["management"]]
+    assert "not-mronj-no-drug" not in ids
+    assert "not-mronj-antiangiogenic-only" in ids
+    text = plan_text(plan)
+    assert "No antiresorptive or antiangiogenic drug, ever" not in text
+    assert "AAOMS 2014" in text and "MASCC/ISOO/ASCO 2019" in text
+    assert plan["staging"]["stage_if_antiangiogenic_counts"] == "2"
+    assert "aaoms2022-nonoperative-2" in ids           # managed as the stage it would be under 2014/2019
+    assert "refer-specialist" in ids
+    related = {i["id"] for i in plan["procedure_advice"]["elective_surgery"]["related"]}
+    assert "bevacizumab-surgery-hold" in related
+
+
+def test_imprecise_every_suspected_or_staged_case_is_referred():
+    """SDCEP / AAOMS 2022: suspected or established MRONJ goes to a specialist (oral surgery / oral medicine)."""
+    for code, case in STAGE_CASES.items():
+        ids = {i["id"] for i in make_plan(case)["management"]}
+        assert ("refer-specialist" in ids) == (code != "at_risk"), code
+    short = make_plan(make("osteoporosis", [ALN], findings={"exposed_bone": True, "weeks_persisting": 6}))
+    assert "refer-specialist" in {i["id"] for i in short["management"]}
+
+
+def test_imprecise_exposed_bone_at_6_weeks_is_suspected_mronj_not_a_bare_not_mronj():
+    plan = make_plan(make("osteoporosis", [ALN], findings={"exposed_bone": True, "weeks_persisting": 6,
+                                                           "infection": True}))
+    assert plan["stage"] == "not_mronj"
+    assert plan["stage_label"].startswith("Suspected MRONJ")
+    assert "does not yet meet the 8-week definition" in plan["stage_label"]
+    first = plan["management"][0]["action"]
+    assert "treat" in first.lower() and "infection" in first and "re-examine" in first
+
+
+@pytest.mark.parametrize("code", ["1", "2", "3"])
+def test_imprecise_no_stage_1_to_3_plan_says_primary_care_surgery(code):
+    case = STAGE_CASES[code]
+    data = {k: v for k, v in case.to_dict().items() if v is not None}
+    data["planned_procedure"] = "extraction"
+    plan = make_plan(case_from_dict(data))
+    assert not re.search(r"primary (dental )?care", plan_text(plan), re.IGNORECASE)
+    assert plan["procedure_advice"]["elective_surgery"]["advice"] == "specialist"
+
+
+def test_imprecise_superseded_aaoms_2009_holiday_row_never_applies():
+    plan = make_plan(STAGE_CASES["1"])
+    rows = [r for r in plan["drug_holiday"] if r.get("standing") == "superseded"]
+    assert rows and not any(r["applies"] for r in rows)
+
+
+def test_imprecise_irradiated_jaw_gets_the_osteoradionecrosis_items():
+    """ORN: dose to the site (risk above about 60 Gy, Studer 2015), the head-and-neck team, and HOPON (Shaw 2019):
+    prophylactic HBO gave no benefit."""
+    plan = make_plan(make("bone_metastases", [ZOL_ONC], jaw_radiotherapy=True, planned_procedure="extraction"))
+    ids = {i["id"] for i in plan["management"]}
+    assert {"orn-dose-to-site", "orn-specialist-team", "orn-hopon-no-prophylactic-hbo"} <= ids
+    hopon = next(i for i in plan["management"] if i["id"] == "orn-hopon-no-prophylactic-hbo")
+    assert "hopon2019" in hopon["source"]
+
+
+def test_imprecise_urgent_treatment_proceeds_whatever_the_denosumab_window():
+    case = make("osteoporosis", [{**DMAB_OP, "last_dose": _ago(30)}], planned_procedure="extraction")
+    plan = make_plan(case)
+    ids = {i["id"] for i in plan["procedure_advice"]["denosumab_windows"]}
+    assert "dmab-urgent-proceeds" in ids
+
+
+def test_imprecise_stage_3_reasons_say_how_the_rule_differs_from_the_aaoms_wording():
+    plan = make_plan(STAGE_CASES["3"])     # pathologic fracture without pain or infection
+    text = " ".join(plan["staging"]["reasons"])
+    assert "pain and infection" in text and "teaching rule" in text

@@ -242,22 +242,26 @@ def test_oral_bisphosphonate_positions_side_by_side():
         assert_cited(item)
         assert item["drug"] == "alendronate"
     guidelines = [i["guideline"] for i in items]
-    assert guidelines == ["aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022"]
+    assert guidelines == ["aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022", "ects2022"]
     pos = by_id(items)
     assert pos["holiday-aaoms2009-long"]["holiday_months_before"] == 3
     assert pos["holiday-aaoms2009-long"]["holiday_months_after"] == 3
-    assert pos["holiday-aaoms2014"]["applies"] is True and pos["holiday-aaoms2014"]["unverified"] is True
+    # superseded rows never apply (issue 17); condition_met says whether the old rule would have matched
+    assert pos["holiday-aaoms2014"]["applies"] is False and pos["holiday-aaoms2014"]["condition_met"] is True
+    assert pos["holiday-aaoms2014"]["unverified"] is True
+    assert pos["holiday-ects2022-bp"]["applies"] is True       # 5 years: SDCEP higher risk, ECTS pause considered
     assert pos["holiday-aaoms2022"]["evidence"] == "unverified"
     assert "prescriber" in pos["holiday-sdcep2017"]["action"]
     assert pos["holiday-ects2022-bp"]["pause_days_before_at_least"] == 7
 
 
-def test_aaoms2014_row_applies_only_over_4_years_or_with_steroids():
+def test_aaoms2014_row_condition_met_only_over_4_years_or_with_steroids_and_never_applies():
     short = by_id(prevention.drug_holiday_positions(make("osteoporosis", [{**ALN, "months": 30}])))
-    assert short["holiday-aaoms2014"]["applies"] is False
+    assert short["holiday-aaoms2014"]["condition_met"] is False
     steroids = by_id(prevention.drug_holiday_positions(
         make("osteoporosis", [{**ALN, "months": 30}], risk_factors=["corticosteroids"])))
-    assert steroids["holiday-aaoms2014"]["applies"] is True
+    assert steroids["holiday-aaoms2014"]["condition_met"] is True
+    assert steroids["holiday-aaoms2014"]["applies"] is False     # superseded by AAOMS 2022 (issue 17)
 
 
 def test_denosumab_positions_never_stop_it():
@@ -304,8 +308,8 @@ def test_ects_one_week_pause_is_not_applied_to_a_yearly_zoledronate_infusion():
         {"drug": "zoledronate", "months": 24, "current": True, "dose_mg": 5, "every_days": 365, "route": "iv"}]})
     ects = [r for r in prevention.drug_holiday_positions(case) if r["id"] == "holiday-ects2022-bp"]
     assert ects and ects[0]["applies"] is False and "yearly" in ects[0]["case_note"]
-    oral = case_from_dict({"indication": "osteoporosis", "medications": [
-        {"drug": "alendronate", "months": 24, "current": True, "route": "oral"}]})
+    oral = case_from_dict({"indication": "osteoporosis", "risk_factors": ["corticosteroids"], "medications": [
+        {"drug": "alendronate", "months": 24, "current": True, "route": "oral"}]})     # high risk: the pause applies
     assert next(r for r in prevention.drug_holiday_positions(oral) if r["id"] == "holiday-ects2022-bp")["applies"]
 
 
@@ -315,3 +319,39 @@ def test_aaoms_2009_holiday_rows_are_history():
     rows = {r["id"]: r for r in prevention.drug_holiday_positions(case)}
     assert rows["holiday-aaoms2009-long"]["standing"] == "superseded"
     assert not rows["holiday-aaoms2009-long"].get("answer")
+
+
+# --- Issue 17: W2 (ECTS 2022) and W5 (SDCEP higher-risk group) -------------------------------------------------
+
+def test_w2_ects_low_risk_osteoporosis_patient_does_not_stop_the_bisphosphonate():
+    """ECTS 2022 (Table 5): a low-risk osteoporosis patient keeps the bisphosphonate; a pause is for high risk."""
+    low = by_id(prevention.drug_holiday_positions(make("osteoporosis", [ALN])))       # 2 years, no steroids
+    assert low["holiday-ects2022-bp"]["applies"] is False
+    assert low["holiday-ects2022-bp-low-risk"]["applies"] is True
+    assert "not stop" in low["holiday-ects2022-bp-low-risk"]["action"]
+    high = by_id(prevention.drug_holiday_positions(make("osteoporosis", [ALN], risk_factors=["corticosteroids"])))
+    assert high["holiday-ects2022-bp"]["applies"] is True
+    assert high["holiday-ects2022-bp-low-risk"]["applies"] is False
+
+
+def test_w2_ects_antibiotic_advice_is_in_the_antibiotics_side_by_side():
+    item = prevention.prophylaxis_advice()
+    ects = [p for p in item["positions"] if "ects2022" in p["source"]]
+    assert ects and "mouthwash" in ects[0]["says"] and "systemic antibiotics" in ects[0]["says"]
+
+
+@pytest.mark.parametrize("meds,risk,group", [
+    ([ALN], [], "lower"),
+    ([{**ALN, "months": 60}], [], "higher"),                    # 5 years or more
+    ([ALN], ["corticosteroids"], "higher"),                     # with systemic glucocorticoids
+    ([DMAB_OP], [], "lower"),
+    ([DMAB_OP], ["corticosteroids"], "higher"),
+    ([ZOL_ONC], [], "higher"),                                  # cancer
+    ([BEV], [], "higher"),                                      # antiangiogenic (cancer)
+])
+def test_w5_sdcep_risk_group(meds, risk, group):
+    indication = "bone_metastases" if meds[0] in (ZOL_ONC, BEV) else "osteoporosis"
+    case = make(indication, meds, risk_factors=risk)
+    assert prevention.sdcep_risk_group(case) == group
+    items = {i["id"]: i for i in prevention.during_therapy(case)}
+    assert items["sdcep-risk-group"]["case_group"] == group

@@ -108,3 +108,44 @@ def test_has_a_lesion_and_the_8_week_window_are_read_from_rules_only() -> None:
     offenders = [f"{p.relative_to(pkg)}:{n}" for p in pkg.rglob("*.py") if p.name != "rules.py"
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if rederived.search(line)]
     assert not offenders, f"re-derive the rule through osteonecrosis.rules instead: {offenders}"
+
+
+# --- Issue 17: one regimen resolver and one elective-surgery rule ----------------------------------------------
+
+import itertools  # noqa: E402
+
+from osteonecrosis import prevention, risk  # noqa: E402
+from osteonecrosis.cases import Medication, drug_catalogue  # noqa: E402
+
+
+def _all_regimen_meds() -> list[Medication]:
+    meds = []
+    for drug, entry in drug_catalogue().items():
+        for reg, route, every in itertools.product(entry.get("regimens") or [None], (None, "oral", "iv", "sc"),
+                                                   (None, 1, 7, 28, 84, 182, 365)):
+            meds.append(Medication(drug=drug, months=12, dose_mg=None if reg is None else reg["dose_mg"],
+                                   every_days=every, route=route))
+    return meds
+
+
+def test_risk_regimen_group_is_a_drop_in_for_the_risk_module_resolver():
+    """rules.risk_regimen_group gives what risk._regimen_group gives, for every regimen, route and interval (so
+    risk.py can call it instead of its own copy)."""
+    for med in _all_regimen_meds():
+        assert rules.risk_regimen_group(med) == risk._regimen_group(med), med
+
+
+def test_prevention_groups_come_from_the_one_resolver():
+    for med, indication in itertools.product(_all_regimen_meds()[::7], ("osteoporosis", "bone_metastases", "other")):
+        assert prevention.medication_group(med, indication) == rules.regimen_group(med, indication)
+
+
+def test_elective_surgery_rule_sends_staged_cases_to_the_specialist_and_keeps_non_invasive_care_routine():
+    aln = {"drug": "alendronate", "months": 24, "current": True}
+    case = case_from_dict({"indication": "osteoporosis", "medications": [aln], "planned_procedure": "extraction"})
+    assert rules.elective_surgery_rule(case, "at_risk", False, False, False).advice == "proceed_with_precautions"
+    for code in ("0", "1", "2", "3"):
+        assert rules.elective_surgery_rule(case, code, False, False, False).advice == "specialist"
+    assert rules.elective_surgery_rule(case, "not_mronj", True, False, False).advice == "specialist"
+    scaling = case_from_dict({"indication": "osteoporosis", "medications": [aln], "planned_procedure": "scaling"})
+    assert rules.elective_surgery_rule(scaling, "2", False, False, False).advice == "routine"

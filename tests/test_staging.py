@@ -79,9 +79,9 @@ def test_any_nonspecific_sign_is_stage_0(sign):
     assert any("nonspecific" in r for r in result.reasons)
 
 
-def test_pain_alone_without_lesion_or_sign_stays_at_risk():
-    # pain and infection describe exposed-bone disease; without a lesion or a named sign the case is at risk
-    assert staged({"pain": True}) == "at_risk"
+def test_pain_alone_without_lesion_is_stage_0():
+    # issue 17 (H2): AAOMS 2022 stage 0 covers nonspecific symptoms; pain with exposure is one (it was at_risk)
+    assert staged({"pain": True}) == "0"
 
 
 # --- Rules 4 to 6: stages 1, 2, 3 -------------------------------------------------------------------
@@ -112,9 +112,9 @@ def test_any_stage_3_feature_decides_whatever_the_symptoms(feature, symptoms):
     assert any("stage-3 feature" in r for r in result.reasons)
 
 
-def test_stage_3_feature_without_lesion_is_not_stage_3():
-    # the stage-3 features qualify confirmed exposed-bone disease; alone they do not make a case
-    assert staged({"pathologic_fracture": True}) == "at_risk"
+def test_stage_3_feature_without_lesion_is_stage_0_not_stage_3():
+    # the stage-3 features qualify confirmed exposed-bone disease; without a lesion they are stage-0 findings
+    assert staged({"pathologic_fracture": True}) == "0"
 
 
 def test_reasons_name_the_drug_and_duration():
@@ -327,3 +327,22 @@ def test_staging_exercise_feedback_asks_for_the_metastasis_work_up():
     for chosen in ("0", "at_risk", "1"):
         assert "metastasis work-up (imaging" in grade_stage(case, chosen).message
     assert grade_stage(case, "0").correct
+
+
+# --- Issue 17 (H2): AAOMS 2022 stage 0 covers every non-exposed presentation with symptoms or findings ------------
+
+@pytest.mark.parametrize("finding", ["pain", "infection", *STAGE3_FINDINGS])
+def test_h2_symptom_or_finding_without_exposed_bone_is_stage_0_never_at_risk(finding):
+    """AAOMS 2022 (as ECTS 2022 Table 3 quotes it): stage 0 = no clinical evidence of necrotic bone but
+    nonspecific symptoms or clinical/radiographic findings; at risk = none of these."""
+    result = stage(case_from_dict({"indication": "osteoporosis", "medications": ZOL,
+                                   "findings": {finding: True}}))
+    assert result.stage == "0"
+    assert any("clinical or radiographic finding" in r or "symptom" in r for r in result.reasons)
+
+
+def test_h2_fracture_osteolysis_pain_and_infection_without_exposed_bone_is_stage_0_with_treat_now_warning():
+    result = stage(case_from_dict({"indication": "bone_metastases", "medications": ZOL, "findings": {
+        "pathologic_fracture": True, "osteolysis_to_border": True, "pain": True, "infection": True}}))
+    assert result.stage == "0"
+    assert any("pathologic fracture" in w and "now" in w for w in result.warnings)

@@ -119,6 +119,7 @@ class Case:
     risk_factors: tuple[str, ...] = ()
     planned_procedure: str | None = None
     medical_history: tuple[str, ...] = ()
+    assessed_on: dt.date | None = None
     id: str | None = None
     patient: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -134,6 +135,10 @@ class Case:
         out["findings"]["nonspecific"] = list(out["findings"]["nonspecific"])
         out["risk_factors"] = list(out["risk_factors"])
         out["medical_history"] = list(out["medical_history"])
+        if self.assessed_on is None:
+            del out["assessed_on"]
+        else:
+            out["assessed_on"] = self.assessed_on.isoformat()
         out.update(extra)
         return out
 
@@ -257,7 +262,7 @@ def _findings(raw: Any) -> Findings:
 
 CONTRACT_FIELDS = {
     "id", "patient", "indication", "medications", "jaw_radiotherapy", "jaw_metastasis",
-    "findings", "risk_factors", "planned_procedure", "medical_history",
+    "findings", "risk_factors", "planned_procedure", "medical_history", "assessed_on",
 }
 
 
@@ -348,6 +353,12 @@ def case_from_dict(data: Any) -> Case:
         raise CaseError(f"patient: expected a mapping, got {_type_name(patient)}")
     if "age" in patient:
         _number(patient, "age", "patient.")
+    assessed = data.get("assessed_on")
+    if assessed is not None:
+        parsed = parse_date(assessed)
+        if parsed is None:
+            raise CaseError(f"assessed_on: expected an ISO date (YYYY-MM-DD), got {assessed!r}")
+        assessed = parsed
     case_id = data.get("id")
     if case_id is not None and not isinstance(case_id, str | int):
         raise CaseError(f"id: expected text, got {_type_name(case_id)}")
@@ -365,6 +376,7 @@ def case_from_dict(data: Any) -> Case:
         risk_factors=risk,
         planned_procedure=proc,
         medical_history=history,
+        assessed_on=assessed,
         extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS},
     )
 

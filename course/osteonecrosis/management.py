@@ -19,9 +19,15 @@ TREATED_STAGES: tuple[str, ...] = ("1", "2", "3")
 _PROVENANCE = {"source", "evidence", "answer"}
 
 
-def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
-    (a contested entry's positions come side by side, each cited)."""
+# The cited form of each knowledge entry, built once: entry id(...) -> (the entry itself, its item). The entry is
+# kept so a recycled id() can never return another entry's item.
+_ITEMS: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _base_item(entry: dict[str, Any]) -> dict[str, Any]:
+    hit = _ITEMS.get(id(entry))
+    if hit is not None and hit[0] is entry:
+        return hit[1]
     item = {k: v for k, v in entry.items() if k not in _PROVENANCE and not _is_entry(v)}
     item.update(knowledge.cite(entry))
     item["unverified"] = _unverified(entry)
@@ -29,6 +35,18 @@ def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
     if "positions" in entry:
         item["positions"] = [{"says": " ".join(str(p["says"]).split()), **knowledge.cite(p)}
                              for p in entry["positions"]]
+    _ITEMS[id(entry)] = (entry, item)
+    return item
+
+
+def as_item(entry: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A knowledge entry as a plan item: its content fields, then source, citations, evidence and standing
+    (a contested entry's positions come side by side, each cited). Each call returns a fresh dict (its lists are
+    fresh copies), so callers may add or change keys."""
+    base = _base_item(entry)
+    item = {k: (list(v) if isinstance(v, list) else v) for k, v in base.items()}
+    if "positions" in item:
+        item["positions"] = [dict(p) for p in item["positions"]]
     item.update(extra)
     return item
 
@@ -225,7 +243,7 @@ def drug_decision() -> list[dict[str, Any]]:
 
 
 NOT_MRONJ_REASONS: tuple[str, ...] = (
-    "before_therapy", "no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure",
+    "before_therapy", "antiangiogenic_only", "no_drug", "jaw_radiotherapy", "jaw_metastasis", "short_exposure",
 )
 
 
@@ -241,3 +259,14 @@ def not_mronj_actions(reasons: list[str]) -> list[dict[str, Any]]:
 def ischemic_osteonecrosis() -> list[dict[str, Any]]:
     """The French seed's 'ischemic osteonecrosis' management, each claim beside its audit."""
     return [as_item(e, kind="seed_audit") for e in _data()["ischemic_osteonecrosis"]]
+
+
+def referral_items() -> list[dict[str, Any]]:
+    """The referral item every suspected or staged case carries (oral and maxillofacial surgery / oral medicine)."""
+    return [as_item(e, kind="referral") for e in _data()["referral"]]
+
+
+def radiotherapy_items() -> list[dict[str, Any]]:
+    """Osteoradionecrosis items for a case whose jaw was irradiated: the dose to the site, the head and neck team,
+    and HOPON (prophylactic HBO gave no benefit)."""
+    return [as_item(e, kind="osteoradionecrosis") for e in _data()["radiotherapy"]]

@@ -8,6 +8,7 @@ A teaching tool, not a clinical decision tool.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,7 @@ class Plan(ResultMapping):
 
 def not_mronj_reasons(case: Case) -> list[str]:
     """Why a case is not MRONJ, as reason codes of :data:`osteonecrosis.management.NOT_MRONJ_REASONS`."""
-    codes = [e.code for e in rules.exclusions(case)]
-    reasons = ["no_drug" if c == "antiangiogenic_only" else c for c in codes]
+    reasons = [e.code for e in rules.exclusions(case)]
     lesion = rules.has_lesion(case.findings)
     if reasons == ["no_drug"] and not lesion and prevention.before_therapy(case):
         return ["before_therapy"]
@@ -69,7 +69,11 @@ def window_items(case: Case, code: str) -> list[dict[str, Any]]:
                                text=rules.window_warning(case.findings))]
 
 
-def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
+# Items that say surgery can be done in primary dental care: never in the plan of a suspected or staged case.
+PRIMARY_CARE_ITEMS: frozenset[str] = frozenset({"during-primary-care", "during-avoid-trauma-seed"})
+
+
+def _prevention(case: Case, exposed: bool, specialist: bool, today: dt.date | None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if prevention.before_therapy(case):
         items += prevention.pretreatment_checklist(case)
@@ -78,27 +82,48 @@ def _prevention(case: Case, exposed: bool) -> list[dict[str, Any]]:
         items += prevention.ctx_advice()
     else:
         items += [i for i in prevention.during_therapy(case) if i["id"] in ("during-hygiene", "during-recall")]
+    if rules.denosumab_not_current(case, today):
+        items.insert(0, prevention.denosumab_item("dmab-stopped-rebound"))
+    if specialist:
+        items = [i for i in items if i["id"] not in PRIMARY_CARE_ITEMS]
     return items
 
 
-def _denosumab_windows(case: Case) -> tuple[list[dict[str, Any]], str | None]:
-    """ECTS and SDCEP windows for current 6-monthly denosumab with a known last dose."""
+def _denosumab_windows(case: Case, today: dt.date | None) -> tuple[list[dict[str, Any]], str | None]:
+    """ECTS and SDCEP windows for 6-monthly denosumab (60 mg, osteoporosis or adjuvant) with a known last dose:
+    current, overdue or stopped (for a
+    dose that is not current the windows show how late it is; the rebound warning goes with them)."""
     for med in case.medications:
-        if med.drug != "denosumab" or not med.current:
+        status = rules.denosumab_status(med, case.indication, today)
+        if status is None:
             continue
-        if prevention.medication_group(med, case.indication) != "low_dose":
-            return [], "Denosumab at oncologic dose: the 6-monthly timing rules (ECTS, SDCEP) do not apply."
+        urgent = prevention.denosumab_item("dmab-urgent-proceeds")
+        if rules.denosumab_interval_days(med, case.indication) < 180:
+            return [urgent], "Denosumab at oncologic dose: the 6-monthly timing rules (ECTS, SDCEP) do not apply."
         if med.last_dose is None:
-            return [], "Give medications[].last_dose (YYYY-MM-DD) to compute the denosumab timing windows."
-        return [prevention.denosumab_window(med.last_dose, g) for g in prevention.DENOSUMAB_GUIDELINES], None
+            note = "Give medications[].last_dose (YYYY-MM-DD) to compute the denosumab timing windows."
+            if status != "current":
+                note += (f" Denosumab is {status}: the dose is overdue - contact the prescriber now (rebound bone "
+                         "loss and multiple vertebral fractures).")
+            return [urgent], note
+        windows = [prevention.denosumab_window(med.last_dose, g) for g in prevention.DENOSUMAB_GUIDELINES]
+        for w in windows:
+            w["denosumab_status"] = status
+        note = None
+        if status != "current":
+            note = (f"Denosumab is {status}: the scheduled dose ({windows[0]['scheduled_next_dose']}) is overdue "
+                    "and the windows have passed - contact the prescriber now (rebound bone loss and multiple "
+                    "vertebral fractures).")
+        return [*windows, urgent], note
     return [], None
 
 
-def _procedure_advice(case: Case) -> dict[str, Any] | None:
+def _procedure_advice(case: Case, stage_code: str, suspected: bool,
+                      today: dt.date | None) -> dict[str, Any] | None:
     if case.planned_procedure is None:
         return None
-    advice = prevention.elective_surgery_advice(case)
-    windows, note = _denosumab_windows(case)
+    advice = prevention.elective_surgery_advice(case, stage_code, suspected, today)
+    windows, note = _denosumab_windows(case, today)
     out: dict[str, Any] = {
         "procedure": case.planned_procedure,
         "elective_surgery": advice,
@@ -133,15 +158,25 @@ def _adjuncts(case: Case) -> list[dict[str, Any]]:
     return items
 
 
-def make_plan(case: Case) -> Plan:
+def _rebound_warning(case: Case, today: dt.date | None) -> list[str]:
+    meds = rules.denosumab_not_current(case, today)
+    if not meds:
+        return []
+    return [" ".join(str(prevention.denosumab_item("dmab-stopped-rebound")["action"]).split())]
+
+
+def make_plan(case: Case, today: dt.date | None = None) -> Plan:
     """The teaching plan for a case: stage, safety warnings, AAOMS 2022 management (with the superseded
     2009/2014 table as ``management_history``), prevention, drug-holiday positions side by side, adjuncts to
     discuss, the seed's scheme (labelled as one series), procedure timing and a disclaimer.
 
     at_risk and stage-0 cases get prevention-centred plans; not_mronj cases say why and still get prevention.
     """
+    today = today or case.assessed_on or dt.date.today()
     result = stage(case)
     code = result.stage
+    suspected = result.suspected
+    specialist = code in ("0", "1", "2", "3") or suspected
     exp = exposure(case)
     exposed = exp["antiresorptive"] or exp["antiangiogenic"]
     plan: dict[str, Any] = {
@@ -159,6 +194,15 @@ def make_plan(case: Case) -> Plan:
         focus = "before_therapy" if reasons == ["before_therapy"] else "not_mronj"
         management_items += management.not_mronj_actions(reasons)
         management_items += window_items(case, code)
+        older = result.stage_if_antiangiogenic_counts
+        if older is not None and older != "not_mronj":
+            # AAOMS 2014 / MASCC 2019 count it: managed as that stage is
+            management_items += [{**i, "reading": "aaoms2014/mascc2019"} for i in management.stage_actions(older)]
+            specialist = specialist or older in ("0", "1", "2", "3")
+        elif older == "not_mronj" and rules.has_lesion(case.findings):
+            specialist = True
+        if case.jaw_radiotherapy:
+            management_items += management.radiotherapy_items()
     elif code in ("at_risk", "0"):
         focus = "prevention"
         management_items += management.stage_actions(code)
@@ -168,18 +212,20 @@ def make_plan(case: Case) -> Plan:
         management_items += management.surgery_evidence()
         history_items = management.history_stage_actions(code)
         adjunct_items = _adjuncts(case)
+    if specialist:
+        management_items += management.referral_items()
     if exposed and (code in management.STAGE_CODES[1:] or "short_exposure" in reasons):
         management_items += management.drug_decision()
     plan.update(
-        warnings=list(result.warnings),
+        warnings=[*result.warnings, *_rebound_warning(case, today)],
         focus=focus,
         management=management_items,
         management_history=history_items,
-        prevention=_prevention(case, exposed),
-        drug_holiday=prevention.drug_holiday_positions(case),
+        prevention=_prevention(case, exposed, specialist, today),
+        drug_holiday=prevention.drug_holiday_positions(case, today),
         adjuncts_to_discuss=adjunct_items,
         seed_scheme=management.seed_scheme(code),
-        procedure_advice=_procedure_advice(case),
+        procedure_advice=_procedure_advice(case, code, suspected, today),
         disclaimer=DISCLAIMER,
     )
     return Plan(**plan)
@@ -199,3 +245,21 @@ def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
         items.append(proc["prophylaxis"])
         items += proc["surgical_protocol"]
     return items
+
+
+def plan_text(plan: Plan | dict[str, Any]) -> str:
+    """Every string a plan carries, joined (for checks on what a reader of the plan is told)."""
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(dict(plan))
+    return "\n".join(out)

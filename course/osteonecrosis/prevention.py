@@ -10,16 +10,16 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from . import knowledge
+from . import knowledge, rules
 from .cases import Case, drug_catalogue, parse_date
 from .management import as_item
 
-ONCOLOGY_INDICATIONS: tuple[str, ...] = ("bone_metastases", "multiple_myeloma")
-# Procedures the MASCC advice against elective dentoalveolar surgery covers.
-DENTOALVEOLAR: tuple[str, ...] = ("extraction", "implant", "alveoloplasty", "periodontal_surgery")
+ONCOLOGY_INDICATIONS: tuple[str, ...] = rules.ONCOLOGY_INDICATIONS
+# Procedures the MASCC advice against elective dentoalveolar surgery covers (the rule lives in rules.py).
+DENTOALVEOLAR: tuple[str, ...] = rules.DENTOALVEOLAR
 # Procedures that are usually medically necessary rather than elective.
-NECESSARY: tuple[str, ...] = ("biopsy",)
-NON_INVASIVE: tuple[str, ...] = ("scaling", "endodontics", "restoration", "denture")
+NECESSARY: tuple[str, ...] = rules.NECESSARY
+NON_INVASIVE: tuple[str, ...] = rules.NON_INVASIVE
 DENOSUMAB_GUIDELINES: tuple[str, ...] = ("ects2022", "sdcep2017")
 HOLIDAY_ORDER: tuple[str, ...] = ("aaoms2009", "aaoms2014", "aaoms2022", "sdcep2017", "ects2022", "mascc2019")
 
@@ -98,6 +98,11 @@ def denosumab_window(last_injection: dt.date, guideline: str = "ects2022") -> di
     return out
 
 
+def denosumab_item(entry_id: str) -> dict[str, Any]:
+    """One cited item of the denosumab timing section (``dmab-stopped-rebound``, ``dmab-urgent-proceeds`` ...)."""
+    return as_item(_entry("denosumab_timing", entry_id))
+
+
 def ects_next_injection(last_injection: dt.date, procedure: dt.date) -> dict[str, Any]:
     """ECTS 2022: the next denosumab injection for a given procedure date (4-6 weeks after it, and no
     more than 4 weeks after the scheduled dose). ``within_window`` says whether the procedure date itself
@@ -127,40 +132,23 @@ def ects_next_injection(last_injection: dt.date, procedure: dt.date) -> dict[str
 # --- the case's drugs --------------------------------------------------------------------------------------
 
 def medication_group(med: Any, indication: str) -> str:
-    """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case.
-
-    Matches the drug catalogue's regimens by dose (and interval, then indication); without a dose, an
-    oncology indication (bone metastases, myeloma) means oncologic dosing.
-    """
-    drug = drug_catalogue()[med.drug]
-    if not drug["antiresorptive"]:
-        return "antiangiogenic"
-    regimens = drug.get("regimens") or []
-    if med.dose_mg is not None:
-        same = [r for r in regimens if float(r["dose_mg"]) == float(med.dose_mg)]
-        if same:
-            def key(r: dict[str, Any]) -> tuple[float, int]:
-                gap = abs(float(r["every_days"]) - float(med.every_days)) if med.every_days else 0.0
-                return (gap, 0 if r["indication"] == indication else 1)
-            return str(min(same, key=key)["risk_group"])
-    return "oncologic" if indication in ONCOLOGY_INDICATIONS else "low_dose"
+    """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case (:func:`rules.regimen_group`)."""
+    return rules.regimen_group(med, indication)
 
 
 def _current(case: Case) -> list[Any]:
-    return [m for m in case.medications if m.current]
+    return rules.current_medications(case)
 
 
 def dose_group(case: Case) -> str:
     """The case's current therapy: 'oncologic', 'low_dose', 'antiangiogenic' (antiangiogenic drugs only),
-    'stopped' (drugs given before, none now) or 'none'."""
-    current = _current(case)
-    groups = {medication_group(m, case.indication) for m in current}
-    for group in ("oncologic", "low_dose", "antiangiogenic"):
-        if group in groups:
-            return group
-    if any(m.months > 0 for m in case.medications):
-        return "stopped"
-    return "none"
+    'stopped' (drugs given before, none now) or 'none' (:func:`rules.dose_group`)."""
+    return rules.dose_group(case)
+
+
+def sdcep_risk_group(case: Case) -> str | None:
+    """SDCEP 2017's 'higher' or 'lower' risk group for the case (:func:`rules.sdcep_risk_group`)."""
+    return rules.sdcep_risk_group(case)
 
 
 def _route(med: Any) -> str:
@@ -198,10 +186,11 @@ def before_therapy(case: Case) -> bool:
 
 
 def scope(case: Case) -> str | None:
-    """Which guideline items apply: 'oncology' (oncologic-dose therapy, current or planned), 'osteoporosis'
-    (low-dose therapy, current or planned) or None (antiangiogenic drug alone, stopped, no drug)."""
+    """Which guideline items apply: 'oncology' (oncologic-dose therapy or an antiangiogenic cancer drug, current
+    or planned: prevented as MRONJ is), 'osteoporosis' (low-dose therapy, current or planned) or None (stopped,
+    no drug)."""
     group = dose_group(case)
-    if group == "oncologic":
+    if group in ("oncologic", "antiangiogenic"):
         return "oncology"
     if group == "low_dose":
         return "osteoporosis"
@@ -235,7 +224,12 @@ def pretreatment_checklist(case: Case) -> list[dict[str, Any]]:
 def during_therapy(case: Case) -> list[dict[str, Any]]:
     """Prevention while the patient is on the drug: hygiene, recall, dentures, the oncology surgery rule."""
     case_scope = scope(case)
-    return [as_item(e, phase="during_therapy") for e in _data()["during_therapy"] if _applies(e, case_scope)]
+    items = [as_item(e, phase="during_therapy") for e in _data()["during_therapy"] if _applies(e, case_scope)]
+    group = sdcep_risk_group(case)
+    for item in items:
+        if item["id"] == "sdcep-risk-group":
+            item["case_group"] = group
+    return [i for i in items if i["id"] != "sdcep-risk-group" or group is not None]
 
 
 def ctx_advice() -> list[dict[str, Any]]:
@@ -250,52 +244,61 @@ def prophylaxis_advice() -> dict[str, Any]:
     return as_item(_data()["prophylaxis"])
 
 
-def elective_surgery_advice(case: Case) -> dict[str, Any]:
-    """Advice on the case's planned procedure (or on elective dentoalveolar surgery when none is planned).
+def _stage_of(case: Case) -> tuple[str, bool]:
+    from .staging import stage
 
-    ``advice`` is one of: before_therapy (do it before the drug starts), avoid_elective (oncologic-dose
-    therapy, dentoalveolar surgery), necessary (usually medically necessary: plan with the oncologist),
-    routine (non-surgical care), proceed_with_precautions (osteoporosis doses), no_verified_rule
-    (antiangiogenic drug alone), stopped (therapy stopped), no_exposure.
+    result = stage(case)
+    return result.stage, result.suspected
+
+
+def elective_surgery_advice(case: Case, stage_code: str | None = None, suspected: bool | None = None,
+                            today: dt.date | None = None) -> dict[str, Any]:
+    """Advice on the case's planned procedure (or on elective dentoalveolar surgery when none is planned), from
+    the one rule :func:`rules.elective_surgery_rule`.
+
+    ``advice`` is one of: before_therapy (do it before the drug starts), no_exposure, routine (non-surgical
+    care), specialist (suspected or staged MRONJ: planned with the specialist team), necessary (usually medically
+    necessary: plan with the oncologist), avoid_elective (oncologic-dose therapy, dentoalveolar surgery),
+    no_verified_rule (antiangiogenic drug alone: prevented as MRONJ), stopped (therapy stopped),
+    proceed_with_precautions (osteoporosis doses). ``related`` carries the items that go with it: denosumab
+    timing and the rebound warning, bevacizumab's wound-healing hold, osteoradionecrosis when the jaw was
+    irradiated, the antibiotics side by side.
     """
+    today = today or case.assessed_on
+    if stage_code is None or suspected is None:
+        stage_code, suspected = _stage_of(case)
     proc = case.planned_procedure
-    group = dose_group(case)
     considered = proc or "elective dentoalveolar surgery"
-    invasive = proc is None or proc in DENTOALVEOLAR
+    decision = rules.elective_surgery_rule(case, stage_code, suspected, before_therapy(case), _is_oncology(case))
+    section = "pretreatment" if decision.advice == "before_therapy" else "during_therapy"
+    entry = _entry(section, decision.entry_id)
     related: list[dict[str, Any]] = []
-    if group == "none" and before_therapy(case):
-        entry_id = "pre-finish-necessary" if _is_oncology(case) else "pre-sdcep-dentally-fit"
-        return as_item(
-            _entry("pretreatment", entry_id), procedure=proc, considered=considered, invasive=invasive,
-            dose_group=group, advice="before_therapy", related=[],
-        )
-    if group == "none":
-        return as_item(
-            _entry("during_therapy", "during-no-exposure"), procedure=proc, considered=considered,
-            invasive=invasive, dose_group=group, advice="no_exposure", related=[],
-        )
-    if proc in NON_INVASIVE:
-        advice, entry = "routine", _entry("during_therapy", "during-noninvasive-care")
-    elif proc in NECESSARY:
-        advice, entry = "necessary", _entry("during_therapy", "during-necessary-treatment")
-    elif group == "oncologic":
-        advice, entry = "avoid_elective", _entry("during_therapy", "during-no-elective-oncology")
+    if decision.advice in ("before_therapy", "no_exposure"):
+        return as_item(entry, procedure=proc, considered=considered, invasive=decision.invasive,
+                       dose_group=decision.dose_group, advice=decision.advice, related=related)
+    if decision.advice == "avoid_elective":
         related.append(as_item(_entry("during_therapy", "during-necessary-treatment")))
-    elif group == "antiangiogenic":
-        advice, entry = "no_verified_rule", _entry("during_therapy", "during-antiangiogenic-only")
-    elif group == "stopped":
-        advice, entry = "stopped", _entry("during_therapy", "during-stopped-therapy")
-    else:
-        advice, entry = "proceed_with_precautions", _entry("during_therapy", "during-primary-care")
+    if decision.advice == "proceed_with_precautions":
         related.append(prophylaxis_advice())
-        if any(drug_kind(m) == "denosumab" for m in _current(case)):
-            related.append(as_item(_entry("denosumab_timing", "dmab-ects2022")))
-            related.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017")))
+    dmab_current = [m for m in case.medications if rules.denosumab_status(m, case.indication, today) == "current"]
+    if decision.advice == "proceed_with_precautions" and dmab_current:
+        related.append(as_item(_entry("denosumab_timing", "dmab-ects2022")))
+        related.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017")))
+    if rules.denosumab_not_current(case, today):
+        if decision.entry_id != "during-stopped-denosumab":
+            related.append(as_item(_entry("during_therapy", "during-stopped-denosumab")))
+        related.append(as_item(_entry("denosumab_timing", "dmab-stopped-rebound")))
+    if decision.invasive and any(m.drug == "bevacizumab" and m.current for m in case.medications):
+        related.append(as_item(_entry("during_therapy", "bevacizumab-surgery-hold")))
+    if decision.invasive and case.jaw_radiotherapy:
+        from .management import radiotherapy_items
+
+        related += radiotherapy_items()
     if proc == "implant":
         related.append(as_item(_entry("during_therapy", "during-implants-seed")))
     return as_item(
-        entry, procedure=proc, considered=considered, invasive=invasive, dose_group=group, advice=advice,
-        related=related,
+        entry, procedure=proc, considered=considered, invasive=decision.invasive, dose_group=decision.dose_group,
+        advice=decision.advice, related=related,
     )
 
 
@@ -311,40 +314,66 @@ def _aaoms2009_row(years: float, steroids: bool) -> str:
     return "holiday-aaoms2009-short-steroids" if steroids else "holiday-aaoms2009-short"
 
 
-def drug_holiday_positions(case: Case) -> list[dict[str, Any]]:
+def _superseded(row: dict[str, Any], condition_met: bool) -> dict[str, Any]:
+    """A superseded guideline's row never applies: it is history. ``condition_met`` says whether its old
+    condition would have matched the case (for teaching the change)."""
+    row["applies"] = False
+    row["condition_met"] = condition_met
+    row["case_note"] = ("Superseded (" + ", ".join(map(str, _as_list(row.get("superseded_by")))) +
+                        "): taught as history, never applied to a patient.")
+    return row
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def drug_holiday_positions(case: Case, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every guideline's drug-holiday position for each of the case's drugs, side by side.
 
     Each item names the guideline, the drug, the years on it, whether corticosteroids are taken, and
-    ``applies`` (whether the row's condition matches this case).
+    ``applies`` (whether the row's condition matches this case). A superseded row (AAOMS 2009, AAOMS 2014)
+    never applies; ``condition_met`` says whether its old condition would have matched. ECTS 2022: a pause
+    only for patients at high risk (the course's marker: SDCEP's higher-risk group), never for denosumab.
     """
+    today = today or case.assessed_on
     steroids = "corticosteroids" in case.risk_factors
     antiangio = "antiangiogenic_cotherapy" in case.risk_factors or any(
         medication_group(m, case.indication) == "antiangiogenic" for m in _current(case)
     )
     oncology = _is_oncology(case)
+    high_risk = sdcep_risk_group(case) == "higher"
     out: list[dict[str, Any]] = []
     for med in case.medications:
         years = round(med.months / 12, 2)
         kind = drug_kind(med)
         common = {"drug": med.drug, "drug_kind": kind, "years": years, "corticosteroids": steroids}
         rows: list[dict[str, Any]] = []
+        dmab_status = rules.denosumab_status(med, case.indication, today)
+        if dmab_status in ("stopped", "overdue"):
+            rows.append(_holiday("holiday-dmab-not-current", applies=True, denosumab_status=dmab_status, **common))
+            out.extend(rows)
+            continue
+        if not rules.was_given(med):
+            continue                     # listed but never given: no position to take
         if not med.current:
-            rows.append(_holiday("holiday-not-current", applies=True, **common))
+            row_id = "holiday-not-current" if kind.endswith("bisphosphonate") else "holiday-not-applicable"
+            rows.append(_holiday(row_id, applies=True, **common))
             out.extend(rows)
             continue
         if kind == "oral_bisphosphonate":
-            rows.append(_holiday(_aaoms2009_row(years, steroids), applies=True, **common))
-            applies_2014 = years > 4 or steroids or antiangio
-            rows.append(_holiday("holiday-aaoms2014", applies=applies_2014, **common))
+            rows.append(_superseded(_holiday(_aaoms2009_row(years, steroids), **common), True))
+            rows.append(_superseded(_holiday("holiday-aaoms2014", **common), years > 4 or steroids or antiangio))
         if kind in ("oral_bisphosphonate", "iv_bisphosphonate", "denosumab"):
             rows.append(_holiday("holiday-aaoms2022", applies=True, **common))
             if kind == "denosumab":
                 rows.append(as_item(_entry("denosumab_timing", "dmab-aaoms2022"), applies=True, **common))
-            rows.append(_holiday("holiday-sdcep2017", applies=True, **common))
-            if kind == "denosumab":
                 rows.append(as_item(_entry("denosumab_timing", "dmab-sdcep2017"), applies=not oncology, **common))
                 rows.append(_holiday("holiday-ects2022-dmab", applies=not oncology, **common))
             else:
+                rows.append(_holiday("holiday-sdcep2017", applies=True, **common))
                 infrequent = kind == "iv_bisphosphonate" and (
                     (med.every_days or 0) >= 90 or medication_group(med, case.indication) == "low_dose")
                 if infrequent:
@@ -354,7 +383,9 @@ def drug_holiday_positions(case: Case) -> list[dict[str, Any]]:
                                   "taken often; with a yearly (or single) infusion there is no dose to pause in "
                                   "that week, so it does not apply."))
                 else:
-                    rows.append(_holiday("holiday-ects2022-bp", applies=not oncology, **common))
+                    rows.append(_holiday("holiday-ects2022-bp", applies=not oncology and high_risk, **common))
+                if not oncology:
+                    rows.append(_holiday("holiday-ects2022-bp-low-risk", applies=not high_risk, **common))
             if oncology:
                 rows.append(_holiday("holiday-mascc2019", applies=True, **common))
         else:

@@ -135,8 +135,14 @@ def holiday_table(case_id: str) -> Table:
 
     case = library_case(case_id)
     positions = prevention.drug_holiday_positions(case)
+    def applies(row: dict[str, Any]) -> str:
+        if row.get("standing") == "superseded":
+            met = "its old condition matches" if row.get("condition_met") else "its old condition does not match"
+            return f"no: superseded, history only ({met})"
+        return "yes" if row["applies"] else "no"
+
     return entries_table(positions, [("Guideline", lambda r: GUIDELINE_NAMES.get(r["guideline"], r["guideline"])),
-                                     ("Applies?", "applies"), ("Position", "action")],
+                                     ("Applies?", applies), ("Position", "action")],
                          caption=f"Drug-holiday positions for: {case.extra.get('title', case_id)}")
 
 

@@ -15,6 +15,7 @@ The lists and the wording come from the knowledge base (``staging.yaml``, ``diag
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,3 +204,213 @@ def teriparatide_contraindications(case: Case) -> list[dict[str, Any]]:
 def teriparatide_condition_codes() -> tuple[str, ...]:
     """The condition codes teriparatide's contraindication list knows."""
     return tuple(e["condition"] for e in _teriparatide()["contraindications"])
+
+
+# --- Issue 17: stage 0 covers every non-exposed presentation with symptoms or findings ------------------------
+
+def nonexposed_findings(findings: Findings) -> list[str]:
+    """What makes a case without exposed bone stage 0 (AAOMS 2022: nonspecific symptoms or clinical or
+    radiographic findings): the nonspecific signs, pain, infection, and the findings that would be stage-3
+    features with exposed bone. [] means at risk."""
+    out = nonspecific_signs(findings)
+    out += [name for name, on in (("pain", findings.pain), ("infection", findings.infection)) if on]
+    out += stage3_features(findings)
+    return out
+
+
+def findings_to_treat_now(findings: Findings) -> list[str]:
+    """Findings without exposed bone that are treated now, whatever the stage label."""
+    out = [name for name, on in (("pathologic fracture", findings.pathologic_fracture),
+                                 ("osteolysis to the border", findings.osteolysis_to_border),
+                                 ("extraoral fistula", findings.extraoral_fistula),
+                                 ("oral-antral or oral-nasal communication",
+                                  findings.oral_antral_or_nasal_communication),
+                                 ("infection", findings.infection)) if on]
+    return out
+
+
+def stage0_warning(findings: Findings) -> str | None:
+    """The treat-now warning for stage 0 with a fracture, osteolysis, fistula or infection; None otherwise."""
+    present = findings_to_treat_now(findings)
+    if not present:
+        return None
+    text = " ".join(_safety("stage0-findings-treat-now")["text"].split())
+    return f"{text} Present now and to be treated now: {', '.join(present)}."
+
+
+# --- Issue 17: one dose-group / regimen resolver ---------------------------------------------------------------
+
+def match_regimen(med: Medication, indication: str | None = None) -> dict[str, Any] | None:
+    """The drug-catalogue regimen a medication entry matches: same dose (and route when given), then the closest
+    interval, then the case's indication. None without a dose or without a match."""
+    if med.dose_mg is None:
+        return None
+    regimens = [r for r in drug_catalogue()[med.drug].get("regimens") or []
+                if float(r["dose_mg"]) == float(med.dose_mg) and (not med.route or r["route"] == med.route)]
+    if not regimens:
+        return None
+
+    def key(r: dict[str, Any]) -> tuple[float, int]:
+        gap = abs(float(r["every_days"]) - float(med.every_days)) if med.every_days is not None else 0.0
+        return (gap, 0 if r["indication"] == indication else 1)
+
+    return min(regimens, key=key)
+
+
+def regimen_group(med: Medication, indication: str) -> str:
+    """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case (the prevention rules' groups):
+    the matched regimen's risk group; without a match, an oncology indication means oncologic dosing."""
+    if not drug_catalogue()[med.drug]["antiresorptive"]:
+        return "antiangiogenic"
+    reg = match_regimen(med, indication)
+    if reg is not None:
+        return str(reg["risk_group"])
+    return "oncologic" if indication in ONCOLOGY_INDICATIONS else "low_dose"
+
+
+def risk_regimen_group(med: Medication) -> str | None:
+    """The risk table's group from the dose alone: 'oncology', 'low_dose', 'adjuvant', or None without a dose or
+    a matching regimen. A drop-in for ``risk._regimen_group`` (same matching: dose, route when given, closest
+    interval)."""
+    reg = match_regimen(med)
+    if reg is None:
+        return None
+    if reg["indication"] == "other" and "adjuvant" in reg["id"]:
+        return "adjuvant"
+    return "oncology" if reg["risk_group"] == "oncologic" else "low_dose"
+
+
+def current_medications(case: Case) -> list[Medication]:
+    return [m for m in case.medications if m.current]
+
+
+def dose_group(case: Case) -> str:
+    """The case's current therapy: 'oncologic', 'low_dose', 'antiangiogenic' (antiangiogenic drugs only),
+    'stopped' (drugs given before, none now) or 'none'."""
+    groups = {regimen_group(m, case.indication) for m in current_medications(case)}
+    for group in ("oncologic", "low_dose", "antiangiogenic"):
+        if group in groups:
+            return group
+    if any(m.months > 0 for m in case.medications):
+        return "stopped"
+    return "none"
+
+
+def is_bisphosphonate(med: Medication) -> bool:
+    return str(drug_catalogue()[med.drug]["class"]).endswith("bisphosphonate")
+
+
+# --- Issue 17 (H1): denosumab that is not current ---------------------------------------------------------------
+
+DENOSUMAB_MAX_DELAY_DAYS = 28      # ECTS 2022: the next injection no more than 4 weeks late
+
+
+def denosumab_interval_days(med: Medication, indication: str) -> int:
+    """Days between denosumab doses: the matched regimen's interval, else 28 (oncologic) or 182 (6-monthly)."""
+    reg = match_regimen(med, indication)
+    if reg is not None:
+        return int(reg["every_days"])
+    if med.every_days:
+        return int(med.every_days)
+    return 28 if regimen_group(med, indication) == "oncologic" else 182
+
+
+def denosumab_status(med: Medication, indication: str, today: dt.date | None = None) -> str | None:
+    """'current', 'overdue' (current, but the last dose is more than the interval + 4 weeks ago), 'stopped'
+    (not current), or None for another drug or a denosumab entry never given."""
+    if med.drug != "denosumab" or not was_given(med):
+        return None
+    if not med.current:
+        return "stopped"
+    if med.last_dose is not None:
+        today = today or dt.date.today()
+        due = med.last_dose + dt.timedelta(days=denosumab_interval_days(med, indication))
+        if today > due + dt.timedelta(days=DENOSUMAB_MAX_DELAY_DAYS):
+            return "overdue"
+    return "current"
+
+
+def denosumab_not_current(case: Case, today: dt.date | None = None) -> list[Medication]:
+    """The case's denosumab entries that are stopped or overdue (judged on ``today``, else the case's
+    ``assessed_on``, else the real date)."""
+    today = today or case.assessed_on
+    return [m for m in case.medications if denosumab_status(m, case.indication, today) in ("stopped", "overdue")]
+
+
+# --- Issue 17 (W5): SDCEP's risk groups ------------------------------------------------------------------------
+
+SDCEP_BISPHOSPHONATE_YEARS = 5
+
+
+def sdcep_risk_group(case: Case) -> str | None:
+    """SDCEP 2017: 'higher' (cancer patients on antiresorptive or antiangiogenic drugs; osteoporosis patients on a
+    bisphosphonate for 5 years or more, or with systemic glucocorticoids), 'lower' (other exposed patients), or
+    None (no drug given)."""
+    given = drugs_given(case)
+    if not given:
+        return None
+    if known_malignancy(case) or any(regimen_group(m, case.indication) in ("oncologic", "antiangiogenic")
+                                     for m in given):
+        return "higher"
+    if "corticosteroids" in case.risk_factors:
+        return "higher"
+    bp_months = sum(m.months for m in given if is_bisphosphonate(m))
+    if bp_months >= 12 * SDCEP_BISPHOSPHONATE_YEARS:
+        return "higher"
+    return "lower"
+
+
+# --- Issue 17: one elective-surgery rule ------------------------------------------------------------------------
+
+DENTOALVEOLAR: tuple[str, ...] = ("extraction", "implant", "alveoloplasty", "periodontal_surgery")
+NECESSARY: tuple[str, ...] = ("biopsy",)
+NON_INVASIVE: tuple[str, ...] = ("scaling", "endodontics", "restoration", "denture")
+
+
+@dataclass(frozen=True)
+class SurgeryDecision:
+    """What the course's rule says about a planned procedure: an advice code and the knowledge entry behind it."""
+
+    advice: str          # before_therapy | no_exposure | routine | specialist | necessary | avoid_elective |
+                         # antiangiogenic | stopped | proceed_with_precautions
+    entry_id: str        # a during_therapy / pretreatment entry of prevention.yaml
+    invasive: bool
+    dose_group: str
+
+
+def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_therapy: bool,
+                          oncology_scope: bool) -> SurgeryDecision:
+    """The one elective-surgery rule (prevention, the plan and the virtual patient share it).
+
+    Order: before therapy; no exposure; non-invasive care is routine; a suspected or staged case (stage 0-3, or
+    exposed bone inside the 8-week window) goes to the specialist; biopsy is necessary; oncologic-dose therapy:
+    no elective dentoalveolar surgery (MASCC 2019); antiangiogenic alone; stopped; otherwise (osteoporosis doses)
+    proceed with precautions."""
+    proc = case.planned_procedure
+    group = dose_group(case)
+    invasive = proc is None or proc in DENTOALVEOLAR
+    if group == "none" and before_therapy:
+        entry = "pre-finish-necessary" if oncology_scope else "pre-sdcep-dentally-fit"
+        return SurgeryDecision("before_therapy", entry, invasive, group)
+    if group == "none":
+        return SurgeryDecision("no_exposure", "during-no-exposure", invasive, group)
+    if proc in NON_INVASIVE:
+        return SurgeryDecision("routine", "during-noninvasive-care", invasive, group)
+    if stage_code in ("0", "1", "2", "3") or suspected:
+        return SurgeryDecision("specialist", "during-specialist-care", invasive, group)
+    if proc in NECESSARY:
+        return SurgeryDecision("necessary", "during-necessary-treatment", invasive, group)
+    if group == "oncologic":
+        return SurgeryDecision("avoid_elective", "during-no-elective-oncology", invasive, group)
+    if group == "antiangiogenic":
+        return SurgeryDecision("no_verified_rule", "during-antiangiogenic-only", invasive, group)
+    if group == "stopped":
+        given = drugs_given(case)
+        if any(is_bisphosphonate(m) for m in given):
+            entry = "during-stopped-therapy"
+        elif any(m.drug == "denosumab" for m in given):
+            entry = "during-stopped-denosumab"
+        else:
+            entry = "during-stopped-other"
+        return SurgeryDecision("stopped", entry, invasive, group)
+    return SurgeryDecision("proceed_with_precautions", "during-primary-care", invasive, group)
