@@ -95,7 +95,8 @@ def test_denosumab_window_table_has_real_dates() -> None:
 def test_aaoms_vs_sicmf_shows_the_disagreement() -> None:
     text = tables.aaoms_vs_sicmf(EXERCISE_CASES).markdown
     short = next(ln for ln in text.splitlines() if "six weeks" in ln)
-    assert "| Suspected MRONJ (does not yet meet the 8-week definition) | 1A |" in short  # no 8-week rule in SICMF-SIPMO
+    # no 8-week rule in SICMF-SIPMO
+    assert "| Suspected MRONJ (does not yet meet the 8-week definition) | 1A |" in short
     zero = next(ln for ln in text.splitlines() if "numb lip" in ln)
     assert "| Stage 0 | unconfirmed |" in zero  # no CT change, no SICMF-SIPMO stage
 

@@ -369,22 +369,9 @@ def cohort_parameters(drug: str, indication: str) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------------------- case assessment
 def _regimen_group(med: Medication) -> str | None:
-    """Infer a risk group from a medication's dose and interval by matching the drug catalogue."""
-    if med.dose_mg is None:
-        return None
-    best = None
-    for reg in drug_catalogue()[med.drug].get("regimens", []):
-        if reg["dose_mg"] != med.dose_mg or (med.route and reg["route"] != med.route):
-            continue
-        gap = abs(reg["every_days"] - med.every_days) if med.every_days is not None else 0
-        if best is None or gap < best[0]:
-            best = (gap, reg)
-    if best is None:
-        return None
-    reg = best[1]
-    if reg["indication"] == "other" and "adjuvant" in reg["id"]:
-        return "adjuvant"
-    return "oncology" if reg["risk_group"] == "oncologic" else "low_dose"
+    """Infer a risk group from a medication's dose and interval by matching the drug catalogue (the one resolver
+    in :mod:`osteonecrosis.rules`)."""
+    return rules.risk_regimen_group(med)
 
 
 def _is_oral_bisphosphonate(med: Medication) -> bool:
