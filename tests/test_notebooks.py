@@ -347,3 +347,59 @@ def test_executed_output_of_05_and_06_stays_short(name: str) -> None:
     assert words <= OUTPUT_WORD_BOUNDS[name], (f"{name}: {words} words of output (bound "
                                                f"{OUTPUT_WORD_BOUNDS[name]}); turn long tables into figures, "
                                                "filterable views or short tables")
+
+
+# --- issue 19: a course notebook's cells show no check's answer ----------------------------------------------------
+
+LITERAL_CHECKS = {"quiz", "estimate", "reveal"}
+
+
+def answer_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Checks written out in a cell (``teaching.quiz(..., answer=...)``, ``estimate(low=..)``, ``reveal``): the
+    student would read the answer above the widget. Course notebooks ask their checks by id
+    (``teaching.check("NN-...")``), and every id asked exists in checks/*.yaml."""
+    from osteonecrosis import teaching
+
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for call in _calls(cell.source):
+            name = _name(call).split(".")[-1]
+            if name in LITERAL_CHECKS:
+                found.append(f"cell {i}: {name}(...) written out in the cell: move it to checks/*.yaml and call "
+                             "teaching.check(id)")
+            if name == "check" and call.args and isinstance(call.args[0], ast.Constant):
+                if call.args[0].value not in teaching.checks():
+                    found.append(f"cell {i}: check {call.args[0].value!r} is in no checks/*.yaml")
+    return found
+
+
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=lambda p: p.name)
+def test_course_notebook_cells_show_no_check_answer(path: Path) -> None:
+    problems = answer_problems(_read(path))
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def test_every_check_entry_is_asked_by_its_notebook_once() -> None:
+    from osteonecrosis import teaching
+
+    asked: dict[str, int] = {}
+    for path in COURSE_NOTEBOOKS:
+        for source in _code(_read(path)):
+            for call in _calls(source):
+                if _name(call).split(".")[-1] == "check" and call.args and isinstance(call.args[0], ast.Constant):
+                    check_id = call.args[0].value
+                    asked[check_id] = asked.get(check_id, 0) + 1
+                    assert teaching.checks()[check_id]["notebook"] == path.stem, (check_id, path.name)
+    assert {k: v for k, v in asked.items() if v != 1} == {}
+    assert sorted(set(teaching.checks()) - set(asked)) == [], "checks no notebook asks"
+
+
+def test_answer_check_catches_a_written_out_quiz() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("teaching.quiz('q', ['a', 'b'], answer='a', explanation='e')"),
+        nbformat.v4.new_code_cell("teaching.check('99-no-such-check')"),
+    ])
+    problems = answer_problems(nb)
+    assert len(problems) == 2 and "written out" in problems[0] and "no checks" in problems[1]

@@ -7,6 +7,7 @@ so the number is computed in tested code and never printed in the cell above the
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from . import (
@@ -14,6 +15,8 @@ from . import (
     knowledge,
     management,
     other_staging,
+    prevention,
+    prevention_views,
     risk,
     rules,
     simulation_questions,
@@ -167,3 +170,42 @@ def cohort_lab_answer() -> dict[str, Any]:
     """Notebook 08: what the cohort lab's sliders do, and which of its numbers are course assumptions."""
     return {"answer": simulation_questions.cohort_slider_answer(),
             "assumed": "; ".join(simulation_questions.cohort_assumption_ids())}
+
+
+def staging_weeks() -> dict[str, Any]:
+    """Notebook 04: the case definition's weeks, a socket two weeks short of it, and one four weeks past it."""
+    weeks = rules.persisting_weeks_threshold()
+    return {"weeks": weeks, "early": weeks - 2, "late": weeks + 4}
+
+
+def implant_patients() -> dict[str, Any]:
+    """Notebook 06: the two exposed patients of the implant quiz, with their catalogue regimens."""
+    dmab, zol = knowledge.find("denosumab-op", "drugs"), knowledge.find("zoledronate-myeloma", "drugs")
+    return {"on_denosumab": (f"A woman on denosumab {dmab['dose_mg']:g} mg every {dmab['every_days']:g} days "
+                             "for osteoporosis"),
+            "on_zoledronate": (f"A man on zoledronic acid {zol['dose_mg']:g} mg every {zol['every_days']:g} days "
+                               "for myeloma")}
+
+
+def ects_window_dates(last: dt.date) -> dict[str, Any]:
+    """Notebook 06: a date inside the ECTS 2022 denosumab window after ``last``, one too early, one too late."""
+    ects = prevention.denosumab_window(last, "ects2022")
+    earliest = dt.date.fromisoformat(ects["procedure_earliest"])
+    scheduled = dt.date.fromisoformat(ects["scheduled_next_dose"])
+    return {"last": last.isoformat(), "inside": (earliest + dt.timedelta(days=10)).isoformat(),
+            "too_early": (last + dt.timedelta(days=60)).isoformat(),
+            "too_late": (scheduled + dt.timedelta(days=21)).isoformat(), "earliest": ects["procedure_earliest"],
+            "latest": ects["procedure_latest"], "next_rule": ects["next_injection_rule"]}
+
+
+def windows_after_august(last: dt.date) -> dict[str, Any]:
+    """Notebook 06: the ECTS 2022 and SDCEP windows after a last injection on 31 August of ``last``'s year."""
+    aug31 = dt.date(last.year, 8, 31)
+    ects, sdcep = prevention.denosumab_window(aug31, "ects2022"), prevention.denosumab_window(aug31, "sdcep2017")
+    return {"aug31": aug31.isoformat(), "ects_open": ects["procedure_earliest"], "ects_close": ects["procedure_latest"],
+            "sdcep_open": sdcep["procedure_earliest"], "sdcep_close": sdcep["procedure_latest"]}
+
+
+def ects_bisphosphonate_pause() -> dict[str, Any]:
+    """Notebook 06: ECTS 2022's bisphosphonate pause, as the holiday table words it."""
+    return {"action": " ".join(prevention_views.holiday_position("holiday-ects2022-bp")["action"].split())}
