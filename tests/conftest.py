@@ -17,6 +17,7 @@ saying how to mark it (:class:`_FastTierGuard`). Helpers for real servers live i
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import socket
@@ -232,32 +233,33 @@ def _is_fast(item: pytest.Item) -> bool:
     return item.get_closest_marker("slow") is None
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    _GUARD.seen.clear()
+@contextlib.contextmanager
+def _armed_for(item: pytest.Item) -> Iterator[None]:
+    """The fast-tier guard is armed while a fast test's setup, call or teardown runs."""
     _GUARD.armed = _is_fast(item)
     try:
         yield
     finally:
         _GUARD.armed = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    _GUARD.seen.clear()
+    with _armed_for(item):
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    _GUARD.armed = _is_fast(item)
-    try:
+    with _armed_for(item):
         yield
-    finally:
-        _GUARD.armed = False
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
-    _GUARD.armed = _is_fast(item)
-    try:
+    with _armed_for(item):
         yield
-    finally:
-        _GUARD.armed = False
 
 
 @pytest.hookimpl(hookwrapper=True)
