@@ -163,6 +163,16 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
+def _iso_date(value: Any, field: str) -> dt.date | None:
+    """An optional ISO date field of a case: None when absent; CaseError naming ``field`` when not a real date."""
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise CaseError(f"{field}: expected an ISO date (YYYY-MM-DD), got {value!r}")
+    return parsed
+
+
 def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
@@ -219,12 +229,7 @@ def _medication(raw: Any, i: int) -> Medication:
     route = raw.get("route")
     if route is not None:
         route = _choice(route, ROUTES, f"{where}route")
-    last = raw.get("last_dose")
-    if last is not None:
-        parsed = parse_date(last)
-        if parsed is None:
-            raise CaseError(f"{where}last_dose: expected an ISO date (YYYY-MM-DD), got {last!r}")
-        last = parsed
+    last = _iso_date(raw.get("last_dose"), f"{where}last_dose")
     return Medication(
         drug=drug,
         months=float(months),
@@ -353,12 +358,7 @@ def case_from_dict(data: Any) -> Case:
         raise CaseError(f"patient: expected a mapping, got {_type_name(patient)}")
     if "age" in patient:
         _number(patient, "age", "patient.")
-    assessed = data.get("assessed_on")
-    if assessed is not None:
-        parsed = parse_date(assessed)
-        if parsed is None:
-            raise CaseError(f"assessed_on: expected an ISO date (YYYY-MM-DD), got {assessed!r}")
-        assessed = parsed
+    assessed = _iso_date(data.get("assessed_on"), "assessed_on")
     case_id = data.get("id")
     if case_id is not None and not isinstance(case_id, str | int):
         raise CaseError(f"id: expected text, got {_type_name(case_id)}")
