@@ -14,29 +14,25 @@ runs them all in ``make check``; the tests call them one by one.
 - :func:`double_negative_problems`: no answer key name with a double negative;
 - :func:`kernel_expectation_problems`: test cells hold their expected values as literals fixed when the
   assignment was built; they import nothing from the package except ``osteonecrosis.exercises``;
-- :func:`standing_problems`: every graded item declares the knowledge entries it rests on, and none of
-  them is superseded or contested;
-- :func:`builder_problems`: ``solutions/`` is exactly what ``tools/assignments/`` builds.
+- :func:`knowledge_problems`: every graded cell declares in its metadata the knowledge entries it rests
+  on; none of them is superseded, contested or unverified, and each literal tied to an entry's field equals
+  that field (a change in the knowledge base shows up in make check, naming the cell to update).
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import importlib.util
-import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import mistune
 import nbformat
 
-from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, SOLUTIONS, Cell, region_lines
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, Cell, region_lines
 
 COURSE = ROOT / "course"
-TOOLS = ROOT / "tools" / "assignments"
 
 POINTER = re.compile(r"notebook (\d{2}),?\s+['‘\"]([^'’\"\n]+)['’\"]")
 QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
@@ -412,7 +408,7 @@ def kernel_expectation_problems(cells: list[Cell], where: str) -> list[str]:
     code can change (the knowledge base, the case library, the package's rules, a value a set-up cell
     computed). A test cell may use only its own names, the names the answer cells define, builtins, the pure
     answer-shape helpers of ``osteonecrosis.exercises`` and a few standard modules; expected values are
-    literals written by tools/assignments when the assignment is built."""
+    literals written in the solution notebook (tied to their knowledge entry by the cell's metadata)."""
     out = []
     bound = _package_names([c.source for c in cells if c.cell_type == "code"])
     answers: set[str] = set()
@@ -509,79 +505,103 @@ def hidden_region(cell: Cell) -> list[str]:
     return region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN)
 
 
-def standing_problems(cells: list[Cell], rests_on: dict[str, list[str]] | None, where: str) -> list[str]:
-    """Graded items that rest on a superseded or contested knowledge entry, or that do not declare what they
-    rest on (``rests_on``: grade id -> knowledge entry ids, stored in the notebook's metadata)."""
+KNOWLEDGE_REF = re.compile(r"^([a-z_]+)\.yaml#([A-Za-z0-9_.-]+)$")
+
+
+def _ref_parts(ref: Any) -> tuple[str, str, str | None, float] | str:
+    """(file, entry id, field path or None, factor) of one knowledge reference, or a one-line problem.
+
+    A reference is ``"prevention.yaml#dmab-ects2022"`` (the key rests on that entry) or a mapping
+    ``{"entry": "risk.yaml#taskforce-osteoporosis", "field": "high_percent", "times": 100}`` (the test holds
+    that field's value, times the factor, as a literal: make check compares them)."""
+    spec = ref.get("entry") if isinstance(ref, dict) else ref
+    m = KNOWLEDGE_REF.match(spec) if isinstance(spec, str) else None
+    if not m:
+        return f"{ref!r} is not 'file.yaml#entry-id' (or {{'entry': ..., 'field': ..., 'times': ...}})"
+    field = ref.get("field") if isinstance(ref, dict) else None
+    times = ref.get("times", 1) if isinstance(ref, dict) else 1
+    if field is not None and not isinstance(field, str) or isinstance(times, bool) \
+            or not isinstance(times, int | float):
+        return f"{ref!r}: 'field' is a dotted name and 'times' a number"
+    return m.group(1), m.group(2), field, float(times)
+
+
+def _flat_values(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return [v for item in value for v in _flat_values(item)]
+    return [value]
+
+
+def _literals(cell: Cell) -> tuple[list[float], list[str]]:
+    """The numbers and texts a cell holds as literals (a code cell's constants; a markdown cell's words)."""
+    if cell.cell_type == "markdown":
+        nums = [float(x) for x in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])", cell.source)]
+        return nums, [cell.source]
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return [], []
+    nums, texts = [], []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, int | float) and not isinstance(n.value, bool):
+            nums.append(float(n.value))
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            texts.append(n.value)
+    return nums, texts
+
+
+def knowledge_problems(cells: list[Cell], where: str) -> list[str]:
+    """Graded cells whose key does not say what it rests on, rests on an unknown, superseded, contested or
+    unverified knowledge entry, or holds a literal that no longer matches the entry it names.
+
+    Each graded cell (test or hand-graded) carries ``metadata["osteonecrosis"]["knowledge"]``: a list of
+    references (``[]`` when its key rests on no knowledge entry, e.g. arithmetic)."""
     from osteonecrosis import knowledge
 
-    if rests_on is None:
-        return [f"{where}: the notebook does not declare what its graded items rest on (metadata rests_on)"]
     out = []
-    graded = [c.grade_id for c in cells if c.kind in ("test", "manual") and c.grade_id]
-    for gid in graded:
-        if gid not in rests_on:
-            out.append(f"{where}: graded item {gid} does not declare the knowledge entries it rests on")
-    for gid, entries in rests_on.items():
-        if gid not in graded:
-            out.append(f"{where}: rests_on names {gid}, which is not a graded cell")
-        # one home for the rule: the knowledge base says which entries may be an answer key
-        out += [f"{where}: {gid} is graded as fact on {problem}" for problem in knowledge.answer_key_problems(entries)]
+    for c in cells:
+        if c.kind not in ("test", "manual"):
+            continue
+        name = f"{where} {c.grade_id}"
+        if c.knowledge is None:
+            out.append(f"{name}: does not declare the knowledge entries its key rests on (cell metadata "
+                       f"osteonecrosis.knowledge; [] when none)")
+            continue
+        nums, texts = _literals(c)
+        for ref in c.knowledge:
+            parts = _ref_parts(ref)
+            if isinstance(parts, str):
+                out.append(f"{name}: knowledge reference {parts}")
+                continue
+            file, entry_id, field, times = parts
+            if file not in knowledge.FILES:
+                out.append(f"{name}: knowledge reference {file}.yaml: no such knowledge file")
+                continue
+            try:
+                entry = knowledge.find(entry_id, file)
+            except knowledge.KnowledgeError:
+                out.append(f"{name}: knowledge reference {file}.yaml#{entry_id}: no such entry in {file}.yaml")
+                continue
+            out += [f"{name} is graded as fact on {p}" for p in knowledge.answer_key_problems([entry_id])]
+            if field is None:
+                continue
+            value: Any = entry
+            for part in field.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is None:
+                out.append(f"{name}: {file}.yaml#{entry_id} has no field {field!r}")
+                continue
+            for v in _flat_values(value):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    want = float(v) * times
+                    if not any(abs(n - want) <= 1e-9 * max(1.0, abs(want)) for n in nums):
+                        out.append(f"{name}: {file}.yaml#{entry_id} {field} is {v:g}"
+                                   + (f" (x {times:g} = {want:g})" if times != 1 else "")
+                                   + ", which the cell does not hold: update the expected value to the entry")
+                elif isinstance(v, str) and not any(v == t or (c.cell_type == "markdown" and v in t) for t in texts):
+                    out.append(f"{name}: {file}.yaml#{entry_id} {field} is {v!r}, which the cell does not hold: "
+                               f"update the expected value to the entry")
     return out
-
-
-def rests_on_of(path: Path) -> dict[str, list[str]] | None:
-    """The ``rests_on`` declaration of a source notebook (None when absent)."""
-    nb = nbformat.read(str(path), as_version=4)
-    meta = nb.metadata.get("osteonecrosis", {})
-    return meta.get("rests_on") if isinstance(meta, dict) else None
-
-
-# ---- one source ------------------------------------------------------------------------------------------
-
-def build_notebook(assignment_id: str, tools: Path = TOOLS) -> nbformat.NotebookNode:
-    """The notebook that ``tools/assignments/<id>.py`` builds (not written anywhere)."""
-    script = tools / f"{assignment_id}.py"
-    if not script.exists():
-        raise FileNotFoundError(f"no build script tools/assignments/{assignment_id}.py")
-    spec = importlib.util.spec_from_file_location(f"_build_{assignment_id}", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    if hasattr(module, "notebook_node"):
-        return module.notebook_node()
-    if hasattr(module, "NOTEBOOK"):
-        return module.NOTEBOOK
-    raise FileNotFoundError(f"tools/assignments/{assignment_id}.py defines neither notebook_node() nor NOTEBOOK")
-
-
-def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Path = TOOLS) -> list[str]:
-    """Differences between solutions/<id>/<id>.ipynb and what its build script produces."""
-    try:
-        built = build_notebook(assignment_id, tools)
-    except FileNotFoundError as exc:
-        return [f"{assignment_id}: {exc}"]
-    except SyntaxError as exc:
-        return [f"{assignment_id}: tools/assignments/{assignment_id}.py line {exc.lineno}: {exc.msg}"]
-    except Exception as exc:  # the build script's own error, said in one line (make check goes on)
-        return [f"{assignment_id}: tools/assignments/{assignment_id}.py failed: {type(exc).__name__}: {exc}"]
-    path = solutions / assignment_id / f"{assignment_id}.ipynb"
-    if not path.exists():
-        return [f"{assignment_id}: solutions/{assignment_id}/{assignment_id}.ipynb is missing"]
-    committed = json.loads(path.read_text(encoding="utf-8"))
-    fresh = json.loads(nbformat.writes(built))
-    if committed == fresh:
-        return []
-    cells_c, cells_f = committed.get("cells", []), fresh.get("cells", [])
-    detail = "notebook metadata"
-    for i, (a, b) in enumerate(zip(cells_c, cells_f, strict=False)):
-        if a != b:
-            detail = f"cell {a.get('id', i)}"
-            break
-    else:
-        if len(cells_c) != len(cells_f):
-            detail = f"{len(cells_c)} cells against {len(cells_f)} built"
-    return [f"{assignment_id}: solutions/ differs from what tools/assignments/{assignment_id}.py builds "
-            f"({detail}); edit the build script and run it, never the notebook"]
 
 
 # ---- the README's totals ---------------------------------------------------------------------------------

@@ -55,6 +55,9 @@ class Cell:
     grade_id: str | None
     points: float
     locked: bool
+    # cell.metadata["osteonecrosis"]["knowledge"]: the knowledge entries a graded cell's key rests on
+    # (None when the cell does not declare it); see classroom.assignment_checks.knowledge_problems
+    knowledge: tuple[Any, ...] | None = None
 
     def region(self, begin: str, end: str) -> list[str]:
         """The lines strictly inside begin/end delimiter pairs."""
@@ -106,6 +109,8 @@ def read_cells(path: Path) -> list[Cell]:
     cells = []
     for i, c in enumerate(nb.cells):
         meta = c.get("metadata", {}).get("nbgrader") or {}
+        course_meta = c.get("metadata", {}).get("osteonecrosis")
+        declared = course_meta.get("knowledge") if isinstance(course_meta, dict) else None
         cells.append(Cell(
             index=i,
             cell_type=c.cell_type,
@@ -114,6 +119,7 @@ def read_cells(path: Path) -> list[Cell]:
             grade_id=meta.get("grade_id"),
             points=float(meta.get("points") or 0),
             locked=bool(meta.get("locked")),
+            knowledge=tuple(declared) if isinstance(declared, list) else None,
         ))
     return cells
 
