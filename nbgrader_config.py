@@ -57,6 +57,14 @@ except ImportError:
 else:
     _say_visible_is_not_the_grade()
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Each cell's instructor-only metadata (the knowledge entries a key rests on, which can name the answer) is
+# removed from the student version by generate_assignment itself (classroom/instructor_metadata.py).
+try:
+    from classroom.instructor_metadata import generate_assignment_preprocessors
+except ImportError:
+    pass
+else:
+    c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission
 # after the assignment's due date (`nbgrader db assignment add ID --duedate=...`) loses 10 % of its score per

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import difflib
 import re
 from functools import cache
 from typing import Any
@@ -30,7 +31,7 @@ from typing import Any
 import mistune
 import nbformat
 
-from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, Cell, region_lines
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, PACKAGE_ROOT, ROOT, Cell, region_lines
 
 COURSE = ROOT / "course"
 
@@ -85,7 +86,10 @@ def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
         if not hs:
             out.append(f"{where}: points to notebook {number}, which does not exist")
         elif not any(section.lower() in h.lower() for h in hs):
-            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there")
+            near = difflib.get_close_matches(section, hs, n=1, cutoff=0.4)
+            hint = f" (renamed? the closest heading is '{near[0]}')" if near else ""
+            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there{hint}: "
+                       f"update this pointer")
     return out
 
 
@@ -143,10 +147,19 @@ def message_prefix_problems(cells: list[Cell], where: str) -> list[str]:
 
 
 def package_pointer_problems() -> list[str]:
-    """Pointers in the messages of the helpers that assignment tests use."""
+    """Pointers "notebook NN, 'Heading'" everywhere a student reads one outside the assignments: the course
+    notebooks (each cell), the package's messages (widgets, quizzes, helpers) and the knowledge files. Renaming
+    a heading in a course notebook then fails make check with the file and cell of each pointer to update."""
     out = []
-    for path in (ROOT / "course" / "osteonecrosis" / "exercises.py",):
-        out += pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
+    for path in sorted(COURSE.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for i, cell in enumerate(nb.cells):
+            out += pointer_problems(cell.source, f"course/{path.name} cell {i}", code=cell.cell_type == "code")
+    package = PACKAGE_ROOT / "course" / "osteonecrosis"
+    for path in sorted(package.rglob("*.py")):
+        out += pointer_problems(path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE_ROOT)), code=True)
+    for path in sorted(package.rglob("*.yaml")):
+        out += pointer_problems(path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE_ROOT)))
     return out
 
 

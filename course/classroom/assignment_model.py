@@ -22,7 +22,19 @@ from typing import Any
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def course_root(cwd: Path | None = None) -> Path:
+    """The course being checked or released: the working directory when it is a course root (it holds
+    nbgrader_config.py and solutions/, as a copy of the course does), else the repository of this package."""
+    here = Path.cwd() if cwd is None else cwd
+    if (here / "nbgrader_config.py").is_file() and (here / "solutions").is_dir():
+        return here.resolve()
+    return PACKAGE_ROOT
+
+
+ROOT = course_root()
 SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 WRONG_SUBMISSIONS = ROOT / "tests" / "fixtures" / "wrong_submissions"

@@ -5,7 +5,8 @@
 Each assignment is generated in a temporary course directory (a copy of nbgrader_config.py and of
 solutions/<id>/), so no gradebook.db is left in the repository; the release is then copied into
 assignments/<id>/, replacing the previous one. The output depends only on the sources. Each cell's
-``osteonecrosis`` metadata (the knowledge entries its key rests on: instructor-only) is removed from the release.
+``osteonecrosis`` metadata (the knowledge entries its key rests on: instructor-only) is removed from the release
+by nbgrader itself (classroom.instructor_metadata, set up in nbgrader_config.py).
 Errors: one line on stderr, exit status 1 (nbgrader failed) or 2 (bad arguments).
 """
 
@@ -20,8 +21,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-import nbformat
 
 from .assignment_model import ASSIGNMENTS, ROOT, SOLUTIONS, AssignmentError, resolve
 
@@ -82,24 +81,7 @@ def generate(course: Path, assignment_id: str = "*") -> dict[str, Path]:
     if proc.returncode != 0 or failed:
         which = ", ".join(failed) or assignment_id
         raise ReleaseError(f"nbgrader could not generate {which}: {last_error(proc.stdout + proc.stderr)}")
-    for path in out.values():
-        for nb in path.glob("*.ipynb"):
-            strip_instructor_metadata(nb)
     return out
-
-
-def strip_instructor_metadata(path: Path) -> None:
-    """Remove from a released notebook what only make check reads: each cell's ``osteonecrosis`` metadata
-    (the knowledge entries a key rests on would name the answer). The notebook's own ``osteonecrosis``
-    metadata (``forbidden_calls``, which grade-class reads from the release) stays."""
-    nb = nbformat.read(str(path), as_version=4)
-    changed = False
-    for cell in nb.cells:
-        if "osteonecrosis" in cell.metadata:
-            del cell.metadata["osteonecrosis"]
-            changed = True
-    if changed:
-        nbformat.write(nb, str(path))
 
 
 def generate_into(dest: Path, assignment_ids: list[str], solutions: Path = SOLUTIONS) -> dict[str, Path]:
