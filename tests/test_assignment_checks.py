@@ -350,3 +350,58 @@ def test_the_student_version_carries_no_knowledge_metadata() -> None:
         release = nbformat.read(str(root / "assignments" / aid / f"{aid}.ipynb"), as_version=4)
         assert [c.id for c in release.cells if "osteonecrosis" in c.metadata] == [], aid
         assert "rests_on" not in release.metadata.get("osteonecrosis", {}), aid
+
+
+def _given_away(tmp_path: Path, test_source: str, question: str = "### Question 1\n\nWrite a pair.") -> list[str]:
+    cells = _cells(tmp_path, [
+        A.markdown(question),
+        A.answer("q1_v", "cases = None\n### BEGIN SOLUTION\ncases = (910, 820)\n### END SOLUTION"),
+        A.tests("q1_tests", test_source, 1),
+    ])
+    return checks.giveaway_check_problems(cells, "nb")
+
+
+def test_a_visible_check_may_not_hold_the_expected_value(tmp_path: Path) -> None:
+    shown = _given_away(tmp_path, 'pair = cases\nassert pair == (910, 820), "Q1: read the table"')
+    assert len(shown) == 1 and "a visible check holds the expected value (pair == (910, 820))" in shown[0]
+    through_a_name = _given_away(tmp_path, 'ref = 179.9\nassert abs(cases[0] - ref) <= 1, "Q1: the table"')
+    assert len(through_a_name) == 1 and "holds the expected value" in through_a_name[0]
+    hidden = ('assert cases[0] >= cases[1], "Q1: without first"\n### BEGIN HIDDEN TESTS\n'
+              'assert cases == (910, 820), "Q1: the table"\n### END HIDDEN TESTS')
+    assert _given_away(tmp_path, hidden) == []
+    # a value the question itself shows (a worked example, a stated rule) is not given away
+    assert _given_away(tmp_path, 'assert cases[0] != 45, "Q1: counts"\nassert cases != (45, 41), "Q1: x"',
+                       "### Question 1\n\nNot the 45 and 41 per 1000.") == []
+
+
+def test_a_visible_message_or_table_may_not_give_the_answer(tmp_path: Path) -> None:
+    told = _given_away(tmp_path, 'assert cases, "Q1: it is 910 without the bundle"\n### BEGIN HIDDEN TESTS\n'
+                                 'assert cases == (910, 820), "Q1"\n### END HIDDEN TESTS')
+    assert told == ["nb q1_tests: a visible message gives the expected value 910: 'Q1: it is 910 without the "
+                    "bundle'"]
+    table = ("story = {('a',): 'in_line', ('b',): 'not_advised', ('a', 'b'): 'in_line', ('b', 'a'): 'x'}\n"
+             'assert cases, "Q1"')
+    assert "a visible table of 4 entries" in _given_away(tmp_path, table)[0]
+
+
+def test_no_assignment_gives_an_answer_away_and_all_say_passed_alike() -> None:
+    """Over all five assignments: no visible check or message holds an expected value, no visible table of
+    verdicts; every test cell's visible checks end with the same passing line."""
+    root = Path(__file__).resolve().parents[1]
+    ids = assignment_ids(root / "solutions")
+    assert len(ids) >= 5
+    for aid in ids:
+        cells = read_cells(root / "solutions" / aid / f"{aid}.ipynb")
+        assert checks.giveaway_check_problems(cells, aid) == []
+        assert checks.passing_line_problems(cells, aid) == []
+
+
+def test_visible_checks_end_with_the_passing_line(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_a", 'assert v, "Q1"\nvisible_checks_passed("Q1")\n### BEGIN HIDDEN TESTS\nassert v == 1, "Q1"'
+                        "\n### END HIDDEN TESTS", 1),
+        A.tests("q1_b", 'assert v, "Q1"', 1),
+    ])
+    assert checks.passing_line_problems(cells, "nb") == [
+        'nb q1_b: the visible checks do not end with visible_checks_passed("Q...")']

@@ -650,3 +650,219 @@ def totals_table_problems(text: str, totals: dict[str, tuple[float, float]], whe
             out.append(f"{where}: 'In all' says {m.group(1)} + {m.group(2)} = {m.group(3)}; the notebooks carry "
                        f"{auto:g} + {manual:g} = {auto + manual:g}")
     return out
+
+
+# ---- nothing given away --------------------------------------------------------------------------------
+
+TRIVIAL_NUMBERS = {0.0, 1.0, 2.0, -1.0}
+FORM_CALLS = {"len", "isinstance", "type", "sorted", "set", "bool"}
+TABLE_SIZE = 4
+
+
+def _question_texts(cells: list[Cell]) -> dict[int, str]:
+    """cell index -> the markdown a student reads for the question the cell belongs to (from its heading)."""
+    out, text = {}, ""
+    for c in cells:
+        if c.cell_type == "markdown" and c.kind in ("plain", "locked"):
+            text = c.source if QUESTION_HEADING.search(c.source) else text + "\n" + c.source
+        out[c.index] = text
+    return out
+
+
+def _numbers_in(text: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", text)
+            if x.replace(",", "").replace(".", "", 1).lstrip("-").isdigit()]
+
+
+def _stated(value: Any, text: str) -> bool:
+    """Whether the question's text itself shows the value (a worked example or a stated constraint)."""
+    if isinstance(value, list | tuple | set):
+        return all(_stated(v, text) for v in value)
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int | float):
+        return float(value) in TRIVIAL_NUMBERS or any(abs(n - value) <= 1e-9 * max(1, abs(value))
+                                                      for n in _numbers_in(text))
+    if isinstance(value, str):
+        return value in text
+    return True
+
+
+def _literal(node: ast.AST, consts: dict[str, Any]) -> tuple[bool, Any]:
+    if isinstance(node, ast.Name) and node.id in consts:
+        return True, consts[node.id]
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _value_answers(cells: list[Cell]) -> set[str]:
+    from .authoring import top_level_bindings
+
+    out: set[str] = set()
+    for c in cells:
+        if c.kind == "answer":
+            out |= set(top_level_bindings(c.source)[0])
+    return out
+
+
+def _function_answers(cells: list[Cell]) -> set[str]:
+    from .authoring import top_level_bindings
+
+    return {f for c in cells if c.kind == "answer" for f in top_level_bindings(c.source)[1]}
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [v for item in value.values() for v in _leaves(item)]
+    if isinstance(value, list | tuple | set):
+        return [v for item in value for v in _leaves(item)]
+    return [value]
+
+
+def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
+    """answer name -> the literal values its solution assigns (flattened: dict values, tuple items)."""
+    out: dict[str, list[Any]] = {}
+    for c in cells:
+        if c.kind != "answer":
+            continue
+        try:
+            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, {})
+                if ok:
+                    flat = list(value.values()) if isinstance(value, dict) else [value]
+                    out[node.targets[0].id] = [v for item in flat for v in _flat_values(item)]
+    return out
+
+
+def _tainted_names(tree: ast.Module, answers: set[str]) -> set[str]:
+    tainted = set(answers)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            if any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node.value)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                tainted |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return tainted
+
+
+def _reads(node: ast.AST, tainted: set[str]) -> bool:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORM_CALLS:
+        return False
+    return any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node))
+
+
+def _compared_literals(tree: ast.Module, tainted: set[str], consts: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(source, literal) of every visible check that an answer equals a literal: ``x == L``, ``x is L``,
+    ``abs(x - L) <= tol``, ``math.isclose(x, L)``."""
+    out = []
+    for node in ast.walk(tree):
+        pairs: list[tuple[ast.AST, ast.AST]] = []
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            for op, (a, b) in zip(node.ops, zip(sides, sides[1:], strict=False), strict=False):
+                if isinstance(op, ast.Eq | ast.Is):
+                    pairs += [(a, b), (b, a)]
+                elif isinstance(op, ast.Lt | ast.LtE) and isinstance(a, ast.Call) and isinstance(a.func, ast.Name) \
+                        and a.func.id == "abs" and a.args and isinstance(a.args[0], ast.BinOp):
+                    pairs += [(a.args[0].left, a.args[0].right), (a.args[0].right, a.args[0].left)]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "isclose" \
+                and len(node.args) >= 2:
+            pairs += [(node.args[0], node.args[1]), (node.args[1], node.args[0])]
+        for answer_side, other in pairs:
+            if not _reads(answer_side, tainted):
+                continue
+            ok, value = _literal(other, consts)
+            if ok:
+                out.append((ast.unparse(node)[:60], value))
+    return out
+
+
+def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
+    """Visible parts of test cells that give the answer away: a check that the answer equals a literal the
+    question does not show (the expected value; put it in the hidden tests and check the common wrong form
+    with != instead), a message holding a hidden test's expected value or the solution's, and a literal table
+    of cases (a verdict per path). Yes/no values are exempt: a visible check of a boolean shows its value."""
+    answers = _value_answers(cells)
+    functions = _function_answers(cells)
+    solution = _solution_values(cells)
+    texts = _question_texts(cells)
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        name = f"{where} {c.grade_id}"
+        text = texts.get(c.index, "")
+        try:
+            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+            hidden = ast.parse("\n".join(hidden_region(c)))
+        except SyntaxError:
+            continue
+        consts = {}
+        for node in visible.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, {})
+                if ok:
+                    consts[node.targets[0].id] = value
+        tainted = _tainted_names(visible, answers)
+        for src, value in _compared_literals(visible, tainted, consts):
+            if not _stated(value, text):
+                out.append(f"{name}: a visible check holds the expected value ({src}): move it into the hidden "
+                           f"tests; check the common wrong form instead")
+        for node in ast.walk(visible):
+            if isinstance(node, ast.Dict) and len(node.keys) >= TABLE_SIZE and (
+                    all(isinstance(k, ast.Tuple) for k in node.keys)
+                    or all(isinstance(v, ast.Tuple | ast.List) for v in node.values)):
+                out.append(f"{name}: a visible table of {len(node.keys)} entries ({ast.unparse(node)[:40]}...): "
+                           f"the verdict of each case belongs in the hidden tests")
+        read = {n.id for n in ast.walk(visible) if isinstance(n, ast.Name)}
+        secrets = [v for n in read & set(solution) for v in solution[n]]
+        hidden_consts = {}
+        for node in hidden.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, consts)
+                if ok:
+                    hidden_consts[node.targets[0].id] = value
+                    secrets += _leaves(value)
+        everything = _tainted_names(visible,
+                                    answers | functions)
+        everything |= _tainted_names(hidden, everything)
+        secrets += [v for _src, value in _compared_literals(hidden, everything, {**consts, **hidden_consts})
+                    for v in _leaves(value)]
+        messages = [m for node in ast.walk(visible) if isinstance(node, ast.Assert) and node.msg is not None
+                    for m in message_texts(ast.unparse(node.msg))]
+        for secret in dict.fromkeys(s for s in secrets if isinstance(s, str | int | float) and not isinstance(s, bool)):
+            if _stated(secret, text):
+                continue
+            if isinstance(secret, str) and len(secret) >= 2:
+                hit = [m for m in messages if re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", m)]
+            elif isinstance(secret, int | float) and float(secret) not in TRIVIAL_NUMBERS:
+                hit = [m for m in messages if any(abs(n - secret) <= 1e-9 * max(1, abs(secret))
+                                                  for n in _numbers_in(m))]
+            else:
+                hit = []
+            if hit:
+                out.append(f"{name}: a visible message gives the expected value {secret!r}: {hit[0][:50]!r}")
+    return out
+
+
+def passing_line_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells whose visible checks do not end with ``visible_checks_passed("Qn ...")``: one convention in
+    every assignment for what a student reads when the visible checks pass (that it is not the grade)."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        try:
+            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+        except SyntaxError:
+            continue
+        last = visible.body[-1] if visible.body else None
+        if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                and isinstance(last.value.func, ast.Name) and last.value.func.id == "visible_checks_passed"):
+            out.append(f"{where} {c.grade_id}: the visible checks do not end with visible_checks_passed(\"Q...\")")
+    return out
