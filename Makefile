@@ -19,8 +19,8 @@ help:
 	@echo "make bench    benchmarks (widgets, course execution, cohort, grading)"
 	@echo "make site     static HTML of the course in _site/"
 	@echo "make app      the case simulators as a Voila app on localhost"
-	@echo "make release  regenerate assignments/ from solutions/ (nbgrader generate_assignment)"
-	@echo "make check    integrity check of the assignments before release"
+	@echo "make release  regenerate assignments/ from solutions/ (nbgrader generate_assignment) [ASSIGNMENT=ps5]"
+	@echo "make check    integrity check of the assignments before release [ASSIGNMENT=ps5]"
 	@echo "make grade ASSIGNMENT=ps1  sandboxed, parallel grading of a whole class"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -71,12 +71,13 @@ site: setup
 app: setup
 	$(BIN)/voila course/app/simulators.ipynb --port=$(PORT) --no-browser --strip_sources=True
 
+# ASSIGNMENT=ps5 (optional): only that assignment
 release: setup
-	$(BIN)/python -m classroom.release
+	$(BIN)/python -m classroom.release $(ASSIGNMENT)
 
 check: setup
-	$(BIN)/python -m classroom.integrity
-	$(BIN)/python -m classroom.answer_probe
+	$(BIN)/python -m classroom.integrity $(ASSIGNMENT)
+	$(BIN)/python -m classroom.answer_probe $(ASSIGNMENT)
 
 grade:
 	$(if $(ASSIGNMENT),,$(error make grade needs ASSIGNMENT=<id>, one of: $(notdir $(wildcard solutions/*))))

@@ -58,6 +58,14 @@ except ImportError:
 else:
     _say_visible_is_not_the_grade()
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Each cell's instructor-only metadata (the knowledge entries a key rests on, which can name the answer) is
+# removed from the student version by generate_assignment itself (classroom/instructor_metadata.py).
+try:
+    from classroom.instructor_metadata import generate_assignment_preprocessors
+except ImportError:
+    pass
+else:
+    c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 
 # What a student wrote or printed reaches the instructor's browser only through an allow-list sanitiser (nh3):
 # formgrader renders each submission with templates that clean every markdown cell and output after rendering,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -111,7 +112,7 @@ def test_several_independent_entries_in_one_multi_point_cell_are_refused(tmp_pat
 
 
 def test_one_point_per_entry_and_one_entry_per_cell_pass(tmp_path: Path) -> None:
-    # the same key split one drug per cell, one point each (what tools/assignments/ps1 now builds)
+    # the same key split one drug per cell, one point each (what ps1 now holds)
     per_drug = [A.tests(f"q1_{d}", f'assert drug_classes[{d!r}] == "x", "Q1 {d}"', 1)
                 for d in ("alendronate", "denosumab")]
     assert checks.several_items_problems(_q1(tmp_path, per_drug), "nb") == []
@@ -158,16 +159,24 @@ def test_expected_values_may_not_come_from_the_kernel(tmp_path: Path) -> None:
                         "build time"]
 
 
-def test_standing_of_the_entries_a_key_rests_on(tmp_path: Path, monkeypatch) -> None:
+def _keyed(tmp_path: Path, knowledge: list | None, hidden: str = "assert v == 1") -> list:
+    cells = [A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+             A.tests("q1_tests", f"assert v, 'Q1'\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS", 1)]
+    if knowledge is not None:
+        cells[2].metadata["osteonecrosis"] = {"knowledge": knowledge}
+    return _cells(tmp_path, cells)
+
+
+def test_each_graded_cell_declares_the_knowledge_it_rests_on(tmp_path: Path, monkeypatch) -> None:
     from osteonecrosis import knowledge
 
-    cells = _cells(tmp_path, [
-        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
-        A.tests("q1_tests", "assert v == 1", 1),
-    ])
-    assert "does not declare" in checks.standing_problems(cells, None, "nb")[0]
-    assert "does not declare the knowledge entries" in checks.standing_problems(cells, {}, "nb")[0]
-    assert checks.standing_problems(cells, {"q1_tests": ["zoledronate-op-yearly"]}, "nb") == []
+    assert "does not declare the knowledge entries" in checks.knowledge_problems(_keyed(tmp_path, None), "nb")[0]
+    assert checks.knowledge_problems(_keyed(tmp_path, []), "nb") == []
+    assert checks.knowledge_problems(_keyed(tmp_path, ["drugs.yaml#zoledronate-op-yearly"]), "nb") == []
+    wrong_file = checks.knowledge_problems(_keyed(tmp_path, ["risk.yaml#zoledronate-op-yearly"]), "nb")
+    assert wrong_file == ["nb q1_tests: knowledge reference risk.yaml#zoledronate-op-yearly: no such entry in "
+                          "risk.yaml"]
+    assert "not 'file.yaml#entry-id'" in checks.knowledge_problems(_keyed(tmp_path, ["zoledronate"]), "nb")[0]
     real = knowledge.find
 
     def with_standing(entry_id: str, name: str | None = None) -> dict:
@@ -176,39 +185,47 @@ def test_standing_of_the_entries_a_key_rests_on(tmp_path: Path, monkeypatch) -> 
         return entry
 
     monkeypatch.setattr(knowledge, "find", with_standing)
-    bad = checks.standing_problems(cells, {"q1_tests": ["zoledronate-op-yearly"]}, "nb")
-    assert bad == ["nb: q1_tests is graded as fact on zoledronate-op-yearly: superseded: never an answer key "
+    bad = checks.knowledge_problems(_keyed(tmp_path, ["drugs.yaml#zoledronate-op-yearly"]), "nb")
+    assert bad == ["nb q1_tests is graded as fact on zoledronate-op-yearly: superseded: never an answer key "
                    "(grade the reasoning instead)"]
+
+
+def test_a_literal_tied_to_a_knowledge_field_must_equal_it(tmp_path: Path) -> None:
+    """A hidden test's expected value that rests on the knowledge base names the entry's field in the cell's
+    metadata; when the entry changes (another engineer updates a figure), make check names the cell."""
+    from osteonecrosis import knowledge
+
+    high = knowledge.find("after-extraction-oncology", "risk")["high_percent"]
+    ref = {"entry": "risk.yaml#after-extraction-oncology", "field": "high_percent", "times": 10}
+    assert checks.knowledge_problems(_keyed(tmp_path, [ref], f"assert v == {high * 10!r}"), "nb") == []
+    stale = checks.knowledge_problems(_keyed(tmp_path, [ref], f"assert v == {high * 10 + 1!r}"), "nb")
+    assert len(stale) == 1 and "nb q1_tests: risk.yaml#after-extraction-oncology high_percent is" in stale[0]
+    assert "update the expected value" in stale[0]
+    missing = checks.knowledge_problems(_keyed(tmp_path, [{**ref, "field": "no_such"}]), "nb")
+    assert missing == ["nb q1_tests: risk.yaml#after-extraction-oncology has no field 'no_such'"]
 
 
 def test_the_real_superseded_and_contested_entries_are_refused(tmp_path: Path) -> None:
     from osteonecrosis import knowledge
 
-    cells = _cells(tmp_path, [
-        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
-        A.tests("q1_tests", "assert v == 1", 1),
-    ])
-    not_current = [eid for _path, e in knowledge.all_entries() if (eid := e["id"])
-                   and e.get("standing", "current") != "current"]
+    not_current = [(path.split(".")[0].split(":")[0], e["id"]) for path, e in knowledge.all_entries()
+                   if e.get("standing", "current") != "current"]
     assert not_current, "the knowledge base marks no entry superseded or contested"
-    problems = checks.standing_problems(cells, {"q1_tests": not_current[:2]}, "nb")
+    refs = [f"{file}.yaml#{eid}" for file, eid in not_current[:2]]
+    problems = checks.knowledge_problems(_keyed(tmp_path, refs), "nb")
     assert len(problems) >= 2 and all("never an answer key" in p for p in problems)
 
 
-def test_solutions_must_be_what_the_builder_builds(tmp_path: Path) -> None:
-    tools, solutions = tmp_path / "tools", tmp_path / "solutions"
-    tools.mkdir()
-    (tools / "ps9_demo.py").write_text(
-        "from classroom import authoring as A\n\n"
-        "def notebook_node():\n    return A.notebook([A.markdown('# Demo')])\n", encoding="utf-8")
-    built = checks.build_notebook("ps9_demo", tools)
-    A.write(built, solutions / "ps9_demo" / "ps9_demo.ipynb")
-    assert checks.builder_problems("ps9_demo", solutions, tools) == []
-    nb = nbformat.read(str(solutions / "ps9_demo" / "ps9_demo.ipynb"), as_version=4)
-    nb.cells[0].source = "# Demo, edited by hand"
-    nbformat.write(nb, str(solutions / "ps9_demo" / "ps9_demo.ipynb"))
-    problems = checks.builder_problems("ps9_demo", solutions, tools)
-    assert problems and "differs from what tools/assignments/ps9_demo.py builds" in problems[0]
+def test_the_solution_notebook_is_the_only_source() -> None:
+    """No build script writes the assignments, and nothing in the repository runs or points to one."""
+    root = Path(__file__).resolve().parents[1]
+    assert not (root / "tools" / "assignments").exists()
+    texts = [root / "Makefile", root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    for folder in ("tests", "benchmarks", "course"):
+        texts += [p for p in (root / folder).rglob("*.py") if p.resolve() != Path(__file__).resolve()]
+    old = "tools/" + "assignments"
+    offenders = [str(p.relative_to(root)) for p in texts if old in p.read_text(encoding="utf-8")]
+    assert offenders == []
 
 
 def test_totals_table_must_match_the_notebooks() -> None:
@@ -283,30 +300,108 @@ def test_committed_feedback_names_question_and_section() -> None:
         assert checks.message_prefix_problems(cells, aid) == []
 
 
-def test_a_broken_build_script_is_one_line_in_make_check(tmp_path: Path) -> None:
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    (tools / "ps9_x.py").write_text("cells = [\n  'a' 'b\n")
-    (tools / "ps8_y.py").write_text("def notebook_node():\n    raise KeyError('no such case')\n")
-    syntax = checks.builder_problems("ps9_x", tmp_path / "solutions", tools)
-    assert len(syntax) == 1 and "tools/assignments/ps9_x.py line 2" in syntax[0], syntax
-    raised = checks.builder_problems("ps8_y", tmp_path / "solutions", tools)
-    assert raised == ["ps8_y: tools/assignments/ps8_y.py failed: KeyError: 'no such case'"]
-
-
 def test_every_pointer_in_the_course_and_the_package_names_an_existing_heading() -> None:
     """The course notebooks, the package's messages (widgets, quizzes, helpers) and the knowledge files send
-    students to "notebook NN, 'Heading'": each of those headings exists."""
-    root = Path(__file__).resolve().parents[1]
-    problems = []
-    for path in sorted((root / "course").glob("*.ipynb")):
-        nb = nbformat.read(str(path), as_version=4)
-        for i, cell in enumerate(nb.cells):
-            problems += checks.pointer_problems(cell.source, f"{path.name} cell {i}", code=cell.cell_type == "code")
-    for path in sorted((root / "course" / "osteonecrosis").rglob("*.py")):
-        problems += checks.pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
-    for path in sorted((root / "course" / "osteonecrosis").rglob("*.yaml")):
-        problems += checks.pointer_problems(path.read_text(encoding="utf-8"), path.name)
-    assert problems == []
+    students to "notebook NN, 'Heading'": make check verifies each of those headings exists."""
+    assert checks.package_pointer_problems() == []
     # and the check can fail: a pointer to a heading that notebook 04 does not have
     assert checks.pointer_problems("see notebook 04, 'Not yet MRONJ'", "x")
+
+
+def test_renaming_a_course_heading_names_each_pointer_to_update(tmp_path: Path, monkeypatch) -> None:
+    """An instructor renames a heading of course notebook 04: make check lists every pointer to it (course
+    notebook cell, package file, assignment cell), with the closest heading, instead of a failing unit test."""
+    root = Path(__file__).resolve().parents[1]
+    course = tmp_path / "course"
+    course.mkdir()
+    for nb in (root / "course").glob("[0-9][0-9]_*.ipynb"):
+        (course / nb.name).write_bytes(nb.read_bytes())
+    path = next(course.glob("04_*.ipynb"))
+    nb = nbformat.read(str(path), as_version=4)
+    old = "The case definition"
+    renamed = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.search(rf"^#+ .*{old}", cell.source, re.MULTILINE):
+            cell.source = cell.source.replace(old, "Defining MRONJ")
+            renamed += 1
+    assert renamed, f"notebook 04 has no heading {old!r}"
+    nbformat.write(nb, str(path))
+    monkeypatch.setattr(checks, "COURSE", course)
+    checks.headings.cache_clear()
+    try:
+        problems = checks.package_pointer_problems()
+        solution = read_cells(root / "solutions" / "ps5_capstone" / "ps5_capstone.ipynb")
+        in_ps5 = [p for c in solution if c.kind == "test"
+                  for p in checks.pointer_problems(c.source, f"ps5 {c.grade_id}", code=True)]
+    finally:
+        checks.headings.cache_clear()
+    assert problems or in_ps5
+    for p in problems + in_ps5:
+        assert "which is not a heading there" in p and p.endswith("update this pointer"), p
+    assert any(p.startswith("ps5 ps5_q1_short:") for p in in_ps5), in_ps5
+
+
+def test_the_student_version_carries_no_knowledge_metadata() -> None:
+    """The entries a key rests on name the answer ('not-mronj-short'): make release removes them."""
+    root = Path(__file__).resolve().parents[1]
+    for aid in assignment_ids(root / "solutions"):
+        source = nbformat.read(str(root / "solutions" / aid / f"{aid}.ipynb"), as_version=4)
+        assert any("osteonecrosis" in c.metadata for c in source.cells), aid
+        release = nbformat.read(str(root / "assignments" / aid / f"{aid}.ipynb"), as_version=4)
+        assert [c.id for c in release.cells if "osteonecrosis" in c.metadata] == [], aid
+        assert "rests_on" not in release.metadata.get("osteonecrosis", {}), aid
+
+
+def _given_away(tmp_path: Path, test_source: str, question: str = "### Question 1\n\nWrite a pair.") -> list[str]:
+    cells = _cells(tmp_path, [
+        A.markdown(question),
+        A.answer("q1_v", "cases = None\n### BEGIN SOLUTION\ncases = (910, 820)\n### END SOLUTION"),
+        A.tests("q1_tests", test_source, 1),
+    ])
+    return checks.giveaway_check_problems(cells, "nb")
+
+
+def test_a_visible_check_may_not_hold_the_expected_value(tmp_path: Path) -> None:
+    shown = _given_away(tmp_path, 'pair = cases\nassert pair == (910, 820), "Q1: read the table"')
+    assert len(shown) == 1 and "a visible check holds the expected value (pair == (910, 820))" in shown[0]
+    through_a_name = _given_away(tmp_path, 'ref = 179.9\nassert abs(cases[0] - ref) <= 1, "Q1: the table"')
+    assert len(through_a_name) == 1 and "holds the expected value" in through_a_name[0]
+    hidden = ('assert cases[0] >= cases[1], "Q1: without first"\n### BEGIN HIDDEN TESTS\n'
+              'assert cases == (910, 820), "Q1: the table"\n### END HIDDEN TESTS')
+    assert _given_away(tmp_path, hidden) == []
+    # a value the question itself shows (a worked example, a stated rule) is not given away
+    assert _given_away(tmp_path, 'assert cases[0] != 45, "Q1: counts"\nassert cases != (45, 41), "Q1: x"',
+                       "### Question 1\n\nNot the 45 and 41 per 1000.") == []
+
+
+def test_a_visible_message_or_table_may_not_give_the_answer(tmp_path: Path) -> None:
+    told = _given_away(tmp_path, 'assert cases, "Q1: it is 910 without the bundle"\n### BEGIN HIDDEN TESTS\n'
+                                 'assert cases == (910, 820), "Q1"\n### END HIDDEN TESTS')
+    assert told == ["nb q1_tests: a visible message gives the expected value 910: 'Q1: it is 910 without the "
+                    "bundle'"]
+    table = ("story = {('a',): 'in_line', ('b',): 'not_advised', ('a', 'b'): 'in_line', ('b', 'a'): 'x'}\n"
+             'assert cases, "Q1"')
+    assert "a visible table of 4 entries" in _given_away(tmp_path, table)[0]
+
+
+def test_no_assignment_gives_an_answer_away_and_all_say_passed_alike() -> None:
+    """Over all five assignments: no visible check or message holds an expected value, no visible table of
+    verdicts; every test cell's visible checks end with the same passing line."""
+    root = Path(__file__).resolve().parents[1]
+    ids = assignment_ids(root / "solutions")
+    assert len(ids) >= 5
+    for aid in ids:
+        cells = read_cells(root / "solutions" / aid / f"{aid}.ipynb")
+        assert checks.giveaway_check_problems(cells, aid) == []
+        assert checks.passing_line_problems(cells, aid) == []
+
+
+def test_visible_checks_end_with_the_passing_line(tmp_path: Path) -> None:
+    cells = _cells(tmp_path, [
+        A.markdown("### Question 1"), A.answer("q1_v", "v = None\n### BEGIN SOLUTION\nv = 1\n### END SOLUTION"),
+        A.tests("q1_a", 'assert v, "Q1"\nvisible_checks_passed("Q1")\n### BEGIN HIDDEN TESTS\nassert v == 1, "Q1"'
+                        "\n### END HIDDEN TESTS", 1),
+        A.tests("q1_b", 'assert v, "Q1"', 1),
+    ])
+    assert checks.passing_line_problems(cells, "nb") == [
+        'nb q1_b: the visible checks do not end with visible_checks_passed("Q...")']

@@ -75,3 +75,20 @@ def test_vocabulary_is_one_source() -> None:
     from osteonecrosis import risk
 
     assert set(vocabulary.RISK_GROUPS) == set(risk.extraction_effect()["absolute_after_extraction"])
+
+
+def test_a_leftover_raise_in_the_answer_cell_never_shows_as_passed() -> None:
+    """The student wrote the answer above the release's `raise NotImplementedError(...)` line: the answer cell
+    shows a red error, so the test cell must not say its checks passed (IPython's `In` is the cell history)."""
+    import pytest
+    from osteonecrosis.exercises import answer_of
+
+    stub = 'x = None\nx = 3\n# YOUR CODE HERE\nraise NotImplementedError("Delete this line")'
+    namespace = {"answer_of": answer_of, "x": 3, "In": ["", stub, "answer_of('x')"]}
+    with pytest.raises(NotImplementedError, match="x: its answer cell still has the line 'raise Not"):
+        exec("answer_of('x')", namespace)  # noqa: S102 - the test's own source
+    namespace["In"] = ["", stub, "x = None\nx = 3\n", "answer_of('x')"]  # the line deleted, the cell run again
+    exec("answer_of('x')", namespace)  # noqa: S102
+    function = "def f(a):\n    return a\n    raise NotImplementedError()"  # dead code in a function: no error shown
+    namespace.update({"f": lambda a: a, "In": ["", function]})
+    exec("answer_of('f')", namespace)  # noqa: S102

@@ -14,29 +14,26 @@ runs them all in ``make check``; the tests call them one by one.
 - :func:`double_negative_problems`: no answer key name with a double negative;
 - :func:`kernel_expectation_problems`: test cells hold their expected values as literals fixed when the
   assignment was built; they import nothing from the package except ``osteonecrosis.exercises``;
-- :func:`standing_problems`: every graded item declares the knowledge entries it rests on, and none of
-  them is superseded or contested;
-- :func:`builder_problems`: ``solutions/`` is exactly what ``tools/assignments/`` builds.
+- :func:`knowledge_problems`: every graded cell declares in its metadata the knowledge entries it rests
+  on; none of them is superseded, contested or unverified, and each literal tied to an entry's field equals
+  that field (a change in the knowledge base shows up in make check, naming the cell to update).
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import importlib.util
-import json
+import difflib
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import mistune
 import nbformat
 
-from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, ROOT, SOLUTIONS, Cell, region_lines
+from .assignment_model import BEGIN_HIDDEN, END_HIDDEN, PACKAGE_ROOT, ROOT, Cell, region_lines
 
 COURSE = ROOT / "course"
-TOOLS = ROOT / "tools" / "assignments"
 
 POINTER = re.compile(r"notebook (\d{2}),?\s+['‘\"]([^'’\"\n]+)['’\"]")
 QUESTION_HEADING = re.compile(r"^#{2,4}\s*Question\s+(\d+)\b", re.MULTILINE)
@@ -89,7 +86,10 @@ def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
         if not hs:
             out.append(f"{where}: points to notebook {number}, which does not exist")
         elif not any(section.lower() in h.lower() for h in hs):
-            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there")
+            near = difflib.get_close_matches(section, hs, n=1, cutoff=0.4)
+            hint = f" (renamed? the closest heading is '{near[0]}')" if near else ""
+            out.append(f"{where}: points to notebook {number}, '{section}', which is not a heading there{hint}: "
+                       f"update this pointer")
     return out
 
 
@@ -147,10 +147,19 @@ def message_prefix_problems(cells: list[Cell], where: str) -> list[str]:
 
 
 def package_pointer_problems() -> list[str]:
-    """Pointers in the messages of the helpers that assignment tests use."""
+    """Pointers "notebook NN, 'Heading'" everywhere a student reads one outside the assignments: the course
+    notebooks (each cell), the package's messages (widgets, quizzes, helpers) and the knowledge files. Renaming
+    a heading in a course notebook then fails make check with the file and cell of each pointer to update."""
     out = []
-    for path in (ROOT / "course" / "osteonecrosis" / "exercises.py",):
-        out += pointer_problems(path.read_text(encoding="utf-8"), path.name, code=True)
+    for path in sorted(COURSE.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for i, cell in enumerate(nb.cells):
+            out += pointer_problems(cell.source, f"course/{path.name} cell {i}", code=cell.cell_type == "code")
+    package = PACKAGE_ROOT / "course" / "osteonecrosis"
+    for path in sorted(package.rglob("*.py")):
+        out += pointer_problems(path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE_ROOT)), code=True)
+    for path in sorted(package.rglob("*.yaml")):
+        out += pointer_problems(path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE_ROOT)))
     return out
 
 
@@ -412,7 +421,7 @@ def kernel_expectation_problems(cells: list[Cell], where: str) -> list[str]:
     code can change (the knowledge base, the case library, the package's rules, a value a set-up cell
     computed). A test cell may use only its own names, the names the answer cells define, builtins, the pure
     answer-shape helpers of ``osteonecrosis.exercises`` and a few standard modules; expected values are
-    literals written by tools/assignments when the assignment is built."""
+    literals written in the solution notebook (tied to their knowledge entry by the cell's metadata)."""
     out = []
     bound = _package_names([c.source for c in cells if c.cell_type == "code"])
     answers: set[str] = set()
@@ -509,79 +518,103 @@ def hidden_region(cell: Cell) -> list[str]:
     return region_lines(cell.source, BEGIN_HIDDEN, END_HIDDEN)
 
 
-def standing_problems(cells: list[Cell], rests_on: dict[str, list[str]] | None, where: str) -> list[str]:
-    """Graded items that rest on a superseded or contested knowledge entry, or that do not declare what they
-    rest on (``rests_on``: grade id -> knowledge entry ids, stored in the notebook's metadata)."""
+KNOWLEDGE_REF = re.compile(r"^([a-z_]+)\.yaml#([A-Za-z0-9_.-]+)$")
+
+
+def _ref_parts(ref: Any) -> tuple[str, str, str | None, float] | str:
+    """(file, entry id, field path or None, factor) of one knowledge reference, or a one-line problem.
+
+    A reference is ``"prevention.yaml#dmab-ects2022"`` (the key rests on that entry) or a mapping
+    ``{"entry": "risk.yaml#taskforce-osteoporosis", "field": "high_percent", "times": 100}`` (the test holds
+    that field's value, times the factor, as a literal: make check compares them)."""
+    spec = ref.get("entry") if isinstance(ref, dict) else ref
+    m = KNOWLEDGE_REF.match(spec) if isinstance(spec, str) else None
+    if not m:
+        return f"{ref!r} is not 'file.yaml#entry-id' (or {{'entry': ..., 'field': ..., 'times': ...}})"
+    field = ref.get("field") if isinstance(ref, dict) else None
+    times = ref.get("times", 1) if isinstance(ref, dict) else 1
+    if field is not None and not isinstance(field, str) or isinstance(times, bool) \
+            or not isinstance(times, int | float):
+        return f"{ref!r}: 'field' is a dotted name and 'times' a number"
+    return m.group(1), m.group(2), field, float(times)
+
+
+def _flat_values(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return [v for item in value for v in _flat_values(item)]
+    return [value]
+
+
+def _literals(cell: Cell) -> tuple[list[float], list[str]]:
+    """The numbers and texts a cell holds as literals (a code cell's constants; a markdown cell's words)."""
+    if cell.cell_type == "markdown":
+        nums = [float(x) for x in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])", cell.source)]
+        return nums, [cell.source]
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return [], []
+    nums, texts = [], []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, int | float) and not isinstance(n.value, bool):
+            nums.append(float(n.value))
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            texts.append(n.value)
+    return nums, texts
+
+
+def knowledge_problems(cells: list[Cell], where: str) -> list[str]:
+    """Graded cells whose key does not say what it rests on, rests on an unknown, superseded, contested or
+    unverified knowledge entry, or holds a literal that no longer matches the entry it names.
+
+    Each graded cell (test or hand-graded) carries ``metadata["osteonecrosis"]["knowledge"]``: a list of
+    references (``[]`` when its key rests on no knowledge entry, e.g. arithmetic)."""
     from osteonecrosis import knowledge
 
-    if rests_on is None:
-        return [f"{where}: the notebook does not declare what its graded items rest on (metadata rests_on)"]
     out = []
-    graded = [c.grade_id for c in cells if c.kind in ("test", "manual") and c.grade_id]
-    for gid in graded:
-        if gid not in rests_on:
-            out.append(f"{where}: graded item {gid} does not declare the knowledge entries it rests on")
-    for gid, entries in rests_on.items():
-        if gid not in graded:
-            out.append(f"{where}: rests_on names {gid}, which is not a graded cell")
-        # one home for the rule: the knowledge base says which entries may be an answer key
-        out += [f"{where}: {gid} is graded as fact on {problem}" for problem in knowledge.answer_key_problems(entries)]
+    for c in cells:
+        if c.kind not in ("test", "manual"):
+            continue
+        name = f"{where} {c.grade_id}"
+        if c.knowledge is None:
+            out.append(f"{name}: does not declare the knowledge entries its key rests on (cell metadata "
+                       f"osteonecrosis.knowledge; [] when none)")
+            continue
+        nums, texts = _literals(c)
+        for ref in c.knowledge:
+            parts = _ref_parts(ref)
+            if isinstance(parts, str):
+                out.append(f"{name}: knowledge reference {parts}")
+                continue
+            file, entry_id, field, times = parts
+            if file not in knowledge.FILES:
+                out.append(f"{name}: knowledge reference {file}.yaml: no such knowledge file")
+                continue
+            try:
+                entry = knowledge.find(entry_id, file)
+            except knowledge.KnowledgeError:
+                out.append(f"{name}: knowledge reference {file}.yaml#{entry_id}: no such entry in {file}.yaml")
+                continue
+            out += [f"{name} is graded as fact on {p}" for p in knowledge.answer_key_problems([entry_id])]
+            if field is None:
+                continue
+            value: Any = entry
+            for part in field.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is None:
+                out.append(f"{name}: {file}.yaml#{entry_id} has no field {field!r}")
+                continue
+            for v in _flat_values(value):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    want = float(v) * times
+                    if not any(abs(n - want) <= 1e-9 * max(1.0, abs(want)) for n in nums):
+                        out.append(f"{name}: {file}.yaml#{entry_id} {field} is {v:g}"
+                                   + (f" (x {times:g} = {want:g})" if times != 1 else "")
+                                   + ", which the cell does not hold: update the expected value to the entry")
+                elif isinstance(v, str) and not any(v == t or (c.cell_type == "markdown" and v in t) for t in texts):
+                    out.append(f"{name}: {file}.yaml#{entry_id} {field} is {v!r}, which the cell does not hold: "
+                               f"update the expected value to the entry")
     return out
-
-
-def rests_on_of(path: Path) -> dict[str, list[str]] | None:
-    """The ``rests_on`` declaration of a source notebook (None when absent)."""
-    nb = nbformat.read(str(path), as_version=4)
-    meta = nb.metadata.get("osteonecrosis", {})
-    return meta.get("rests_on") if isinstance(meta, dict) else None
-
-
-# ---- one source ------------------------------------------------------------------------------------------
-
-def build_notebook(assignment_id: str, tools: Path = TOOLS) -> nbformat.NotebookNode:
-    """The notebook that ``tools/assignments/<id>.py`` builds (not written anywhere)."""
-    script = tools / f"{assignment_id}.py"
-    if not script.exists():
-        raise FileNotFoundError(f"no build script tools/assignments/{assignment_id}.py")
-    spec = importlib.util.spec_from_file_location(f"_build_{assignment_id}", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    if hasattr(module, "notebook_node"):
-        return module.notebook_node()
-    if hasattr(module, "NOTEBOOK"):
-        return module.NOTEBOOK
-    raise FileNotFoundError(f"tools/assignments/{assignment_id}.py defines neither notebook_node() nor NOTEBOOK")
-
-
-def builder_problems(assignment_id: str, solutions: Path = SOLUTIONS, tools: Path = TOOLS) -> list[str]:
-    """Differences between solutions/<id>/<id>.ipynb and what its build script produces."""
-    try:
-        built = build_notebook(assignment_id, tools)
-    except FileNotFoundError as exc:
-        return [f"{assignment_id}: {exc}"]
-    except SyntaxError as exc:
-        return [f"{assignment_id}: tools/assignments/{assignment_id}.py line {exc.lineno}: {exc.msg}"]
-    except Exception as exc:  # the build script's own error, said in one line (make check goes on)
-        return [f"{assignment_id}: tools/assignments/{assignment_id}.py failed: {type(exc).__name__}: {exc}"]
-    path = solutions / assignment_id / f"{assignment_id}.ipynb"
-    if not path.exists():
-        return [f"{assignment_id}: solutions/{assignment_id}/{assignment_id}.ipynb is missing"]
-    committed = json.loads(path.read_text(encoding="utf-8"))
-    fresh = json.loads(nbformat.writes(built))
-    if committed == fresh:
-        return []
-    cells_c, cells_f = committed.get("cells", []), fresh.get("cells", [])
-    detail = "notebook metadata"
-    for i, (a, b) in enumerate(zip(cells_c, cells_f, strict=False)):
-        if a != b:
-            detail = f"cell {a.get('id', i)}"
-            break
-    else:
-        if len(cells_c) != len(cells_f):
-            detail = f"{len(cells_c)} cells against {len(cells_f)} built"
-    return [f"{assignment_id}: solutions/ differs from what tools/assignments/{assignment_id}.py builds "
-            f"({detail}); edit the build script and run it, never the notebook"]
 
 
 # ---- the README's totals ---------------------------------------------------------------------------------
@@ -616,4 +649,220 @@ def totals_table_problems(text: str, totals: dict[str, tuple[float, float]], whe
         if (float(m.group(1)), float(m.group(2)), float(m.group(3))) != (auto, manual, auto + manual):
             out.append(f"{where}: 'In all' says {m.group(1)} + {m.group(2)} = {m.group(3)}; the notebooks carry "
                        f"{auto:g} + {manual:g} = {auto + manual:g}")
+    return out
+
+
+# ---- nothing given away --------------------------------------------------------------------------------
+
+TRIVIAL_NUMBERS = {0.0, 1.0, 2.0, -1.0}
+FORM_CALLS = {"len", "isinstance", "type", "sorted", "set", "bool"}
+TABLE_SIZE = 4
+
+
+def _question_texts(cells: list[Cell]) -> dict[int, str]:
+    """cell index -> the markdown a student reads for the question the cell belongs to (from its heading)."""
+    out, text = {}, ""
+    for c in cells:
+        if c.cell_type == "markdown" and c.kind in ("plain", "locked"):
+            text = c.source if QUESTION_HEADING.search(c.source) else text + "\n" + c.source
+        out[c.index] = text
+    return out
+
+
+def _numbers_in(text: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", text)
+            if x.replace(",", "").replace(".", "", 1).lstrip("-").isdigit()]
+
+
+def _stated(value: Any, text: str) -> bool:
+    """Whether the question's text itself shows the value (a worked example or a stated constraint)."""
+    if isinstance(value, list | tuple | set):
+        return all(_stated(v, text) for v in value)
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int | float):
+        return float(value) in TRIVIAL_NUMBERS or any(abs(n - value) <= 1e-9 * max(1, abs(value))
+                                                      for n in _numbers_in(text))
+    if isinstance(value, str):
+        return value in text
+    return True
+
+
+def _literal(node: ast.AST, consts: dict[str, Any]) -> tuple[bool, Any]:
+    if isinstance(node, ast.Name) and node.id in consts:
+        return True, consts[node.id]
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _value_answers(cells: list[Cell]) -> set[str]:
+    from .authoring import top_level_bindings
+
+    out: set[str] = set()
+    for c in cells:
+        if c.kind == "answer":
+            out |= set(top_level_bindings(c.source)[0])
+    return out
+
+
+def _function_answers(cells: list[Cell]) -> set[str]:
+    from .authoring import top_level_bindings
+
+    return {f for c in cells if c.kind == "answer" for f in top_level_bindings(c.source)[1]}
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [v for item in value.values() for v in _leaves(item)]
+    if isinstance(value, list | tuple | set):
+        return [v for item in value for v in _leaves(item)]
+    return [value]
+
+
+def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
+    """answer name -> the literal values its solution assigns (flattened: dict values, tuple items)."""
+    out: dict[str, list[Any]] = {}
+    for c in cells:
+        if c.kind != "answer":
+            continue
+        try:
+            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, {})
+                if ok:
+                    flat = list(value.values()) if isinstance(value, dict) else [value]
+                    out[node.targets[0].id] = [v for item in flat for v in _flat_values(item)]
+    return out
+
+
+def _tainted_names(tree: ast.Module, answers: set[str]) -> set[str]:
+    tainted = set(answers)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            if any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node.value)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                tainted |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return tainted
+
+
+def _reads(node: ast.AST, tainted: set[str]) -> bool:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORM_CALLS:
+        return False
+    return any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node))
+
+
+def _compared_literals(tree: ast.Module, tainted: set[str], consts: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(source, literal) of every visible check that an answer equals a literal: ``x == L``, ``x is L``,
+    ``abs(x - L) <= tol``, ``math.isclose(x, L)``."""
+    out = []
+    for node in ast.walk(tree):
+        pairs: list[tuple[ast.AST, ast.AST]] = []
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            for op, (a, b) in zip(node.ops, zip(sides, sides[1:], strict=False), strict=False):
+                if isinstance(op, ast.Eq | ast.Is):
+                    pairs += [(a, b), (b, a)]
+                elif isinstance(op, ast.Lt | ast.LtE) and isinstance(a, ast.Call) and isinstance(a.func, ast.Name) \
+                        and a.func.id == "abs" and a.args and isinstance(a.args[0], ast.BinOp):
+                    pairs += [(a.args[0].left, a.args[0].right), (a.args[0].right, a.args[0].left)]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "isclose" \
+                and len(node.args) >= 2:
+            pairs += [(node.args[0], node.args[1]), (node.args[1], node.args[0])]
+        for answer_side, other in pairs:
+            if not _reads(answer_side, tainted):
+                continue
+            ok, value = _literal(other, consts)
+            if ok:
+                out.append((ast.unparse(node)[:60], value))
+    return out
+
+
+def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
+    """Visible parts of test cells that give the answer away: a check that the answer equals a literal the
+    question does not show (the expected value; put it in the hidden tests and check the common wrong form
+    with != instead), a message holding a hidden test's expected value or the solution's, and a literal table
+    of cases (a verdict per path). Yes/no values are exempt: a visible check of a boolean shows its value."""
+    answers = _value_answers(cells)
+    functions = _function_answers(cells)
+    solution = _solution_values(cells)
+    texts = _question_texts(cells)
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        name = f"{where} {c.grade_id}"
+        text = texts.get(c.index, "")
+        try:
+            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+            hidden = ast.parse("\n".join(hidden_region(c)))
+        except SyntaxError:
+            continue
+        consts = {}
+        for node in visible.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, {})
+                if ok:
+                    consts[node.targets[0].id] = value
+        tainted = _tainted_names(visible, answers)
+        for src, value in _compared_literals(visible, tainted, consts):
+            if not _stated(value, text):
+                out.append(f"{name}: a visible check holds the expected value ({src}): move it into the hidden "
+                           f"tests; check the common wrong form instead")
+        for node in ast.walk(visible):
+            if isinstance(node, ast.Dict) and len(node.keys) >= TABLE_SIZE and (
+                    all(isinstance(k, ast.Tuple) for k in node.keys)
+                    or all(isinstance(v, ast.Tuple | ast.List) for v in node.values)):
+                out.append(f"{name}: a visible table of {len(node.keys)} entries ({ast.unparse(node)[:40]}...): "
+                           f"the verdict of each case belongs in the hidden tests")
+        read = {n.id for n in ast.walk(visible) if isinstance(n, ast.Name)}
+        secrets = [v for n in read & set(solution) for v in solution[n]]
+        hidden_consts = {}
+        for node in hidden.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, consts)
+                if ok:
+                    hidden_consts[node.targets[0].id] = value
+                    secrets += _leaves(value)
+        everything = _tainted_names(visible,
+                                    answers | functions)
+        everything |= _tainted_names(hidden, everything)
+        secrets += [v for _src, value in _compared_literals(hidden, everything, {**consts, **hidden_consts})
+                    for v in _leaves(value)]
+        messages = [m for node in ast.walk(visible) if isinstance(node, ast.Assert) and node.msg is not None
+                    for m in message_texts(ast.unparse(node.msg))]
+        for secret in dict.fromkeys(s for s in secrets if isinstance(s, str | int | float) and not isinstance(s, bool)):
+            if _stated(secret, text):
+                continue
+            if isinstance(secret, str) and len(secret) >= 2:
+                hit = [m for m in messages if re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", m)]
+            elif isinstance(secret, int | float) and float(secret) not in TRIVIAL_NUMBERS:
+                hit = [m for m in messages if any(abs(n - secret) <= 1e-9 * max(1, abs(secret))
+                                                  for n in _numbers_in(m))]
+            else:
+                hit = []
+            if hit:
+                out.append(f"{name}: a visible message gives the expected value {secret!r}: {hit[0][:50]!r}")
+    return out
+
+
+def passing_line_problems(cells: list[Cell], where: str) -> list[str]:
+    """Test cells whose visible checks do not end with ``visible_checks_passed("Qn ...")``: one convention in
+    every assignment for what a student reads when the visible checks pass (that it is not the grade)."""
+    out = []
+    for c in cells:
+        if c.kind != "test":
+            continue
+        try:
+            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+        except SyntaxError:
+            continue
+        last = visible.body[-1] if visible.body else None
+        if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                and isinstance(last.value.func, ast.Name) and last.value.func.id == "visible_checks_passed"):
+            out.append(f"{where} {c.grade_id}: the visible checks do not end with visible_checks_passed(\"Q...\")")
     return out

@@ -22,7 +22,19 @@ from typing import Any
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def course_root(cwd: Path | None = None) -> Path:
+    """The course being checked or released: the working directory when it is a course root (it holds
+    nbgrader_config.py and solutions/, as a copy of the course does), else the repository of this package."""
+    here = Path.cwd() if cwd is None else cwd
+    if (here / "nbgrader_config.py").is_file() and (here / "solutions").is_dir():
+        return here.resolve()
+    return PACKAGE_ROOT
+
+
+ROOT = course_root()
 SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 WRONG_SUBMISSIONS = ROOT / "tests" / "fixtures" / "wrong_submissions"
@@ -55,6 +67,9 @@ class Cell:
     grade_id: str | None
     points: float
     locked: bool
+    # cell.metadata["osteonecrosis"]["knowledge"]: the knowledge entries a graded cell's key rests on
+    # (None when the cell does not declare it); see classroom.assignment_checks.knowledge_problems
+    knowledge: tuple[Any, ...] | None = None
 
     def region(self, begin: str, end: str) -> list[str]:
         """The lines strictly inside begin/end delimiter pairs."""
@@ -106,6 +121,8 @@ def read_cells(path: Path) -> list[Cell]:
     cells = []
     for i, c in enumerate(nb.cells):
         meta = c.get("metadata", {}).get("nbgrader") or {}
+        course_meta = c.get("metadata", {}).get("osteonecrosis")
+        declared = course_meta.get("knowledge") if isinstance(course_meta, dict) else None
         cells.append(Cell(
             index=i,
             cell_type=c.cell_type,
@@ -114,6 +131,7 @@ def read_cells(path: Path) -> list[Cell]:
             grade_id=meta.get("grade_id"),
             points=float(meta.get("points") or 0),
             locked=bool(meta.get("locked")),
+            knowledge=tuple(declared) if isinstance(declared, list) else None,
         ))
     return cells
 

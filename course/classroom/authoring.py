@@ -1,8 +1,9 @@
-"""Write nbgrader assignment notebooks from a Python script, with exact, deterministic cell metadata.
+"""Make nbgrader cells from Python, with the metadata JupyterLab's Create Assignment toolbar writes.
 
-The build scripts in tools/assignments/ use these helpers; each returns an nbformat cell whose
-``metadata.nbgrader`` follows nbgrader's schema 3 and whose cell id is stable (derived from the grade id
-or the position), so regenerating a notebook gives byte-identical JSON.
+The assignments' source is the solution notebook itself (``solutions/<id>/<id>.ipynb``, edited in
+JupyterLab; docs/authoring.md). These helpers are for tests and scripts that need a small notebook: each
+returns an nbformat cell whose ``metadata.nbgrader`` follows nbgrader's schema 3 and whose cell id is stable
+(derived from the grade id or the position).
 
 Conventions (docs/assignments.md):
 
@@ -155,8 +156,10 @@ def notebook(cells: list[NotebookNode], *, rests_on: dict[str, list[str]] | None
     """A notebook with the course kernel and stable cell ids (grade id, else position).
 
     The text ``{TOTAL}`` in any markdown cell is replaced by :func:`total_line`. ``rests_on`` (grade id ->
-    knowledge entry ids the graded item's key rests on) and ``forbidden_calls`` (qualified names of package
-    functions the answers must not use) go into ``metadata.osteonecrosis``; ``make check`` reads them.
+    knowledge references, ``"prevention.yaml#dmab-ects2022"``, that the graded cell's key rests on) goes into
+    each graded cell's ``metadata.osteonecrosis.knowledge`` (``[]`` for cells it does not name);
+    ``forbidden_calls`` (qualified names of package functions the answers must not use) into the notebook's
+    ``metadata.osteonecrosis``. ``make check`` reads both.
     """
     guard_answer_reads(cells)
     total = total_line(cells)
@@ -168,7 +171,10 @@ def notebook(cells: list[NotebookNode], *, rests_on: dict[str, list[str]] | None
     nb.metadata["language_info"] = {"name": "python"}
     extra: dict = {}
     if rests_on is not None:
-        extra["rests_on"] = {k: list(v) for k, v in rests_on.items()}
+        for cell in cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                cell.metadata.setdefault("osteonecrosis", {})["knowledge"] = list(rests_on.get(meta["grade_id"], []))
     if forbidden_calls:
         extra["forbidden_calls"] = list(forbidden_calls)
     if extra:

@@ -6,8 +6,11 @@ The full check (without --no-sync) also prints, per assignment, the share of wro
 visible test catches (classroom.visible_catch; goal 80%), and fails below it. Every assignment is also
 checked for trust (classroom.assignment_checks): pointers to course headings, markdown that renders as
 code, question numbers against grade ids, one patient per test cell, neutral ids, no double negatives,
-expected values as build-time literals, graded items resting only on current knowledge entries, and
-solutions/ equal to what tools/assignments/ builds.
+expected values as literals in the test cells, graded items resting only on current knowledge entries
+(declared in each graded cell's metadata, literals compared with the entries they name).
+
+The solution notebook solutions/<id>/<id>.ipynb, edited in JupyterLab with nbgrader's Create Assignment
+toolbar, is the only source (docs/authoring.md).
 
 For every assignment in solutions/: grade ids are present and unique; every autograded answer cell is
 followed by a locked test cell with points and a visible test; hidden tests exist; solution and
@@ -134,7 +137,8 @@ def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments:
     out += checks.double_negative_problems(cells, where) + checks.bare_pointer_problems(cells, where)
     out += checks.message_prefix_problems(cells, where)
     out += checks.kernel_expectation_problems(cells, where) + checks.answer_read_problems(cells, where)
-    out += checks.standing_problems(cells, checks.rests_on_of(nb), where)
+    out += checks.knowledge_problems(cells, where)
+    out += checks.giveaway_check_problems(cells, where) + checks.passing_line_problems(cells, where)
     for c in cells:
         if c.kind in ("test", "manual") or c.cell_type == "markdown":
             out += checks.pointer_problems(c.source, f"{where} {c.grade_id or f'cell {c.index}'}",
@@ -191,8 +195,6 @@ def check(ids: list[str], sync: bool = True, solutions: Path = SOLUTIONS,
                 mine += leak_problems(a, cells, assignments / a)
         if not (assignments / a).is_dir():
             mine.append(f"{a}: not released yet (run make release)")
-        if solutions == SOLUTIONS:
-            mine += checks.builder_problems(a, solutions)
         try:
             mistakes = wrong_submissions.load(a)
             mine += [f"{a}: wrong submissions: {p}" for p in wrong_submissions.problems(mistakes, all_cells)]

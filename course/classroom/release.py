@@ -4,7 +4,9 @@
 
 Each assignment is generated in a temporary course directory (a copy of nbgrader_config.py and of
 solutions/<id>/), so no gradebook.db is left in the repository; the release is then copied into
-assignments/<id>/, replacing the previous one. The output depends only on the sources.
+assignments/<id>/, replacing the previous one. The output depends only on the sources. Each cell's
+``osteonecrosis`` metadata (the knowledge entries its key rests on: instructor-only) is removed from the release
+by nbgrader itself (classroom.instructor_metadata, set up in nbgrader_config.py).
 Errors: one line on stderr, exit status 1 (nbgrader failed) or 2 (bad arguments).
 """
 

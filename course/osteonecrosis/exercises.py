@@ -42,11 +42,32 @@ def answer_of(name: str) -> Any:
             f"{name} is not defined: run its answer cell and fix the FIRST error it shows "
             f"(often an IndentationError), then run this cell again."
         )
-    return answered(caller[name], name)
+    value = answered(caller[name], name)
+    if _left_over_stub(name, caller.get("In")):
+        raise NotImplementedError(
+            f"{name}: its answer cell still has the line 'raise NotImplementedError(...)' (it shows a red "
+            f"error): delete that line, run the cell, then this one."
+        )
+    return value
+
+
+_STUB = re.compile(r"^raise NotImplementedError\b", re.MULTILINE)
+
+
+def _left_over_stub(name: str, history: Any) -> bool:
+    """Whether the last cell run that defines ``name`` (IPython's ``In`` list) still ends at the release's
+    top-level ``raise NotImplementedError(...)`` line: the answer above it is set, but the cell shows an error."""
+    if not isinstance(history, list):
+        return False
+    binds = re.compile(rf"^(?:{re.escape(name)}\s*(?::[^=]*)?=(?!=)|def {re.escape(name)}\s*\()", re.MULTILINE)
+    for source in reversed(history):
+        if isinstance(source, str) and binds.search(source):
+            return bool(_STUB.search(source))
+    return False
 
 
 def visible_checks_passed(question: str) -> None:
-    """Say, after the visible checks of a question pass, that this is not the grade."""
+    """The one line every assignment prints when a test cell's visible checks pass: that it is not the grade."""
     print(f"{question}: visible checks passed. This is not your grade: hidden tests run at grading.")
 
 

@@ -2,8 +2,8 @@
 
 Every id an assignment asks a student to type (a drug, a drug class, a stage, a risk group), every unit
 (per cent, per 1000, per 10,000), the rounding rule and the length of a year are defined here once. The
-course notebooks print the same ids beside their display names (:func:`id_table`), and the assignment
-builders in ``tools/assignments/`` read them from here, so the course and the assignments cannot drift apart.
+course notebooks print the same ids beside their display names (:func:`id_table`); the assignments' questions
+and tests use the same ids, so the course and the assignments cannot drift apart.
 """
 
 from __future__ import annotations
