@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from classroom.course_state import complete_submission
 
 
@@ -37,3 +39,30 @@ def test_the_graders_submission_time_replaces_the_students_timestamp(tmp_path):
     assert got == ["timestamp.txt"]
     for kind in ("autograded", "feedback"):
         assert (tmp_path / kind / "s1" / "ps1" / "timestamp.txt").read_text() == "2026-03-09 08:00:00.000000 UTC"
+
+
+@pytest.mark.slow  # importing the grader (classroom.submission) opens a socket
+def test_the_trusted_time_goes_into_submitted_too_and_the_claim_is_kept(tmp_path: Path) -> None:
+    """nbgrader counts a submission as autograded only when submitted/'s timestamp.txt equals the gradebook's
+    time (formgrader showed every grade-class submission as 'needs autograding' when they differed): the trusted
+    time is written there too, the student's claim kept for the flags, and the resume digest does not move."""
+    from classroom import course_state, late_penalty
+    from classroom.submission import submission_checksum
+
+    submitted = tmp_path / "submitted"
+    src = submitted / "s1" / "ps"
+    src.mkdir(parents=True)
+    (src / "ps.ipynb").write_text("{}")
+    (src / "timestamp.txt").write_text("2020-01-01 00:00:00.000000 UTC")
+    (tmp_path / "autograded" / "s1" / "ps").mkdir(parents=True)
+    before = submission_checksum(src)
+    trusted = "2026-12-06 08:07:31.000000 UTC"
+    course_state.complete_submission(tmp_path, submitted, "s1", "ps", timestamp=trusted)
+    assert (src / "timestamp.txt").read_text() == trusted
+    assert (tmp_path / "autograded" / "s1" / "ps" / "timestamp.txt").read_text() == trusted
+    assert (src / course_state.CLAIM_FILE).read_text() == "2020-01-01 00:00:00.000000 UTC"
+    claim, _ = late_penalty._student_claim(src)
+    assert claim is not None and claim.year == 2020
+    assert submission_checksum(src) == before
+    course_state.complete_submission(tmp_path, submitted, "s1", "ps", timestamp=trusted)  # a regrade keeps it
+    assert (src / course_state.CLAIM_FILE).read_text().startswith("2020")

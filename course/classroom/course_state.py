@@ -18,6 +18,9 @@ from pathlib import Path
 
 STATE_FILES = ("timestamp.txt", "submission_secret.txt")
 MAX_STATE_BYTES = 4096
+# The student's own timestamp.txt, kept beside the submission once the grader's trusted time replaces it.
+CLAIM_FILE = "timestamp.claimed.txt"
+TIME_FILES = ("timestamp.txt", CLAIM_FILE)  # rewritten by grade-class: never evidence of when files arrived
 
 
 def _copy_small_regular(src: Path, dest: Path) -> bool:
@@ -44,11 +47,23 @@ def complete_submission(course: Path, submitted: Path, student: str, assignment:
     """Copy the state files of ``submitted/<student>/<assignment>/`` into its autograded/ and feedback/ folders.
 
     ``timestamp`` (the grader's trusted submission time, see ``late_penalty.submission_time``) is written as
-    ``timestamp.txt`` instead of the submission's own, which the student may have written. Returns the names
-    copied. A file the submission lacks (an LMS zip has no submission secret) is left out, and an old copy of it
-    is removed so that nothing from an earlier submission lingers.
+    ``timestamp.txt`` instead of the submission's own, which the student may have written, in ``submitted/`` too:
+    nbgrader (formgrader, ``export``) counts a submission as autograded only when ``submitted/``'s timestamp equals
+    the gradebook's, and the gradebook holds the trusted time. The student's own claim is kept as
+    :data:`CLAIM_FILE` (what ``late_penalty`` compares for its flags). Returns the names copied. A file the
+    submission lacks (an LMS zip has no submission secret) is left out, and an old copy of it is removed so that
+    nothing from an earlier submission lingers.
     """
     source = submitted / student / assignment
+    if timestamp is not None and source.is_dir():
+        if not os.path.lexists(source / CLAIM_FILE):
+            if not _copy_small_regular(source / "timestamp.txt", source / CLAIM_FILE):
+                (source / CLAIM_FILE).write_text("")  # the submission had none: nothing was claimed
+        if os.path.lexists(source / "timestamp.txt") and not (source / "timestamp.txt").is_file():
+            (source / "timestamp.txt").unlink()  # a link or a pipe in its place is replaced, never followed
+        tmp = source / ".timestamp.txt.part"
+        tmp.write_text(timestamp)
+        tmp.replace(source / "timestamp.txt")
     copied = []
     for name in STATE_FILES:
         ok = False

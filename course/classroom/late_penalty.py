@@ -36,6 +36,8 @@ from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Float, Int
 from traitlets.config import Config
 
+from classroom.course_state import CLAIM_FILE, TIME_FILES
+
 DAY = 24 * 3600
 
 
@@ -193,7 +195,8 @@ def _student_claim(folder: Path) -> tuple[dt.datetime | None, str]:
     """The time in the submission's own timestamp.txt and "" , or None and why there is none."""
     from nbgrader.utils import parse_utc
 
-    path = folder / "timestamp.txt"
+    kept = folder / CLAIM_FILE  # the claim, once grade-class put its trusted time in timestamp.txt
+    path = kept if os.path.lexists(kept) else folder / "timestamp.txt"
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -206,7 +209,10 @@ def _student_claim(folder: Path) -> tuple[dt.datetime | None, str]:
     finally:
         os.close(fd)
     try:
-        return parse_utc(raw.decode("utf-8").strip()), ""
+        text = raw.decode("utf-8").strip()
+        if not text:
+            return None, "no timestamp.txt"
+        return parse_utc(text), ""
     except (ValueError, UnicodeDecodeError, OverflowError):
         return None, "timestamp.txt is not a valid time"
 
@@ -229,8 +235,8 @@ def submission_time(folder: Path, notebooks: list[str], *, lms: tuple[str, dt.da
     if at is None and exchange_root is not None:
         at = exchange_time(exchange_root, course_id, student, assignment, digest, notebooks)
         source = "the exchange" if at is not None else ""
-    if at is None:
-        at = _latest_ctime(_regular_files(folder))
+    if at is None:  # the collect time: the submission's files, not the time files grade-class rewrites
+        at = _latest_ctime([p for p in _regular_files(folder) if p.parent != folder or p.name not in TIME_FILES])
         source = "the collect time" if at is not None else ""
     out = SubmissionTime(at, source)
     if duedate is None or at is None:

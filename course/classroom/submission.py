@@ -41,6 +41,7 @@ from nbgrader.preprocessors import (
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
+from classroom.course_state import TIME_FILES
 from classroom.executor import GradingClient, error_output, is_test_cell
 from classroom.guards import files, render_sanitise
 from classroom.guards.active_content import neutralise
@@ -137,12 +138,16 @@ def scratch_name(student: str) -> str:
 
 
 def submission_checksum(directory: Path) -> str:
-    """A digest of every regular file of a submission (names and contents); symlinks count by target text."""
+    """A digest of every regular file of a submission (names and contents); symlinks count by target text.
+    The top-level time files are left out: grade-class rewrites timestamp.txt with its trusted time, which its
+    resume key holds on its own."""
     digest = hashlib.sha256()
     if not directory.is_dir():
         return "missing"
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory).as_posix()
+        if rel in TIME_FILES:
+            continue
         if path.is_symlink():
             digest.update(f"L{rel}\0{os.readlink(path)}\0".encode())
         elif path.is_file():
