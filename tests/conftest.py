@@ -120,7 +120,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from hypothesis.database import DirectoryBasedExampleDatabase
     except ImportError:  # pragma: no cover - hypothesis is a dev dependency
         return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "osteonecrosis-course" / "hypothesis"
+    set_hypothesis_home_dir(cache.with_name("hypothesis-home"))  # its other caches (constants) go there too
     settings.register_profile("course", database=DirectoryBasedExampleDatabase(str(cache)))
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 
