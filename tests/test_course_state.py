@@ -66,3 +66,23 @@ def test_the_trusted_time_goes_into_submitted_too_and_the_claim_is_kept(tmp_path
     assert submission_checksum(src) == before
     course_state.complete_submission(tmp_path, submitted, "s1", "ps", timestamp=trusted)  # a regrade keeps it
     assert (src / course_state.CLAIM_FILE).read_text().startswith("2020")
+
+
+def test_writing_the_trusted_time_never_follows_a_planted_link(tmp_path: Path) -> None:
+    """submitted/ holds names the student chose: links at timestamp.txt or at the grader's temporary names are
+    replaced, and the files they point at stay as they were."""
+    from classroom import course_state
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    src = tmp_path / "submitted" / "s1" / "ps"
+    src.mkdir(parents=True)
+    (src / "timestamp.txt").symlink_to(outside)
+    (src / ".timestamp.txt.grader-part").symlink_to(outside)
+    (src / ".timestamp.claimed.txt.grader-part").symlink_to(outside)
+    course_state.complete_submission(tmp_path, tmp_path / "submitted", "s1", "ps",
+                                     timestamp="2026-12-06 08:00:00.000000 UTC")
+    assert outside.read_text() == "keep me"
+    assert not (src / "timestamp.txt").is_symlink()
+    assert (src / "timestamp.txt").read_text().startswith("2026-12-06")
+    assert (src / course_state.CLAIM_FILE).read_text() == ""  # a link is no claim

@@ -42,6 +42,35 @@ def _copy_small_regular(src: Path, dest: Path) -> bool:
     return True
 
 
+def _read_small_regular(src: Path) -> bytes | None:
+    """The bytes of ``src`` if it is a small regular file with one link (never through a link), else None."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > MAX_STATE_BYTES:
+            return None
+        return os.read(fd, MAX_STATE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def _replace_file(dest: Path, data: bytes) -> None:
+    """Write ``dest`` in a folder whose names a student chose: a fresh temporary file (O_EXCL, never through a
+    link a submission planted) renamed over whatever ``dest`` was, so no link or pipe is ever followed."""
+    tmp = dest.parent / f".{dest.name}.grader-part"
+    if os.path.lexists(tmp):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+    os.replace(tmp, dest)
+
+
 def complete_submission(course: Path, submitted: Path, student: str, assignment: str,
                         timestamp: str | None = None) -> list[str]:
     """Copy the state files of ``submitted/<student>/<assignment>/`` into its autograded/ and feedback/ folders.
@@ -55,15 +84,11 @@ def complete_submission(course: Path, submitted: Path, student: str, assignment:
     nothing from an earlier submission lingers.
     """
     source = submitted / student / assignment
-    if timestamp is not None and source.is_dir():
+    if timestamp is not None and source.is_dir() and not source.is_symlink():
         if not os.path.lexists(source / CLAIM_FILE):
-            if not _copy_small_regular(source / "timestamp.txt", source / CLAIM_FILE):
-                (source / CLAIM_FILE).write_text("")  # the submission had none: nothing was claimed
-        if os.path.lexists(source / "timestamp.txt") and not (source / "timestamp.txt").is_file():
-            (source / "timestamp.txt").unlink()  # a link or a pipe in its place is replaced, never followed
-        tmp = source / ".timestamp.txt.part"
-        tmp.write_text(timestamp)
-        tmp.replace(source / "timestamp.txt")
+            claim = _read_small_regular(source / "timestamp.txt")
+            _replace_file(source / CLAIM_FILE, claim or b"")  # empty: the submission claimed nothing
+        _replace_file(source / "timestamp.txt", timestamp.encode())
     copied = []
     for name in STATE_FILES:
         ok = False

@@ -71,11 +71,18 @@ def submit(course: Path, student: str, nb: nbformat.NotebookNode) -> Path:
 
 
 def snapshot(root: Path, skip: tuple[str, ...] = ("autograded", "feedback")) -> dict[str, str]:
-    """sha256 of every file under ``root`` except the grader's outputs and the gradebook (which change)."""
+    """sha256 of every file under ``root`` except the grader's outputs and the gradebook (which change), and the
+    time files grade-class itself writes into ``submitted/<student>/<assignment>/`` (its trusted time, and the
+    student's claim kept beside it: ``course_state.TIME_FILES``)."""
+    from classroom.course_state import TIME_FILES
+
     out = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if rel.split("/")[0] in skip or rel.startswith("gradebook.db") or rel.startswith("grades-"):
+            continue
+        parts = rel.split("/")
+        if parts[0] == "submitted" and len(parts) == 4 and parts[3] in TIME_FILES:
             continue
         if path.is_symlink():
             out[rel] = "link:" + os.readlink(path)
