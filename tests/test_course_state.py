@@ -86,3 +86,11 @@ def test_writing_the_trusted_time_never_follows_a_planted_link(tmp_path: Path) -
     assert not (src / "timestamp.txt").is_symlink()
     assert (src / "timestamp.txt").read_text().startswith("2026-12-06")
     assert (src / course_state.CLAIM_FILE).read_text() == ""  # a link is no claim
+
+
+def test_the_kept_claim_is_one_of_nbgraders_own_files_not_an_extra_upload() -> None:
+    """The files guard does not report the kept claim as a student's unused extra file."""
+    from classroom import course_state
+    from classroom.guards import files
+
+    assert set(course_state.TIME_FILES) <= files.IGNORED

@@ -16,7 +16,9 @@ from pathlib import Path
 
 MB = 1024 * 1024
 MAX_RELEASE_BYTES = 100 * MB
-IGNORED = {"timestamp.txt", "submission_secret.txt"}  # nbgrader's own files (collect / submit / LMS import)
+# nbgrader's own files (collect / submit / LMS import), and the student's claimed time that grade-class keeps
+# beside its trusted timestamp.txt (classroom.course_state.CLAIM_FILE)
+IGNORED = {"timestamp.txt", "submission_secret.txt", "timestamp.claimed.txt"}
 
 
 class Refused(ValueError):
