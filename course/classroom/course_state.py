@@ -23,25 +23,6 @@ CLAIM_FILE = "timestamp.claimed.txt"
 TIME_FILES = ("timestamp.txt", CLAIM_FILE)  # rewritten by grade-class: never evidence of when files arrived
 
 
-def _copy_small_regular(src: Path, dest: Path) -> bool:
-    """Copy ``src`` to ``dest`` if it is a small regular file (never through a link); True when copied."""
-    try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block the grader
-    except OSError:
-        return False
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > MAX_STATE_BYTES:
-            return False
-        data = os.read(fd, MAX_STATE_BYTES + 1)
-    finally:
-        os.close(fd)
-    tmp = dest.parent / f".{dest.name}.part"
-    tmp.write_bytes(data)
-    tmp.replace(dest)
-    return True
-
-
 def _read_small_regular(src: Path) -> bytes | None:
     """The bytes of ``src`` if it is a small regular file with one link (never through a link), else None."""
     try:
@@ -69,6 +50,15 @@ def _replace_file(dest: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, dest)
+
+
+def _copy_small_regular(src: Path, dest: Path) -> bool:
+    """Copy ``src`` to ``dest`` if it is a small regular file (never through a link); True when copied."""
+    data = _read_small_regular(src)
+    if data is None:
+        return False
+    _replace_file(dest, data)
+    return True
 
 
 def complete_submission(course: Path, submitted: Path, student: str, assignment: str,
