@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 	@install -D -m 644 course/app/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	@$(BIN)/python -m classroom.validate_message $(VENV)
+	@$(BIN)/python -m classroom validate-text $(VENV)
 
 # Debian packages the real-browser, PostgreSQL and sandbox tests need (installed when we are root).
 system-deps:
@@ -66,18 +66,18 @@ bench: setup sandbox-deps
 	$(BIN)/python -m benchmarks
 
 site: setup
-	$(BIN)/python -m classroom.site
+	$(BIN)/python -m classroom site
 
 app: setup
 	$(BIN)/voila course/app/simulators.ipynb --port=$(PORT) --no-browser --strip_sources=True
 
 # ASSIGNMENT=ps5 (optional): only that assignment
 release: setup
-	$(BIN)/python -m classroom.release $(ASSIGNMENT)
+	$(BIN)/python -m classroom release $(ASSIGNMENT)
 
 check: setup
-	$(BIN)/python -m classroom.integrity $(ASSIGNMENT)
-	$(BIN)/python -m classroom.answer_probe $(ASSIGNMENT)
+	$(BIN)/python -m classroom check $(ASSIGNMENT)
+	$(BIN)/python -m classroom probe $(ASSIGNMENT)
 
 grade:
 	$(if $(ASSIGNMENT),,$(error make grade needs ASSIGNMENT=<id>, one of: $(notdir $(wildcard solutions/*))))
@@ -111,7 +111,7 @@ ROSTER ?=
 .PHONY: hub student-release
 
 student-release: setup
-	$(BIN)/python -m classroom.student_release
+	$(BIN)/python -m classroom student-release
 
 hub: setup
 	$(if $(ROSTER),,$(error make hub needs ROSTER=<students.csv> (id,first_name,last_name,email[,password]), kept outside the repository))

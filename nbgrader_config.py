@@ -28,8 +28,8 @@ if shutil.which("alembic") is None:
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
-try:  # a failed `generate_assignment` puts back the assignments/<id>/ it deleted (classroom/course_state.py)
-    from classroom.course_state import guard_release_folder
+try:  # a failed `generate_assignment` puts back the assignments/<id>/ it deleted (classroom/grading/course_state.py)
+    from classroom.grading.course_state import guard_release_folder
 except ImportError:
     pass
 else:
@@ -50,18 +50,18 @@ c.ClearSolutions.code_stub = {
 # nbgrader validate cuts each message line at width - 3 characters (90 by default): keep the whole first line.
 c.Validator.width = 120
 # ... and never says "Success! Your notebook passes all the tests": visible tests are not the grade.
-# A failed check is one line, the course's message first (no test code, no traceback): classroom/validate_message.py.
+# A failed check is one line, the course's message first (no test code, no traceback): classroom/grading/validate_message.py.
 try:
-    from classroom.validate_message import install as _say_visible_is_not_the_grade
+    from classroom.grading.validate_message import install as _say_visible_is_not_the_grade
 except ImportError:
     pass
 else:
     _say_visible_is_not_the_grade()
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Each cell's instructor-only metadata (the knowledge entries a key rests on, which can name the answer) is
-# removed from the student version by generate_assignment itself (classroom/instructor_metadata.py).
+# removed from the student version by generate_assignment itself (classroom/authoring/instructor_metadata.py).
 try:
-    from classroom.instructor_metadata import generate_assignment_preprocessors
+    from classroom.authoring.instructor_metadata import generate_assignment_preprocessors
 except ImportError:
     pass
 else:
@@ -69,9 +69,9 @@ else:
 
 # What a student wrote or printed reaches the instructor's browser only through an allow-list sanitiser (nh3):
 # formgrader renders each submission with templates that clean every markdown cell and output after rendering,
-# and `nbgrader generate_feedback` writes pages without any script. See classroom/guards/render_sanitise.py.
+# and `nbgrader generate_feedback` writes pages without any script. See classroom/grading/guards/render_sanitise.py.
 try:
-    from classroom.guards.render_sanitise import configure as _sanitise_rendering
+    from classroom.grading.guards.render_sanitise import configure as _sanitise_rendering
 except ImportError:
     pass
 else:
@@ -79,7 +79,7 @@ else:
 
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission
 # after the assignment's due date (`nbgrader db assignment add ID --duedate=...`) loses 10 % of its score per
-# started day late, and everything from the 5th day on. See classroom/late_penalty.py.
-c.AssignLatePenalties.plugin_class = "classroom.late_penalty.PerDayLatePenalty"
+# started day late, and everything from the 5th day on. See classroom/grading/late_penalty.py.
+c.AssignLatePenalties.plugin_class = "classroom.grading.late_penalty.PerDayLatePenalty"
 c.PerDayLatePenalty.percent_per_day = 10.0
 c.PerDayLatePenalty.zero_after_days = 5

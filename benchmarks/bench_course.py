@@ -3,8 +3,8 @@
 Prints the time of each notebook and the total, and whether the whole course stays under the 90-second goal
 (issue 3). Never asserts: the figure is for reading, and tests do not time anything.
 
-Notebooks run through :func:`classroom.site.execute` (the static-site builder's path), whose client
-(:mod:`classroom.notebook_client`) waits for each cell's reply in short slices; the bench prints how many
+Notebooks run through :func:`classroom.publishing.site.execute` (the static-site builder's path), whose client
+(:mod:`classroom.grading.notebook_client`) waits for each cell's reply in short slices; the bench prints how many
 replies that recovered, so a slow run is not mistaken for a slow course.
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import time
 
-from classroom.notebook_client import SlicedWaitClient
+from classroom.grading.notebook_client import SlicedWaitClient
 
 GOAL_SECONDS = 90.0
 def run() -> None:
-    from classroom.site import SiteError, course_notebooks, execute
+    from classroom.publishing.site import SiteError, course_notebooks, execute
 
     paths = course_notebooks()
     if not paths:

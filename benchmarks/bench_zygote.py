@@ -4,7 +4,7 @@ Four ways to get one submission's kernel, each running the course's first proble
 and shutting down, measured interleaved (one of each per round) so the machine's load hits them alike:
 
 1. fresh kernel, unsandboxed (what plain nbgrader starts);
-2. fresh kernel in the grader's sandbox (classroom.sandbox: bubblewrap, rlimits, own uid, launcher guard);
+2. fresh kernel in the grader's sandbox (classroom.grading.sandbox: bubblewrap, rlimits, own uid, launcher guard);
 3. a child forked from a zygote, unsandboxed;
 4. a child forked from a zygote that itself runs in the same sandbox (started once, outside the rounds);
 5. the same, but the zygote keeps root (CAP_SETUID/CAP_SETGID only) and each child drops to a uid of its own
@@ -104,7 +104,7 @@ class Zygote:
 
 
 def _sandbox(scratch: Path):
-    from classroom.sandbox import Sandbox, claim_uid
+    from classroom.grading.sandbox import Sandbox, claim_uid
 
     box = Sandbox(scratch=scratch, uid=claim_uid(63700), read_only=(str(ZYGOTE),))
     box.prepare()
@@ -155,7 +155,7 @@ def _load() -> str:
 
 
 def run() -> None:
-    from classroom.sandbox import Limits, Sandbox, claim_uid, isolation_problem
+    from classroom.grading.sandbox import Limits, Sandbox, claim_uid, isolation_problem
 
     source, label = default_setup()
     problem = isolation_problem()

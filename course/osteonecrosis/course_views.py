@@ -1,7 +1,8 @@
 """What the course notebooks 00-03 and 07 compute above their checks, kept here so that the notebooks show only
 what the primer (notebook 00) teaches: names, lists, dictionaries, if/else, small functions, for loops.
 
-Each function is pure (data in, data or Markdown text out) and tested in tests/test_course_views.py; the one
+Each function is pure (data in, data or Markdown text out) and tested in tests/osteonecrosis/test_course_views.py;
+the one
 widget, :func:`orn_dose_explorer`, is a thin view over :func:`osteonecrosis.other_staging.orn_dose_flags`.
 """
 

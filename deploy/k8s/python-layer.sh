@@ -4,7 +4,7 @@
 # VENV: the environment to create with Debian 12's python3; SRC: the course package (course/, pyproject.toml,
 # README.md); PINS: a folder with requirements.lock and requirements-k8s.txt.
 # Installs the locked course environment + JupyterHub 5.5.0 (the chart's hub) + the whole course package (the
-# osteonecrosis package and the course tools: grade-class, classroom.feedback, the Validate message), switches
+# osteonecrosis package and the course tools: grade-class, classroom.grading.feedback, the Validate message), switches
 # nbgrader's instructor parts off for everyone, lets the lab frame its own formgrader ('self' only) and installs the
 # course's JupyterLab overrides (no news prompt).
 set -eu
@@ -23,7 +23,7 @@ for ext in formgrader create-assignment course-list; do
   "$venv/bin/jupyter" labextension unlock --level=sys_prefix "@jupyter/nbgrader:$ext"
 done
 # JupyterLab's Validate dialog: the course's sentence, not nbgrader's "Success!".
-"$venv/bin/python" -m classroom.validate_message "$venv"
+"$venv/bin/python" -m classroom.grading.validate_message "$venv"
 cat > "$venv/etc/jupyter/jupyter_server_config.json" <<'JSON'
 {"ServerApp": {"tornado_settings": {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}}}
 JSON

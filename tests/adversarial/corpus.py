@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from classroom.submission import scratch_name
+from classroom.grading.submission import scratch_name
 
 from tests.adversarial.corpus_render import RENDER_CASES
 from tests.adversarial.course import (

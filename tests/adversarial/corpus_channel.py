@@ -1,10 +1,10 @@
 """Issue 18's corpus cases against the answer channel, the output budgets and the trusted parser.
 
 Each one beat the grader before issue 18 (a forged block won, a spent budget took the honest answers with it,
-a deep JSON block was reported as a stopped kernel) and is held now by ``classroom.guards.checker`` (one
-block per export, only the names a test asks for), ``classroom.guards.checker_main`` (unasked names and
-builtins refused), ``classroom.executor`` (the grader's own cells outside the student's budget) and
-``classroom.guards.outputs`` (errors counted). The fixture's set-up cell defines ``check_equal``: the forged
+a deep JSON block was reported as a stopped kernel) and is held now by ``classroom.grading.guards.checker`` (one
+block per export, only the names a test asks for), ``classroom.grading.guards.checker_main`` (unasked names and
+builtins refused), ``classroom.grading.executor`` (the grader's own cells outside the student's budget) and
+``classroom.grading.guards.outputs`` (errors counted). The fixture's set-up cell defines ``check_equal``: the forged
 blocks below hand the checker a ``check_equal`` of the student's that says yes to everything (and keeps the
 expected values it is given), plus names shadowing builtins.
 """

@@ -2,8 +2,9 @@
 
 These holes sit before grading (who a file belongs to, when it arrived), so they do not fit the class-run corpus
 of ``corpus.py`` (one student's files in ``submitted/``, graded without a due date): a forged time changes nothing
-there and a zip is never read. ``tests/test_grading_lms.py`` collects every :data:`ZIP_CASES` zip and
-``tests/test_late_penalty.py`` times every :data:`TIME_CASES` submission; each case fails on the code before
+there and a zip is never read. ``tests/classroom/grading/test_grading_lms.py`` collects every :data:`ZIP_CASES` zip and
+``tests/classroom/grading/test_late_penalty.py`` times every :data:`TIME_CASES` submission; each case fails on the
+code before
 issue 18 (none passes by accident: the victims' files are told apart by their text).
 
 The roster of the zip cases: s001 Ana Diaz (Moodle/Canvas id 1234), s002 Ben López (1250, never submits),

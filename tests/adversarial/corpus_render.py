@@ -5,8 +5,10 @@ Each case is what the autograded notebook holds after grading: display outputs (
 ``display(..., metadata=..., raw=True)`` stores them), markdown cells the student added, a written answer, tags
 on the answer cell. ``build`` writes the submission for the class run (the outputs are produced by the
 student's own code in the answer cell, after a wrong Q1, so the case earns Q2's 2 points and nothing more);
-``tests/test_render_sanitise.py`` renders the same content through formgrader's and the feedback's exporter and
-checks the HTML, and ``tests/test_browser_formgrader_hostile.py`` opens it in a real formgrader in Chromium.
+``tests/classroom/grading/test_render_sanitise.py`` renders the same content through formgrader's and the feedback's
+exporter and
+checks the HTML, and ``tests/classroom/grading/test_browser_formgrader_hostile.py`` opens it in a real formgrader in
+Chromium.
 
 Every payload that runs sets ``window.__pwned`` (or calls a ``PWNED`` name); every fetch it tries goes to
 ``attacker.invalid``. ``visible`` is a text the instructor must still read after cleaning.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "grading" / "course"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "grading" / "course"
 ASSIGNMENT = "ps_fixture"
 BIN = Path(sys.executable).parent
 
@@ -74,7 +74,7 @@ def snapshot(root: Path, skip: tuple[str, ...] = ("autograded", "feedback")) -> 
     """sha256 of every file under ``root`` except the grader's outputs and the gradebook (which change), and the
     time files grade-class itself writes into ``submitted/<student>/<assignment>/`` (its trusted time, and the
     student's claim kept beside it: ``course_state.TIME_FILES``)."""
-    from classroom.course_state import TIME_FILES
+    from classroom.grading.course_state import TIME_FILES
 
     out = {}
     for path in sorted(root.rglob("*")):

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from classroom.assignment_model import SOLUTIONS, read_cells
-from classroom.release import generate, make_course, nbgrader
+from classroom.authoring.assignment_model import SOLUTIONS, read_cells
+from classroom.authoring.release import generate, make_course, nbgrader
 from nbformat.notebooknode import NotebookNode
 
 

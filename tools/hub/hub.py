@@ -7,7 +7,7 @@
 
 ``setup`` (root, idempotent) makes:
 
-- ``PREFIX/course``: the student release (``classroom.student_release``: no solutions, tests, tools);
+- ``PREFIX/course``: the student release (``classroom.publishing.student_release``: no solutions, tests, tools);
 - ``PREFIX/venv``: one environment every account can run, built with Debian's ``python3`` from
   ``requirements.lock`` plus ``tools/hub/requirements-hub.txt`` (JupyterHub, nbgrader, widgets, the course);
   nbgrader's Formgrader, Create Assignment and course list are switched off in it (``--sys-prefix``), and its
@@ -212,11 +212,13 @@ def build_env(venv: Path, python: str, exchange: Path) -> None:
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
-        "from classroom.validate_message import install  # visible tests passed is not 'Success', not the grade\n"
+        "# visible tests passed is not 'Success', not the grade\n"
+        "from classroom.grading.validate_message import install\n"
         "install()\n"
     )
     # JupyterLab's Validate dialog: the same sentence as the command line, not nbgrader's "Success!".
-    _run([str(venv / "bin" / "python"), "-m", "classroom.validate_message", str(venv)], "configure the Validate text")
+    _run([str(venv / "bin" / "python"), "-m", "classroom.grading.validate_message", str(venv)],
+         "configure the Validate text")
     write_server_config(venv)
     write_lab_overrides(venv)
     _run(["chmod", "-R", "a+rX,go-w", str(venv)], "chmod the shared environment")
@@ -426,7 +428,7 @@ def setup(roster: Path, instructor: str, prefix: Path, exchange: Path, python: s
     prefix.mkdir(parents=True, exist_ok=True)
     prefix.chmod(0o755)
     sys.path.insert(0, str(ROOT / "course"))
-    from classroom import student_release
+    from classroom.publishing import student_release
 
     _say("building the student release (no solutions, tests, tools or grader)")
     try:

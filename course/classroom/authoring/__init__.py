@@ -1,0 +1,1 @@
+"""Authoring: the solution notebooks as source, their checks, and the generated student version."""

@@ -1,0 +1,1 @@
+"""Grading: the sandboxed run of each submission, its guards, nbgrader's hooks, feedback and the gradebook."""

@@ -1,0 +1,444 @@
+"""The trusted side of notebook execution: talks to a sandboxed kernel, never runs student code itself.
+
+On top of nbgrader's ``Execute`` (per-cell timeout with interrupt, a reply status of 'error' becomes an error
+output even when the student silenced IPython's traceback display) this client adds:
+
+- autograded test cells run in a checker process that never ran student code (``classroom.grading.guards.checker``):
+  the answers they use are taken out of the student's kernel as plain data, function answers are called in
+  the kernel and only their return values come back; the test cell itself never runs beside student code;
+
+- a wall-clock budget for the whole notebook; cells not run (budget spent, kernel died or exited) get an
+  error output, so an unexecuted test cell can never count as passed;
+- before every autograded test cell it re-runs the instructor's locked set-up cells, undoing a student's
+  redefinition of the test helpers those cells define;
+- just before every autograded test cell (in the same round trip as the set-up cells) a canary
+  ``raise AssertionError(<random>)``: if the kernel does not report it faithfully, the kernel's error
+  reporting was tampered with and the notebook is flagged;
+- every output is capped as it arrives (``classroom.grading.guards.outputs``: per cell, per notebook, errors, display
+  updates and display-id copies; errors are counted too, and a cell keeps at least one, so a cap never turns
+  a failing cell into a passing one);
+- the grader's own cells in the student's kernel (answer exports, function calls, the canary, set-up re-runs)
+  are captured apart from the student's output budget, under caps of their own: an honest student who printed
+  the whole budget is still graded on their answers. An export must hold exactly one answer block, and only
+  the names the test asks for are handed to the checker (``classroom.grading.guards.checker``);
+- without a checker (instructor set-up the checker cannot run), a test cell's grade comes from the kernel's
+  reply status, never from an execute_result a student's hook emitted, and the canary is sent exactly like a
+  test cell (store_history, same request);
+- IOPub output arriving late is a note, never a spent time budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import secrets
+import time
+from dataclasses import dataclass, field
+
+import nbformat
+import zmq
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+
+from classroom.grading.guards.checker import (
+    MAX_EXPORT,
+    CheckerError,
+    CheckerProcess,
+    ExportProblem,
+    answer_block,
+    call_code,
+    export_code,
+)
+from classroom.grading.guards.outputs import OutputBudget, size_of, trim_error
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+PROBE_ERRORS = 3  # error outputs kept from one of the grader's own cells (the canary needs one)
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test: a locked grade code cell that is not an answer."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def is_setup_cell(cell: NotebookNode) -> bool:
+    """An instructor's locked code cell that is neither graded nor an answer (imports, test helpers)."""
+    return (
+        cell.cell_type == "code"
+        and utils.is_locked(cell)
+        and not utils.is_grade(cell)
+        and not utils.is_solution(cell)
+    )
+
+
+def error_output(ename: str, evalue: str) -> NotebookNode:
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+@dataclass
+class _Capture:
+    """What one of the grader's own cells printed: kept apart from the student's outputs, under ``limit``."""
+
+    limit: int = MAX_EXPORT
+    stdout: list[str] = field(default_factory=list)
+    size: int = 0
+    overflow: bool = False
+    errors: int = 0
+
+    def text(self) -> str:
+        return "".join(self.stdout)
+
+
+@dataclass
+class RunReport:
+    """What happened while a notebook ran."""
+
+    seconds: float = 0.0
+    kernel_died: bool = False
+    budget_spent: bool = False
+    tampered: bool = False
+    not_run: int = 0
+    truncated_cells: int = 0
+    checked_outside: int = 0  # test cells run in the checker
+    checker_fallback: str | None = None  # why tests ran in the kernel instead
+    forged_exports: int = 0  # answer exports or call replies holding more than one answer block
+    notes: list[str] = field(default_factory=list)
+
+
+class GradingClient(Execute):
+    """nbgrader's Execute preprocessor driven cell by cell with the guards above."""
+
+    def __init__(self, nb: NotebookNode, km: AsyncKernelManager, wall_seconds: float, output_bytes: int,
+                 notebook_bytes: int = 20_000_000, checker: CheckerProcess | None = None, **kwargs):
+        super().__init__(km=km, **kwargs)
+        self.nb = nb
+        self.wall_seconds = wall_seconds
+        self.output_bytes = output_bytes
+        self.budget = OutputBudget(cell_bytes=output_bytes, notebook_bytes=notebook_bytes)
+        self.checker = checker
+        self.report = RunReport()
+        self._noted: set[tuple[int, str]] = set()
+        self._last_reply: dict | None = None
+        self._capture: _Capture | None = None  # set while one of the grader's own cells runs
+        self._last_capture: _Capture | None = None
+        self.shutdown_kernel = "immediate"
+        self.raise_on_iopub_timeout = False  # late output is a note, not a timeout
+        self.store_widget_state = False  # widget state is neither capped by nbclient nor needed for grading
+
+    # -- output caps --------------------------------------------------------------------------------------
+    def _drop(self, outs, name: str) -> None:
+        key = (id(outs), name)
+        if key not in self._noted:
+            self._noted.add(key)
+            if not any(k[0] == id(outs) for k in self._noted if k != key):
+                self.report.truncated_cells += 1
+            note = new_output("stream", name=name, text="\n[grader: further output of this cell dropped]\n")
+            self.budget.used += size_of(note)
+            outs.append(note)
+
+    def _note(self, text: str) -> None:
+        if text not in self.report.notes:
+            self.report.notes.append(text)
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
+        msg_type = msg["header"]["msg_type"]
+        if self._capture is not None:
+            return self._captured(outs, msg, display_id, cell_index)
+        if msg_type == "error":
+            content = self.budget.error(id(outs), msg["content"])
+            if content is None:  # the cell already keeps an error and its budget is spent
+                self._drop(outs, "stderr")
+                return None
+            msg["content"] = content
+            return super().output(outs, msg, display_id, cell_index)
+        if display_id and not self.budget.new_display_id():
+            display_id = None  # no further copies for update_display to multiply
+        if self.budget.charge(id(outs), size_of(msg.get("content", {}))):
+            return super().output(outs, msg, display_id, cell_index)
+        self._drop(outs, msg["content"].get("name", "stdout") if msg_type == "stream" else "stdout")
+        return None
+
+    def _captured(self, outs, msg, display_id, cell_index):
+        """Output of one of the grader's own cells: stdout text to the capture (capped), a few errors kept."""
+        capture = self._capture
+        assert capture is not None
+        msg_type = msg["header"]["msg_type"]
+        content = msg.get("content", {})
+        if msg_type == "stream" and content.get("name") == "stdout":
+            text = str(content.get("text", ""))
+            if capture.size + len(text) > capture.limit:
+                capture.overflow = True
+            else:
+                capture.stdout.append(text)
+                capture.size += len(text)
+            return None
+        if msg_type == "error" and capture.errors < PROBE_ERRORS:
+            capture.errors += 1
+            msg["content"] = trim_error(content)
+            return super().output(outs, msg, None, cell_index)
+        return None  # anything else the student's hooks show during the grader's cell is not kept
+
+    def _update_display_id(self, display_id, msg):  # type: ignore[override]
+        """An update replaces the data of every copy: charge size x copies before copying anything."""
+        copies = sum(len(v) for v in self._display_id_map.get(display_id, {}).values())
+        if not copies:
+            return None
+        content = msg.get("content", {})
+        size = size_of(content.get("data", {})) + size_of(content.get("metadata", {}))
+        if size > self.output_bytes or self.budget.used + size * copies > self.budget.notebook_bytes:
+            self._note("display updates over the output bound were dropped")
+            return None
+        self.budget.used += size * copies
+        return super()._update_display_id(display_id, msg)
+
+    def handle_comm_msg(self, outs, msg, cell_index):  # type: ignore[override]
+        return None  # widget messages are not needed to grade and would be held uncapped
+
+    def on_cell_executed(self, **kwargs):  # type: ignore[override]
+        self._last_reply = kwargs.get("execute_reply")
+        super().on_cell_executed(**kwargs)
+
+    # -- driving the notebook ---------------------------------------------------------------------------
+    async def _run_cell(self, cell: NotebookNode, index: int, budget_end: float, extra: bool = False) -> None:
+        """Run ``cell`` (the notebook's cell ``index``, or an ``extra`` cell run just before or after it)."""
+        remaining = budget_end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        self._last_reply = None
+        original = self.nb.cells[index]
+        self._capture = _Capture() if extra else None
+        try:
+            await asyncio.wait_for(
+                self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1,
+                                        store_history=True),
+                timeout=remaining,
+            )
+        except CellTimeoutError as exc:
+            if time.monotonic() >= budget_end:
+                raise TimeoutError from exc
+            self.report.notes.append(f"cell {index}: {exc}"[:200])
+        finally:
+            if extra:
+                self.nb.cells[index] = original  # nbclient writes the executed cell back at ``index``
+                self._last_capture, self._capture = self._capture, None
+                self.clear_before_next_output = False  # a hook's clear_output(wait=True) stays in the grader's cell
+
+    async def _canary(self, index: int, budget_end: float, before: str = "") -> bool | None:
+        """Run ``before`` (instructor code) then ``raise AssertionError(<random>)`` in one cell.
+
+        True when the kernel reports that assertion faithfully, False when it claims success (its error
+        reporting was tampered with), None when ``before`` itself failed (then nothing is known).
+        """
+        nonce = secrets.token_hex(8)
+        probe = new_code_cell(f'{before}\nraise AssertionError("grader check {nonce}")'.lstrip("\n"))
+        await self._run_cell(probe, index, budget_end, extra=True)
+        reply = (self._last_reply or {}).get("content", {})
+        shown = [o for o in probe.outputs if o.get("output_type") == "error"]
+        if (
+            reply.get("status") == "error"
+            and reply.get("ename") == "AssertionError"
+            and nonce in str(reply.get("evalue", ""))
+            and any(o.get("ename") == "AssertionError" and nonce in str(o.get("evalue")) for o in shown)
+        ):
+            return True
+        if reply.get("status") == "error" and before:
+            return None
+        return False
+
+    async def _guard(self, index: int, budget_end: float, preamble: list[str]) -> None:
+        """Before a test: re-run the set-up cells and check error reporting, in one round trip if possible."""
+        magic = any(source.lstrip().startswith("%%") for source in preamble)
+        merged = preamble[-1] if preamble and not magic else ""
+        for source in preamble if magic else preamble[:-1]:
+            await self._run_cell(new_code_cell(source), index, budget_end, extra=True)
+        verdict = await self._canary(index, budget_end, before=merged)
+        if verdict is None:
+            verdict = await self._canary(index, budget_end)
+        if not verdict:
+            self.report.tampered = True
+
+    # -- the checker ---------------------------------------------------------------------------------------
+    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float) -> dict:
+        """Run trusted ``code`` in the student's kernel as an extra cell; the one JSON block it printed.
+
+        Raises ExportProblem (counted in the report when the export held more than one block).
+        """
+        probe = new_code_cell(code)
+        await self._run_cell(probe, index, budget_end, extra=True)
+        capture = self._last_capture or _Capture()
+        try:
+            return answer_block(capture.text(), nonce, overflow=capture.overflow)
+        except ExportProblem as exc:
+            if exc.forged:
+                self.report.forged_exports += 1
+            raise
+
+    async def _check(self, cell: NotebookNode, index: int, budget_end: float) -> None:
+        """Run test ``cell`` in the checker on the student's answers taken out as plain data."""
+        assert self.checker is not None
+        remaining = budget_end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        asked = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
+                                        remaining)).get("names", [])
+        names = [n for n in asked if isinstance(n, str) and n.isidentifier() and not hasattr(builtins, n)]
+        answers: dict = {}
+        if names:
+            nonce = secrets.token_hex(16)
+            try:
+                exported = await self._kernel_json(export_code(names, nonce), nonce, index, budget_end)
+            except ExportProblem as exc:
+                self._finish(cell, [error_output("AnswerError", f"the answers could not be taken out of the "
+                                                                f"kernel: {exc}; this test scores 0")])
+                return
+            answers = {name: exported[name] for name in names if name in exported}  # only what was asked for
+
+        async def call(name: str, payload: str) -> dict:
+            if self.report.kernel_died:
+                return {"error": ["RuntimeError", "the kernel stopped"]}
+            if name not in answers:
+                return {"error": ["RuntimeError", f"{name} is not an answer of this test"]}
+            nonce = secrets.token_hex(16)
+            try:
+                reply = await self._kernel_json(call_code(name, payload, nonce), nonce, index, budget_end)
+            except ExportProblem as exc:
+                return {"error": ["RuntimeError", f"{name}(...) gave no usable value: {exc}"]}
+            except (DeadKernelError, RuntimeError) as exc:
+                self.report.kernel_died = True
+                self.report.notes.append(f"kernel: {exc}"[:300])
+                return {"error": ["RuntimeError", f"{name}(...) gave no value (the kernel stopped)"]}
+            if not ({"value"} == reply.keys() or {"error"} == reply.keys()):
+                return {"error": ["RuntimeError", f"{name}(...) gave no value (a malformed reply)"]}
+            return reply
+
+        remaining = budget_end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        reply = await asyncio.wait_for(
+            self.checker.request({"op": "test", "source": cell.source, "answers": answers}, on_call=call), remaining)
+        outputs = []
+        for out in reply.get("outputs", [])[:60]:
+            node = nbformat.from_dict(out)
+            if node.get("output_type") == "error":
+                content = self.budget.error(id(outputs), dict(node))
+                if content is None:
+                    continue
+                node = nbformat.from_dict(content)
+            elif not self.budget.charge(id(outputs), size_of(out)):
+                self._drop(outputs, out.get("name", "stdout"))
+                continue
+            if node.get("output_type") == "execute_result":
+                node["execution_count"] = self.code_cells_executed + 1
+            outputs.append(node)
+        if reply.get("status") != "ok" and not any(o.get("output_type") == "error" for o in outputs):
+            outputs.append(error_output("GraderError", "the test did not pass in the checker"))
+        self._finish(cell, outputs)
+
+    def _finish(self, cell: NotebookNode, outputs: list) -> None:
+        """A test cell checked outside the kernel: its outputs, its execution count."""
+        cell.outputs = outputs
+        self.code_cells_executed += 1
+        cell.execution_count = self.code_cells_executed
+        self.report.checked_outside += 1
+
+    async def _checker_setup(self, cell: NotebookNode, budget_end: float) -> None:
+        """Run an instructor's set-up cell in the checker too; if it cannot, tests go back to the kernel."""
+        assert self.checker is not None
+        reply = await asyncio.wait_for(self.checker.request({"op": "setup", "source": cell.source}),
+                                       max(1.0, budget_end - time.monotonic()))
+        if reply.get("status") != "ok":
+            err = next((o for o in reply.get("outputs", []) if o.get("output_type") == "error"), {})
+            self.report.checker_fallback = (f"set-up cell {cell.metadata.get('nbgrader', {}).get('grade_id')} "
+                                            f"fails in the checker ({err.get('ename')}: "
+                                            f"{str(err.get('evalue'))[:100]})")
+            await self.checker.close()
+            self.checker = None
+
+    def _grade_from_status(self, cell: NotebookNode) -> None:
+        """In-kernel test: the reply status decides; an error reply puts the error first, no execute_result."""
+        reply = (self._last_reply or {}).get("content", {})
+        if reply.get("status") == "ok":
+            return
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if not errors:
+            errors = [error_output(str(reply.get("ename", "Error")), str(reply.get("evalue", ""))[:1000])]
+        cell.outputs = errors + [o for o in cell.outputs if o.get("output_type") not in ("error", "execute_result")]
+
+    async def async_grade(self) -> NotebookNode:
+        start = time.monotonic()
+        budget_end = start + self.wall_seconds
+        self.reset_execution_trackers()
+        setup = [c.source for c in self.nb.cells if is_setup_cell(c)]
+        first_answer = next((i for i, c in enumerate(self.nb.cells) if utils.is_solution(c)), len(self.nb.cells))
+        preamble = [c.source for c in self.nb.cells[:first_answer] if is_setup_cell(c)] if setup else []
+        self.km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        try:
+            if self.checker is not None:  # the checker imports while the kernel starts
+                try:
+                    await self.checker.spawn()
+                except (CheckerError, OSError, ValueError) as exc:
+                    raise CheckerError(f"the checker did not start: {exc}") from exc
+            async with self.async_setup_kernel():
+                if self.checker is not None:
+                    try:
+                        await self.checker.ready(self.startup_timeout)
+                    except (TimeoutError, CheckerError, OSError, ValueError) as exc:
+                        raise CheckerError(f"the checker did not start: {exc}") from exc
+                msg_id = await ensure_async(self.kc.kernel_info())
+                info = await asyncio.wait_for(self.async_wait_for_reply(msg_id), timeout=self.startup_timeout)
+                if info is not None and "language_info" in info["content"]:
+                    self.nb.metadata["language_info"] = info["content"]["language_info"]
+                for index, cell in enumerate(self.nb.cells):
+                    if cell.cell_type != "code":
+                        continue
+                    if self.report.kernel_died or self.report.budget_spent:
+                        self._mark_not_run(cell)
+                        continue
+                    try:
+                        if is_test_cell(cell) and self.checker is not None:
+                            try:
+                                await self._check(cell, index, budget_end)
+                            except (CheckerError, ValueError, OSError) as exc:
+                                cell.outputs = [error_output("GraderError", f"the checker failed: {exc}"[:300])]
+                                self.report.notes.append(f"checker: {exc}"[:300])
+                            continue
+                        if is_test_cell(cell):
+                            await self._guard(index, budget_end, preamble)
+                        await self._run_cell(cell, index, budget_end)
+                        if is_test_cell(cell):
+                            self._grade_from_status(cell)
+                        elif is_setup_cell(cell) and self.checker is not None:
+                            await self._checker_setup(cell, budget_end)
+                    except TimeoutError:
+                        self.report.budget_spent = True
+                        cell.outputs.append(error_output(
+                            "GraderTimeout", f"the notebook used its whole time budget ({self.wall_seconds:g} s)"))
+                    except (DeadKernelError, RuntimeError) as exc:
+                        self.report.kernel_died = True
+                        cell.outputs.append(error_output("DeadKernel", f"the kernel stopped: {exc}"[:300]))
+        except (DeadKernelError, RuntimeError, TimeoutError) as exc:
+            # the kernel never started, or died during shutdown
+            self.report.kernel_died = True
+            self.report.notes.append(f"kernel: {exc}"[:300])
+            for cell in self.nb.cells:
+                if cell.cell_type == "code" and not cell.get("outputs") and cell.get("execution_count") is None:
+                    self._mark_not_run(cell)
+        finally:
+            if self.checker is not None:
+                await self.checker.close()
+            # we passed our own kernel manager, so nbclient leaves the kernel running: stop it here
+            try:
+                if self.km.has_kernel:
+                    await asyncio.wait_for(self.km.shutdown_kernel(now=True), timeout=30)
+            except Exception:  # noqa: BLE001 - the sandbox is reaped by the caller anyway
+                pass
+        self.report.seconds = time.monotonic() - start
+        return self.nb
+
+    def _mark_not_run(self, cell: NotebookNode) -> None:
+        self.report.not_run += 1
+        cell.outputs = [error_output("NotRun", "this cell was not run (the kernel died or the time ran out)")]

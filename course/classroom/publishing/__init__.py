@@ -1,0 +1,1 @@
+"""Publishing: the course website and the student release."""
