@@ -866,3 +866,76 @@ def passing_line_problems(cells: list[Cell], where: str) -> list[str]:
                 and isinstance(last.value.func, ast.Name) and last.value.func.id == "visible_checks_passed"):
             out.append(f"{where} {c.grade_id}: the visible checks do not end with visible_checks_passed(\"Q...\")")
     return out
+
+
+# ---- the answer's form is stated in the question ----------------------------------------------------------
+
+#: form of a model answer -> words, one of which the question must use to say it.
+FORM_WORDS: dict[str, tuple[str, ...]] = {
+    "dictionary": ("dictionary", "dict"),
+    "list": ("list",),
+    "pair": ("pair", "tuple", "(low, high)", "(earliest, latest)"),
+    "true/false": ("True", "False"),
+    "number": ("number", "numbers", "per cent", "unrounded", "integer", "how many"),
+    "text": ("text", "string", "id", "one of", "quotes"),
+    "date": ("date",),
+    "function": ("function", "def "),
+}
+
+
+def _form(node: ast.AST) -> str | None:
+    """The form of a model answer's expression, as a student would have to write it."""
+    if isinstance(node, ast.Dict | ast.DictComp):
+        return "dictionary"
+    if isinstance(node, ast.List | ast.ListComp):
+        return "list"
+    if isinstance(node, ast.Tuple):
+        return "pair"
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return "true/false"
+        if isinstance(node.value, int | float):
+            return "number"
+        if isinstance(node.value, str):
+            return "text"
+        return None
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        return "number"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "date":
+        return "date"
+    return None
+
+
+def _keys_of(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Dict):
+        return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    return []
+
+
+def answer_form_problems(cells: list[Cell], where: str) -> list[str]:
+    """Each autograded answer's form (a list, a dictionary and its keys, a pair, a number, True/False, text, a
+    date, a function) is said in the question the student reads, not found by failing a check."""
+    questions = _question_texts(cells)
+    out: list[str] = []
+    for c in cells:
+        if c.kind != "answer" or c.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+        except SyntaxError:
+            continue
+        text = questions.get(c.index, "")
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                form, keys, name = "function", [], node.name
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                form, keys, name = _form(node.value), _keys_of(node.value), node.targets[0].id
+            else:
+                continue
+            if form and not any(word in text for word in FORM_WORDS[form]):
+                out.append(f"{where} {c.grade_id}: the question does not say that `{name}` is a {form} "
+                           f"(say it, e.g. {FORM_WORDS[form][0]!r}, in the question's text)")
+            unstated = [k for k in keys if k not in text]
+            if unstated and not (keys[0] in text and re.search(re.escape(keys[0]) + r"\W{0,3}\s*(\.\.\.|…)", text)):
+                out.append(f"{where} {c.grade_id}: the question does not name the key(s) {unstated} of `{name}`")
+    return out

@@ -405,3 +405,24 @@ def test_visible_checks_end_with_the_passing_line(tmp_path: Path) -> None:
     ])
     assert checks.passing_line_problems(cells, "nb") == [
         'nb q1_b: the visible checks do not end with visible_checks_passed("Q...")']
+
+
+def test_answer_form_must_be_said_in_the_question(tmp_path: Path) -> None:
+    def one(question: str, solution: str) -> list[str]:
+        cells = _cells(tmp_path, [A.markdown(f"### Question 1 · a\n\n{question}"),
+                                  A.answer("q1_a", f"x = None\n### BEGIN SOLUTION\n{solution}\n### END SOLUTION")])
+        return checks.answer_form_problems(cells, "nb")
+
+    assert one("Write `x`, a list of ids.", 'x = ["a", "b"]') == []
+    assert "is a list" in one("Write `x`: the ids.", 'x = ["a", "b"]')[0]
+    both = 'x = {"dose_mg": 5, "every_days": 365}'
+    assert one("A dictionary `x` with keys `'dose_mg'` and `'every_days'`.", both) == []
+    problems = one("A dictionary `x` with the key `'dose_mg'`.", 'x = {"dose_mg": 5, "every_days": 365}')
+    assert len(problems) == 1 and "every_days" in problems[0]
+    labels = 'x = {"Patient 1": "0", "Patient 2": "1"}'
+    assert one('A dictionary from the label (`"Patient 1"` ...) to the stage.', labels) == []
+    assert "is a pair" in one("Write `x`.", "x = (date(2026, 1, 1), date(2026, 2, 1))")[0]
+    assert one("Write `x`, a pair of dates.", "x = (date(2026, 1, 1), date(2026, 2, 1))") == []
+    assert "is a true/false" in one("Does it apply? Write `x`.", "x = True")[0]
+    assert one("Write `x`: a number, unrounded.", "x = 4 * 1.07") == []
+
