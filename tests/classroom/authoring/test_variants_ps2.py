@@ -122,6 +122,7 @@ def _translate_function(source: str, contract: ps2.Contract) -> str:
         body = re.sub(r"\bexposed_bone_weeks\b", "exposed_bone_days", body)
     body = re.sub(r"\bstage3_feature\b", contract.stage3, body)
     body = re.sub(r"\bnonspecific_sign\b", contract.signs, body)
+    body = re.sub(r"\bdrug_exposure\b", contract.drug, body)
     return ps2._wrap("def aaoms_stage(", contract.params(), 16, tail="):") + "\n" + body
 
 
@@ -171,6 +172,10 @@ def test_clinical_keys_are_the_engines_and_obey_the_case_contract() -> None:
             f = patient.case.findings
             if not (f.exposed_bone or f.fistula_probes_to_bone) and (f.nonspecific or f.pain or f.infection):
                 assert engine.stage == "0"  # symptoms without exposed bone: stage 0, never at risk
+        for k, patient in enumerate(v.patients, start=1):  # each key also rests on its patient's drugs
+            meta = next(c for c in nb.cells if variants._cell_name(c) == f"q2_patient{k}_tests").metadata
+            assert meta["osteonecrosis"]["knowledge"] == [*ps2.STAGING_KNOWLEDGE, *(
+                f"drugs.yaml#{d}" for d in sorted({m.drug for m in patient.case.medications}))]
         a = v.patient_a
         criteria = _answer(nb, "q1_criteria", "criteria_patient_a")
         assert criteria == a.criteria
@@ -196,6 +201,10 @@ def test_library_keys_of_part_c_are_the_engines_in_the_variants_form() -> None:
 
 
 def test_the_default_contract_renders_the_committed_library_table() -> None:
+    for c in default_nb().cells:
+        if (variants._cell_name(c) or "").startswith(("q1_", "q2_patient")) and c.cell_type == "code" \
+                and "knowledge" in c.metadata.get("osteonecrosis", {}):
+            assert tuple(c.metadata["osteonecrosis"]["knowledge"]) == ps2.STAGING_KNOWLEDGE
     source = _cell(default_nb(), "q4_library_tests")
     assert ps2.library_tests(ps2.DEFAULT_CONTRACT) in source
     assert ps2.worked_example(ps2.DEFAULT_CONTRACT) in source

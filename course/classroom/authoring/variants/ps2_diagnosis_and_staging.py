@@ -22,7 +22,8 @@ from typing import Any
 
 from osteonecrosis.cases import STAGE3_FINDINGS, Case, case_from_dict, drug_catalogue, library
 from osteonecrosis.exercises import staging_arguments
-from osteonecrosis.rules import has_lesion, persisting_weeks_threshold
+from osteonecrosis.knowledge import answer_key_problems
+from osteonecrosis.rules import drugs_given, has_lesion, persisting_weeks_threshold
 from osteonecrosis.staging import STAGES, StageResult, stage
 
 from classroom.authoring.variants import Swap, VariantError
@@ -79,6 +80,18 @@ DEFAULT_Q3_WEEKS = "the 14 weeks do not override it"
 DEFAULT_Q3_PRONOUN = "metastasis of\nhis cancer"
 
 
+# The knowledge entries every staging key of ps2 rests on (the default notebook's cell metadata); a variant's key
+# also rests on the catalogue entry of each drug its patient takes (antiresorptive or not).
+STAGING_KNOWLEDGE = ("staging.yaml#mronj-case-definition", "staging.yaml#crit-exposure",
+                     "staging.yaml#crit-exposed-bone", "staging.yaml#crit-no-radiation-no-metastasis",
+                     "staging.yaml#aaoms2022-staging")
+
+
+def knowledge_of(case: Case) -> tuple[str, ...]:
+    """The knowledge entries a key about this case rests on: the staging rules and each of its drugs."""
+    return STAGING_KNOWLEDGE + tuple(f"drugs.yaml#{d}" for d in sorted({m.drug for m in case.medications}))
+
+
 # ---- Part B: the eight teaching situations ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -127,10 +140,11 @@ def _regimens(indications: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
     """(drug id, regimen) of the catalogue's antiresorptives given for these indications, with a label source."""
     out = []
     for drug, entry in sorted(drug_catalogue().items()):
-        if not entry.get("antiresorptive"):
+        if not entry.get("antiresorptive") or answer_key_problems([drug]):
             continue
         for reg in entry.get("regimens", []):
-            if reg["indication"] in indications and reg.get("evidence") == "label" and reg["every_days"] in _EVERY:
+            if (reg["indication"] in indications and reg.get("evidence") == "label" and reg["every_days"] in _EVERY
+                    and not answer_key_problems([reg["id"]])):
                 out.append((drug, reg))
     return out
 
@@ -140,6 +154,20 @@ def _regimen(rng: random.Random, indications: tuple[str, ...]) -> tuple[str, dic
     return drug, reg, f"{_drug_name(drug)} {reg['dose_mg']:g} mg {_EVERY[reg['every_days']]}"
 
 
+def _years(n: int) -> str:
+    return f"{n} year{'s' if n != 1 else ''}"
+
+
+def _course(rng: random.Random, reg: dict[str, Any], low: int, high: int) -> tuple[int, str]:
+    """How long the patient has had the regimen: (months, text); a regimen with a maximum number of doses
+    (romosozumab: 12 monthly doses) is never drawn longer than that."""
+    if reg.get("max_doses"):
+        months = rng.randint(3, int(reg["max_doses"] * reg["every_days"] // 30))
+        return months, f"{months} months"
+    years = rng.randint(low, high)
+    return 12 * years, _years(years)
+
+
 def _medication(drug: str, reg: dict[str, Any] | None, months: int, current: bool = True) -> dict[str, Any]:
     med: dict[str, Any] = {"drug": drug, "months": months, "current": current}
     if reg is not None:
@@ -147,9 +175,18 @@ def _medication(drug: str, reg: dict[str, Any] | None, months: int, current: boo
     return med
 
 
-def _antiangiogenic(rng: random.Random) -> str:
-    return rng.choice(sorted(d for d, e in drug_catalogue().items() if e.get("antiangiogenic")
-                             and not e.get("antiresorptive")))
+# Cancers each antiangiogenic drug of the catalogue is given for (so that no vignette pairs them oddly).
+ANTIANGIOGENIC_CANCERS = {"bevacizumab": ("colorectal cancer", "lung cancer", "ovarian cancer"),
+                          "sunitinib": ("renal cell carcinoma",), "cabozantinib": ("renal cell carcinoma",),
+                          "aflibercept": ("colorectal cancer",)}
+
+
+def _antiangiogenic(rng: random.Random) -> tuple[str, str]:
+    """(drug id, cancer) of an antiangiogenic drug of the catalogue that is no antiresorptive."""
+    drugs = sorted(d for d, e in drug_catalogue().items() if e.get("antiangiogenic") and not e.get("antiresorptive")
+                   and not answer_key_problems([d]))
+    drug = rng.choice(drugs)
+    return drug, rng.choice(ANTIANGIOGENIC_CANCERS.get(drug, ("a solid cancer",)))
 
 
 CANCERS = (("breast cancer", "bone_metastases"), ("prostate cancer", "bone_metastases"),
@@ -182,16 +219,16 @@ def _at_risk(rng: random.Random) -> Patient:
     p = _person(rng, 55, 85)
     if rng.random() < 0.5:
         drug, reg, text = _regimen(rng, ("osteoporosis",))
-        years = rng.randint(1, 8)
-        history = f"has taken {text} for {rng.choice(OSTEOPOROSIS_REASON)} for {years} years"
+        months, how_long = _course(rng, reg, 1, 8)
+        history = f"has taken {text} for {rng.choice(OSTEOPOROSIS_REASON)} for {how_long}"
         indication = "osteoporosis"
     else:
         cancer, indication = rng.choice(CANCERS)
         drug, reg, text = _regimen(rng, (indication,))
-        years = rng.randint(1, 3)
-        history = f"with {cancer} has had {text} for {years} years"
+        months, how_long = _course(rng, reg, 1, 3)
+        history = f"with {cancer} has had {text} for {how_long}"
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": indication,
-                  "medications": [_medication(drug, reg, 12 * years)]})
+                  "medications": [_medication(drug, reg, months)]})
     vignette = (f"{p['who']} {history}. {p['She']} attends for a routine check-up. "
                 f"{p['her'].capitalize()} mouth is healthy, {p['she']} has no symptoms, and the radiographs show "
                 f"nothing unusual.")
@@ -203,7 +240,7 @@ STAGE0_SIGNS = {
     "jaw_pain": "For {n} weeks {she} has had a dull ache in the {side} {jaw} that no tooth explains.",
     "odontalgia_without_cause": "For {n} weeks {she} has had toothache in the {side} {jaw}, yet every tooth there "
                                 "tests healthy.",
-    "tooth_mobility": "A {side} {jaw} molar has become loose, and there is no periodontitis to explain it.",
+    "tooth_mobility": "A molar in the {side} {jaw} has become loose, and there is no periodontitis to explain it.",
     "radiographic_change": "A radiograph of the {side} {jaw} shows an extraction socket from a year ago that has "
                            "not remodelled.",
     "sinus_pain": "For {n} weeks {she} has had pain over the {side} maxillary sinus that no tooth explains.",
@@ -220,14 +257,14 @@ def _stage0(rng: random.Random) -> Patient:
         cancer, indication = rng.choice(CANCERS)
         drug, reg, text = _regimen(rng, (indication,))
         history = f"with {cancer} has had {text}"
-    years = rng.randint(2, 6)
+    months, how_long = _course(rng, reg, 2, 6)
     jaw = "maxilla" if sign == "sinus_pain" else rng.choice(("mandible", "maxilla"))
     finding = STAGE0_SIGNS[sign].format(n=rng.randint(3, 10), she=p["she"], side=rng.choice(("left", "right")),
                                         jaw=jaw)
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": indication,
-                  "medications": [_medication(drug, reg, 12 * years)],
+                  "medications": [_medication(drug, reg, months)],
                   "findings": {"nonspecific": [sign]}})
-    vignette = (f"{p['who']} {history} for {years} years. {finding} There is no exposed "
+    vignette = (f"{p['who']} {history} for {how_long}. {finding} There is no exposed "
                 f"bone and no fistula probing to bone.")
     return Patient("stage0", case, vignette, stage(case), ("1", "2", "3"), "no exposed bone, so not stages 1-3",
                    "no exposed bone, but a nonspecific sign")
@@ -237,16 +274,16 @@ def _fistula(rng: random.Random) -> Patient:
     p = _person(rng, 50, 80)
     cancer, indication = rng.choice(CANCERS)
     drug, reg, text = _regimen(rng, (indication,))
-    years, weeks = rng.randint(1, 4), rng.randint(9, 20)
+    (months, how_long), weeks = _course(rng, reg, 1, 4), rng.randint(9, 20)
     pain, infection = rng.choice(((False, False), (True, False)))
     side = rng.choice(("lower left", "lower right", "upper left", "upper right"))
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": indication,
-                  "medications": [_medication(drug, reg, 12 * years)],
+                  "medications": [_medication(drug, reg, months)],
                   "findings": {"fistula_probes_to_bone": True, "weeks_persisting": weeks, "pain": pain,
                                "infection": infection}})
     feel = (f"{p['she']} has no pain, and there is no redness, swelling or pus" if not pain else
             f"it aches when {p['she']} chews, though there is no redness, swelling or pus")
-    vignette = (f"{p['who']} with {cancer} has had {text} for {years} years. A small fistula "
+    vignette = (f"{p['who']} with {cancer} has had {text} for {how_long}. A small fistula "
                 f"in the {rng.choice(('buccal', 'lingual' if side.startswith('lower') else 'palatal'))} gingiva of "
                 f"the {side} molar region probes to bone. It has been there for {weeks} weeks, {feel}.")
     return Patient("fistula", case, vignette, stage(case), ("at_risk", "0", "not_mronj"),
@@ -257,15 +294,15 @@ def _fistula(rng: random.Random) -> Patient:
 def _stopped(rng: random.Random) -> Patient:
     p = _person(rng, 60, 88)
     drug, reg, text = _regimen(rng, ("osteoporosis",))
-    years, stopped, weeks = rng.randint(3, 10), rng.randint(1, 4), rng.randint(9, 16)
+    (months, how_long), stopped, weeks = _course(rng, reg, 3, 10), rng.randint(1, 4), rng.randint(9, 16)
     pain, infection = _symptoms(rng)
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": "osteoporosis",
-                  "medications": [_medication(drug, reg, 12 * years, current=False)],
+                  "medications": [_medication(drug, reg, months, current=False)],
                   "findings": {"exposed_bone": True, "weeks_persisting": weeks, "pain": pain,
                                "infection": infection}})
-    vignette = (f"{p['who']} took {text} for {years} years and stopped {stopped} "
-                f"year{'s' if stopped > 1 else ''} ago. After an extraction {weeks} weeks ago the socket has not "
-                f"healed: bone is exposed, {_symptom_text(p, pain, infection)}.")
+    vignette = (f"{p['who']} took {text} for {how_long} and stopped {_years(stopped)} ago. After an "
+                f"extraction {weeks} weeks ago the socket has not healed: bone is exposed, "
+                f"{_symptom_text(p, pain, infection)}.")
     if pain and infection:
         visible, msg = ("not_mronj", "1"), "a stopped drug counts; pain and pus are infection"
     elif pain or infection:
@@ -279,15 +316,14 @@ def _stopped(rng: random.Random) -> Patient:
 def _short(rng: random.Random) -> Patient:
     p = _person(rng, 55, 85)
     drug, reg, text = _regimen(rng, ("osteoporosis",))
-    years, weeks = rng.randint(2, 8), rng.randint(3, 8)
+    (months, how_long), weeks = _course(rng, reg, 2, 8), rng.randint(3, 8)
     pain = rng.random() < 0.5
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": "osteoporosis",
-                  "medications": [_medication(drug, reg, 12 * years)],
+                  "medications": [_medication(drug, reg, months)],
                   "findings": {"exposed_bone": True, "weeks_persisting": weeks, "pain": pain}})
     feel = "it is sore but not infected" if pain else "it is not painful and not infected"
-    vignette = (f"{p['who']} on {text} for {years} years had a "
-                f"{rng.choice(('lower', 'upper'))} molar extracted {weeks} weeks ago. A small area of bone is still "
-                f"exposed in the socket; {feel}.")
+    vignette = (f"{p['who']} on {text} for {how_long} had {rng.choice(('a lower', 'an upper'))} molar extracted "
+                f"{weeks} weeks ago. A small area of bone is still exposed in the socket; {feel}.")
     return Patient("short", case, vignette, stage(case), ("1", "2", "3"),
                    f"exposed for {weeks} weeks: the 8-week rule first", "8 weeks or less is not MRONJ yet",
                    {"weeks": weeks})
@@ -300,7 +336,7 @@ def _radiotherapy(rng: random.Random) -> Patient:
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": "bone_metastases",
                   "medications": [_medication(drug, reg, months)], "jaw_radiotherapy": True,
                   "findings": {"exposed_bone": True, "weeks_persisting": weeks}})
-    vignette = (f"{p['who']} treated {rt_years} year{'s' if rt_years > 1 else ''} ago with "
+    vignette = (f"{p['who']} treated {_years(rt_years)} ago with "
                 f"radiotherapy for {rng.choice(HEAD_NECK)} (the mandible was in the field) has had {text} for bone "
                 f"metastases for {months} months. Bone has been exposed in the irradiated posterior mandible for "
                 f"{weeks} weeks.")
@@ -332,8 +368,9 @@ def _stage3(rng: random.Random) -> Patient:
     pain = rng.random() < 0.5
     meds = [_medication(drug, reg, months)]
     cotherapy = ""
-    if rng.random() < 0.5:
-        other = _antiangiogenic(rng)
+    partners = sorted(d for d, cancers in ANTIANGIOGENIC_CANCERS.items() if cancer in cancers)
+    if partners and rng.random() < 0.5:
+        other = rng.choice(partners)
         meds.append(_medication(other, None, months // 2))
         cotherapy = f" and {_drug_name(other)}"
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": indication, "medications": meds,
@@ -348,12 +385,11 @@ def _stage3(rng: random.Random) -> Patient:
 
 def _antiangiogenic_only(rng: random.Random) -> Patient:
     p = _person(rng, 45, 80)
-    drug = _antiangiogenic(rng)
-    cancer = rng.choice(("colorectal cancer", "renal cell carcinoma", "lung cancer", "ovarian cancer"))
+    drug, cancer = _antiangiogenic(rng)
     weeks = rng.randint(9, 16)
     pain = rng.random() < 0.5
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": "other",
-                  "medications": [_medication(drug, None, rng.randint(4, 18))],
+                  "medical_history": ["malignancy"], "medications": [_medication(drug, None, rng.randint(4, 18))],
                   "findings": {"exposed_bone": True, "weeks_persisting": weeks, "pain": pain}})
     feel = "it hurts, though it is not infected" if pain else "without pain or infection"
     vignette = (f"{p['who']} with {cancer} receives {_drug_name(drug)}; {p['she']} has never "
@@ -463,16 +499,16 @@ def draw_patient_a(rng: random.Random) -> PatientA:
     drug_ok, bone_ok = rng.choice(((False, True), (False, False), (True, False)))
     exclusion = rng.choice(("metastasis", "radiotherapy", None))
     p = _person(rng, 45, 80)
-    cancer, indication = rng.choice(CANCERS)
     weeks = rng.randint(9, 20) if bone_ok else rng.randint(4, 8)
     jaw = rng.choice(("mandible", "maxilla"))
     if drug_ok:
+        cancer, indication = rng.choice(CANCERS)
         drug, reg, text = _regimen(rng, (indication,))
         meds = [_medication(drug, reg, rng.randint(6, 36))]
         on = f"on {text}"
         drug_msg = f"Q1: {_drug_name(drug)} is an antiresorptive (notebook 04, 'The case definition')"
     else:
-        drug = _antiangiogenic(rng)
+        (drug, cancer), indication = _antiangiogenic(rng), "other"
         meds = [_medication(drug, None, rng.randint(4, 18))]
         on = f"on {_drug_name(drug)} (never a bisphosphonate or denosumab)"
         drug_msg = (f"Q1: {_drug_name(drug)} is an antiangiogenic drug, not an antiresorptive "
@@ -487,6 +523,7 @@ def draw_patient_a(rng: random.Random) -> PatientA:
         extra = "A biopsy shows necrotic bone and no tumour, and the jaws were never irradiated."
         ex_msg = "Q1: no tumour in the jaw and no radiotherapy to it (notebook 04, 'differential diagnosis')"
     case = _case({"patient": {"age": p["age"], "sex": p["sex"]}, "indication": indication, "medications": meds,
+                  "medical_history": ["malignancy"],
                   "jaw_radiotherapy": exclusion == "radiotherapy", "jaw_metastasis": exclusion == "metastasis",
                   "findings": {"exposed_bone": True, "weeks_persisting": weeks}})
     vignette = (f"{p['who']} with {cancer} {on} has a non-healing area of exposed bone in the "
@@ -510,6 +547,11 @@ class Contract:
     split_symptoms: bool = False    # pain, infection instead of pain_or_infection
     stage3_list: bool = False       # stage3_features (list of codes) instead of stage3_feature (True/False)
     signs_list: bool = False        # nonspecific_signs (list of codes) instead of nonspecific_sign (True/False)
+    drug_list: bool = False         # antiresorptive_drugs (list of catalogue ids) instead of drug_exposure
+
+    @property
+    def drug(self) -> str:
+        return "antiresorptive_drugs" if self.drug_list else "drug_exposure"
 
     @property
     def duration(self) -> str:
@@ -524,7 +566,7 @@ class Contract:
         return "nonspecific_signs" if self.signs_list else "nonspecific_sign"
 
     def params(self) -> list[str]:
-        return ["drug_exposure",
+        return [self.drug,
                 *(("jaw_radiotherapy", "jaw_metastasis") if self.split_exclusions else ("radiotherapy_or_metastasis",)),
                 self.duration, *(("pain", "infection") if self.split_symptoms else ("pain_or_infection",)),
                 self.stage3, self.signs]
@@ -550,19 +592,27 @@ class Facts:
     infection: bool = False
     stage3: tuple[str, ...] = ()
     signs: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()     # the antiresorptives given (catalogue ids), for the list form
 
     @classmethod
     def of_case(cls, case: Case) -> Facts:
         f, args = case.findings, staging_arguments(case)
+        drugs = tuple(sorted({m.drug for m in drugs_given(case) if drug_catalogue()[m.drug].get("antiresorptive")}))
+        if bool(drugs) != bool(args["drug_exposure"]):
+            raise VariantError(f"{ASSIGNMENT}: case {case.id}: the antiresorptives given {drugs} disagree with "
+                               f"criterion 1 ({args['drug_exposure']})")
         return cls(bool(args["drug_exposure"]), case.jaw_radiotherapy, case.jaw_metastasis,
                    f.weeks_persisting if has_lesion(f) else 0, f.pain, f.infection,
-                   tuple(code for code in STAGE3_FINDINGS if getattr(f, code)), tuple(f.nonspecific))
+                   tuple(code for code in STAGE3_FINDINGS if getattr(f, code)), tuple(f.nonspecific), drugs)
 
     def arguments(self, contract: Contract, only: tuple[str, ...] | None = None) -> list[tuple[str, Any]]:
         """(argument, value) in the contract's form; ``only``: the canonical facts to give (the others default)."""
         just_over = {8.5: 57}  # 'just over 8 weeks' in days is 57, not 59.5
         duration = just_over.get(self.weeks, self.weeks * 7) if contract.days else self.weeks
-        values = {"drug_exposure": [("drug_exposure", self.drug_exposure)],
+        if contract.drug_list and self.drug_exposure and not self.drugs:
+            raise VariantError(f"{ASSIGNMENT}: a Part C example exposed to no named antiresorptive")
+        drug = list(self.drugs) if self.drug_exposure else []
+        values = {"drug_exposure": [(contract.drug, drug if contract.drug_list else self.drug_exposure)],
                   "exclusion": ([("jaw_radiotherapy", self.jaw_radiotherapy), ("jaw_metastasis", self.jaw_metastasis)]
                                 if contract.split_exclusions else
                                 [("radiotherapy_or_metastasis", self.jaw_radiotherapy or self.jaw_metastasis)]),
@@ -626,6 +676,7 @@ DEFAULT_SIGNATURE = ("def aaoms_stage(drug_exposure, radiotherapy_or_metastasis,
 DEFAULT_TRY = ("aaoms_stage(drug_exposure=True, radiotherapy_or_metastasis=False, exposed_bone_weeks=12,\n"
                "            pain_or_infection=False, stage3_feature=False, nonspecific_sign=False)")
 DEFAULT_ROWS = (
+    "| `drug_exposure` | `True` if the patient ever had an antiresorptive drug (AAOMS 2022 criterion 1) |\n"
     "| `radiotherapy_or_metastasis` | `True` if the jaws were irradiated or hold a metastasis |\n"
     "| `exposed_bone_weeks` | weeks that exposed bone (or a fistula probing to bone) has persisted; `0` if none |\n"
     "| `pain_or_infection` | `True` if there is pain, or infection (redness, swelling, pus) |\n"
@@ -641,7 +692,7 @@ def _parse_call(text: str, rng: random.Random) -> tuple[Facts, tuple[str, ...]]:
     for part in text.split(", "):
         name, value = part.split("=")
         given[name] = eval(value, {"__builtins__": {}}, {})  # noqa: S307 - the module's own literals
-    kw: dict[str, Any] = {}
+    kw: dict[str, Any] = {"drugs": (_antiresorptive(rng),)}
     keys = []
     if "drug_exposure" in given:
         kw["drug_exposure"], _ = given["drug_exposure"], keys.append("drug_exposure")
@@ -664,6 +715,10 @@ def _parse_call(text: str, rng: random.Random) -> tuple[Facts, tuple[str, ...]]:
     return Facts(**kw), tuple(keys)
 
 
+def _antiresorptive(rng: random.Random) -> str:
+    return rng.choice(sorted({drug for drug, _reg in _regimens(("osteoporosis", "bone_metastases"))}))
+
+
 def library_tests(contract: Contract) -> str:
     """The hidden library dict of q4_library_tests: every library case in the contract's form, with the stage
     the engine gives it (AAOMS 2022)."""
@@ -680,7 +735,7 @@ def solution_body(contract: Contract) -> str:
     excl = "jaw_radiotherapy or jaw_metastasis" if contract.split_exclusions else "radiotherapy_or_metastasis"
     symptoms = "pain or infection" if contract.split_symptoms else "pain_or_infection"
     d = contract.duration
-    return (f"    if not drug_exposure or {excl}:\n        return \"not_mronj\"\n"
+    return (f"    if not {contract.drug} or {excl}:\n        return \"not_mronj\"\n"
             f"    if {d} == 0:\n"
             f"        return \"0\" if {contract.signs} or {symptoms} or {contract.stage3} else \"at_risk\"\n"
             f"    if {d} <= {contract.threshold()}:\n        return \"not_mronj\"\n"
@@ -689,7 +744,9 @@ def solution_body(contract: Contract) -> str:
 
 
 def table_rows(contract: Contract) -> str:
-    rows = []
+    rows = [("| `antiresorptive_drugs` | the antiresorptive drugs the patient ever had, as the drug catalogue's "
+             "ids such as `['alendronate']`; `[]` if none (AAOMS 2022 criterion 1) |") if contract.drug_list else
+            "| `drug_exposure` | `True` if the patient ever had an antiresorptive drug (AAOMS 2022 criterion 1) |"]
     if contract.split_exclusions:
         rows += ["| `jaw_radiotherapy` | `True` if radiotherapy reached the jaws |",
                  "| `jaw_metastasis` | `True` if a metastasis has been found in the jaws |"]
@@ -713,9 +770,9 @@ def table_rows(contract: Contract) -> str:
 
 
 def draw_contract(rng: random.Random) -> Contract:
-    """One of the 31 argument forms other than the default's."""
+    """One of the 63 argument forms other than the default's."""
     while True:
-        contract = Contract(*(rng.random() < 0.5 for _ in range(5)))
+        contract = Contract(*(rng.random() < 0.5 for _ in range(6)))
         if contract != DEFAULT_CONTRACT:
             return contract
 
@@ -723,17 +780,18 @@ def draw_contract(rng: random.Random) -> Contract:
 def contract_swaps(contract: Contract, rng: random.Random) -> list[Swap]:
     """Part C in the contract's form: question table, signature, model answer, try-it cell and every test."""
     params = contract.params()
+    try_it = Facts(weeks=12, drugs=(_antiresorptive(rng),))
     swaps = [
         Swap("receives six facts", f"receives {NUMBERS[len(params)]} facts", ("cell-21",)),
         Swap(DEFAULT_ROWS, table_rows(contract), ("cell-21",)),
         Swap(DEFAULT_SIGNATURE, _wrap("def aaoms_stage(", params, 16, tail="):"), ("q4_function",)),
         Swap(solution_body(DEFAULT_CONTRACT), solution_body(contract), ("q4_function",)),
-        Swap(DEFAULT_TRY, _wrap("aaoms_stage(", [f"{n}={v!r}" for n, v in Facts(weeks=12).arguments(contract)], 12),
+        Swap(DEFAULT_TRY, _wrap("aaoms_stage(", [f"{n}={v!r}" for n, v in try_it.arguments(contract)], 12),
              ("cell-23",)),
         Swap(worked_example(DEFAULT_CONTRACT), worked_example(contract), ("q4_library_tests",)),
         Swap(library_tests(DEFAULT_CONTRACT), library_tests(contract), ("q4_library_tests",)),
     ]
-    base = [f"{n}={v!r}" for n, v in Facts().arguments(contract)]
+    base = [f"{n}={v!r}" for n, v in Facts(drugs=(_antiresorptive(rng),)).arguments(contract)]
     for cell, calls in DEFAULT_CALLS.items():
         swaps.append(Swap(DEFAULT_BASE, _wrap("    base = dict(", base, 16), (cell,)))
         for text in calls:
@@ -771,7 +829,8 @@ def variant(rng: random.Random) -> Variant:
                                              ("drug_exposure", "exposed_bone_over_8_weeks",
                                               "jaw_radiotherapy_or_metastasis")), ("q1_criteria",)),
              Swap(DEFAULT_Q1_DRUG_CHECK, f"assert criteria_patient_a['drug_exposure'] is "
-                                         f"{a.criteria['drug_exposure']!r}, \"{a.drug_msg}\"", ("q1_drug_exposure",)),
+                                         f"{a.criteria['drug_exposure']!r}, \"{a.drug_msg}\"", ("q1_drug_exposure",),
+                  knowledge_of(a.case)),
              Swap(DEFAULT_Q1_EXCLUSION_CHECK,
                   f"assert criteria_patient_a['jaw_radiotherapy_or_metastasis'] is "
                   f"{a.criteria['jaw_radiotherapy_or_metastasis']!r}, \"{a.exclusion_msg}\"",
@@ -788,7 +847,8 @@ def variant(rng: random.Random) -> Variant:
         swaps.append(Swap(f"**Patient {k}.** {old}", f"**{label}.** {patient.vignette}", ("cell-09",)))
         swaps.append(Swap(f"\"Patient {k}\": \"{DEFAULT_STAGES[k - 1]}\",", f"\"{label}\": \"{patient.answer}\",",
                           ("q2_stages",)))
-        swaps.append(Swap(default_check_block(k), check_block(label, patient), (f"q2_patient{k}_tests",)))
+        swaps.append(Swap(default_check_block(k), check_block(label, patient), (f"q2_patient{k}_tests",),
+                          knowledge_of(patient.case)))
     contested = next(label for label, p in zip(labels, patients, strict=True) if p.kind == "antiangiogenic")
     swaps.append(Swap(DEFAULT_CONTESTED_NOTE, f"{contested} takes an antiangiogenic drug alone", ("cell-09",)))
     r, rt = next((label, p.details) for label, p in zip(labels, patients, strict=True) if p.kind == "radiotherapy")
