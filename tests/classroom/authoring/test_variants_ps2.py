@@ -227,3 +227,17 @@ def test_an_edited_cell_is_named_not_silently_defaulted() -> None:
             c.source = c.source.replace("exposed for 6 weeks", "exposed six weeks")
     with pytest.raises(variants.VariantError, match="q2_patient5_tests"):
         variants.apply(nb, drawn(0)[0].swaps)
+
+
+def test_a_hundred_more_draws_apply_and_keep_the_engines_keys() -> None:
+    """Breadth beyond the 20 graded secrets: every situation's drawn case stages as the situation teaches (the
+    engine and the contract's rules agree), and every draw applies to the committed notebook."""
+    seen: set[tuple[str, str]] = set()
+    for seed in range(100):
+        v = ps2.variant(random.Random(seed))
+        variants.apply(copy.deepcopy(default_nb()), v.swaps, where=f"seed {seed}")
+        for patient in v.patients:
+            assert patient.answer == _rules_stage(patient.case) in ps2.TEACHES[patient.kind], (seed, patient.kind)
+            seen.add((patient.kind, patient.answer))
+        assert stage(v.patient_a.case).stage == "not_mronj"
+    assert {("fistula", "1"), ("fistula", "2"), ("stopped", "1"), ("stopped", "2")} <= seen

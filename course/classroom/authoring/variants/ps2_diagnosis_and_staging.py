@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from osteonecrosis.cases import STAGE3_FINDINGS, Case, case_from_dict, drug_catalogue, library
@@ -136,7 +137,8 @@ _EVERY = {1: "daily", 7: "weekly", 28: "monthly", 30: "monthly", 84: "every 12 w
           182: "every 6 months", 365: "yearly"}
 
 
-def _regimens(indications: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+@cache
+def _regimens(indications: tuple[str, ...]) -> tuple[tuple[str, dict[str, Any]], ...]:
     """(drug id, regimen) of the catalogue's antiresorptives given for these indications, with a label source."""
     out = []
     for drug, entry in sorted(drug_catalogue().items()):
@@ -146,7 +148,7 @@ def _regimens(indications: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
             if (reg["indication"] in indications and reg.get("evidence") == "label" and reg["every_days"] in _EVERY
                     and not answer_key_problems([reg["id"]])):
                 out.append((drug, reg))
-    return out
+    return tuple(out)
 
 
 def _regimen(rng: random.Random, indications: tuple[str, ...]) -> tuple[str, dict[str, Any], str]:
@@ -181,11 +183,15 @@ ANTIANGIOGENIC_CANCERS = {"bevacizumab": ("colorectal cancer", "lung cancer", "o
                           "aflibercept": ("colorectal cancer",)}
 
 
+@cache
+def _antiangiogenics() -> tuple[str, ...]:
+    return tuple(sorted(d for d, e in drug_catalogue().items() if e.get("antiangiogenic")
+                        and not e.get("antiresorptive") and not answer_key_problems([d])))
+
+
 def _antiangiogenic(rng: random.Random) -> tuple[str, str]:
     """(drug id, cancer) of an antiangiogenic drug of the catalogue that is no antiresorptive."""
-    drugs = sorted(d for d, e in drug_catalogue().items() if e.get("antiangiogenic") and not e.get("antiresorptive")
-                   and not answer_key_problems([d]))
-    drug = rng.choice(drugs)
+    drug = rng.choice(_antiangiogenics())
     return drug, rng.choice(ANTIANGIOGENIC_CANCERS.get(drug, ("a solid cancer",)))
 
 
@@ -719,6 +725,7 @@ def _antiresorptive(rng: random.Random) -> str:
     return rng.choice(sorted({drug for drug, _reg in _regimens(("osteoporosis", "bone_metastases"))}))
 
 
+@cache
 def library_tests(contract: Contract) -> str:
     """The hidden library dict of q4_library_tests: every library case in the contract's form, with the stage
     the engine gives it (AAOMS 2022)."""
@@ -727,6 +734,7 @@ def library_tests(contract: Contract) -> str:
     return repr(items)
 
 
+@cache
 def worked_example(contract: Contract) -> str:
     return "facts = " + repr(dict(Facts.of_case(library()[WORKED_EXAMPLE]).arguments(contract)))
 
