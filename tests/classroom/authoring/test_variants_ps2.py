@@ -126,21 +126,72 @@ def _translate_function(source: str, contract: ps2.Contract) -> str:
     return ps2._wrap("def aaoms_stage(", contract.params(), 16, tail="):") + "\n" + body
 
 
+DEFAULT_CRITERIA = {"drug_exposure": True, "exposed_bone_over_8_weeks": True, "jaw_radiotherapy_or_metastasis": True}
+
+
+def _value_of(source: str, name: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - the fixture file's own answer cells
+    return namespace[name]
+
+
+def _in_the_variant(m: wrong_submissions.Mistake, v: ps2.Variant) -> wrong_submissions.Mistake | None:
+    """The same mistake made on the variant: the same wrong fact, stage or rule for the same teaching situation
+    (None when the variant's patient of that situation makes the wrong value right, e.g. a painless stopped drug
+    for 'stage 1 instead of 2'). Its expected marks move with the situation to the variant's test cell."""
+    replace, expected = {}, dict(m.expected)
+    for gid, text in m.replace.items():
+        if gid == "q4_function":
+            replace[gid] = _translate_function(text, v.contract)
+        elif gid == "q1_criteria":
+            given = _value_of(text, "criteria_patient_a")
+            mine = v.patient_a.criteria
+            flipped = {k: mine[k] if given[k] == DEFAULT_CRITERIA[k] else not mine[k] for k in given}
+            replace[gid] = "criteria_patient_a = " + repr(flipped)
+        elif gid == "q2_stages":
+            given, stages = _value_of(text, "stages"), {}
+            for k, (kind, right) in enumerate(zip(ps2.DEFAULT_KINDS, ps2.DEFAULT_STAGES, strict=True), start=1):
+                j = next(j for j, p in enumerate(v.patients) if p.kind == kind)
+                wrote, mine = given[f"Patient {k}"], v.patients[j]
+                if wrote == right:
+                    value: Any = mine.answer
+                elif isinstance(wrote, int) and str(wrote) == right:  # the right stage written as a number
+                    if not mine.answer.isdigit():
+                        return None
+                    value = int(mine.answer)
+                elif wrote == "not MRONJ" and right == "not_mronj":  # the right stage in words
+                    value = "not MRONJ" if mine.answer == "not_mronj" else None
+                    if value is None:
+                        return None
+                elif wrote in mine.accepted:
+                    return None
+                else:
+                    value = wrote
+                stages[v.labels[j]] = value
+                expected[f"q2_patient{j + 1}_tests"] = m.expected[f"q2_patient{k}_tests"]
+            replace[gid] = "stages = " + repr(stages)
+    return wrong_submissions.Mistake(m.name, m.why, replace, expected, m.expected_total)
+
+
 def test_every_wrong_submission_still_loses_points(cwd: Path) -> None:
+    """Each fixture as written loses points on every variant; and the same mistake made on the variant (same
+    situation, same wrong value or rule, in the variant's form) scores exactly the marks the fixture expects."""
     mistakes = wrong_submissions.load(ASSIGNMENT)
     assert len(mistakes) >= 3
+    applied = 0
     for i in range(len(SECRETS)):
         v, nb = drawn(i)
         full = sum(p for _, p in variants.score(nb, cwd).values())
         for m in mistakes:
             scores = variants.score(wrong_submissions.apply(nb, m), cwd)
             assert sum(e for e, _ in scores.values()) < full, f"secret {i}: {m.name!r} scores full marks"
-            if set(m.replace) == {"q4_function"}:  # the same mistake written in the variant's form
-                translated = wrong_submissions.Mistake(m.name, m.why, {"q4_function": _translate_function(
-                    m.replace["q4_function"], v.contract)}, m.expected, m.expected_total)
-                scores = variants.score(wrong_submissions.apply(nb, translated), cwd)
-                assert {g: scores[g][0] for g in Q4_CELLS} == {g: m.expected[g] for g in Q4_CELLS}, \
-                    f"secret {i}: {m.name!r} in the variant's form"
+            same = _in_the_variant(m, v)
+            if same is None:
+                continue
+            applied += 1
+            scores = variants.score(wrong_submissions.apply(nb, same), cwd)
+            assert {g: e for g, (e, _) in scores.items()} == same.expected, f"secret {i}: {m.name!r} in the variant"
+    assert applied >= 0.9 * len(SECRETS) * len(mistakes)
 
 
 def _rules_stage(case: Case) -> str:
