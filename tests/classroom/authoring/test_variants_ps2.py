@@ -257,7 +257,7 @@ def test_the_default_contract_renders_the_committed_library_table() -> None:
                 and "knowledge" in c.metadata.get("osteonecrosis", {}):
             assert tuple(c.metadata["osteonecrosis"]["knowledge"]) == ps2.STAGING_KNOWLEDGE
     source = _cell(default_nb(), "q4_library_tests")
-    assert ps2.library_tests(ps2.DEFAULT_CONTRACT) in source
+    assert ps2.library_tests(ps2.DEFAULT_CONTRACT, ps2.DEFAULT_LIBRARY) in source
     assert ps2.worked_example(ps2.DEFAULT_CONTRACT) in source
 
 
