@@ -173,9 +173,18 @@ def _in_the_variant(m: wrong_submissions.Mistake, v: ps2.Variant) -> wrong_submi
     return wrong_submissions.Mistake(m.name, m.why, replace, expected, m.expected_total)
 
 
+def _visible_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What a student runs: the hidden tests left out."""
+    out = copy.deepcopy(nb)
+    for c in out.cells:
+        c.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", c.source, flags=re.DOTALL)
+    return out
+
+
 def test_every_wrong_submission_still_loses_points(cwd: Path) -> None:
     """Each fixture as written loses points on every variant; and the same mistake made on the variant (same
-    situation, same wrong value or rule, in the variant's form) scores exactly the marks the fixture expects."""
+    situation, same wrong value or rule, in the variant's form) scores exactly the marks the fixture expects, and
+    a visible test still catches it (as make check asks of the default)."""
     mistakes = wrong_submissions.load(ASSIGNMENT)
     assert len(mistakes) >= 3
     applied = 0
@@ -191,6 +200,8 @@ def test_every_wrong_submission_still_loses_points(cwd: Path) -> None:
             applied += 1
             scores = variants.score(wrong_submissions.apply(nb, same), cwd)
             assert {g: e for g, (e, _) in scores.items()} == same.expected, f"secret {i}: {m.name!r} in the variant"
+            visible = variants.score(_visible_only(wrong_submissions.apply(nb, same)), cwd)
+            assert variants.share_earned(visible) < 1, f"secret {i}: no visible test catches {m.name!r}"
     assert applied >= 0.9 * len(SECRETS) * len(mistakes)
 
 
