@@ -4,9 +4,17 @@ of the staging vignettes, and the form of the staging function's arguments are d
 What is taught never changes: Patient A is checked criterion by criterion; Part B always holds the same eight
 teaching situations (a treated healthy mouth, a nonspecific sign without exposed bone, a fistula probing to bone,
 a stopped drug, exposure of 8 weeks or less, an irradiated jaw, a stage-3 feature, an antiangiogenic drug alone),
-in a drawn order with drawn details; Part C asks for the same rules as a function whose arguments take one of the
-case contract's forms (weeks or days; exclusions and symptoms combined or one argument each, as the case file
-records them; stage-3 features and nonspecific signs as True/False or as lists of the contract's codes).
+in a drawn order, with drawn case numbers (the answer's keys) and drawn details; Part C asks for the same rules as
+a function whose arguments take one of 64 forms of the case contract (weeks or days; exclusions and symptoms
+combined or one argument each, as the case file records them; exposure, stage-3 features and nonspecific signs as
+True/False or as lists of the catalogue's ids and the contract's codes), the default's form never drawn.
+
+What cannot vary: the rules themselves (AAOMS 2022, the course's reference standard), the stage codes, the eight
+situations and Patient A's three criteria (what ps2 teaches), and the hand-graded questions' reasoning (Question 3
+keeps its irradiated mandible; only its patient's number, drug and weeks follow the draw).
+
+A draw depends on the secret and on this repository's knowledge base and case library: regenerate a class's
+variant from the same version of the course, or its patients change.
 
 Every patient is a case of the case contract (``osteonecrosis.cases.case_from_dict``: drugs and regimens from the
 drug catalogue) and every expected value is computed by the course's engine (``osteonecrosis.staging.stage``,
@@ -25,7 +33,7 @@ from osteonecrosis.cases import STAGE3_FINDINGS, Case, case_from_dict, drug_cata
 from osteonecrosis.exercises import staging_arguments
 from osteonecrosis.knowledge import answer_key_problems
 from osteonecrosis.rules import drugs_given, has_lesion, persisting_weeks_threshold
-from osteonecrosis.staging import STAGES, StageResult, stage
+from osteonecrosis.staging import StageResult, stage
 
 from classroom.authoring.variants import Swap, VariantError
 
@@ -885,4 +893,4 @@ def draw(rng: random.Random) -> list[Swap]:
     return variant(rng).swaps
 
 
-__all__ = ["STAGES", "Contract", "Facts", "Patient", "PatientA", "Variant", "draw", "variant"]
+__all__ = ["Contract", "Facts", "Patient", "PatientA", "Variant", "draw", "variant"]
