@@ -533,7 +533,7 @@ def draw_params(rng: random.Random) -> Params:
     lo, hi = as_date(field(sdcep, "procedure_earliest")), as_date(field(sdcep, "procedure_latest"))
     d1 = last + dt.timedelta(days=rng.randint(7, 21))
     while True:   # the first date is too soon; at least one of the other two falls in SDCEP's month
-        d2 = _day(rng, last + dt.timedelta(weeks=9), hi)
+        d2 = _day(rng, last + dt.timedelta(weeks=9), hi - dt.timedelta(days=7))
         d3 = _day(rng, d2 + dt.timedelta(days=7), due)
         if (lo <= d2 <= hi) or (lo <= d3 <= hi):
             break
@@ -564,7 +564,7 @@ def draw_params(rng: random.Random) -> Params:
     )
 
 
-N_CHOICES = (40, 50, 60, 80, 120, 150, 200, 250, 300, 400, 500)
+N_CHOICES = tuple(n for n in range(30, 601) if n != DEFAULT.n_with)   # whole patients, any count but the default's
 
 
 def check(p: Params, k: Keys) -> None:
