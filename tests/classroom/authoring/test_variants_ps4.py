@@ -19,8 +19,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.authoring import variants
+from classroom.authoring import integrity, variants
 from classroom.authoring import wrong_submissions as ws
+from classroom.authoring.assignment_model import read_cells
 from classroom.authoring.variants import ps4_prevention as ps4
 from classroom.authoring.variants.ps4_prevention import field
 from nbformat.notebooknode import NotebookNode
@@ -100,6 +101,18 @@ def test_solution_full_marks_and_default_answers_at_most_a_fifth(index: int, tmp
     assert not lost(scores), f"the variant's solution loses {sorted(lost(scores))}"
     crossed = variants.score(variants.with_answers_of(solution(), nb), tmp_path)
     assert variants.share_earned(crossed) <= 0.20, sorted(set(crossed) - lost(crossed))
+
+
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_each_variant_passes_the_static_checks_of_make_check(index: int, tmp_path) -> None:
+    """The source checks ``make check`` runs on the instructor's notebook (no literal expected value in a
+    visible check, pointers, knowledge citations, one item per cell...), run on the variant."""
+    path = tmp_path / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(variant(SECRETS[index]), str(path))
+    cells = read_cells(path)
+    problems = integrity.source_problems(ASSIGNMENT, cells, path.name)
+    problems += integrity.trust_problems(ASSIGNMENT, cells, path, tmp_path / "no-release")
+    assert not problems
 
 
 def _tests(nb: NotebookNode) -> dict[str, tuple[str, float]]:

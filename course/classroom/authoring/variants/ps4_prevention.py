@@ -262,7 +262,7 @@ EVERY = {1: "daily", 7: "once a week", 28: "every 4 weeks", 30: "once a month", 
          90: "every 3 months", 182: "every 6 months", 365: "once a year"}
 ROUTES = {"iv": "IV", "sc": "SC", "oral": "by mouth"}
 PROCEDURES = {"implant": "An implant", "alveoloplasty": "Alveoloplasty to smooth the ridge before a new denture",
-              "periodontal_surgery": "Elective periodontal surgery (a gum graft)"}
+              "periodontal_surgery": "Elective periodontal surgery with bone recontouring"}
 
 
 def _dose(x: float) -> str:
@@ -384,7 +384,10 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
         f"**{DRUG_NAMES[drug]} {_dose(dose)} mg" + (" " if route == "oral" else f" {ROUTES[route]} ")
         + f"{EVERY[every].replace('once a week', 'once a' + chr(10) + 'week')}**")
 
-    # Part B: the four scenarios
+    # Part B: the drug table shows the scenarios' drugs, and the four scenarios
+    shown = {s.drug for s in p.scenarios}
+    add("q4 drug table", "ps4_part_b_rules", "if drug[\"id\"] in (" + ", ".join(
+        f'"{d}"' for d in cases.drug_catalogue() if d in shown) + "):")
     slots = ("ps4_q4_oncologic", "ps4_q4_alveoloplasty", "ps4_q4_alendronate_op", "ps4_q4_denosumab_op")
     for s, verdict, cell in zip(p.scenarios, k.q4_verdicts, slots, strict=True):
         add(f"q4 answer {cell}", "ps4_q4_answer", f'    "{s.key}": {verdict},')
