@@ -278,18 +278,23 @@ def scenario_text(s: Scenario) -> str:
                "osteoporosis": "osteoporosis"}[s.indication]
     years = (f"{s.months // 12} year" + ("s" if s.months > 12 else "")) if s.months % 12 == 0 else f"{s.months} months"
     article = "an" if str(s.age).startswith("8") or s.age in (11, 18) else "a"
-    first = f"{PROCEDURES[s.procedure]}, for {article} {s.age}-year-old {person} with {illness}, "
+    comma = "" if s.procedure == "implant" else ","
+    first = f"{PROCEDURES[s.procedure]}{comma} for {article} {s.age}-year-old {person} with {illness}, "
     second = (f"on {DRUG_NAMES[s.drug]} {_dose(s.dose_mg)} mg {ROUTES[s.route]} {EVERY[s.every_days]} "
               f"for {years}.")
     return f'        "{first}"\n        "{second}"'
 
 
-def _q7_call(form: str, proc: str, due: str) -> str:
+def _q7_call(form: str, proc: dt.date | str, due: dt.date | str) -> str:
+    """The call of the student's function in this form (dates, or the hidden grid's loop names)."""
+    a, b = (pyd(proc), pyd(due)) if isinstance(proc, dt.date) and isinstance(due, dt.date) else (proc, due)
     if form == "procedure_due":
-        return f"next_injection_window({proc}, {due})"
+        return f"next_injection_window({a}, {b})"
     if form == "due_procedure":
-        return f"next_injection_window({due}, {proc})"
-    return f"next_injection_window({proc}, ({due} - {proc}).days)"
+        return f"next_injection_window({b}, {a})"
+    if isinstance(proc, dt.date) and isinstance(due, dt.date):
+        return f"next_injection_window({a}, {(due - proc).days})"
+    return f"next_injection_window({a}, ({b} - {a}).days)"
 
 
 def _q9_call(form: str, proc: dt.date, weeks: int, iso: bool = False) -> str:
@@ -419,10 +424,10 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
     add("q7 def", "ps4_q7_answer", q7_def + '\n    """(earliest, latest) dates for the next denosumab 60 mg '
         'injection after a procedure (ECTS 2022)."""\n    ### BEGIN SOLUTION\n' + q7_due)
     add("q7 text", "cell-37", q7_text)
-    add("q7 case call", "ps4_q7_case", _q7_call(p.q7_form, pyd(p.implant_day), pyd(k.due)))
+    add("q7 case call", "ps4_q7_case", _q7_call(p.q7_form, p.implant_day, k.due))
     add("q7 case day", "ps4_q7_case", f"{pyd(p.implant_day)} + timedelta")
     add("q7 case due", "ps4_q7_case", f"{pyd(k.due)} + timedelta")
-    add("q7 edge call", "ps4_q7_edges", _q7_call(p.q7_form, pyd(k.due), pyd(k.due)))
+    add("q7 edge call", "ps4_q7_edges", _q7_call(p.q7_form, k.due, k.due))
     add("q7 edge latest", "ps4_q7_edges", f'"Q7 latest") == {pyd(k.due_day_next[1])}')
     add("q7 grid", "ps4_q7_edges", _grid7(k.q7_grid))
     add("q7 grid call", "ps4_q7_edges", "_got = " + _q7_call(p.q7_form, "_proc", "_due"))
