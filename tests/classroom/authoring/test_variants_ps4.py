@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.authoring import integrity, variants
+from classroom.authoring import answer_probe, integrity, variants
 from classroom.authoring import wrong_submissions as ws
 from classroom.authoring.assignment_model import read_cells
 from classroom.authoring.variants import ps4_prevention as ps4
@@ -113,6 +113,14 @@ def test_each_variant_passes_the_static_checks_of_make_check(index: int, tmp_pat
     problems = integrity.source_problems(ASSIGNMENT, cells, path.name)
     problems += integrity.trust_problems(ASSIGNMENT, cells, path, tmp_path / "no-release")
     assert not problems
+
+
+@pytest.mark.parametrize("index", [pytest.param(i, marks=() if i < 2 else pytest.mark.slow) for i in range(20)])
+def test_each_variant_fails_wrong_forms_with_one_readable_line(index: int, tmp_path) -> None:
+    """``make check``'s answer probe on the variant (about 4 s each: two secrets in the fast tier)."""
+    path = tmp_path / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(variant(SECRETS[index]), str(path))
+    assert answer_probe.problems(path) == []
 
 
 def _tests(nb: NotebookNode) -> dict[str, tuple[str, float]]:
