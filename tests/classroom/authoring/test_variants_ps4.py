@@ -200,9 +200,9 @@ def test_the_variant_keys_are_what_the_engine_computes(index: int) -> None:
     ids = set(ps4.menu_ids())
     q1 = _menu_ids(nb, answers(nb, "ps4_q1_answer")["oncology_checklist"])  # type: ignore[arg-type]
     oncology = cases.library_case(ps4.ONCOLOGY_CASE)
-    assert q1 == {i["id"] for i in prevention.pretreatment_checklist(oncology)} & ids
+    assert q1 == {field(i, "id") for i in prevention.pretreatment_checklist(oncology)} & ids
     q2 = _menu_ids(nb, answers(nb, "ps4_q2_answer")["osteoporosis_checklist"])  # type: ignore[arg-type]
-    assert q2 <= {i["id"] for i in prevention.pretreatment_checklist(ps4.q2_case(p))}
+    assert q2 <= {field(i, "id") for i in prevention.pretreatment_checklist(ps4.q2_case(p))}
     assert prevention.scope(ps4.q2_case(p)) == "osteoporosis" and prevention.scope(oncology) == "oncology"
     # Q4: MASCC's advice against elective dentoalveolar surgery, case by case
     applies = answers(nb, "ps4_q4_answer")["mascc_applies"]

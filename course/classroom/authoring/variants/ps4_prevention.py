@@ -44,7 +44,7 @@ CONTESTED = ("antibiotic-cover",)
 LABEL_CELLS = {"pre-finish-necessary": ("ps4_q1_finish_first",), "pre-education": ("cell-11",),
                "ctx-test": ("ps4_menu", "ps4_q1_no_myths", "ps4_q2_not_oncology"), "antibiotic-cover": ("ps4_menu",)}
 Q7_FORMS = ("procedure_due", "due_procedure", "procedure_days")
-Q9_FORMS = ("procedure_healed", "healed_procedure", "procedure_weeks")
+Q9_FORMS = ("procedure_healed", "healed_procedure", "procedure_weeks", "procedure_days")
 
 
 def field(result: Any, name: str) -> Any:
@@ -303,10 +303,14 @@ def _q9_call(form: str, proc: dt.date, weeks: int, iso: bool = False) -> str:
         a, b = "date.fromisoformat(_proc)", "date.fromisoformat(_healed)"
         if form == "procedure_weeks":
             b = "(date.fromisoformat(_healed) - date.fromisoformat(_proc)).days // 7"
+        elif form == "procedure_days":
+            b = "(date.fromisoformat(_healed) - date.fromisoformat(_proc)).days"
     else:
         a, b = pyd(proc), pyd(healed)
         if form == "procedure_weeks":
             b = str(weeks)
+        elif form == "procedure_days":
+            b = str(7 * weeks)
     return f"ects_bp_pause({b}, {a})" if form == "healed_procedure" else f"ects_bp_pause({a}, {b})"
 
 
@@ -330,6 +334,10 @@ Q9_TEXT = {
                         "procedure_date + timedelta(weeks=weeks_to_heal)",
                         "Write `ects_bp_pause(procedure_date, weeks_to_heal)`, where `weeks_to_heal` is the number "
                         "of whole weeks\nthe site takes to heal, which returns a pair"),
+    "procedure_days": ("def ects_bp_pause(procedure_date, days_to_heal):",
+                       "procedure_date + timedelta(days=days_to_heal)",
+                       "Write `ects_bp_pause(procedure_date, days_to_heal)`, where `days_to_heal` is the number of "
+                       "days\nthe site takes to heal, which returns a pair"),
 }
 
 
@@ -337,6 +345,8 @@ def _q9_example(form: str, row: tuple[dt.date, dt.date, dt.date, dt.date]) -> st
     proc, healed, last, back = row
     if form == "procedure_weeks":
         heal = f"healed {(healed - proc).days // 7} weeks later (`weeks_to_heal={(healed - proc).days // 7}`)"
+    elif form == "procedure_days":
+        heal = f"healed {(healed - proc).days} days later (`days_to_heal={(healed - proc).days}`)"
     else:
         heal = f"healed on\n`{pyd(healed)}`"
     return f"a procedure on `{pyd(proc)}` {heal} gives `({pyd(last)}, {pyd(back)})`"
