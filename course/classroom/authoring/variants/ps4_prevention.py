@@ -6,18 +6,22 @@ What varies, and what each expected value is computed from (never typed):
   dose and age of the osteoporosis patient of Q2; both checklists are ``prevention.pretreatment_checklist``
   of the two patients (the library's oncology case, and a contract case for Q2).
 * Q4: four patients (names, ages, indications, drugs, doses, intervals, procedures), two on an oncologic and two
-  on an osteoporosis regimen of the drug catalogue; each verdict is ``prevention.elective_surgery_advice``.
+  on an osteoporosis regimen of the drug catalogue (the Part B table shows their drugs); each verdict is
+  ``prevention.elective_surgery_advice``.
 * Q5-Q8: the Part C patient's last denosumab injection and visit, the three offered appointments, the implant
   day and the two other due dates of the Q7 grid; windows from ``prevention.denosumab_window`` and
   ``prevention.ects_next_injection``. The Q7 function is asked with its inputs in another form (the due date
   first, or the days from the procedure to the due date) so that the default's function does not fit.
 * Q9: the procedure and healing dates (healing in whole weeks); the pause from the ``holiday-ects2022-bp``
-  entry (``pause_days_before_at_least``). The function's inputs come in another form, as for Q7.
+  entry (``pause_days_before_at_least``). The function's inputs come in another form, as for Q7 (the healing
+  date first, or the healing time in weeks or in days).
 * Q11: how many patients will and will not develop MRONJ; the counts from the CTX meta-analysis entry.
 
 What does not vary (it is the same for every patient the course can draw): Q10 (the guidelines' drug-holiday
-positions, and that no verified guideline stops denosumab) and the rules themselves (7 days, 4-6 weeks, 4 weeks
-late, the month before the dose), which are what the problem set teaches.
+positions, and that no verified guideline stops denosumab), the Part A oncology case and the Part D patient
+(the hand-graded letters of Q3 and Q12 are written about them), and the rules themselves (7 days, 4-6 weeks,
+4 weeks late, the month before the dose), which are what the problem set teaches: a function question's model
+answer is that rule, so a variant only changes the form of its inputs (never the default's form).
 
 Each literal of the default notebook is rendered from :data:`DEFAULT` with the same code as a variant's, so the
 default notebook is checked against the engine too (``tests/classroom/authoring/test_variants_ps4.py``).
