@@ -1,0 +1,169 @@
+"""ps3_management variants (issue 22): 20 secrets, each variant as sound as the default.
+
+In-process and fast: the notebooks run through ``classroom.authoring.variants.score`` (the instructor's own
+source), the fixtures through ``classroom.authoring.wrong_submissions.apply``, the integrity checks of
+``make check`` through ``classroom.authoring.assignment_checks`` on a copy written to tmp_path.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+from classroom.authoring import assignment_checks as checks
+from classroom.authoring import variants, wrong_submissions
+from classroom.authoring.assignment_model import ROOT, read_cells
+from classroom.authoring.integrity import source_problems
+from classroom.authoring.variants import ps3_management as ps3
+from osteonecrosis import management, staging
+
+ASSIGNMENT = "ps3_management"
+SOURCE = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+CWD = SOURCE.parent
+# Measured on these secrets (issue 22's report): the floor and the mean of the share of points whose keys differ.
+MIN_PAIR_SHARE = 0.25
+MEAN_PAIR_SHARE = 0.6
+SECRETS = [f"ps3 test secret {i:02d} {'x' * 16}".encode() for i in range(20)]
+
+
+@cache
+def default() -> nbformat.NotebookNode:
+    return nbformat.read(str(SOURCE), as_version=4)
+
+
+@cache
+def variant(secret: bytes) -> nbformat.NotebookNode:
+    return variants.apply(copy.deepcopy(default()), variants.draw(ASSIGNMENT, secret), where=ASSIGNMENT)
+
+
+@cache
+def scores(secret: bytes) -> dict[str, tuple[float, float]]:
+    return variants.score(variant(secret), CWD)
+
+
+def cell(nb: nbformat.NotebookNode, name: str) -> str:
+    (src,) = [c.source for c in nb.cells
+              if (c.metadata.get("nbgrader", {}).get("grade_id") or c.get("id")) == name]
+    return src
+
+
+def lost(answers_of: nbformat.NotebookNode, on: nbformat.NotebookNode) -> float:
+    """Share of autograded points ``answers_of``'s model answers lose on ``on`` (their keys differ)."""
+    return 1 - variants.share_earned(variants.score(variants.with_answers_of(answers_of, on), CWD))
+
+
+def test_the_default_is_unchanged_without_a_secret() -> None:
+    assert variants.draw(ASSIGNMENT, None) == []
+    assert variants.share_earned(variants.score(default(), CWD)) == 1.0
+
+
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_solution_full_marks_and_default_answers_at_most_a_fifth(index: int) -> None:
+    secret = SECRETS[index]
+    assert variants.share_earned(scores(secret)) == 1.0, [k for k, (e, p) in scores(secret).items() if e < p]
+    assert lost(default(), variant(secret)) >= 0.8
+
+
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_each_wrong_submission_still_loses_points(index: int) -> None:
+    nb = variant(SECRETS[index])
+    for mistake in wrong_submissions.load(ASSIGNMENT):
+        earned = variants.share_earned(variants.score(wrong_submissions.apply(nb, mistake), CWD))
+        assert earned < 1.0, mistake.name
+
+
+def test_two_secrets_have_different_keys() -> None:
+    """Every pair of the 20 secrets: the share of points whose keys differ (one variant's model answers lose
+    them on the other). Measured: see the report of issue 22 (the mean and the floor asserted here)."""
+    shares = [lost(variant(a), variant(b)) for a, b in itertools.permutations(SECRETS[:10], 2)]
+    assert min(shares) >= MIN_PAIR_SHARE
+    assert sum(shares) / len(shares) >= MEAN_PAIR_SHARE
+
+
+def test_variants_differ_from_each_other() -> None:
+    texts = {json.dumps([c.source for c in variant(s).cells]) for s in SECRETS}
+    assert len(texts) == len(SECRETS)
+
+
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_clinical_keys_are_what_the_engine_computes(index: int) -> None:
+    import random
+
+    rng = random.Random(variants.seed_for(SECRETS[index], ASSIGNMENT))
+    swaps = ps3.draw(rng)
+    nb = variant(SECRETS[index])
+    assert swaps
+    # Patient 1: the engine stages the drawn case 2, and that is the key
+    p1 = ps3.stage2_patient(random.Random(variants.seed_for(SECRETS[index], ASSIGNMENT)))
+    assert staging.stage(p1["case"]).stage == "2"
+    assert "assert given == '2'" in cell(nb, "q1_tests")
+    assert p1["text"] in cell(nb, "cell-04")
+    # Patients 2 and 3: the plan key is the engine's plan of a case read back from the question's facts
+    for key, number in (("q2", 2), ("q3", 3)):
+        key_ids = json.loads(re.search(r"missing_and_extra\(given, (\[.*?\])\)", cell(nb, f"{key}_tests"))
+                             .group(1).replace("'", '"'))
+        answer = json.loads(cell(nb, f"{key}_plan").split(f"plan_patient_{number} = ")[-1].split("\n")[0])
+        assert answer == key_ids
+        assert len(key_ids) == 1 and key_ids[0].startswith("not-mronj-")
+        reason = {v: k for k, v in ps3.REASON_ENTRY.items()}[key_ids[0]]
+        assert reason != ps3.DEFAULT_REASONS[key]
+    # Q4: each slot's key is the knowledge base's total
+    for slot in ("q4_schedule_a", "q4_schedule_b", "q4_schedule_c"):
+        src = cell(nb, slot)
+        sid = re.search(r"hbo_sessions\['([a-z0-9-]+)'\]", src).group(1)
+        total = int(re.search(r"assert n == (\d+),", src).group(1))
+        assert total == management.hbo_sessions_total(sid)
+    # Q5: the hidden letter is the unsupported schedule's letter in the question's list
+    block = cell(nb, "cell-22")
+    letter = re.search(r"unsupported_schedule == '([A-H])'", cell(nb, "q5_tests")).group(1)
+    (unsupported,) = management.unsupported_hbo_schedules()
+    assert f"- **{letter}** `{unsupported}`" in block
+    # Q6: hours from the knowledge base's minutes and the question's sessions
+    q6 = cell(nb, "cell-25")
+    sid = re.search(r'`"(hbo-[a-z0-9-]+)"`', q6).group(1)
+    hours = float(re.search(r"assert abs\(value - ([\d.]+)\)", cell(nb, "q6_tests")).group(1))
+    before, after = management.hbo_protocol(sid)["sessions_before"], management.hbo_protocol(sid)["sessions_after"]
+    done = after if "whole" in q6 else int(re.search(r"and (\d+) of those after", q6).group(1))
+    assert hours == pytest.approx((before + done) * management.hbo_protocol(sid)["minutes"] / 60)
+    # Q8: the hidden letter is the option the knowledge base gives as the outcome
+    letter = re.search(r"bouquot_74_measures == '([A-H])'", cell(nb, "q8_tests")).group(1)
+    assert f"- **{letter}** {ps3.q8_right()}" in cell(nb, "cell-30")
+
+
+def test_drawn_cases_obey_the_case_contract_and_the_engine() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(200):
+        p1 = ps3.stage2_patient(rng)
+        assert staging.stage(p1["case"]).stage == "2"
+        for reason in ps3.MENU_REASONS:
+            p = ps3.not_mronj_patient(rng, reason)
+            result = staging.stage(p["case"])
+            assert result.stage == "not_mronj" and list(result.exclusions) == [reason]
+            assert ps3.menu_plan(p["case"]) == [ps3.REASON_ENTRY[reason]]
+
+
+@pytest.mark.parametrize("index", range(0, len(SECRETS), 4))
+def test_variant_passes_the_integrity_checks(index: int, tmp_path: Path) -> None:
+    path = tmp_path / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(variant(SECRETS[index]), str(path))
+    cells = read_cells(path)
+    where = f"{ASSIGNMENT} variant {index}"
+    problems = source_problems(ASSIGNMENT, cells, path.name)
+    problems += checks.rendering_problems(cells, where) + checks.numbering_problems(cells, where)
+    problems += checks.checked_now_problems(cells, where) + checks.one_item_per_cell_problems(cells, where)
+    problems += checks.several_items_problems(cells, where) + checks.message_prefix_problems(cells, where)
+    problems += checks.kernel_expectation_problems(cells, where) + checks.answer_read_problems(cells, where)
+    problems += checks.knowledge_problems(cells, where) + checks.giveaway_check_problems(cells, where)
+    problems += checks.passing_line_problems(cells, where)
+    for c in cells:
+        if c.kind in ("test", "manual") or c.cell_type == "markdown":
+            problems += checks.pointer_problems(c.source, where, code=c.cell_type == "code")
+    assert problems == []
