@@ -6,9 +6,10 @@ What varies (without changing what is taught):
   catalogue, months on the drug, weeks of exposure, exposed bone or a probing fistula, pain and/or infection,
   site). The stage stays 2: the wrong-submission fixtures and the written part of Question 1 (the stage-2
   evidence of notebook 05) rest on it.
-- Patients 2 and 3 (Questions 2-3): two patients who do not have MRONJ, for two different reasons of the case
-  definition (jaw radiotherapy, a jaw metastasis, exposure of 8 weeks or less, no drug ever), never the
-  default's reason for the same question; each plan is what ``osteonecrosis.plan.make_plan`` lists from the menu.
+- Patients 2 and 3 (Questions 2-3): two patients who do not have MRONJ, in two different situations of the case
+  definition (jaw radiotherapy, a jaw metastasis, exposure of 8 weeks or less, no drug ever, or no drug ever
+  together with radiotherapy or a metastasis), never the default's situation for the same question; each plan is
+  what ``osteonecrosis.plan.make_plan`` lists from the menu.
 - Question 4: three of the five trial and protocol schedules (totals from ``management.hbo_sessions_total``).
 - Question 5: the letters under which the schedules are listed (the unsupported one from
   ``management.unsupported_hbo_schedules``).
@@ -246,7 +247,46 @@ def not_mronj_patient(rng: random.Random, reason: str) -> dict[str, Any]:
     else:
         raise ValueError(f"reason: unknown {reason!r}")
     case = _case(data)
-    return {"case": case, "text": text, "sex": sex, "reason": reason}
+    return {"case": case, "text": text, "sex": sex, "reasons": (reason,)}
+
+
+NEVER_A_DRUG = "no bisphosphonate, denosumab or any other bone or antiangiogenic drug, ever"
+
+
+def two_reason_patient(rng: random.Random, reasons: tuple[str, str]) -> dict[str, Any]:
+    """A patient excluded twice: no drug ever, and jaw radiotherapy or a jaw metastasis."""
+    age, sex = _person(rng, 45, 86)
+    data: dict[str, Any] = {"patient": {"age": age, "sex": sex}, "assessed_on": _assessed_on(rng).isoformat(),
+                            "medications": [], "findings": {"exposed_bone": True, "weeks_persisting":
+                                                            rng.randint(10, 26), "pain": rng.random() < 0.5}}
+    weeks = data["findings"]["weeks_persisting"]
+    person = f"A {age}-year-old {_noun(sex)}"
+    if reasons == ("no_drug", "jaw_radiotherapy"):
+        years = rng.randint(1, 6)
+        text = (f"{person} treated {years} year{'s' if years > 1 else ''} ago with radiotherapy for a "
+                f"{rng.choice(HEAD_NECK)} cancer (the mandible was in the field) has had {NEVER_A_DRUG}. Bone has "
+                f"been exposed in the irradiated posterior mandible for {weeks} weeks.")
+        data.update(indication="other", jaw_radiotherapy=True)
+    elif reasons == ("no_drug", "jaw_metastasis"):
+        cancer = rng.choice(CANCERS[sex])
+        text = (f"{person} with {cancer} cancer and bone metastases, who has had {NEVER_A_DRUG}, has had bone exposed "
+                f"in the posterior mandible for {weeks} weeks. A biopsy of the lesion shows {cancer} cancer cells "
+                f"in the jaw bone.")
+        data.update(indication="bone_metastases", jaw_metastasis=True)
+    else:
+        raise ValueError(f"reasons: no two-reason patient for {reasons!r}")
+    return {"case": _case(data), "text": text, "sex": sex, "reasons": reasons}
+
+
+# Who can be Patient 2 or 3: the exclusions of the case definition, as the engine orders them (one, or two
+# with 'no drug ever'; a short exposure is only named when nothing else excludes MRONJ).
+SITUATIONS: tuple[tuple[str, ...], ...] = (("jaw_radiotherapy",), ("jaw_metastasis",), ("short_exposure",),
+                                           ("no_drug",), ("no_drug", "jaw_radiotherapy"),
+                                           ("no_drug", "jaw_metastasis"))
+
+
+def situation_patient(rng: random.Random, reasons: tuple[str, ...]) -> dict[str, Any]:
+    return not_mronj_patient(rng, reasons[0]) if len(reasons) == 1 else two_reason_patient(rng, reasons)  # type: ignore[arg-type]
 
 
 # ---- HBO schedules -------------------------------------------------------------------------------------------
@@ -423,16 +463,36 @@ def _pronoun(sex: str) -> tuple[str, str]:
     return ("him", "his") if sex == "male" else ("her", "her")
 
 
-def _reasons_pair(rng: random.Random) -> tuple[str, str]:
-    """Two different reasons, neither the default's reason for the same question, each pair equally likely."""
-    pairs = [(q2, q3) for q2, q3 in itertools.permutations(MENU_REASONS, 2)
-             if q2 != DEFAULT_REASONS["q2"] and q3 != DEFAULT_REASONS["q3"]]
+def situations_pair(rng: random.Random) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two different situations, neither the default's for the same question, each pair equally likely."""
+    pairs = [(q2, q3) for q2, q3 in itertools.permutations(SITUATIONS, 2)
+             if q2 != (DEFAULT_REASONS["q2"],) and q3 != (DEFAULT_REASONS["q3"],)]
     return rng.choice(pairs)
 
 
-def _plan_knowledge(reason: str) -> tuple[str, ...]:
-    extra = ("staging.yaml#rule-short-exposure",) if reason == "short_exposure" else ()
-    return (*CASE_DEFINITION, f"management.yaml#{REASON_ENTRY[reason]}", *extra)
+def _plan_knowledge(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    extra = ("staging.yaml#rule-short-exposure",) if "short_exposure" in reasons else ()
+    return (*CASE_DEFINITION, *(f"management.yaml#{REASON_ENTRY[r]}" for r in reasons), *extra)
+
+
+def _hint(reasons: tuple[str, ...]) -> str:
+    return REASON_HINT[reasons[0]] if len(reasons) == 1 else "the case definition first: every reason that applies"
+
+
+def patients(rng: random.Random) -> dict[str, dict[str, Any]]:
+    """Patients 1-3 of a variant (drawn first, in this order, by :func:`draw`), each checked against the engine;
+    Patients 2 and 3 carry ``plan``, the menu items the course's plan gives them (their key)."""
+    p1 = stage2_patient(rng)
+    _expect(p1["case"], stage="2")
+    out = {"q1": p1}
+    for key, reasons in zip(("q2", "q3"), situations_pair(rng), strict=True):
+        patient = situation_patient(rng, reasons)
+        _expect(patient["case"], stage="not_mronj", reasons=list(reasons))
+        patient["plan"] = menu_plan(patient["case"])
+        if patient["plan"] != [REASON_ENTRY[r] for r in reasons]:
+            raise AssertionError(f"{key}: the plan's menu items are {patient['plan']}, not the items of {reasons}")
+        out[key] = patient
+    return out
 
 
 def _expect(case: Case, stage: str | None = None, reasons: list[str] | None = None) -> None:
@@ -447,9 +507,9 @@ def _expect(case: Case, stage: str | None = None, reasons: list[str] | None = No
 def draw(rng: random.Random) -> list[Swap]:
     """The swaps of one class's variant of ps3_management (see the module docstring)."""
     swaps: list[Swap] = []
+    drawn = patients(rng)
     # Question 1: a stage-2 patient
-    p1 = stage2_patient(rng)
-    _expect(p1["case"], stage="2")
+    p1 = drawn["q1"]
     him, his = _pronoun(p1["sex"])
     swaps += [
         Swap(_paragraph(1, _default_text("q1")), _paragraph(1, p1["text"]), ("cell-04",)),
@@ -462,29 +522,21 @@ def draw(rng: random.Random) -> list[Swap]:
         Swap("with him and his oncologist, weighing his prognosis", f"with {him} and {his} oncologist, weighing "
              f"{his} prognosis", ("q1_written",)),
     ]
-    # Questions 2 and 3: two patients without MRONJ, for two different reasons
-    r2, r3 = _reasons_pair(rng)
-    for key, number, reason in (("q2", 2, r2), ("q3", 3, r3)):
-        patient = not_mronj_patient(rng, reason)
-        _expect(patient["case"], stage="not_mronj", reasons=[reason])
-        plan = menu_plan(patient["case"])
-        if plan != [REASON_ENTRY[reason]]:
-            raise AssertionError(f"{key}: the plan's menu items are {plan}, expected [{REASON_ENTRY[reason]!r}]")
+    # Questions 2 and 3: two patients without MRONJ, in two different situations
+    for key, number in (("q2", 2), ("q3", 3)):
+        patient = drawn[key]
+        plan, default = patient["plan"], (DEFAULT_REASONS[key],)
         default_plan = [REASON_ENTRY[DEFAULT_REASONS[key]]]
         swaps += [
             Swap(_paragraph(number, _default_text(key)), _paragraph(number, patient["text"]),
                  (f"cell-{9 + 3 * (number - 2):02d}",)),
             Swap(f"missing_and_extra(given, {default_plan!r})", f"missing_and_extra(given, {plan!r})",
-                 (f"{key}_tests",), knowledge=_plan_knowledge(reason)),
+                 (f"{key}_tests",), knowledge=_plan_knowledge(patient["reasons"])),
             Swap(f"plan_patient_{number} = {json.dumps(default_plan)}", f"plan_patient_{number} = {json.dumps(plan)}",
                  (f"{key}_plan",)),
+            Swap(f"Patient {number}: {_hint(default)} (missing", f"Patient {number}: {_hint(patient['reasons'])} "
+                 f"(missing", (f"{key}_tests",)),
         ]
-        hint_old = REASON_HINT[DEFAULT_REASONS[key]]
-        swaps.append(Swap(f"Patient {number}: {hint_old} (missing", f"Patient {number}: {REASON_HINT[reason]} (missing",
-                          (f"{key}_tests",)))
-        if key == "q2":
-            swaps.append(Swap("which ONE reason applies to him?",
-                              f"which ONE reason applies to {_pronoun(patient['sex'])[0]}?", ("q2_tests",)))
     # Question 4: three schedules
     ids = draw_q4(rng)
     slots = ("q4_schedule_a", "q4_schedule_b", "q4_schedule_c")
