@@ -139,6 +139,12 @@ def _person(rng: random.Random, low: int, high: int) -> tuple[int, str]:
     return rng.randint(low, high), rng.choice(["male", "female"])
 
 
+def _a(word: str) -> str:
+    """'a' or 'an' before a word or number as it is said ('an 81-year-old', 'an oropharyngeal')."""
+    said_with_vowel = word[0] in "aeiou" or word.startswith(("8", "11-", "18-"))
+    return f"{'an' if said_with_vowel else 'a'} {word}"
+
+
 def _noun(sex: str) -> str:
     return "man" if sex == "male" else "woman"
 
@@ -170,7 +176,8 @@ def stage2_patient(rng: random.Random) -> dict[str, Any]:
     feel = {"pain+infection": "The area is painful, the mucosa is red and swollen, and pus drains.",
             "pain": "The area is painful; the mucosa is not red or swollen and there is no pus.",
             "infection": "It does not hurt, but the mucosa around it is red and swollen and pus drains."}[symptoms]
-    text = (f"A {age}-year-old {_noun(sex)} with {illness}, on {_drug_text(drug, reg)} for {_duration(months)}, "
+    person = f"{_a(f'{age}-year-old').capitalize()} {_noun(sex)}"
+    text = (f"{person} with {illness}, on {_drug_text(drug, reg)} for {_duration(months)}, "
             f"has {where} for {weeks} weeks. {feel} Imaging shows the necrosis is confined to the alveolar bone.")
     case = _case({"patient": {"age": age, "sex": sex}, "indication": indication,
                   "medications": [_medication(drug, reg, months)],
@@ -200,7 +207,7 @@ def not_mronj_patient(rng: random.Random, reason: str) -> dict[str, Any]:
     age, sex = _person(rng, 45, 86)
     data: dict[str, Any] = {"patient": {"age": age, "sex": sex}, "assessed_on": _assessed_on(rng).isoformat()}
     weeks = rng.randint(10, 26)
-    person = f"A {age}-year-old {_noun(sex)}"
+    person = f"{_a(f'{age}-year-old').capitalize()} {_noun(sex)}"
     if reason == "jaw_radiotherapy":
         oncologic = rng.random() < 0.6
         indication = "bone_metastases" if oncologic else "osteoporosis"
@@ -208,8 +215,8 @@ def not_mronj_patient(rng: random.Random, reason: str) -> dict[str, Any]:
         months = rng.randint(4, 36)
         years = rng.randint(1, 6)
         why = "for bone metastases" if oncologic else "for osteoporosis"
-        text = (f"{person} treated {years} year{'s' if years > 1 else ''} ago with radiotherapy for a "
-                f"{rng.choice(HEAD_NECK)} cancer (the mandible was in the field) has had "
+        text = (f"{person} treated {years} year{'s' if years > 1 else ''} ago with radiotherapy for "
+                f"{_a(rng.choice(HEAD_NECK))} cancer (the mandible was in the field) has had "
                 f"{_drug_text(drug, reg)} {why} for {_duration(months)}. Bone has been exposed in the irradiated "
                 f"posterior mandible for {weeks} weeks.")
         data.update(indication=indication, medications=[_medication(drug, reg, months)], jaw_radiotherapy=True,
@@ -260,12 +267,12 @@ def two_reason_patient(rng: random.Random, reasons: tuple[str, str]) -> dict[str
                             "medications": [], "findings": {"exposed_bone": True, "weeks_persisting":
                                                             rng.randint(10, 26), "pain": rng.random() < 0.5}}
     weeks = data["findings"]["weeks_persisting"]
-    person = f"A {age}-year-old {_noun(sex)}"
+    person = f"{_a(f'{age}-year-old').capitalize()} {_noun(sex)}"
     if reasons == ("no_drug", "jaw_radiotherapy"):
         years = rng.randint(1, 6)
-        text = (f"{person} treated {years} year{'s' if years > 1 else ''} ago with radiotherapy for a "
-                f"{rng.choice(HEAD_NECK)} cancer (the mandible was in the field) has had {NEVER_A_DRUG}. Bone has "
-                f"been exposed in the irradiated posterior mandible for {weeks} weeks.")
+        text = (f"{person} treated {years} year{'s' if years > 1 else ''} ago with radiotherapy for "
+                f"{_a(rng.choice(HEAD_NECK))} cancer (the mandible was in the field) has had {NEVER_A_DRUG}. "
+                f"Bone has been exposed in the irradiated posterior mandible for {weeks} weeks.")
         data.update(indication="other", jaw_radiotherapy=True)
     elif reasons == ("no_drug", "jaw_metastasis"):
         cancer = rng.choice(CANCERS[sex])
