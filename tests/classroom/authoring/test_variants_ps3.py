@@ -154,6 +154,35 @@ def test_drawn_cases_obey_the_case_contract_and_the_engine() -> None:
             assert ps3.menu_plan(p["case"]) == [ps3.REASON_ENTRY[r] for r in situation]
 
 
+def _property_suite() -> tuple[object, list]:
+    """The clinical property suite's invariants that take one case (each guards its own precondition)."""
+    import importlib.util
+    import inspect
+
+    path = ROOT / "tests" / "osteonecrosis" / "test_clinical_properties.py"
+    spec = importlib.util.spec_from_file_location("ps3_variant_properties", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tests = [f for name, f in sorted(vars(module).items()) if name.startswith("test_") and hasattr(f, "hypothesis")
+             and list(inspect.signature(f.hypothesis.inner_test).parameters) == ["data"]]
+    return module, tests
+
+
+def test_drawn_cases_obey_the_clinical_property_suite() -> None:
+    """tests/osteonecrosis/test_clinical_properties.py, run on every patient the 20 secrets draw."""
+    import random
+
+    module, tests = _property_suite()
+    assert len(tests) >= 10
+    for secret in SECRETS:
+        for patient in ps3.patients(random.Random(variants.seed_for(secret, ASSIGNMENT))).values():
+            for test in tests:
+                test.hypothesis.inner_test(copy.deepcopy(patient["data"]))
+    applied = module.CASES_SEEN
+    assert applied["suspected or staged -> referral"] >= len(SECRETS)
+    assert applied["radiotherapy -> ORN items"] > 0
+
+
 @pytest.mark.parametrize("index", range(0, len(SECRETS), 4))
 def test_variant_passes_the_integrity_checks(index: int, tmp_path: Path) -> None:
     path = tmp_path / f"{ASSIGNMENT}.ipynb"

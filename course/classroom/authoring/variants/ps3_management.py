@@ -154,6 +154,8 @@ def _assessed_on(rng: random.Random) -> dt.date:
 
 
 def _case(data: dict[str, Any]) -> Case:
+    """The case as the contract reads it (``data`` is kept beside it: contract-shaped, e.g. for the property
+    suite)."""
     return case_from_dict(data)
 
 
@@ -179,13 +181,15 @@ def stage2_patient(rng: random.Random) -> dict[str, Any]:
     person = f"{_a(f'{age}-year-old').capitalize()} {_noun(sex)}"
     text = (f"{person} with {illness}, on {_drug_text(drug, reg)} for {_duration(months)}, "
             f"has {where} for {weeks} weeks. {feel} Imaging shows the necrosis is confined to the alveolar bone.")
-    case = _case({"patient": {"age": age, "sex": sex}, "indication": indication,
-                  "medications": [_medication(drug, reg, months)],
-                  "findings": {"exposed_bone": lesion == "exposed", "fistula_probes_to_bone": lesion == "fistula",
-                               "weeks_persisting": weeks, "pain": pain, "infection": infection},
-                  "assessed_on": _assessed_on(rng).isoformat()})
+    data = {"patient": {"age": age, "sex": sex}, "indication": indication,
+            "medications": [_medication(drug, reg, months)],
+            "findings": {"exposed_bone": lesion == "exposed", "fistula_probes_to_bone": lesion == "fistula",
+                         "weeks_persisting": weeks, "pain": pain, "infection": infection},
+            "assessed_on": _assessed_on(rng).isoformat()}
+    case = _case(data)
     signs = {"pain+infection": "pain, pus", "pain": "pain", "infection": "pus without pain"}[symptoms]
-    return {"case": case, "text": text, "sex": sex, "hint": f"{weeks} weeks, {signs}, alveolar bone only",
+    return {"case": case, "data": data, "text": text, "sex": sex,
+            "hint": f"{weeks} weeks, {signs}, alveolar bone only",
             "finding": model_finding(lesion, symptoms), "first": model_first(symptoms)}
 
 
@@ -253,8 +257,7 @@ def not_mronj_patient(rng: random.Random, reason: str) -> dict[str, Any]:
                     findings={"exposed_bone": True, "weeks_persisting": weeks, "pain": True, "infection": True})
     else:
         raise ValueError(f"reason: unknown {reason!r}")
-    case = _case(data)
-    return {"case": case, "text": text, "sex": sex, "reasons": (reason,)}
+    return {"case": _case(data), "data": data, "text": text, "sex": sex, "reasons": (reason,)}
 
 
 NEVER_A_DRUG = "no bisphosphonate, denosumab or any other bone or antiangiogenic drug, ever"
@@ -282,7 +285,7 @@ def two_reason_patient(rng: random.Random, reasons: tuple[str, str]) -> dict[str
         data.update(indication="bone_metastases", jaw_metastasis=True)
     else:
         raise ValueError(f"reasons: no two-reason patient for {reasons!r}")
-    return {"case": _case(data), "text": text, "sex": sex, "reasons": reasons}
+    return {"case": _case(data), "data": data, "text": text, "sex": sex, "reasons": reasons}
 
 
 # Who can be Patient 2 or 3: the exclusions of the case definition, as the engine orders them (one, or two
