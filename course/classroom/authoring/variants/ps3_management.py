@@ -58,7 +58,7 @@ CASE_DEFINITION = ("staging.yaml#mronj-case-definition", "staging.yaml#crit-expo
                    "staging.yaml#aaoms2022-staging")
 
 
-def _field(obj: Any, name: str) -> Any:
+def field_of(obj: Any, name: str) -> Any:
     """A field of an engine result or knowledge item: attribute first (typed results), mapping otherwise."""
     if hasattr(obj, name) and not isinstance(obj, dict):
         return getattr(obj, name)
@@ -69,14 +69,14 @@ def menu_ids() -> list[str]:
     """The plan-item ids of Part A's menu: AAOMS 2022 items per stage and the not-MRONJ items."""
     items = [i for stage in management.STAGE_CODES for i in management.stage_actions(stage)]
     items += management.not_mronj_actions(list(MENU_REASONS))
-    return sorted(_field(i, "id") for i in items)
+    return sorted(field_of(i, "id") for i in items)
 
 
 def menu_plan(case: Case) -> list[str]:
     """The menu items the course's plan gives a case (order of the plan)."""
     plan = make_plan(case, today=case.assessed_on)
     menu = set(menu_ids())
-    return [_field(i, "id") for i in _field(plan, "management") if _field(i, "id") in menu]
+    return [field_of(i, "id") for i in field_of(plan, "management") if field_of(i, "id") in menu]
 
 
 # ---- patients -----------------------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def _schedule(sid: str) -> Any:
 
 def _split(sid: str) -> tuple[int, int] | None:
     p = _schedule(sid)
-    before, after = _field(p, "sessions_before"), _field(p, "sessions_after")
+    before, after = field_of(p, "sessions_before"), field_of(p, "sessions_after")
     return (int(before), int(after)) if before is not None and after is not None else None
 
 
@@ -392,7 +392,7 @@ def q6_question(sid: str, after_done: int) -> str:
 
 def q6_hours(sid: str, after_done: int) -> float:
     before, after = _split(sid)  # type: ignore[misc]
-    minutes = _field(_schedule(sid), "minutes")
+    minutes = field_of(_schedule(sid), "minutes")
     hours = (before + after_done) * minutes / 60
     if after_done == after:
         assert hours == management.hbo_chamber_hours(sid)
@@ -401,7 +401,7 @@ def q6_hours(sid: str, after_done: int) -> float:
 
 def q6_answer(sid: str, after_done: int) -> str:
     before, _ = _split(sid)  # type: ignore[misc]
-    return f"chamber_hours = ({before} + {after_done}) * {_field(_schedule(sid), 'minutes')} / 60"
+    return f"chamber_hours = ({before} + {after_done}) * {field_of(_schedule(sid), 'minutes')} / 60"
 
 
 def q6_hidden(sid: str, after_done: int) -> str:
@@ -508,10 +508,10 @@ def patients(rng: random.Random) -> dict[str, dict[str, Any]]:
 def _expect(case: Case, stage: str | None = None, reasons: list[str] | None = None) -> None:
     """The engine's verdict on a drawn case must be the one its question is about (else a bug in a draw)."""
     result = staging.stage(case)
-    if stage is not None and _field(result, "stage") != stage:
-        raise AssertionError(f"drawn case staged {_field(result, 'stage')!r}, expected {stage!r}")
-    if reasons is not None and list(_field(result, "exclusions")) != reasons:
-        raise AssertionError(f"drawn case excluded for {_field(result, 'exclusions')!r}, expected {reasons!r}")
+    if stage is not None and field_of(result, "stage") != stage:
+        raise AssertionError(f"drawn case staged {field_of(result, 'stage')!r}, expected {stage!r}")
+    if reasons is not None and list(field_of(result, "exclusions")) != reasons:
+        raise AssertionError(f"drawn case excluded for {field_of(result, 'exclusions')!r}, expected {reasons!r}")
 
 
 def draw(rng: random.Random) -> list[Swap]:
