@@ -14,7 +14,7 @@ What varies (without changing what is taught):
 - Question 5: the letters under which the schedules are listed (the unsupported one from
   ``management.unsupported_hbo_schedules``).
 - Question 6: which split schedule a patient is on and how many sessions after surgery he has had.
-- Question 8: the letters of the four options (the right one is the outcome of the ``ion-curettage`` entry).
+- Question 8: the letters of the six options (the right one is the outcome of the ``ion-curettage`` entry).
 
 What stays: Question 9 (the seed's scheme is credited to one paper, Díaz-Reverand 2018, 19 patients; Question
 10's hand-graded discussion rests on it), the stage of Patient 1 (see above).
