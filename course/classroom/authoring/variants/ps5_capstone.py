@@ -205,8 +205,10 @@ def draw_patients(rng: random.Random) -> tuple[Patient, ...]:
     while True:
         names: list[str] = []
         for default_stage, *_rest in DEFAULT_Q1:
-            options = sorted(n for n, kind in KINDS.items() if kind.stage != default_stage and n not in names)
-            names.append(rng.choice(options))
+            # the stage first (each other stage equally likely), then a kind that teaches it
+            stage = rng.choice(sorted({kind.stage for n, kind in KINDS.items()
+                                       if kind.stage != default_stage and n not in names}))
+            names.append(rng.choice(sorted(n for n, kind in KINDS.items() if kind.stage == stage and n not in names)))
         if any(KINDS[n].stage in ("1", "3") for n in names):
             break
     patients = tuple(_patient(KINDS[n], rng) for n in names)
@@ -545,7 +547,9 @@ def draw_inputs(rng: random.Random) -> list[str]:
     while True:
         ids = rng.sample(INPUT_POOL, 5)
         k = len(assumptions(ids))
-        if 2 <= k <= 4 and sorted(assumptions(ids)) != sorted(assumptions(DEFAULT_INPUTS)):
+        # 3 or 4 of the five: a list of two (the wrong-submission fixture's) is always short
+        # and never all three of the default's: its answer then names an id the list does not hold
+        if 3 <= k <= 4 and not set(assumptions(DEFAULT_INPUTS)) <= set(ids):
             return ids
 
 
