@@ -23,6 +23,7 @@ from classroom.authoring.integrity import source_problems, trust_problems
 from classroom.authoring.variants import ps5_capstone as ps5
 from osteonecrosis import case_from_dict, knowledge
 from osteonecrosis.models import cohort
+from osteonecrosis.models import virtual_patient as vp
 from osteonecrosis.staging import stage, stage_order
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,7 +67,8 @@ def drawn(i: int):
     c = ps5.draw_cohorts(rng)
     examples = ps5.draw_examples(rng, c.per)
     inputs = ps5.draw_inputs(rng)
-    return patients, label, menu, seeds, plan, c, examples, inputs
+    story = ps5.draw_story(rng)
+    return patients, label, menu, seeds, plan, c, examples, inputs, story
 
 
 def cell(nb: nbformat.NotebookNode, name: str) -> str:
@@ -98,7 +100,7 @@ def test_solution_full_marks_and_default_answers_at_most_20_percent(i: int) -> N
 
 @pytest.mark.parametrize("i", range(20))
 def test_keys_are_what_the_engine_computes(i: int) -> None:
-    patients, label, menu, seeds, plan, c, examples, inputs = drawn(i)
+    patients, label, menu, seeds, plan, c, examples, inputs, story = drawn(i)
     nb = variant(i)
     # Question 1: contract cases, staged by the engine; each teaches its kind and none has the default's stage
     for k, (p, name, d) in enumerate(zip(patients, ps5.Q1_CELLS, ps5.DEFAULT_Q1, strict=True), start=1):
@@ -132,6 +134,21 @@ def test_keys_are_what_the_engine_computes(i: int) -> None:
         assert f"_reference = {want!r}" in hidden(cell(nb, name))
     # Question 6: the unit of the function and its examples
     assert f"return {c.per} / prevented" in cell(nb, "ps5_q6_answer")
+    # Question 3: the story tree is the engine's, played from the variant's own locked cell
+    namespace: dict = {}
+    setup = cell(nb, "ps5_setup") + "\n" + cell(nb, "ps5_vp_menu").split("\npatient = ")[0]
+    exec(compile(setup, "<ps5 setup>", "exec"), namespace)  # noqa: S102 - the instructor's own cells
+    case, seed = namespace["VP_CASE"], namespace["VP_SEED"]
+    table = {}
+    for prefix_text in ps5.story_table(story):
+        patient, verdict = vp.from_case(case, seed=seed), None
+        for d in prefix_text:
+            verdict = patient.decide(d).advice.verdict
+        table[prefix_text] = (patient.available_actions(), verdict)
+    assert f"_story = {table!r}" in hidden(cell(nb, "ps5_q3_in_line"))
+    needs = vp.from_case(case, seed=seed).need
+    assert {"none": "none", "found": "hidden", "known": "known"}[story.scenario] == needs
+    assert ("extract_before_therapy" in ps5.model_decisions(story)) == (needs != "none")
     # Question 8: the teaching assumptions are the inputs whose evidence is a teaching rule
     want8 = sorted(x for x in inputs if knowledge.find(x, "simulation")["evidence"] == "teaching_rule")
     assert repr(want8) in hidden(cell(nb, "ps5_q8_complete")) and 3 <= len(want8) <= 4

@@ -5,12 +5,15 @@ Every case is built in the case contract (``osteonecrosis.case_from_dict``) from
 staged by the course's engine; every count and number needed to treat comes from ``osteonecrosis.models.cohort``;
 every menu and input list from the knowledge base. The blocks the notebook holds are rendered here by the same
 functions for the default variant (what ``solutions/ps5_capstone`` holds) and for a drawn one, so a swap replaces
-exactly the text the default wrote. Question 3 (the virtual patient's first decisions) does not vary: its lesson
-has one answer whatever the drug or the seed (see :data:`FIXED`).
+exactly the text the default wrote. Question 3 (the virtual patient's first decisions) varies its story (the
+default's known hopeless teeth, or a tooth the seeded screening finds) but not its answer: screen, extract, start
+(:data:`FIXED` names its cells; a story whose screening finds nothing would turn a wrong-submission fixture into
+the key).
 """
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass
 from functools import cache
@@ -291,6 +294,179 @@ def draw_menu(stage: str, rng: random.Random) -> tuple[list[str], list[str], lis
     rng.shuffle(menu)
     seeds = sorted(i for i in menu if knowledge.find(i, "management")["evidence"] == "seed_claim")
     return menu, seeds, plan
+
+
+# ---- Part B, Question 3: the virtual patient's first decisions -------------------------------------------------
+
+VP_LIBRARY_CASE = "onc-zoledronate-before-therapy"
+VP_NEW_CASE = {"indication": "bone_metastases", "medications": [], "risk_factors": ["periodontitis", "chemotherapy"]}
+STORY_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Story:
+    """Part B's patient: ``known`` (the library case: two hopeless teeth) or ``found`` (no known dental problem;
+    the seeded screening finds a tooth that needs extracting). A third scenario, a screening that finds nothing,
+    would make the default's 'starts before extracting' wrong submission the right answer, so it is not drawn."""
+
+    scenario: str
+    seed: int
+    age: int = 58
+
+
+DEFAULT_STORY = Story("known", 5)
+
+
+def vp_case(story: Story) -> Any:
+    from osteonecrosis import case_from_dict, library_case
+    if story.scenario == "known":
+        return library_case(VP_LIBRARY_CASE)
+    return case_from_dict({**VP_NEW_CASE, "patient": {"age": story.age, "sex": "female"},
+                           "vignette": vp_vignette(story)})
+
+
+def vp_vignette(story: Story) -> str:
+    return (f"A {story.age}-year-old woman with breast cancer and bone metastases is referred before starting "
+            f"zoledronic acid 4 mg every 4 weeks. She has generalised periodontitis, has not seen a dentist for two "
+            f"years and knows of no tooth that needs treatment. She has not yet received any bone-modifying drug.")
+
+
+def vp_need(story: Story) -> str:
+    """What the seeded patient's mouth holds before any decision: 'known', 'hidden' or 'none' (the engine's)."""
+    from osteonecrosis.models import virtual_patient as vp
+    return vp.from_case(vp_case(story), seed=story.seed).need
+
+
+@cache
+def story_table(story: Story) -> dict[tuple[str, ...], tuple[list[str], str | None]]:
+    """Every path of the seeded story up to the first dose (at most STORY_DEPTH decisions): prefix -> (the
+    decisions possible next, the verdict of the prefix's last decision), played by the virtual-patient engine
+    (each branch continues a copy of the patient, random state included)."""
+    from osteonecrosis.models import virtual_patient as vp
+    table: dict[tuple[str, ...], tuple[list[str], str | None]] = {}
+
+    def visit(patient: Any, prefix: tuple[str, ...], verdict: str | None) -> None:
+        table[prefix] = (patient.available_actions(), verdict)
+        if (prefix and prefix[-1] == "start_therapy") or len(prefix) >= STORY_DEPTH:
+            return
+        for action in patient.available_actions():
+            nxt = copy.deepcopy(patient)
+            visit(nxt, (*prefix, action), nxt.decide(action).advice.verdict)
+
+    visit(vp.from_case(vp_case(story), seed=story.seed), (), None)
+    return table
+
+
+def model_decisions(story: Story) -> list[str]:
+    """The shortest in-line order: screen, extract what the screening (or the referral) names, then start."""
+    table = story_table(story)
+    for path in (["screening", "extract_before_therapy", "start_therapy"], ["screening", "start_therapy"]):
+        if tuple(path) in table and all(tuple(path[:i]) in table and path[i - 1] in table[tuple(path[:i - 1])][0]
+                                        for i in range(1, len(path) + 1)) and table[tuple(path)][1] == "in_line":
+            return path
+    raise AssertionError(f"ps5 variant: no in-line opening for {story}")
+
+
+def vp_menu_lines(story: Story) -> str:
+    if story.scenario == "known":
+        head = f"VP_CASE = library_case({VP_LIBRARY_CASE!r})"
+    else:
+        data = {**VP_NEW_CASE, "patient": {"age": story.age, "sex": "female"}, "vignette": vp_vignette(story)}
+        head = f"VP_CASE = case_from_dict({data!r})"
+    return f"{head}\nVP_SEED = {story.seed}"
+
+
+def part_b_text(story: Story) -> str:
+    if story.scenario == "known":
+        who = ("Your patient is the woman of problem set 4: breast cancer with bone metastases, generalised "
+               "periodontitis and\ntwo teeth of hopeless prognosis, about to start zoledronic acid.")
+    else:
+        who = ("Your patient has breast cancer with bone metastases and generalised periodontitis, and is about "
+               "to start\nzoledronic acid; no tooth is known to need treatment.")
+    return (f"{who} Here are the decisions the simulator offers\nbefore the first dose (the seed is fixed at "
+            f"{story.seed} for everyone).")
+
+
+def q3_extract_visible(story: Story) -> str:
+    if story.scenario == "known":
+        return ('assert "extract_before_therapy" in decisions, (\n    "Q3: her hopeless teeth come out BEFORE the '
+                'first infusion (notebook 06, \'Before therapy\')"\n)')
+    return ('assert "screening" in decisions, (\n    "Q3: assess her mouth BEFORE the first infusion '
+            '(notebook 06, \'Before therapy\')"\n)')
+
+
+def q3_extract_hidden(story: Story) -> str:
+    if "extract_before_therapy" in model_decisions(story):
+        return ('assert "extract_before_therapy" in decisions, (\n    "Q3: a tooth that needs extracting comes out '
+                'before the first infusion (notebook 06, \'Before therapy\')"\n)')
+    return ('assert "extract_before_therapy" not in decisions, (\n    "Q3: the screening found no tooth to '
+            'extract (notebook 06, \'Before therapy\')"\n)')
+
+
+def q3_steps_visible(story: Story) -> str:
+    if story.scenario == "known":
+        return ('assert len(decisions) >= 3, (\n    "Q3: her first dose comes after more than one step '
+                '(problem set 4, Question 1)")')
+    return ('assert len(decisions) >= 2, (\n    "Q3: something comes before her first dose '
+            '(problem set 4, Question 1)")')
+
+
+def q3_story(story: Story) -> str:
+    return f"_story = {story_table(story)!r}"
+
+
+DEFAULT_Q4_PROMPT = ("why the\ntwo teeth come out **before** the first infusion, what she can do herself to keep "
+                     "her risk low,")
+DEFAULT_Q4_MODEL = (
+    "The medicine you are about to start protects your bones from the cancer, but in a small\nnumber of people it "
+    "stops the jawbone healing after a tooth is taken out. Your two loose teeth cannot be saved,\nso the safest "
+    "time to remove them is now, before the first infusion, while your jaw heals normally; we will\nagree the date "
+    "of your first infusion with your cancer doctor so that the gums have time to heal.")
+DEFAULT_Q4_SCHEME = ("the reason for the timing in plain words (the drug can stop the jawbone healing after an "
+                     "extraction;\n  before the first dose the jaw heals normally)")
+
+
+def q4_prompt(story: Story) -> str:
+    if story.scenario == "known":
+        return DEFAULT_Q4_PROMPT
+    return ("why her\nmouth is checked **before** the first infusion and what the check found means for her, what "
+            "she can do herself to keep her risk low,")
+
+
+def q4_model(story: Story) -> str:
+    if story.scenario == "known":
+        return DEFAULT_Q4_MODEL
+    start = ("The medicine you are about to start protects your bones from the cancer, but in a small\nnumber of "
+             "people it stops the jawbone healing after a tooth is taken out, so we check your mouth before the "
+             "first\ninfusion, while your jaw still heals normally.")
+    if "extract_before_therapy" in model_decisions(story):
+        return start + (" The check found a tooth that cannot be saved: it comes out now, and\nwe will agree the "
+                        "date of your first infusion with your cancer doctor so that the gum has time to heal.")
+    return start + (" The check found no tooth that needs taking out, so you can start the\nmedicine as your "
+                    "cancer doctor planned.")
+
+
+def q4_scheme(story: Story) -> str:
+    if story.scenario == "known":
+        return DEFAULT_Q4_SCHEME
+    return ("the reason for the check and its timing in plain words (the drug can stop the jawbone healing "
+            "after an\n  extraction; before the first dose the jaw heals normally) and what the check found")
+
+
+Q3_KNOWLEDGE = {True: ("prevention.yaml#pre-finish-necessary",),
+                False: ("prevention.yaml#pre-assessment", "prevention.yaml#pre-finish-necessary")}
+
+
+def draw_story(rng: random.Random) -> Story:
+    """Half the classes: the default's known hopeless teeth (a seed of its own); half: no known tooth, and a
+    seeded screening that finds one to extract (the engine's vp-dental-need draw decides which seeds do)."""
+    scenario = "found" if rng.random() < 0.5 else "known"
+    want = {"found": "hidden", "known": "known"}[scenario]
+    age = rng.randint(52, 74)
+    while True:
+        story = Story(scenario, rng.randrange(1, 1000), 58 if scenario == "known" else age)
+        if vp_need(story) == want:
+            return story
 
 
 # ---- Part C: the cohorts, the rate unit, the number needed to treat -----------------------------------------------
@@ -590,12 +766,28 @@ def draw(rng: random.Random) -> list[Swap]:
     c = draw_cohorts(rng)
     examples = draw_examples(rng, c.per)
     inputs = draw_inputs(rng)
-    return build(patients, q2_label, menu, seeds, plan, c, examples, inputs)
+    story = draw_story(rng)
+    return build(patients, q2_label, menu, seeds, plan, c, examples, inputs, story)
 
 
 def build(patients: tuple[Patient, ...], q2_label: int, menu: list[str], seeds: list[str], plan: list[str],
-          c: Cohorts, examples: Examples, inputs: list[str]) -> list[Swap]:
+          c: Cohorts, examples: Examples, inputs: list[str], story: Story = DEFAULT_STORY) -> list[Swap]:
     swaps: list[Swap] = []
+    # Part B and Question 3 (first: its cells come before Part C's)
+    b = DEFAULT_STORY
+    swaps.append(Swap(vp_menu_lines(b), vp_menu_lines(story), ("ps5_vp_menu",)))
+    swaps.append(Swap(part_b_text(b), part_b_text(story), ("cell-14",)))
+    swaps.append(Swap(q3_extract_visible(b), q3_extract_visible(story), ("ps5_q3_extract_first",)))
+    swaps.append(Swap(q3_extract_hidden(b), q3_extract_hidden(story), ("ps5_q3_extract_first",),
+                      knowledge=Q3_KNOWLEDGE["extract_before_therapy" in model_decisions(story)]))
+    swaps.append(Swap(q3_steps_visible(b), q3_steps_visible(story), ("ps5_q3_in_line",)))
+    swaps.append(Swap(q3_story(b), q3_story(story), ("ps5_q3_in_line",),
+                      knowledge=Q3_KNOWLEDGE["extract_before_therapy" in model_decisions(story)]))
+    swaps.append(Swap(f"opening_decisions = {model_decisions(b)!r}".replace("'", '"'),
+                      f"opening_decisions = {model_decisions(story)!r}".replace("'", '"'), ("ps5_q3_answer",)))
+    swaps.append(Swap(q4_prompt(b), q4_prompt(story), ("ps5_q4_prompt",)))
+    swaps.append(Swap(q4_model(b), q4_model(story), ("ps5_q4_written",)))
+    swaps.append(Swap(q4_scheme(b), q4_scheme(story), ("ps5_q4_written",)))
     # Question 1
     for k, (old_text, p) in enumerate(zip(default_vignettes(), patients, strict=True), start=1):
         swaps.append(Swap(old_text, p.vignette, ("cell-03",)))
