@@ -92,7 +92,7 @@ FEATURE_NAMES = {"extraoral_fistula": "an extraoral fistula", "pathologic_fractu
                  "beyond_alveolar_bone": "necrosis beyond the alveolar bone",
                  "oral_antral_or_nasal_communication": "an oral-antral communication"}
 FEATURES = {
-    "mandible": [("extraoral_fistula", "Pus now drains through the skin of the {place}: an extraoral fistula."),
+    "mandible": [("extraoral_fistula", "A tract now opens on the skin of the {place}: an extraoral fistula."),
                  ("pathologic_fracture", "A radiograph shows a pathologic fracture through the necrotic bone."),
                  ("osteolysis_to_border", "Imaging shows osteolysis reaching the inferior border of the mandible."),
                  ("beyond_alveolar_bone", "Imaging shows the necrosis extends into the ramus.")],
@@ -103,7 +103,7 @@ FEATURES = {
 }
 SIGNS = [("jaw_pain", "a dull ache in the jaw"),
          ("odontalgia_without_cause", "toothache for which no dental cause is found"),
-         ("radiographic_change", "a radiograph showing dense, sclerotic bone around the roots"),
+         ("radiographic_change", "dense, sclerotic bone around the roots on a radiograph"),
          ("tooth_mobility", "a loosening tooth without periodontal disease")]
 
 
@@ -128,9 +128,10 @@ def _patient(kind: Kind, rng: random.Random) -> Patient:
     person = f"{'An' if age in (80, 81, 82, 83, 84, 85, 86) else 'A'} {age}-year-old {'man' if male else 'woman'}"
     indication = rng.choice(sorted(REGIMENS))
     drug, dose, every, route, words = rng.choice(REGIMENS[indication])
-    context = CONTEXT[indication].format(cancer=rng.choice(CANCERS if male else ("breast", "lung", "kidney")))
+    context = CONTEXT[indication].format(cancer=rng.choice(tuple(c for c in CANCERS if c != ("breast" if male
+                                                                                                 else "prostate"))))
     months = rng.choice((6, 9, 14, 18, 20, 26, 30) if indication != "osteoporosis" else (24, 36, 48, 60, 72, 96))
-    jaw = rng.choice(sorted(SITES))
+    jaw = "mandible" if kind.name == "radiotherapy" else rng.choice(sorted(SITES))  # a head-and-neck field
     site = rng.choice(SITES[jaw])
     current = not (kind.name == "feature3" and rng.random() < 0.4)
     med = {"drug": drug, "months": months, "current": current, "dose_mg": dose, "every_days": every, "route": route}
@@ -169,7 +170,7 @@ def _patient(kind: Kind, rng: random.Random) -> Patient:
         elif kind.name in ("symptoms1", "symptoms2"):
             text += " Imaging shows the necrosis is confined to the alveolar bone."
         if kind.name == "radiotherapy":
-            years = rng.choice((3, 5, 8))
+            years = rng.choice(("Three", "Five", "Eight"))
             extra["jaw_radiotherapy"] = True
             text += (f" {years} years ago {'he' if male else 'she'} had radiotherapy for a cancer of the "
                      f"{rng.choice(('tongue', 'tonsil', 'floor of the mouth'))}, and the field included this "
@@ -188,8 +189,12 @@ def _patient(kind: Kind, rng: random.Random) -> Patient:
         signs = rng.sample(SIGNS, rng.choice((1, 2)))
         weeks = rng.choice((6, 10, 12, 16))
         findings = {"nonspecific": [s for s, _ in signs]}
-        text = (f"{person} {context}, {drug_text}, reports {' and '.join(w for _, w in signs)} for {weeks} weeks. "
-                f"No bone is exposed and no fistula probes to bone.")
+        felt = [w for s, w in signs if s != "radiographic_change"]
+        text = (f"{person} {context}, {drug_text}, has had {' and '.join(felt)} for {weeks} weeks." if felt else
+                f"{person} {context}, {drug_text}, has no complaint.")
+        if any(s == "radiographic_change" for s, _ in signs):
+            text += " A radiograph shows dense, sclerotic bone around the roots."
+        text += " No bone is exposed and no fistula probes to bone."
     case = {"indication": indication, "medications": [med], "findings": findings,
             "patient": {"age": age, "sex": "male" if male else "female"}, **extra}
     return Patient(kind, case, text, drug_phrase, "him" if male else "her", feature_words)
