@@ -1,0 +1,212 @@
+"""Problem set 5's per-class variants (issue 22), on 20 random course secrets, in process.
+
+Each variant is the solution notebook with the draw's swaps applied (classroom.authoring.variants.ps5_capstone),
+run cell by cell in one namespace (``variants.score``). The two explore widgets are left out of the runs: they are
+ungraded, define nothing a test reads, and cost most of a run.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import itertools
+import random
+import statistics
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+from classroom.authoring import variants, wrong_submissions
+from classroom.authoring.assignment_model import BEGIN_HIDDEN, END_HIDDEN, read_cells
+from classroom.authoring.integrity import source_problems, trust_problems
+from classroom.authoring.variants import ps5_capstone as ps5
+from osteonecrosis import case_from_dict, knowledge
+from osteonecrosis.models import cohort
+from osteonecrosis.models import virtual_patient as vp
+from osteonecrosis.staging import stage, stage_order
+
+ROOT = Path(__file__).resolve().parents[3]
+SOLUTION = ROOT / "solutions" / "ps5_capstone" / "ps5_capstone.ipynb"
+AID = "ps5_capstone"
+SECRETS = [random.Random(2205 + i).randbytes(32) for i in range(20)]
+
+
+def _gid(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or cell.get("id")
+
+
+@cache
+def default() -> nbformat.NotebookNode:
+    return nbformat.read(str(SOLUTION), as_version=4)
+
+
+def _runnable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    out = copy.deepcopy(nb)
+    dropped = [c for c in out.cells if "osteo_widgets." in c.source]
+    assert len(dropped) == 2 and not any(c.metadata.get("nbgrader") for c in dropped)
+    out.cells = [c for c in out.cells if "osteo_widgets." not in c.source]
+    return out
+
+
+@cache
+def variant(i: int) -> nbformat.NotebookNode:
+    return variants.apply(copy.deepcopy(default()), variants.draw(AID, SECRETS[i]), where=f"{AID} variant {i}")
+
+
+def score(nb: nbformat.NotebookNode) -> dict[str, tuple[float, float]]:
+    return variants.score(_runnable(nb), SOLUTION.parent)
+
+
+def drawn(i: int):
+    """The draw of secret ``i`` step by step (the same rng calls in the same order as ps5.draw)."""
+    rng = random.Random(variants.seed_for(SECRETS[i], AID))
+    patients = ps5.draw_patients(rng)
+    label = rng.choice([k + 1 for k, p in enumerate(patients) if p.kind.stage in ("1", "3")])
+    menu, seeds, plan = ps5.draw_menu(patients[label - 1].kind.stage, rng)
+    c = ps5.draw_cohorts(rng)
+    examples = ps5.draw_examples(rng, c.per)
+    inputs = ps5.draw_inputs(rng)
+    story = ps5.draw_story(rng)
+    return patients, label, menu, seeds, plan, c, examples, inputs, story
+
+
+def cell(nb: nbformat.NotebookNode, name: str) -> str:
+    return next(c.source for c in nb.cells if _gid(c) == name)
+
+
+def hidden(source: str) -> str:
+    return source.split(BEGIN_HIDDEN, 1)[1].split(END_HIDDEN, 1)[0]
+
+
+def test_draw_is_stable_and_differs_between_secrets() -> None:
+    assert variants.draw(AID, SECRETS[0]) == variants.draw(AID, SECRETS[0])
+    assert variants.draw(AID, SECRETS[0]) != variants.draw(AID, SECRETS[1])
+    assert variants.draw(AID, None) == []
+    assert drawn(3) == drawn(3)
+    assert variants.draw(AID, SECRETS[3]) == ps5.build(*drawn(3))
+
+
+@pytest.mark.parametrize("i", range(20))
+def test_solution_full_marks_and_default_answers_at_most_20_percent(i: int) -> None:
+    nb = variant(i)
+    own = score(nb)
+    assert own and all(earned == possible for earned, possible in own.values()), own
+    crossed = score(variants.with_answers_of(default(), nb))
+    assert variants.share_earned(crossed) <= 0.2 + 1e-9, crossed
+    # what the default's answers still earn is Question 3, which does not vary (its lesson has one answer)
+    assert {g for g, (e, _) in crossed.items() if e} <= set(ps5.FIXED)
+
+
+@pytest.mark.parametrize("i", range(20))
+def test_keys_are_what_the_engine_computes(i: int) -> None:
+    patients, label, menu, seeds, plan, c, examples, inputs, story = drawn(i)
+    nb = variant(i)
+    # Question 1: contract cases, staged by the engine; each teaches its kind and none has the default's stage
+    for k, (p, name, d) in enumerate(zip(patients, ps5.Q1_CELLS, ps5.DEFAULT_Q1, strict=True), start=1):
+        result = stage(case_from_dict(p.case))
+        assert result.stage == p.kind.stage != d[0]
+        assert f"stage_{k} == {result.stage!r}" in hidden(cell(nb, name))
+        assert f'"Patient {k}": "{result.stage}"' in cell(nb, "ps5_q1_answer")
+        assert p.vignette in cell(nb, "cell-03")
+        if p.kind.name == "short":
+            assert result.suspected and result.re_evaluate_after_weeks is not None
+        if p.kind.name == "radiotherapy":
+            assert "radiotherapy" in " ".join(result.exclusions)
+        if p.kind.name == "feature3":  # a stage-3 feature decides, whatever the symptoms
+            assert any("stage-3 feature" in r for r in result.reasons)
+        for key in ("pain", "infection"):  # adding a symptom never lowers the stage
+            more = copy.deepcopy(p.case)
+            more["findings"][key] = True
+            assert stage_order(stage(case_from_dict(more)).stage) >= stage_order(result.stage)
+    # Question 2: guideline rows of the patient's stage; every seed claim is one by the knowledge base
+    q2_stage = patients[label - 1].kind.stage
+    rows = {e["id"] for e in knowledge.load("management")["aaoms2022_management"]["stages"][q2_stage]}
+    assert set(plan) <= rows and set(plan) <= set(menu)
+    assert seeds == sorted(m for m in menu if knowledge.find(m, "management")["evidence"] == "seed_claim")
+    assert repr(seeds) in hidden(cell(nb, "ps5_q2_no_seed_claims"))
+    # Question 5: the cases of the seeded run; Question 7: the engine's patients to reach, unit-free
+    run = cohort.simulate(*c.oncology, n=c.n, seed=c.seed)
+    assert f"== ({run.without.cases}, {run.bundle.cases})" in hidden(cell(nb, "ps5_q5_cases"))
+    for name, which in (("ps5_q7_oncology", c.oncology), ("ps5_q7_osteoporosis", c.osteoporosis)):
+        r = cohort.simulate(*which, n=c.n, seed=c.seed)
+        want = 1000 / (r.without.expected_per_1000 - r.bundle.expected_per_1000)
+        assert f"_reference = {want!r}" in hidden(cell(nb, name))
+    # Question 6: the unit of the function and its examples
+    assert f"return {c.per} / prevented" in cell(nb, "ps5_q6_answer")
+    # Question 3: the story tree is the engine's, played from the variant's own locked cell
+    namespace: dict = {}
+    setup = cell(nb, "ps5_setup") + "\n" + cell(nb, "ps5_vp_menu").split("\npatient = ")[0]
+    exec(compile(setup, "<ps5 setup>", "exec"), namespace)  # noqa: S102 - the instructor's own cells
+    case, seed = namespace["VP_CASE"], namespace["VP_SEED"]
+    table = {}
+    for prefix_text in ps5.story_table(story):
+        patient, verdict = vp.from_case(case, seed=seed), None
+        for d in prefix_text:
+            verdict = patient.decide(d).advice.verdict
+        table[prefix_text] = (patient.available_actions(), verdict)
+    assert f"_story = {table!r}" in hidden(cell(nb, "ps5_q3_in_line"))
+    needs = vp.from_case(case, seed=seed).need
+    assert {"none": "none", "found": "hidden", "known": "known"}[story.scenario] == needs
+    assert ("extract_before_therapy" in ps5.model_decisions(story)) == (needs != "none")
+    # Question 8: the teaching assumptions are the inputs whose evidence is a teaching rule
+    want8 = sorted(x for x in inputs if knowledge.find(x, "simulation")["evidence"] == "teaching_rule")
+    assert repr(want8) in hidden(cell(nb, "ps5_q8_complete")) and 3 <= len(want8) <= 4
+
+
+# The first 5 secrets in the fast tier, the other 15 in the slow tier (make check's checks cost about a second).
+EVERY_SECRET = [*range(5), *(pytest.param(i, marks=pytest.mark.slow) for i in range(5, 20))]
+
+
+@pytest.mark.parametrize("i", EVERY_SECRET)
+def test_variant_passes_the_assignment_checks(i: int, tmp_path: Path) -> None:
+    path = tmp_path / f"{AID}.ipynb"
+    nbformat.write(variant(i), str(path))
+    cells = read_cells(path)
+    assert source_problems(AID, cells, path.name) == []
+    assert trust_problems(AID, cells, path, assignments=tmp_path) == []
+
+
+def test_no_visible_check_holds_an_expected_value() -> None:
+    """The visible part of every test cell of every variant holds none of the hidden tests' expected literals."""
+    for i in range(20):
+        for c in variant(i).cells:
+            meta = c.metadata.get("nbgrader", {})
+            if not (meta.get("grade") and not meta.get("solution")) or BEGIN_HIDDEN not in c.source:
+                continue
+            secret = hidden(c.source)
+            visible = c.source.replace(secret, "")
+            for node in ast.walk(ast.parse(secret)):
+                if isinstance(node, ast.Compare) and isinstance(node.comparators[0], ast.Constant | ast.Tuple):
+                    literal = ast.unparse(node.comparators[0])
+                    if literal not in ("math.inf",) and len(literal) > 3:
+                        assert literal not in visible, (i, meta["grade_id"], literal)
+
+
+def _differing_share(a: int, b: int) -> float:
+    """Share of autograded points where secret a's model answers fail secret b's tests (different expected
+    answers, measured the strict way: by grading one class's answers in the other's variant)."""
+    return 1 - variants.share_earned(score(variants.with_answers_of(variant(a), variant(b))))
+
+
+def test_two_secrets_differ_on_the_points_that_vary() -> None:
+    shares = [_differing_share(a, (a + 1) % 20) for a in range(20)]
+    # Question 3 (3 of 15 points) never varies; stage codes, units and drug pairs have few values, so two classes
+    # can draw the same answer for some cells. Measured over all 380 ordered pairs: mean 0.59, minimum 0.27.
+    assert statistics.mean(shares) >= 0.5
+    assert min(shares) > 0.2
+
+
+@pytest.mark.parametrize("i", EVERY_SECRET)
+def test_each_wrong_submission_still_loses_points(i: int) -> None:
+    nb = variant(i)
+    full = sum(p for _, p in score(nb).values())
+    for mistake in wrong_submissions.load(AID):
+        got = score(wrong_submissions.apply(nb, mistake))
+        assert sum(e for e, _ in got.values()) < full, (i, mistake.name)
+
+
+@pytest.mark.slow
+def test_all_pairs_of_20_secrets() -> None:
+    shares = [_differing_share(a, b) for a, b in itertools.permutations(range(20), 2)]
+    assert statistics.mean(shares) >= 0.55 and min(shares) > 0.2
