@@ -36,7 +36,7 @@ from classroom.authoring.assignment_model import (
     read_cells,
     resolve,
 )
-from classroom.authoring.variant_preprocessor import apply_variant, fingerprint, git_work_tree
+from classroom.authoring.variant_preprocessor import apply_variant, fingerprint, git_work_tree, variant_of
 
 END_SOLUTION = "### END SOLUTION"
 REPORT_SECRETS = 20
@@ -163,11 +163,15 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
     from classroom.authoring import integrity
 
     where = f"{assignment_id} (class variant)"
-    try:
-        swaps = variants.draw(assignment_id, secret)
-        nb = variants.apply(source(assignment_id, solutions), swaps, f"{assignment_id}/{assignment_id}.ipynb")
-    except variants.VariantError as exc:
-        return f"{where}: cannot be made", [str(exc)]
+    nb = source(assignment_id, solutions)
+    if variant_of(nb):  # a class's folder (classroom variant --out): its solutions are the variant already
+        swaps: list[variants.Swap] = []
+    else:
+        try:
+            swaps = variants.draw(assignment_id, secret)
+            nb = variants.apply(nb, swaps, f"{assignment_id}/{assignment_id}.ipynb")
+        except variants.VariantError as exc:
+            return f"{where}: cannot be made", [str(exc)]
     problems: list[str] = []
     folder = solutions / assignment_id
     with tempfile.TemporaryDirectory(prefix="osteo-variant-") as tmp:

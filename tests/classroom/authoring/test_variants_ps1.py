@@ -182,3 +182,48 @@ def test_class_folder_is_built_outside_git(tmp_path: Path, monkeypatch) -> None:
     with sqlite3.connect(out / "gradebook.db") as db:
         q1 = db.execute("select source from source_cell where name = 'q1_alendronate'").fetchone()[0]
     assert q1 == _cells(want)["q1_alendronate"]
+
+
+GUIDE = release.ROOT / "docs" / "variants.md"
+
+
+def guide_commands() -> list[str]:
+    """The commands of the instructor guide on variants (the ``$`` lines of its console blocks), in order."""
+    out, inside = [], False
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            inside = line.strip() == "```console"
+            continue
+        if inside and line.startswith("$ "):
+            out.append(line[2:])
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.nbgrader
+def test_the_instructor_guide_with_a_secret(tmp_path: Path) -> None:
+    """docs/variants.md, command by command, as an instructor whose home is a fresh folder: the secret is
+    written outside git, make check's variant check passes, and the class's folder holds the variant."""
+    import os
+    import subprocess
+    import sys
+
+    commands = guide_commands()
+    assert any("course-secret" in c for c in commands) and any("variant ps1 --out" in c for c in commands)
+    env = {**os.environ, "HOME": str(tmp_path), "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                                          os.environ.get("PATH", "")])}
+    for name in (variants.SECRET_ENV, DEFAULT_ONLY_ENV, "MRONJ_COURSE_ROOT"):
+        env.pop(name, None)
+    outputs = []
+    for command in commands:
+        proc = subprocess.run(["bash", "-c", command], cwd=release.ROOT, env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, f"{command}: {proc.stdout[-500:]} {proc.stderr[-500:]}"
+        outputs.append(proc.stdout)
+    secret_file = tmp_path / "mronj-private" / "course-secret"
+    assert (secret_file.stat().st_mode & 0o777) == 0o600
+    secret = variants.read_secret(secret_file)
+    assert any("(class variant)" in o and o.rstrip().endswith("integrity: all checks passed") for o in outputs)
+    student = nbformat.read(str(tmp_path / "mronj-class" / "assignments" / PS1 / f"{PS1}.ipynb"), as_version=4)
+    assert student.metadata["osteonecrosis"]["variant"] == fingerprint(secret, PS1)
+    assert _cells(student)["cell-34"] == _cells(variant_release.variant(PS1, secret))["cell-34"]
