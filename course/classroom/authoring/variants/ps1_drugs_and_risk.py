@@ -31,6 +31,7 @@ DEFAULT_Q3 = ("zoledronate-op-yearly", "zoledronate-onc-monthly")
 DEFAULT_Q4_EXAMPLE = "alendronate-op-weekly"
 DEFAULT_Q8 = ("high_percent", "extraction-crude-rr")
 HIDDEN_CASES = 5
+MAX_KEPT = 4  # of 22 autograded points: the default's answers earn at most 18% on any variant
 PERCENTS = 3
 #: a hint for the class checked now, pointing to the section of notebook 01 on it (the class's own words)
 CLASS_HINT = {
@@ -74,18 +75,24 @@ def regimens() -> dict[str, dict[str, Any]]:
 
 
 def q3_pairs() -> list[tuple[str, str]]:
-    """(osteoporosis regimen, cancer regimen) of one drug, other than the default pair, whose yearly ratio
-    differs from the default's (the default's Q5 answer would pass otherwise)."""
+    """(osteoporosis regimen, cancer regimen) of one drug, other than the default pair."""
     regs = regimens()
-    default = _ratio(regs[DEFAULT_Q3[1]], regs[DEFAULT_Q3[0]])
-    out = []
-    for op in regs.values():
-        for onc in regs.values():
-            if (op["drug"] == onc["drug"] and op["indication"] == "osteoporosis"
-                    and onc["indication"] in ("bone_metastases", "multiple_myeloma")
-                    and abs(_ratio(onc, op) - default) > 0.05):
-                out.append((op["id"], onc["id"]))
-    return sorted(out)
+    return sorted((op["id"], onc["id"]) for op in regs.values() for onc in regs.values()
+                  if op["drug"] == onc["drug"] and op["indication"] == "osteoporosis"
+                  and onc["indication"] in ("bone_metastases", "multiple_myeloma")
+                  and (op["id"], onc["id"]) != DEFAULT_Q3)
+
+
+def kept_points(pair: tuple[str, str], unit: str, per: int) -> int:
+    """The autograded points whose key a variant shares with the default, so that the default's model answer
+    earns them: Q4's function (3) when the unit stays days, Q6 and Q7 (4) per 1000, Q3's osteoporosis regimen
+    (1) when the pair keeps it and its key, Q5 (2) when the drug and the yearly ratio stay."""
+    regs = regimens()
+    op, onc = regs[pair[0]], regs[pair[1]]
+    d_op, d_onc = regs[DEFAULT_Q3[0]], regs[DEFAULT_Q3[1]]
+    return (3 * (unit == "days") + 4 * (per == 1000)
+            + 1 * (op["id"] == d_op["id"] and onc["indication"] == d_onc["indication"])
+            + 2 * (op["drug"] == d_op["drug"] and abs(_ratio(onc, op) - _ratio(d_onc, d_op)) < 0.05))
 
 
 def _ratio(onc: dict[str, Any], op: dict[str, Any]) -> float:
@@ -115,11 +122,9 @@ def _prose(items: list[str] | tuple[str, ...]) -> str:
 def draw(rng: random.Random) -> list[Swap]:
     """The swaps of one variant of ps1."""
     pair = rng.choice(q3_pairs())
-    unit = rng.choice(["days", "weeks"])
-    # At most 4 of the 22 points may keep the default's key: Q4's function (3) when the unit is days, Q6-Q7
-    # (4) per 1000, Q3's osteoporosis regimen (1) when the pair keeps it.
-    keeps_q3 = pair[0] == DEFAULT_Q3[0] and regimens()[pair[1]]["indication"] == regimens()[DEFAULT_Q3[1]]["indication"]
-    per = rng.choice([1000, 10000, 100000] if unit == "weeks" and not keeps_q3 else [10000, 100000])
+    # At most 4 of the 22 autograded points (18%) may keep the default's key (kept_points).
+    unit, per = rng.choice([(unit, per) for unit in ("days", "weeks") for per in (1000, 10000, 100000)
+                            if kept_points(pair, unit, per) <= MAX_KEPT])
     return _q1(rng) + _q2(rng) + _q3_q5(pair, unit) + _q4(rng, unit) + _q6_q7(rng, per) + _q8(rng)
 
 
