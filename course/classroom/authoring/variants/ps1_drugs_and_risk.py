@@ -138,10 +138,11 @@ def _q1(rng: random.Random) -> list[Swap]:
             break
     out = rename([("`alendronate`, `zoledronate`, `denosumab`,\n`romosozumab` and `bevacizumab`", _prose(pick)),
                   ("\nand denosumab. *Checked", f"\nand {pick[2]}. *Checked")], ("cell-04",))
-    block = "drug_classes = {\n" + "".join(f'    "{d}": "{cat[d]["class"]}",\n' for d in pick) + "}"
-    default_block = "drug_classes = {\n" + "".join(
-        f'    "{d}": "{cases.drug_catalogue()[d]["class"]}",\n' for d in DEFAULT_Q1) + "}"
-    out += [Swap(default_block, block, ("q1_classes",))]
+    # The model answer: each id first, then each class beside it (so a wrong submission written for the default,
+    # moved to the variant by variants.translate, keeps its mistake: a wrong class stays beside its drug).
+    out += rename([(f'"{old}": ', f'"{new}": ') for old, new in zip(DEFAULT_Q1, pick, strict=True)], ("q1_classes",))
+    out += rename([(f'"{new}": "{cases.drug_catalogue()[old]["class"]}"', f'"{new}": "{cat[new]["class"]}"')
+                   for old, new in zip(DEFAULT_Q1, pick, strict=True)], ("q1_classes",))
     old_list = _ids(DEFAULT_Q1)
     for slot, (old, new) in enumerate(zip(DEFAULT_Q1, pick, strict=True)):
         old_d, new_d = cases.drug_catalogue()[old], cat[new]
