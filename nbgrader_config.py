@@ -66,6 +66,15 @@ except ImportError:
     pass
 else:
     c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+# Per-class variants (docs/variants.md): generate_assignment first turns each solution notebook into the class's
+# variant drawn from the course secret kept outside git, so the gradebook holds the variant's hidden tests and the
+# student version its cases; without a secret (or inside a git work tree) the default, and one line says so.
+try:
+    from classroom.authoring.variant_preprocessor import first_step as _variant_first
+except ImportError:
+    pass
+else:
+    c.GenerateAssignment.preprocessors = _variant_first(c.GenerateAssignment.preprocessors)
 
 # What a student wrote or printed reaches the instructor's browser only through an allow-list sanitiser (nh3):
 # formgrader renders each submission with templates that clean every markdown cell and output after rendering,

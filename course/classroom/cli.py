@@ -20,6 +20,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "probe": ("classroom.authoring.answer_probe", "run the model answers against the knowledge base"),
     "catch-rate": ("classroom.authoring.visible_catch", "how many wrong submissions the visible checks catch"),
     "release": ("classroom.authoring.release", "generate assignments/ from solutions/ (make release)"),
+    "variant": ("classroom.authoring.variant_release", "a class's variant from the course secret, outside git"),
     "grade": ("classroom.grading.grade_class", "grade a class's submissions in sandboxes (make grade)"),
     "feedback": ("classroom.grading.feedback", "write sanitised feedback pages"),
     "validate-text": ("classroom.grading.validate_message", "install the one-line Validate messages"),

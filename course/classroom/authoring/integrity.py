@@ -19,6 +19,9 @@ stated in the notebook equals the points of its cells; the wrong-submission file
 solution, hidden-test or mark-scheme text appears in assignments/; and assignments/ is exactly what
 nbgrader generates from solutions/ (the sync check runs nbgrader; --no-sync skips it).
 Prints one report line per assignment and every problem; exit status 1 when there is a problem.
+With a course secret (docs/variants.md), or --variant, the class's variant of each assignment that has a draw
+module is checked too (classroom.authoring.variant_release.variant_problems): its cells, model answers full
+marks, a blank submission zero, and every wrong submission still losing points.
 """
 
 from __future__ import annotations
@@ -238,9 +241,22 @@ def sync_problems(ids: list[str], solutions: Path = SOLUTIONS, assignments: Path
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     sync = "--no-sync" not in args
-    names = [a for a in args if a != "--no-sync"]
+    want_variant = "--variant" in args
+    names = [a for a in args if a not in ("--no-sync", "--variant")]
     if any(a.startswith("-") for a in names):
-        print("usage: python -m classroom.authoring.integrity [ASSIGNMENT ...] [--no-sync]", file=sys.stderr)
+        print("usage: python -m classroom.authoring.integrity [ASSIGNMENT ...] [--no-sync] [--variant]",
+              file=sys.stderr)
+        return 2
+    from classroom.authoring import variants
+
+    try:
+        secret = variants.read_secret()
+    except variants.VariantError as exc:
+        print(f"integrity: {exc}", file=sys.stderr)
+        return 2
+    if want_variant and secret is None:
+        print(f"integrity: --variant needs the course secret (none at {variants.secret_path()}; docs/variants.md)",
+              file=sys.stderr)
         return 2
     try:
         ids = resolve(names)
@@ -283,6 +299,14 @@ def main(argv: list[str] | None = None) -> int:
             if outcomes and caught / len(outcomes) < visible_catch.GOAL:
                 problems.append(f"{a}: visible tests catch {caught}/{len(outcomes)} wrong submissions, "
                                 f"below the goal of {visible_catch.GOAL:.0%}")
+    if secret is not None:  # a class's variant must be as sound as the default (classroom.authoring.variant_release)
+        from classroom.authoring.variant_release import has_draw, variant_problems
+
+        for a in ids:
+            if has_draw(a):
+                line, found = variant_problems(a, secret)
+                print(line)
+                problems += found
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:

@@ -6,7 +6,9 @@ Each assignment is generated in a temporary course directory (a copy of nbgrader
 solutions/<id>/), so no gradebook.db is left in the repository; the release is then copied into
 assignments/<id>/, replacing the previous one. The output depends only on the sources. Each cell's
 ``osteonecrosis`` metadata (the knowledge entries its key rests on: instructor-only) is removed from the release
-by nbgrader itself (classroom.authoring.instructor_metadata, set up in nbgrader_config.py).
+by nbgrader itself (classroom.authoring.instructor_metadata, set up in nbgrader_config.py). The release is
+always the default variant: the course secret is never used here (one line says so; a class's variant is
+made outside git by ``classroom variant``, classroom.authoring.variant_release).
 Errors: one line on stderr, exit status 1 (nbgrader failed) or 2 (bad arguments).
 """
 
@@ -22,7 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from classroom.authoring import variants
 from classroom.authoring.assignment_model import ASSIGNMENTS, ROOT, SOLUTIONS, AssignmentError, resolve
+from classroom.authoring.variant_preprocessor import DEFAULT_ONLY_ENV
 
 CONFIG = ROOT / "nbgrader_config.py"
 
@@ -31,11 +35,12 @@ class ReleaseError(RuntimeError):
     """nbgrader could not generate an assignment; the message is one line."""
 
 
-def nbgrader(args: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def nbgrader(args: list[str], cwd: Path, timeout: float = 600,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m nbgrader ARGS`` in ``cwd`` with this interpreter (output captured)."""
     return subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=tool_env(),
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=tool_env() if env is None else env,
     )
 
 
@@ -70,12 +75,18 @@ def make_course(workdir: Path, assignment_ids: list[str], solutions: Path = SOLU
     return workdir
 
 
-def generate(course: Path, assignment_id: str = "*") -> dict[str, Path]:
+def generate(course: Path, assignment_id: str = "*", class_variant: bool = False) -> dict[str, Path]:
     """Run ``nbgrader generate_assignment ID --force`` in a course directory (``*``: every assignment of
-    its solutions/, in one nbgrader run); the release folder of each assignment."""
+    its solutions/, in one nbgrader run); the release folder of each assignment. Without ``class_variant``
+    the course secret is never used: the release is the default variant (the repository's assignments/)."""
     wanted = sorted(p.name for p in (course / "solutions").iterdir() if p.is_dir()) if assignment_id == "*" \
         else [assignment_id]
-    proc = nbgrader(["generate_assignment", assignment_id, "--force"], cwd=course)
+    env = tool_env()
+    if class_variant:
+        env.pop(DEFAULT_ONLY_ENV, None)
+    else:
+        env[DEFAULT_ONLY_ENV] = "1"
+    proc = nbgrader(["generate_assignment", assignment_id, "--force"], cwd=course, env=env)
     out = {a: course / "assignments" / a for a in wanted}
     failed = [a for a, path in out.items() if not path.is_dir()]
     if proc.returncode != 0 or failed:
@@ -138,6 +149,18 @@ def differences(generated: Path, committed: Path) -> list[str]:
     return out
 
 
+def secret_line() -> str:
+    """The one line ``make release`` says about the course secret: the release is the default variant."""
+    try:
+        secret = variants.read_secret()
+    except variants.VariantError as exc:
+        return f"release: the default variant ({exc})"
+    if secret is None:
+        return f"release: no course secret at {variants.secret_path()}: the default variant (docs/variants.md)"
+    return (f"release: the default variant (the course secret at {variants.secret_path()} never reaches "
+            f"assignments/; your class's variant: classroom variant ASSIGNMENT --out DIR)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if any(a.startswith("-") for a in args):
@@ -153,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"release: no assignments in {SOLUTIONS.name}/ (expected solutions/<id>/<id>.ipynb)",
               file=sys.stderr)
         return 2
+    print(secret_line())
     try:
         for line in release(ids):
             print(line)

@@ -45,6 +45,34 @@ class Swap:
     knowledge: tuple[Any, ...] | None = field(default=None)
 
 
+def rename(pairs: list[tuple[str, str]] | dict[str, str], cells: tuple[str, ...],
+           knowledge: tuple[Any, ...] | None = None) -> list[Swap]:
+    """Swaps that replace each old text by its new one in the named cells all at once: through placeholders,
+    so a new text that holds another pair's old text (``alendronate`` -> ``zoledronate`` beside
+    ``zoledronate`` -> ``risedronate``) is never replaced twice. Pairs are tried in the order given (put a
+    text before the shorter texts it holds); each named cell must hold each old text. ``knowledge`` is
+    set on the cells by the last swap."""
+    given = list(pairs.items() if isinstance(pairs, dict) else pairs)
+    items = [(old, new) for old, new in given if old != new]
+    if not items:  # the variant keeps this cell's text: only its knowledge (if any) is set
+        return [Swap(given[0][0], given[0][0], cells, tuple(knowledge))] if given and knowledge is not None else []
+    marks = [f"\ue000{i}\ue001" for i in range(len(items))]
+    out = [Swap(old, mark, cells) for (old, _), mark in zip(items, marks, strict=True)]
+    out += [Swap(mark, new, cells) for (_, new), mark in zip(items, marks, strict=True)]
+    if knowledge is not None:
+        out[-1] = Swap(out[-1].old, out[-1].new, cells, tuple(knowledge))
+    return out
+
+
+def translate(source: str, cell: str, swaps: list[Swap]) -> str:
+    """``source`` (e.g. a wrong submission's answer for cell ``cell``) with the swaps that name that cell
+    applied wherever their old text is in it: a mistake written for the default variant, moved to another."""
+    for swap in swaps:
+        if cell in swap.cells and swap.old in source:
+            source = source.replace(swap.old, swap.new)
+    return source
+
+
 def secret_path() -> Path:
     """Where the course secret is read from."""
     return Path(os.environ.get(SECRET_ENV) or DEFAULT_SECRET).expanduser()
@@ -159,6 +187,21 @@ def with_answers_of(source: NotebookNode, into: NotebookNode) -> NotebookNode:
         if gid in answers:
             cell.source = answers[gid]
     return out
+
+
+def test_cells(nb: NotebookNode) -> dict[str, tuple[str, float]]:
+    """grade id -> (source, points) of each autograded test cell."""
+    return {m["grade_id"]: (c.source, float(m.get("points", 0))) for c in nb.cells
+            if (m := _grade_meta(c)).get("grade") and not m.get("solution") and c.cell_type == "code"}
+
+
+def share_differing(a: NotebookNode, b: NotebookNode) -> float:
+    """The share of autograded points whose test cell (visible checks and hidden expected values) differs
+    between two variants of one notebook (0 to 1)."""
+    ta, tb = test_cells(a), test_cells(b)
+    possible = sum(p for _, p in ta.values())
+    differ = sum(p for gid, (src, p) in ta.items() if tb.get(gid, ("", 0))[0] != src)
+    return differ / possible if possible else 0.0
 
 
 def share_earned(scores: dict[str, tuple[float, float]]) -> float:
