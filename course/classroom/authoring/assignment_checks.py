@@ -915,16 +915,20 @@ def _keys_of(node: ast.AST) -> list[str]:
 def answer_form_problems(cells: list[Cell], where: str) -> list[str]:
     """Each autograded answer's form (a list, a dictionary and its keys, a pair, a number, True/False, text, a
     date, a function) is said in the question the student reads, not found by failing a check."""
-    questions = _question_texts(cells)
     out: list[str] = []
+    seen = ""  # what the student reads for the current question: its markdown and the code cells shown with it
     for c in cells:
+        if c.cell_type == "markdown" and c.kind in ("plain", "locked") and QUESTION_HEADING.search(c.source):
+            seen = ""
+        if c.kind in ("plain", "locked"):
+            seen += "\n" + c.source
         if c.kind != "answer" or c.cell_type != "code":
             continue
         try:
             tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
         except SyntaxError:
             continue
-        text = questions.get(c.index, "")
+        text = seen + "\n" + "\n".join(region_lines(c.source, "### BEGIN SOLUTION", "### END SOLUTION", inside=False))
         for node in tree.body:
             if isinstance(node, ast.FunctionDef):
                 form, keys, name = "function", [], node.name

@@ -142,6 +142,7 @@ def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments:
     out += checks.kernel_expectation_problems(cells, where) + checks.answer_read_problems(cells, where)
     out += checks.knowledge_problems(cells, where)
     out += checks.giveaway_check_problems(cells, where) + checks.passing_line_problems(cells, where)
+    out += checks.answer_form_problems(cells, where)
     for c in cells:
         if c.kind in ("test", "manual") or c.cell_type == "markdown":
             out += checks.pointer_problems(c.source, f"{where} {c.grade_id or f'cell {c.index}'}",

@@ -426,3 +426,9 @@ def test_answer_form_must_be_said_in_the_question(tmp_path: Path) -> None:
     assert "is a true/false" in one("Does it apply? Write `x`.", "x = True")[0]
     assert one("Write `x`: a number, unrounded.", "x = 4 * 1.07") == []
 
+
+def test_every_answer_form_is_said_in_the_shipped_assignments() -> None:
+    from classroom.authoring.assignment_model import notebooks
+
+    problems = [p for a in assignment_ids() for p in checks.answer_form_problems(read_cells(notebooks(a)[0]), a)]
+    assert not problems, "\n".join(problems)

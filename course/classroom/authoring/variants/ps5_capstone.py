@@ -247,7 +247,8 @@ SEED_POOL = ("adj-wonder-rinse", "hbo-seed-30", "hbo-seed-60")
 def q2_intro(k: int, drug_phrase: str, pronoun: str) -> str:
     return (f"Patient {k} {drug_phrase}. The menu below mixes AAOMS 2022 items (which accept operative and "
             f"nonoperative care\nat every stage, chosen with the patient) with claims of the seed texts, which the "
-            f"course teaches beside their\naudit. Write `stage_plan`: the items you would discuss with {pronoun}, "
+            f"course teaches beside their\naudit. Write `stage_plan`, a list of menu ids: the items you would "
+            f"discuss with {pronoun}, "
             f"chosen from guideline items only (1 point,\nautograded: *checked now:* ids from the menu; *checked at "
             f"grading:* no seed claim).\nThen, in the text cell after the test, say in two or three sentences "
             f"whether you would offer {pronoun} surgery now,")
