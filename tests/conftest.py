@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import tempfile
 import socket
 import subprocess
 import sys
@@ -114,6 +115,9 @@ def marks_for(item: pytest.Item) -> set[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # An instructor's real course secret (~/mronj-private/course-secret) never changes what the suite sees: the
+    # tests that need a secret write their own and point MRONJ_COURSE_SECRET_FILE at it.
+    os.environ["MRONJ_COURSE_SECRET_FILE"] = str(Path(tempfile.gettempdir()) / "mronj-tests-no-course-secret")
     # Hypothesis keeps its example database outside the repository (it would write .hypothesis/ in the cwd).
     try:
         from hypothesis import settings
