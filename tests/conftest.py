@@ -20,10 +20,10 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
-import tempfile
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import types
 from collections.abc import Iterator
