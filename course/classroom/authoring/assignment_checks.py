@@ -782,6 +782,51 @@ def _compared_literals(tree: ast.Module, tainted: set[str], consts: dict[str, An
     return out
 
 
+
+def _whole_solutions(cells: list[Cell]) -> list[Any]:
+    """The literal values the solution cells assign to the answers (whole, not flattened)."""
+    out: list[Any] = []
+    for c in cells:
+        if c.kind != "answer":
+            continue
+        try:
+            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ok, value = _literal(node.value, {})
+                if ok:
+                    out.append(value)
+    return out
+
+
+def _model_answer_checks(tree: ast.Module, tainted: set[str], solutions: list[Any]) -> list[str]:
+    """Visible ``answer == L`` or ``answer['key'] == L`` checks whose literal is the model answer (or that
+    key's model value). Yes/no values are exempt, as elsewhere."""
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare) or not any(isinstance(op, ast.Eq) for op in node.ops):
+            continue
+        sides = [node.left, *node.comparators]
+        for a, b in zip(sides, sides[1:], strict=False):
+            for answer_side, other in ((a, b), (b, a)):
+                ok, value = _literal(other, {})
+                if not ok or isinstance(value, bool) or not _reads(answer_side, tainted):
+                    continue
+                if isinstance(answer_side, ast.Name):
+                    hit = any(value == s and not isinstance(s, bool) for s in solutions)
+                elif isinstance(answer_side, ast.Subscript) and isinstance(answer_side.slice, ast.Constant) \
+                        and isinstance(answer_side.slice.value, str):
+                    key = answer_side.slice.value
+                    hit = any(isinstance(s, dict) and key in s and s[key] == value for s in solutions)
+                else:
+                    hit = False
+                if hit:
+                    out.append(ast.unparse(node)[:60])
+    return out
+
+
 def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
     """Visible parts of test cells that give the answer away: a check that the answer equals a literal the
     question does not show (the expected value; put it in the hidden tests and check the common wrong form
@@ -809,10 +854,18 @@ def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
                 if ok:
                     consts[node.targets[0].id] = value
         tainted = _tainted_names(visible, answers)
+        reported = set()
         for src, value in _compared_literals(visible, tainted, consts):
             if not _stated(value, text):
+                reported.add(src)
                 out.append(f"{name}: a visible check holds the expected value ({src}): move it into the hidden "
                            f"tests; check the common wrong form instead")
+        # A value the question shows is a worked example or an allowed form, unless the check compares the
+        # answer (or one of its entries) with the model answer itself: a question that lists every stage code
+        # still must not check `stage == '2'` where everyone can read it.
+        for src in [s for s in _model_answer_checks(visible, tainted, _whole_solutions(cells)) if s not in reported]:
+            out.append(f"{name}: a visible check holds the model answer ({src}): move it into the hidden tests; "
+                       f"check the common wrong form instead")
         for node in ast.walk(visible):
             if isinstance(node, ast.Dict) and len(node.keys) >= TABLE_SIZE and (
                     all(isinstance(k, ast.Tuple) for k in node.keys)

@@ -432,3 +432,16 @@ def test_every_answer_form_is_said_in_the_shipped_assignments() -> None:
 
     problems = [p for a in assignment_ids() for p in checks.answer_form_problems(read_cells(notebooks(a)[0]), a)]
     assert not problems, "\n".join(problems)
+
+
+def test_a_visible_check_may_not_hold_the_model_answer_even_when_the_question_lists_it(tmp_path: Path) -> None:
+    question = A.markdown("### Question 1 · a\n\nWrite `stage` as text: one of `'0'`, `'1'`, `'2'`, `'3'`.")
+    answer = A.answer("q1_a", "stage = None\n### BEGIN SOLUTION\nstage = '2'\n### END SOLUTION")
+
+    def problems(visible: str) -> list[str]:
+        test = A.tests("q1_tests", f"{visible}\n### BEGIN HIDDEN TESTS\nassert stage == '2'\n### END HIDDEN TESTS", 1)
+        return checks.giveaway_check_problems(_cells(tmp_path, [question, answer, test]), "nb")
+
+    assert "holds the model answer" in problems("assert stage == '2', 'Q1: reconsider'")[0]
+    assert problems("assert stage != '0', 'Q1: there is exposed bone'") == []
+    assert problems("assert stage in ('0', '1', '2', '3'), 'Q1: a stage code'") == []

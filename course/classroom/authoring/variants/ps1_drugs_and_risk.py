@@ -34,6 +34,14 @@ HIDDEN_CASES = 5
 MAX_KEPT = 4  # of 22 autograded points: the default's answers earn at most 18% on any variant
 PERCENTS = 3
 #: a hint for the class checked now, pointing to the section of notebook 01 on it (the class's own words)
+#: the common wrong forms the visible check refuses for the class checked now (never the class itself: the
+#: model answer stays in the hidden tests)
+CLASS_WRONG = {
+    "nitrogen_bisphosphonate": ("non_nitrogen_bisphosphonate", "rank_ligand_antibody", "sclerostin_antibody"),
+    "rank_ligand_antibody": ("nitrogen_bisphosphonate", "non_nitrogen_bisphosphonate"),
+    "sclerostin_antibody": ("nitrogen_bisphosphonate", "non_nitrogen_bisphosphonate"),
+    "antiangiogenic": ("nitrogen_bisphosphonate", "non_nitrogen_bisphosphonate", "rank_ligand_antibody"),
+}
 CLASS_HINT = {
     "nitrogen_bisphosphonate": "a bisphosphonate that contains nitrogen (notebook 01, 'Bisphosphonates')",
     "rank_ligand_antibody": "an antibody, not a bisphosphonate (notebook 01, 'Denosumab')",
@@ -146,11 +154,10 @@ def _q1(rng: random.Random) -> list[Swap]:
     old_list = _ids(DEFAULT_Q1)
     for slot, (old, new) in enumerate(zip(DEFAULT_Q1, pick, strict=True)):
         old_d, new_d = cases.drug_catalogue()[old], cat[new]
-        if slot == 2:  # checked now: the class, with the section of notebook 01 on it
-            pairs = [(f"== '{old_d['class']}', \"Q1 {old}: {CLASS_HINT[old_d['class']]}",
-                      f"== '{new_d['class']}', \"Q1 {new}: {CLASS_HINT[new_d['class']]}")]
-        else:
-            pairs = [(f"== '{old_d['class']}'", f"== '{new_d['class']}'")]
+        pairs = [(f"== '{old_d['class']}'", f"== '{new_d['class']}'")]
+        if slot == 2:  # checked now: its common wrong forms, with the section of notebook 01 on the class
+            pairs.append((f"not in {CLASS_WRONG[old_d['class']]!r}, \"Q1 {old}: {CLASS_HINT[old_d['class']]}",
+                          f"not in {CLASS_WRONG[new_d['class']]!r}, \"Q1 {new}: {CLASS_HINT[new_d['class']]}"))
         pairs += [(old_list, _ids(pick)), (f"'{old_d['name']}'", f"'{new_d['name']}'"),
                   (f"'{old}'", f"'{new}'"), (f"Q1 {old}", f"Q1 {new}")]
         out += rename(pairs, (f"q1_{old}",), knowledge=(f"drugs.yaml#{new}",))
