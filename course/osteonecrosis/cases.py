@@ -463,8 +463,3 @@ def library_case(case_id: str) -> Case:
         raise CaseError(f"no case {case_id!r} in the library (known: {', '.join(sorted(cases))})")
     return cases[case_id]
 
-
-def exposure(case: Case) -> dict[str, bool]:
-    """Which drug classes the patient has ever received (the rule lives in :func:`osteonecrosis.rules.exposure`)."""
-    from .rules import exposure as _exposure
-    return _exposure(case)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import DISCLAIMER, knowledge, management, prevention, rules
-from .cases import Case, exposure
+from .cases import Case
 from .results import ResultMapping
 from .staging import stage
 
@@ -177,7 +177,7 @@ def make_plan(case: Case, today: dt.date | None = None) -> Plan:
     code = result.stage
     suspected = result.suspected
     specialist = code in ("0", "1", "2", "3") or suspected
-    exp = exposure(case)
+    exp = rules.exposure(case)
     exposed = exp["antiresorptive"] or exp["antiangiogenic"]
     plan: dict[str, Any] = {
         "case_id": case.id,
