@@ -379,13 +379,14 @@ class SurgeryDecision:
 
 
 def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_therapy: bool,
-                          oncology_scope: bool) -> SurgeryDecision:
+                          oncology_scope: bool, necessary: bool = False) -> SurgeryDecision:
     """The one elective-surgery rule (prevention, the plan and the virtual patient share it).
 
     Order: before therapy; no exposure; non-invasive care is routine; a suspected or staged case (stage 0-3, or
     exposed bone inside the 8-week window) goes to the specialist; biopsy is necessary; oncologic-dose therapy:
-    no elective dentoalveolar surgery (MASCC 2019); antiangiogenic alone; stopped; otherwise (osteoporosis doses)
-    proceed with precautions."""
+    no elective dentoalveolar surgery (MASCC 2019), unless the procedure is medically ``necessary`` (a tooth
+    with a poor prognosis or active infection: planned with the oncologist, MASCC 2019); antiangiogenic alone;
+    stopped; otherwise (osteoporosis doses) proceed with precautions."""
     proc = case.planned_procedure
     group = dose_group(case)
     invasive = proc is None or proc in DENTOALVEOLAR
@@ -401,6 +402,8 @@ def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_t
     if proc in NECESSARY:
         return SurgeryDecision("necessary", "during-necessary-treatment", invasive, group)
     if group == "oncologic":
+        if necessary:
+            return SurgeryDecision("necessary", "during-necessary-treatment", invasive, group)
         return SurgeryDecision("avoid_elective", "during-no-elective-oncology", invasive, group)
     if group == "antiangiogenic":
         return SurgeryDecision("no_verified_rule", "during-antiangiogenic-only", invasive, group)
