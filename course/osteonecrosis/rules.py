@@ -239,6 +239,8 @@ def stage0_warning(findings: Findings) -> str | None:
 
 
 # --- Issue 17: one dose-group / regimen resolver ---------------------------------------------------------------
+# match_regimen is the one place a medication entry is matched to the drug catalogue's regimens; route_of,
+# regimen_group (the prevention rules' groups) and risk_regimen_group (the risk table's groups) read its answer.
 
 def match_regimen(med: Medication, indication: str | None = None) -> dict[str, Any] | None:
     """The drug-catalogue regimen a medication entry matches: same dose (and route when given), then the closest
@@ -257,6 +259,20 @@ def match_regimen(med: Medication, indication: str | None = None) -> dict[str, A
     return min(regimens, key=key)
 
 
+def route_of(med: Medication) -> str | None:
+    """The medication's route: the one given, else the route of the catalogue regimen with the same dose, else
+    the drug's only catalogue route; None when it cannot be told (a drug with several routes and no dose)."""
+    if med.route:
+        return med.route
+    regimens = drug_catalogue()[med.drug].get("regimens") or []
+    if med.dose_mg is not None:
+        for r in regimens:
+            if float(r["dose_mg"]) == float(med.dose_mg):
+                return str(r["route"])
+    routes = {str(r["route"]) for r in regimens}
+    return routes.pop() if len(routes) == 1 else None
+
+
 def regimen_group(med: Medication, indication: str) -> str:
     """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case (the prevention rules' groups):
     the matched regimen's risk group; without a match, an oncology indication means oncologic dosing."""
@@ -270,8 +286,7 @@ def regimen_group(med: Medication, indication: str) -> str:
 
 def risk_regimen_group(med: Medication) -> str | None:
     """The risk table's group from the dose alone: 'oncology', 'low_dose', 'adjuvant', or None without a dose or
-    a matching regimen. A drop-in for ``risk._regimen_group`` (same matching: dose, route when given, closest
-    interval)."""
+    a matching regimen (same matching as :func:`match_regimen`: dose, route when given, closest interval)."""
     reg = match_regimen(med)
     if reg is None:
         return None

@@ -10,7 +10,7 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from osteonecrosis import knowledge, risk
+from osteonecrosis import knowledge, risk, rules
 from osteonecrosis.cases import CASES_DIR, RISK_FACTORS, case_from_dict, drug_catalogue, library
 
 ONCOLOGY_AND_LOW = ("zoledronate", "denosumab", "pamidronate", "alendronate", "risedronate", "ibandronate")
@@ -412,9 +412,9 @@ def test_reported_aaoms_2022_osteoporosis_figures_carry_their_period_label():
     ({"drug": "zoledronate", "months": 6, "dose_mg": 4, "every_days": 28, "route": "sc"}, None),
 ])
 def test_regimen_group_resolves_dose_and_interval(med, expected):
-    """risk._regimen_group's behaviour, held here so it can be pointed at the shared resolver in rules.py."""
+    """The risk table's group from the dose (rules.risk_regimen_group, the one resolver)."""
     case = _case("other", med)
-    assert risk._regimen_group(case.medications[0]) == expected
+    assert rules.risk_regimen_group(case.medications[0]) == expected
 
 
 @given(dose=st.one_of(st.none(), st.sampled_from([1.0, 4.0, 5.0, 30.0, 60.0, 90.0, 120.0])),
