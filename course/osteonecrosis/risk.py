@@ -27,7 +27,7 @@ from typing import Any
 
 from . import DISCLAIMER, knowledge, rules, scope
 from .cases import INDICATIONS, PROCEDURES, RISK_FACTORS, ROUTES, Case, Medication, drug_catalogue
-from .results import ResultMapping
+from .results import Result
 
 GROUPS: tuple[str, ...] = ("low_dose", "oncology", "adjuvant")
 GROUP_LABELS = {
@@ -485,9 +485,10 @@ def _who(case: Case, drug: str | None, group: str) -> str:
     return f"taking {name} for {GROUP_LABELS[group]}"
 
 
-@dataclass(frozen=True, eq=False)
-class RiskAssessment(ResultMapping):
-    """The risk picture of a case: typed fields, readable as a mapping too (``a["overall"]``, ``a.overall``)."""
+@dataclass(frozen=True)
+class RiskAssessment(Result):
+    """The risk picture of a case, read by attribute (``a.overall``, ``a.patient_sentence``); ``to_dict()`` for
+    JSON."""
 
     case: str | None
     indication: str

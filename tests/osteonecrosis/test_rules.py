@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -72,26 +73,33 @@ def test_was_given_is_one_rule():
 
 # --- typed results, dict access kept for older callers ---------------------------------------------------
 
-def test_plan_and_risk_are_typed_and_still_read_as_dicts():
+def test_plan_and_risk_are_typed_dataclasses_without_a_dict_layer():
+    """Issue 17 item 3: results are frozen dataclasses read by attribute; the dict layer (ResultMapping) is gone."""
+    import dataclasses
+
     case = library()["onc-denosumab-stage2"]
     plan = make_plan(case)
-    assert plan.stage == plan["stage"] == "2" and plan.get("warnings") == plan.warnings
-    assert json.loads(json.dumps(plan))["stage"] == "2"
-    assert plan.to_dict() == dict(plan) and type(plan.to_dict()) is dict
     risk = assess(case)
     assert isinstance(risk, RiskAssessment)
-    assert risk.overall == risk["overall"] and risk.get("group") == risk.group == "oncology"
-    assert list(risk)[0] == "case" and json.dumps(risk)
+    for result in (plan, risk):
+        assert dataclasses.is_dataclass(result) and result.__dataclass_params__.frozen
+        assert not isinstance(result, dict)
+        with pytest.raises(TypeError):
+            result["stage"]  # noqa: B018 - no item access
+        assert not hasattr(result, "get") and not hasattr(result, "keys")
+        data = result.to_dict()
+        assert type(data) is dict and list(data) == [f.name for f in dataclasses.fields(result)]
+        assert json.loads(json.dumps(data))
+    assert plan.stage == plan.to_dict()["stage"] == "2"
+    assert risk.group == "oncology" and list(risk.to_dict())[0] == "case"
 
 
 def test_results_are_read_only():
     plan = make_plan(library()["onc-denosumab-stage2"])
-    with pytest.raises(TypeError, match="read-only"):
-        plan["stage"] = "1"
-    with pytest.raises(TypeError, match="read-only"):
-        plan.setdefault("x", 1)
-    with pytest.raises(AttributeError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         plan.stage = "1"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        assess(library()["onc-denosumab-stage2"]).overall = None
 
 
 def test_has_a_lesion_and_the_8_week_window_are_read_from_rules_only() -> None:
