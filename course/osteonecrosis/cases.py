@@ -362,7 +362,7 @@ def _build(model: type, data: dict[str, Any]) -> Any:
             value = tuple(value)
         elif isinstance(value, dict):
             value = dict(value)
-        elif "number" in kind.get("type", ()) and not isinstance(value, bool):
+        elif f.type == "float":            # months, weeks_persisting: always float (doses stay as given)
             value = float(value)
         elif f.name == "id":
             value = str(value)
