@@ -1,9 +1,12 @@
 """Case files: the public case contract (``docs/case_contract.md``), YAML or JSON, loaded and validated.
 
-The machine-readable contract is ``case_schema.json`` (JSON Schema 2020-12) beside this module; the loader
-checks every case against it (unknown top-level fields, a missing ``medications`` list, impossible dates)
-after its own field checks. Field names are relied on by outside scripts: add fields (the schema's library
-fields, or any top-level name starting with ``x_``), rename none.
+One case model: the frozen dataclasses :class:`Medication`, :class:`Findings` and :class:`Case` declare every
+field with its contract (a JSON Schema fragment in the field's metadata). :func:`build_schema` assembles them
+into the published ``case_schema.json`` (JSON Schema 2020-12, beside this module; a test keeps the file equal
+to the model: regenerate it with :func:`write_schema`). :func:`case_from_dict` checks data against that schema,
+the one validator (unknown fields, missing ones, wrong types, unknown values, impossible dates), then the drug
+catalogue, then builds the dataclasses. Field names are relied on by outside scripts: add fields (the schema's
+library fields, or any top-level name starting with ``x_``), rename none.
 Every problem raises :class:`CaseError` with one line that names the field.
 """
 
@@ -13,7 +16,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -83,46 +86,72 @@ class CaseError(ValueError):
     """A case file is missing, unreadable or breaks the contract. The message is one line."""
 
 
+# --- The case model: one declaration per field, with its contract ---------------------------------------------
+# Each field of Medication, Findings and Case carries its JSON Schema fragment in its metadata; case_schema()
+# assembles them into the published case_schema.json (a test keeps the file and the model equal), the loader
+# checks data against that schema (the one validator), and the dataclasses are built from the checked data.
+
+def _contract(schema: dict[str, Any], **kwargs: Any) -> Any:
+    """A dataclass field that declares its part of the case contract (a JSON Schema fragment)."""
+    return field(metadata={"schema": schema}, **kwargs)
+
+
+_FLAG = {"type": ["boolean", "null"]}
+
+
+def _flag() -> Any:
+    return _contract(_FLAG, default=False)
+
+
 @dataclass(frozen=True)
 class Medication:
-    drug: str
-    months: float
-    current: bool = True
-    dose_mg: float | None = None
-    every_days: float | None = None
-    route: str | None = None
-    last_dose: dt.date | None = None
+    drug: str = _contract({"type": "string", "description": "lower-case INN from the drug catalogue"})
+    months: float = _contract({"type": "number", "minimum": 0, "description": "time on the drug so far"})
+    current: bool = _contract({"type": "boolean", "default": True}, default=True)
+    dose_mg: float | None = _contract({"type": ["number", "null"], "minimum": 0}, default=None)
+    every_days: float | None = _contract({"type": ["number", "null"], "minimum": 0}, default=None)
+    route: str | None = _contract({"enum": [*ROUTES, None]}, default=None)
+    last_dose: dt.date | None = _contract({"type": ["string", "null"], "format": "date",
+                                           "description": "ISO date YYYY-MM-DD"}, default=None)
 
 
 @dataclass(frozen=True)
 class Findings:
-    exposed_bone: bool = False
-    fistula_probes_to_bone: bool = False
-    weeks_persisting: float = 0
-    pain: bool = False
-    infection: bool = False
-    beyond_alveolar_bone: bool = False
-    pathologic_fracture: bool = False
-    extraoral_fistula: bool = False
-    oral_antral_or_nasal_communication: bool = False
-    osteolysis_to_border: bool = False
-    nonspecific: tuple[str, ...] = ()
+    exposed_bone: bool = _flag()
+    fistula_probes_to_bone: bool = _flag()
+    weeks_persisting: float = _contract({"type": ["number", "null"], "minimum": 0}, default=0)
+    pain: bool = _flag()
+    infection: bool = _flag()
+    beyond_alveolar_bone: bool = _flag()
+    pathologic_fracture: bool = _flag()
+    extraoral_fistula: bool = _flag()
+    oral_antral_or_nasal_communication: bool = _flag()
+    osteolysis_to_border: bool = _flag()
+    nonspecific: tuple[str, ...] = _contract({"type": ["array", "null"], "items": {"enum": list(NONSPECIFIC_SIGNS)}},
+                                             default=())
 
 
 @dataclass(frozen=True)
 class Case:
-    indication: str
-    medications: tuple[Medication, ...]
-    findings: Findings = field(default_factory=Findings)
-    jaw_radiotherapy: bool = False
-    jaw_metastasis: bool = False
-    risk_factors: tuple[str, ...] = ()
-    planned_procedure: str | None = None
-    medical_history: tuple[str, ...] = ()
-    assessed_on: dt.date | None = None
-    id: str | None = None
-    patient: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    indication: str = _contract({"enum": list(INDICATIONS)})
+    medications: tuple[Medication, ...] = _contract({"type": "array", "items": "Medication"})
+    findings: Findings = _contract({"type": ["object", "null"], "$model": "Findings"}, default_factory=Findings)
+    jaw_radiotherapy: bool = _flag()
+    jaw_metastasis: bool = _flag()
+    risk_factors: tuple[str, ...] = _contract({"type": ["array", "null"], "items": {"enum": list(RISK_FACTORS)}},
+                                              default=())
+    planned_procedure: str | None = _contract({"enum": [*PROCEDURES, None]}, default=None)
+    medical_history: tuple[str, ...] = _contract(
+        {"type": ["array", "null"], "items": {"enum": list(MEDICAL_HISTORY)}}, default=())
+    assessed_on: dt.date | None = _contract(
+        {"type": ["string", "null"], "format": "date",
+         "description": "ISO date YYYY-MM-DD of the visit the case describes; dates such as an overdue denosumab "
+                        "dose are judged on it (default: today)"}, default=None)
+    id: str | None = _contract({"type": ["string", "integer"]}, default=None)
+    patient: dict[str, Any] = _contract(
+        {"type": "object", "properties": {"age": {"type": "number", "minimum": 0}, "sex": {"type": "string"}}},
+        default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)   # library fields and x_ fields, kept as they are
 
     def to_dict(self) -> dict[str, Any]:
         """The case as contract-shaped plain data (dates as ISO strings)."""
@@ -135,12 +164,72 @@ class Case:
         out["findings"]["nonspecific"] = list(out["findings"]["nonspecific"])
         out["risk_factors"] = list(out["risk_factors"])
         out["medical_history"] = list(out["medical_history"])
+        if self.id is None:
+            del out["id"]                  # the contract has no null id: absent means "the file's name"
         if self.assessed_on is None:
             del out["assessed_on"]
         else:
             out["assessed_on"] = self.assessed_on.isoformat()
         out.update(extra)
         return out
+
+
+# Top-level fields the case library uses beyond the model (kept in Case.extra), with their contract.
+LIBRARY_FIELDS: dict[str, dict[str, Any]] = {
+    "title": {"type": "string", "description": "library field: short title"},
+    "vignette": {"type": "string", "description": "library field: the case told in words"},
+    "expected_stage": {"enum": ["not_mronj", "at_risk", "0", "1", "2", "3"],
+                       "description": "library field: the stage the vignette should get"},
+    "teaching_note": {"type": "string", "description": "library field: what the case teaches"},
+}
+
+SCHEMA_HEADER: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Osteonecrosis course case file",
+    "description": "The public case contract of the course (docs/case_contract.md). Field names are a contract: "
+                   "add fields (library fields below, or any top-level name starting with x_), rename none. Drug "
+                   "names are checked against the drug catalogue (knowledge/drugs.yaml) by the loader. Generated "
+                   "from the case model (osteonecrosis.cases): do not edit by hand.",
+}
+
+_MODELS: dict[str, type] = {"Medication": Medication, "Findings": Findings, "Case": Case}
+
+
+def _model_fields(model: type) -> list[Any]:
+    return [f for f in fields(model) if "schema" in f.metadata]
+
+
+def _object_schema(model: type) -> dict[str, Any]:
+    """The JSON Schema of one model: its declared fields; required = the fields without a default."""
+    props: dict[str, Any] = {}
+    for f in _model_fields(model):
+        frag = dict(f.metadata["schema"])
+        if isinstance(frag.get("items"), str):
+            frag["items"] = _object_schema(_MODELS[frag["items"]])
+        if "$model" in frag:
+            frag.update({k: v for k, v in _object_schema(_MODELS[frag.pop("$model")]).items() if k != "type"})
+        props[f.name] = frag
+    required = [f.name for f in _model_fields(model)
+                if f.default is MISSING and f.default_factory is MISSING]
+    out: dict[str, Any] = {"type": "object"}
+    if required:
+        out["required"] = required
+    out["additionalProperties"] = False
+    out["properties"] = props
+    return out
+
+
+def build_schema() -> dict[str, Any]:
+    """The case contract as JSON Schema 2020-12, generated from the model (what ``case_schema.json`` holds)."""
+    schema = {**SCHEMA_HEADER, **_object_schema(Case)}
+    schema["patternProperties"] = {"^x_": {}}
+    schema["properties"].update(LIBRARY_FIELDS)
+    return schema
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> None:
+    """Write the generated schema to ``case_schema.json`` (run after changing the model)."""
+    path.write_text(json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @cache
@@ -163,117 +252,12 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def _iso_date(value: Any, field: str) -> dt.date | None:
-    """An optional ISO date field of a case: None when absent; CaseError naming ``field`` when not a real date."""
-    if value is None:
-        return None
-    parsed = parse_date(value)
-    if parsed is None:
-        raise CaseError(f"{field}: expected an ISO date (YYYY-MM-DD), got {value!r}")
-    return parsed
-
-
-def _type_name(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def _bool(data: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise CaseError(f"{where}{key}: expected true or false, got {_type_name(value)} {value!r}")
-    return value
-
-
-def _number(data: dict[str, Any], key: str, where: str, default: float | None = 0) -> float | None:
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise CaseError(f"{where}{key}: expected a number, got {_type_name(value)} {value!r}")
-    if value < 0:
-        raise CaseError(f"{where}{key}: must not be negative, got {value!r}")
-    return value
-
-
-def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
-    if not isinstance(value, str):
-        raise CaseError(f"{where}: expected text, got {_type_name(value)} {value!r}")
-    if value not in allowed:
-        raise CaseError(f"{where}: unknown value {value!r} (expected one of: {', '.join(allowed)})")
-    return value
-
-
-def _list(data: dict[str, Any], key: str, where: str) -> list[Any]:
-    value = data.get(key) or []
-    if not isinstance(value, list):
-        raise CaseError(f"{where}{key}: expected a list, got {_type_name(value)} {value!r}")
-    return value
-
-
-def _medication(raw: Any, i: int) -> Medication:
-    where = f"medications[{i}]."
-    if not isinstance(raw, dict):
-        raise CaseError(f"medications[{i}]: expected a mapping with drug and months, got {_type_name(raw)}")
-    drug = raw.get("drug")
-    if drug is None:
-        raise CaseError(f"{where}drug: missing")
-    if not isinstance(drug, str):
-        raise CaseError(f"{where}drug: expected text, got {_type_name(drug)} {drug!r}")
-    if drug not in drug_catalogue():
-        raise CaseError(f"{where}drug: unknown drug {drug!r} (known: {', '.join(sorted(drug_catalogue()))})")
-    if "months" not in raw:
-        raise CaseError(f"{where}months: missing")
-    months = _number(raw, "months", where)
-    route = raw.get("route")
-    if route is not None:
-        route = _choice(route, ROUTES, f"{where}route")
-    last = _iso_date(raw.get("last_dose"), f"{where}last_dose")
-    return Medication(
-        drug=drug,
-        months=float(months),
-        current=_bool(raw, "current", where, default=True),
-        dose_mg=_number(raw, "dose_mg", where, default=None),
-        every_days=_number(raw, "every_days", where, default=None),
-        route=route,
-        last_dose=last,
-    )
-
-
-def _findings(raw: Any) -> Findings:
-    if raw is None:
-        return Findings()
-    if not isinstance(raw, dict):
-        raise CaseError(f"findings: expected a mapping, got {_type_name(raw)}")
-    where = "findings."
-    known = {f.name for f in fields(Findings)}
-    values: dict[str, Any] = {}
-    for f in fields(Findings):
-        if f.name == "nonspecific":
-            signs = _list(raw, "nonspecific", where)
-            values["nonspecific"] = tuple(
-                _choice(s, NONSPECIFIC_SIGNS, f"findings.nonspecific[{i}]") for i, s in enumerate(signs)
-            )
-        elif f.name == "weeks_persisting":
-            values[f.name] = float(_number(raw, f.name, where))
-        else:
-            values[f.name] = _bool(raw, f.name, where)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise CaseError(f"findings.{unknown[0]}: unknown finding (known: {', '.join(sorted(known))})")
-    return Findings(**values)
-
-
-CONTRACT_FIELDS = {
-    "id", "patient", "indication", "medications", "jaw_radiotherapy", "jaw_metastasis",
-    "findings", "risk_factors", "planned_procedure", "medical_history", "assessed_on",
-}
+CONTRACT_FIELDS = frozenset(f.name for f in _model_fields(Case))
 
 
 @cache
 def case_schema() -> dict[str, Any]:
-    """The machine-readable case contract (JSON Schema 2020-12), as data."""
+    """The published machine-readable case contract (``case_schema.json``), as data."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -281,8 +265,13 @@ def case_schema() -> dict[str, Any]:
 def _validator() -> Any:
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(case_schema())
-    return cls(case_schema(), format_checker=jsonschema.FormatChecker())
+    schema = build_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _got(value: Any) -> str:
+    return "null" if value is None else f"{type(value).__name__} {value!r}"
 
 
 def _where(path: Any) -> str:
@@ -292,93 +281,108 @@ def _where(path: Any) -> str:
     return out or "case"
 
 
+_EXPECTED = {"boolean": "true or false", "number": "a number", "integer": "a whole number", "string": "text",
+             "array": "a list", "object": "a mapping"}
+
+
 def _schema_message(error: Any) -> str:
     """One line for one schema error, naming the field."""
     where = _where(error.absolute_path)
+    schema, value = error.schema, error.instance
     if error.validator == "additionalProperties":
-        known = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(known))
-        extra = [k for k in extra if not any(re.match(p, k) for p in error.schema.get("patternProperties", {}))]
+        known = sorted(schema.get("properties", {}))
+        extra = sorted(k for k in set(value) - set(known)
+                       if not any(re.match(p, k) for p in schema.get("patternProperties", {})))
         name = extra[0] if extra else "?"
         field_name = f"{where}.{name}" if error.absolute_path else name
         close = difflib.get_close_matches(name, known, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "start extra fields with x_"
+        hint = f"did you mean {close[0]!r}?" if close else (
+            "start extra fields with x_" if not error.absolute_path else f"known: {', '.join(known)}")
         return f"{field_name}: unknown field ({hint})"
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        missing = [k for k in error.validator_value if k not in value]
         name = missing[0] if missing else "?"
         field_name = f"{where}.{name}" if error.absolute_path else name
-        return f"{field_name}: missing (required by the case contract)"
-    if error.validator == "format" and error.validator_value == "date":
-        return f"{where}: not a real date (YYYY-MM-DD), got {error.instance!r}"
+        hint = "; write medications: [] for none" if field_name == "medications" else ""
+        return f"{field_name}: missing (required by the case contract{hint})"
+    if schema.get("format") == "date":
+        if error.validator == "format":
+            return f"{where}: not a real date (YYYY-MM-DD), got {value!r}"
+        return f"{where}: expected an ISO date (YYYY-MM-DD), got {_got(value)}"
+    if error.validator == "type":
+        types = [t for t in ([error.validator_value] if isinstance(error.validator_value, str)
+                             else error.validator_value) if t != "null"]
+        wanted = " or ".join(_EXPECTED.get(t, t) for t in types)
+        if not error.absolute_path and types == ["object"]:
+            wanted = "a mapping of fields"
+        return f"{where}: expected {wanted}, got {_got(value)}"[:300]
+    if error.validator == "enum":
+        allowed = [str(v) for v in error.validator_value if v is not None]
+        if not isinstance(value, str):
+            return f"{where}: expected text, got {_got(value)}"
+        return f"{where}: unknown value {value!r} (expected one of: {', '.join(allowed)})"
+    if error.validator == "minimum":
+        return f"{where}: must not be negative, got {value!r}"
     return f"{where}: {error.message}"
 
 
+def _order(error: Any) -> tuple[Any, ...]:
+    """Unknown fields first (a typo must never read as 'absent'), then missing ones, then in path order."""
+    return (error.validator != "additionalProperties", error.validator != "required",
+            [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in error.absolute_path])
+
+
 def schema_problems(data: Any) -> list[str]:
-    """Every breach of ``case_schema.json`` as one-line messages (unknown fields first); [] when it conforms."""
-    errors = sorted(_validator().iter_errors(data),
-                    key=lambda e: (e.validator != "additionalProperties", e.validator != "required",
-                                   list(map(str, e.absolute_path))))
-    return [_schema_message(e) for e in errors]
+    """Every breach of the case contract as one-line messages (unknown fields first); [] when it conforms."""
+    return [_schema_message(e) for e in sorted(_validator().iter_errors(data), key=_order)]
+
+
+def _catalogue_problems(data: dict[str, Any]) -> list[str]:
+    """What the schema cannot know: every drug is in the drug catalogue."""
+    known = drug_catalogue()
+    return [f"medications[{i}].drug: unknown drug {m['drug']!r} (known: {', '.join(sorted(known))})"
+            for i, m in enumerate(data.get("medications") or []) if m["drug"] not in known]
+
+
+def _build(model: type, data: dict[str, Any]) -> Any:
+    """A model instance from contract-checked data: absent or null fields take their default."""
+    values: dict[str, Any] = {}
+    for f in _model_fields(model):
+        value = data.get(f.name)
+        if value is None:
+            continue
+        kind = f.metadata["schema"]
+        if kind.get("format") == "date":
+            value = parse_date(value)
+        elif kind.get("items") == "Medication":
+            value = tuple(_build(Medication, m) for m in value)
+        elif "$model" in kind:
+            value = _build(_MODELS[kind["$model"]], value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, dict):
+            value = dict(value)
+        elif f.type == "float":            # months, weeks_persisting: always float (doses stay as given)
+            value = float(value)
+        elif f.name == "id":
+            value = str(value)
+        values[f.name] = value
+    return model(**values)
 
 
 def case_from_dict(data: Any) -> Case:
-    """Validate contract-shaped data and build a :class:`Case`; CaseError names the first bad field.
-
-    The field checks below give the friendliest message for a bad value; the schema check
-    (:func:`schema_problems`) then rejects what they let through: unknown top-level fields (a misspelt
-    ``medication:``), a missing ``medications`` list, impossible dates."""
-    if not isinstance(data, dict):
-        raise CaseError(f"case: expected a mapping of fields, got {_type_name(data)}")
-    unknown = [k for k in data if not isinstance(k, str)]
-    if unknown:
-        raise CaseError(f"{unknown[0]!r}: field names must be text")
-    problems = [p for p in schema_problems(data) if ": unknown field" in p and "." not in p.split(":")[0]]
+    """Check contract-shaped data against the case contract and build a :class:`Case`; CaseError names the
+    first bad field (unknown fields first: a misspelt ``medication:`` is never read as 'no drugs')."""
+    if isinstance(data, dict):
+        names = [k for k in data if not isinstance(k, str)]
+        if names:
+            raise CaseError(f"{names[0]!r}: field names must be text")
+    plain = _jsonable(data)
+    problems = schema_problems(plain) or _catalogue_problems(plain)
     if problems:
         raise CaseError(problems[0])
-    if "indication" not in data:
-        raise CaseError("indication: missing (expected one of: " + ", ".join(INDICATIONS) + ")")
-    indication = _choice(data["indication"], INDICATIONS, "indication")
-    if "medications" not in data:
-        raise CaseError("medications: missing (required by the case contract; write medications: [] for none)")
-    meds_raw = data.get("medications")
-    if meds_raw is None:
-        meds_raw = []
-    if not isinstance(meds_raw, list):
-        raise CaseError(f"medications: expected a list, got {_type_name(meds_raw)}")
-    meds = tuple(_medication(m, i) for i, m in enumerate(meds_raw))
-    risk = tuple(_choice(r, RISK_FACTORS, f"risk_factors[{i}]") for i, r in enumerate(_list(data, "risk_factors", "")))
-    history = tuple(_choice(h, MEDICAL_HISTORY, f"medical_history[{i}]")
-                    for i, h in enumerate(_list(data, "medical_history", "")))
-    proc = data.get("planned_procedure")
-    if proc is not None:
-        proc = _choice(proc, PROCEDURES, "planned_procedure")
-    patient = data.get("patient") or {}
-    if not isinstance(patient, dict):
-        raise CaseError(f"patient: expected a mapping, got {_type_name(patient)}")
-    if "age" in patient:
-        _number(patient, "age", "patient.")
-    assessed = _iso_date(data.get("assessed_on"), "assessed_on")
-    case_id = data.get("id")
-    if case_id is not None and not isinstance(case_id, str | int):
-        raise CaseError(f"id: expected text, got {_type_name(case_id)}")
-    problems = schema_problems(_jsonable(data))
-    if problems:
-        raise CaseError(problems[0])
-    return Case(
-        id=None if case_id is None else str(case_id),
-        patient=dict(patient),
-        indication=indication,
-        medications=meds,
-        jaw_radiotherapy=_bool(data, "jaw_radiotherapy", ""),
-        jaw_metastasis=_bool(data, "jaw_metastasis", ""),
-        findings=_findings(data.get("findings")),
-        risk_factors=risk,
-        planned_procedure=proc,
-        medical_history=history,
-        assessed_on=assessed,
-        extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS},
-    )
+    case = _build(Case, plain)
+    return replace(case, extra={k: v for k, v in data.items() if k not in CONTRACT_FIELDS})
 
 
 def _jsonable(data: Any) -> Any:
@@ -387,6 +391,8 @@ def _jsonable(data: Any) -> Any:
         return {k: _jsonable(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [_jsonable(v) for v in data]
+    if isinstance(data, dt.datetime):
+        return data.date().isoformat()
     if isinstance(data, dt.date):
         return data.isoformat()
     return data
@@ -438,7 +444,7 @@ def load_case(path: str | Path) -> Case:
     except CaseError as exc:
         raise CaseError(f"{path.name}: {exc}") from None
     if case.id is None:
-        case = Case(**{**case.__dict__, "id": path.stem})
+        case = replace(case, id=path.stem)
     return case
 
 
@@ -463,8 +469,3 @@ def library_case(case_id: str) -> Case:
         raise CaseError(f"no case {case_id!r} in the library (known: {', '.join(sorted(cases))})")
     return cases[case_id]
 
-
-def exposure(case: Case) -> dict[str, bool]:
-    """Which drug classes the patient has ever received (the rule lives in :func:`osteonecrosis.rules.exposure`)."""
-    from .rules import exposure as _exposure
-    return _exposure(case)

@@ -29,7 +29,7 @@ import ipywidgets as widgets
 
 from . import knowledge
 from .cases import Case, library, library_case
-from .plan import make_plan
+from .plan import Plan, make_plan
 from .staging_quiz import vignette_html
 from .tables import Table, markdown_table
 from .teaching import CORRECT, TRY_AGAIN, Feedback
@@ -104,13 +104,13 @@ def _keys(items: Iterable[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _stage_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+def _stage_items(plan: Plan) -> list[dict[str, Any]]:
     """The plan's stage actions (not the evidence items or the drug decision)."""
-    return [i for i in plan["management"] if i.get("kind") in _STAGE_KINDS]
+    return [i for i in plan.management if i.get("kind") in _STAGE_KINDS]
 
 
-def _adjunct(plan: dict[str, Any], adjunct_id: str) -> dict[str, Any] | None:
-    for item in plan["adjuncts_to_discuss"]:
+def _adjunct(plan: Plan, adjunct_id: str) -> dict[str, Any] | None:
+    for item in plan.adjuncts_to_discuss:
         if item["id"] == adjunct_id:
             return item
     return None
@@ -120,8 +120,8 @@ def _action(item: dict[str, Any]) -> str:
     return _one_line(item.get("action") or item.get("text") or "")
 
 
-def _surgery(plan: dict[str, Any]) -> OptionVerdict:
-    stage_words = plan["stage_label"].lower()
+def _surgery(plan: Plan) -> OptionVerdict:
+    stage_words = plan.stage_label.lower()
     items = [i for i in _stage_items(plan) if _matches("surgery", i)]
     either = [i for i in items if re.search(_EITHER, _text(i))]
     if either:
@@ -137,9 +137,9 @@ def _surgery(plan: dict[str, Any]) -> OptionVerdict:
     return OptionVerdict("surgery", "not_needed", f"The plan for {stage_words} lists no surgery.", ())
 
 
-def _symptom_verdict(plan: dict[str, Any], case: Case, option: str) -> OptionVerdict:
+def _symptom_verdict(plan: Plan, case: Case, option: str) -> OptionVerdict:
     """Antibiotics and pain control: in the plan, for the patient's symptoms (infection, pain)."""
-    stage_words = plan["stage_label"].lower()
+    stage_words = plan.stage_label.lower()
     found = [i for i in _stage_items(plan) if _matches(option, i)]
     if not found:
         return OptionVerdict(option, "not_needed", f"The plan for {stage_words} does not list it.", ())
@@ -158,7 +158,7 @@ def _symptom_verdict(plan: dict[str, Any], case: Case, option: str) -> OptionVer
                          _keys(found))
 
 
-def _adjunct_verdict(plan: dict[str, Any], option: str) -> OptionVerdict:
+def _adjunct_verdict(plan: Plan, option: str) -> OptionVerdict:
     item = _adjunct(plan, _ADJUNCTS[option])
     if item is None:
         return OptionVerdict(option, "not_needed", "The plan offers no adjuncts to discuss at this stage.", ())
@@ -175,10 +175,10 @@ def _adjunct_verdict(plan: dict[str, Any], option: str) -> OptionVerdict:
                          "An adjunct to discuss, not a standard step: " + _one_line(evidence), _keys([item]))
 
 
-def option_verdicts(plan: dict[str, Any], case: Case) -> dict[str, OptionVerdict]:
+def option_verdicts(plan: Plan, case: Case) -> dict[str, OptionVerdict]:
     """Every option of :data:`OPTIONS` with its verdict for ``case`` and its plan from :func:`make_plan`."""
     stage_items = _stage_items(plan)
-    stage_words = plan["stage_label"].lower()
+    stage_words = plan.stage_label.lower()
     out: dict[str, OptionVerdict] = {}
     for option in ("rinse", "follow_up"):
         found = [i for i in stage_items if _matches(option, i)]
@@ -193,7 +193,7 @@ def option_verdicts(plan: dict[str, Any], case: Case) -> dict[str, OptionVerdict
     out["antibiotics"] = _symptom_verdict(plan, case, "antibiotics")
     out["pain_control"] = _symptom_verdict(plan, case, "pain_control")
     out["surgery"] = _surgery(plan)
-    decision = [i for i in plan["management"] if i.get("kind") == "drug_decision"]
+    decision = [i for i in plan.management if i.get("kind") == "drug_decision"]
     if decision:
         out["prescriber"] = OptionVerdict("prescriber", "expected",
                                           "In the plan: " + _one_line(decision[0]["action"]), _keys(decision[:1]))
@@ -225,7 +225,7 @@ def grade_plan(case: Case, chosen: Iterable[str]) -> Feedback:
     missing = [o for o, v in verdicts.items() if v.verdict == "expected" and o not in picked]
     wrong = [o for o in picked if verdicts[o].verdict in ("avoid", "not_needed")]
     calls = [o for o, v in verdicts.items() if v.verdict == "your_call"]
-    stage_words = plan["stage_label"].lower()
+    stage_words = plan.stage_label.lower()
     lines = []
     for o in wrong:
         lines.append(f"'{OPTIONS[o]}': {verdicts[o].why}")
@@ -269,7 +269,7 @@ def plan_summary(case: Case) -> Table:
 
 def _card(number: int, case: Case, on_graded: Any) -> widgets.VBox:
     title = html_lib.escape(str(case.extra.get("title", "")))
-    label = make_plan(case)["stage_label"]
+    label = make_plan(case).stage_label
     boxes = {o: widgets.Checkbox(value=False, description=text, indent=False) for o, text in OPTIONS.items()}
     button = widgets.Button(description="Check my plan", button_style="info")
     out = widgets.HTML()

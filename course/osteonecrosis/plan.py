@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import DISCLAIMER, knowledge, management, prevention, rules
-from .cases import Case, exposure
-from .results import ResultMapping
+from .cases import Case
+from .results import Result
 from .staging import stage
 
 PLAN_KEYS: tuple[str, ...] = (
@@ -23,9 +23,9 @@ PLAN_KEYS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, eq=False)
-class Plan(ResultMapping):
-    """A teaching plan: typed fields, readable as a mapping too (``plan["stage"]`` and ``plan.stage``)."""
+@dataclass(frozen=True)
+class Plan(Result):
+    """A teaching plan, read by attribute (``plan.stage``, ``plan.management``); ``to_dict()`` for JSON."""
 
     case_id: str | None
     stage: str
@@ -177,7 +177,7 @@ def make_plan(case: Case, today: dt.date | None = None) -> Plan:
     code = result.stage
     suspected = result.suspected
     specialist = code in ("0", "1", "2", "3") or suspected
-    exp = exposure(case)
+    exp = rules.exposure(case)
     exposed = exp["antiresorptive"] or exp["antiangiogenic"]
     plan: dict[str, Any] = {
         "case_id": case.id,
@@ -231,13 +231,11 @@ def make_plan(case: Case, today: dt.date | None = None) -> Plan:
     return Plan(**plan)
 
 
-def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
+def plan_items(plan: Plan) -> list[dict[str, Any]]:
     """Every cited item of a plan, flattened (for checks: each has id, source, citations and evidence)."""
-    items: list[dict[str, Any]] = []
-    for key in ("management", "management_history", "prevention", "drug_holiday", "adjuncts_to_discuss"):
-        items += plan[key]
-    items.append(plan["seed_scheme"])
-    proc = plan.get("procedure_advice")
+    items: list[dict[str, Any]] = [*plan.management, *plan.management_history, *plan.prevention,
+                                   *plan.drug_holiday, *plan.adjuncts_to_discuss, plan.seed_scheme]
+    proc = plan.procedure_advice
     if proc:
         items.append(proc["elective_surgery"])
         items += proc["elective_surgery"]["related"]
@@ -247,7 +245,7 @@ def plan_items(plan: Plan | dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def plan_text(plan: Plan | dict[str, Any]) -> str:
+def plan_text(plan: Plan) -> str:
     """Every string a plan carries, joined (for checks on what a reader of the plan is told)."""
     out: list[str] = []
 
@@ -261,5 +259,5 @@ def plan_text(plan: Plan | dict[str, Any]) -> str:
             for v in value:
                 walk(v)
 
-    walk(dict(plan))
+    walk(plan.to_dict())
     return "\n".join(out)

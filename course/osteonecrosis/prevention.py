@@ -131,11 +131,6 @@ def ects_next_injection(last_injection: dt.date, procedure: dt.date) -> dict[str
 
 # --- the case's drugs --------------------------------------------------------------------------------------
 
-def medication_group(med: Any, indication: str) -> str:
-    """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case (:func:`rules.regimen_group`)."""
-    return rules.regimen_group(med, indication)
-
-
 def _current(case: Case) -> list[Any]:
     return rules.current_medications(case)
 
@@ -152,19 +147,8 @@ def sdcep_risk_group(case: Case) -> str | None:
 
 
 def _route(med: Any) -> str:
-    if med.route:
-        return med.route
-    regimens = drug_catalogue()[med.drug].get("regimens") or []
-    if med.dose_mg is not None:
-        for r in regimens:
-            if float(r["dose_mg"]) == float(med.dose_mg):
-                return str(r["route"])
-    routes = {r["route"] for r in regimens}
-    if routes == {"iv"}:
-        return "iv"
-    if routes == {"sc"}:
-        return "sc"
-    return "oral"
+    """The route (:func:`rules.route_of`); a drug whose route cannot be told is taken as oral."""
+    return rules.route_of(med) or "oral"
 
 
 def drug_kind(med: Any) -> str:
@@ -341,7 +325,7 @@ def drug_holiday_positions(case: Case, today: dt.date | None = None) -> list[dic
     today = today or case.assessed_on
     steroids = "corticosteroids" in case.risk_factors
     antiangio = "antiangiogenic_cotherapy" in case.risk_factors or any(
-        medication_group(m, case.indication) == "antiangiogenic" for m in _current(case)
+        rules.regimen_group(m, case.indication) == "antiangiogenic" for m in _current(case)
     )
     oncology = _is_oncology(case)
     high_risk = sdcep_risk_group(case) == "higher"
@@ -375,7 +359,7 @@ def drug_holiday_positions(case: Case, today: dt.date | None = None) -> list[dic
             else:
                 rows.append(_holiday("holiday-sdcep2017", applies=True, **common))
                 infrequent = kind == "iv_bisphosphonate" and (
-                    (med.every_days or 0) >= 90 or medication_group(med, case.indication) == "low_dose")
+                    (med.every_days or 0) >= 90 or rules.regimen_group(med, case.indication) == "low_dose")
                 if infrequent:
                     rows.append(_holiday(
                         "holiday-ects2022-bp", applies=False, **common,

@@ -27,7 +27,7 @@ from typing import Any
 
 from . import DISCLAIMER, knowledge, rules, scope
 from .cases import INDICATIONS, PROCEDURES, RISK_FACTORS, ROUTES, Case, Medication, drug_catalogue
-from .results import ResultMapping
+from .results import Result
 
 GROUPS: tuple[str, ...] = ("low_dose", "oncology", "adjuvant")
 GROUP_LABELS = {
@@ -368,22 +368,9 @@ def cohort_parameters(drug: str, indication: str) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------- case assessment
-def _regimen_group(med: Medication) -> str | None:
-    """Infer a risk group from a medication's dose and interval by matching the drug catalogue (the one resolver
-    in :mod:`osteonecrosis.rules`)."""
-    return rules.risk_regimen_group(med)
-
-
 def _is_oral_bisphosphonate(med: Medication) -> bool:
-    """A bisphosphonate taken by mouth: the route given, else the catalogue's only route for the drug."""
-    info = drug_catalogue()[med.drug]
-    if info["class"] not in BISPHOSPHONATE_CLASSES:
-        return False
-    if med.route is not None:
-        return med.route == "oral"
-    routes = {r["route"] for r in info.get("regimens", [])}
-    return routes == {"oral"} or (med.dose_mg is not None and any(
-        r["route"] == "oral" and r["dose_mg"] == med.dose_mg for r in info.get("regimens", [])))
+    """A bisphosphonate taken by mouth (route: :func:`osteonecrosis.rules.route_of`)."""
+    return drug_catalogue()[med.drug]["class"] in BISPHOSPHONATE_CLASSES and rules.route_of(med) == "oral"
 
 
 def _given(case: Case) -> list[Medication]:
@@ -398,7 +385,7 @@ def _exposure_range(med: Medication, case: Case) -> tuple[RiskRange | None, str,
             return baseline_range(med.drug, group), group, ""
         except RiskError as exc:
             return None, group, str(exc)
-    inferred = _regimen_group(med)
+    inferred = rules.risk_regimen_group(med)
     if inferred:
         try:
             rng = baseline_range(med.drug, inferred)
@@ -498,9 +485,10 @@ def _who(case: Case, drug: str | None, group: str) -> str:
     return f"taking {name} for {GROUP_LABELS[group]}"
 
 
-@dataclass(frozen=True, eq=False)
-class RiskAssessment(ResultMapping):
-    """The risk picture of a case: typed fields, readable as a mapping too (``a["overall"]``, ``a.overall``)."""
+@dataclass(frozen=True)
+class RiskAssessment(Result):
+    """The risk picture of a case, read by attribute (``a.overall``, ``a.patient_sentence``); ``to_dict()`` for
+    JSON."""
 
     case: str | None
     indication: str

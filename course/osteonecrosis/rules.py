@@ -239,6 +239,8 @@ def stage0_warning(findings: Findings) -> str | None:
 
 
 # --- Issue 17: one dose-group / regimen resolver ---------------------------------------------------------------
+# match_regimen is the one place a medication entry is matched to the drug catalogue's regimens; route_of,
+# regimen_group (the prevention rules' groups) and risk_regimen_group (the risk table's groups) read its answer.
 
 def match_regimen(med: Medication, indication: str | None = None) -> dict[str, Any] | None:
     """The drug-catalogue regimen a medication entry matches: same dose (and route when given), then the closest
@@ -257,6 +259,20 @@ def match_regimen(med: Medication, indication: str | None = None) -> dict[str, A
     return min(regimens, key=key)
 
 
+def route_of(med: Medication) -> str | None:
+    """The medication's route: the one given, else the route of the catalogue regimen with the same dose, else
+    the drug's only catalogue route; None when it cannot be told (a drug with several routes and no dose)."""
+    if med.route:
+        return med.route
+    regimens = drug_catalogue()[med.drug].get("regimens") or []
+    if med.dose_mg is not None:
+        for r in regimens:
+            if float(r["dose_mg"]) == float(med.dose_mg):
+                return str(r["route"])
+    routes = {str(r["route"]) for r in regimens}
+    return routes.pop() if len(routes) == 1 else None
+
+
 def regimen_group(med: Medication, indication: str) -> str:
     """'oncologic', 'low_dose' or 'antiangiogenic' for one medication of a case (the prevention rules' groups):
     the matched regimen's risk group; without a match, an oncology indication means oncologic dosing."""
@@ -270,8 +286,7 @@ def regimen_group(med: Medication, indication: str) -> str:
 
 def risk_regimen_group(med: Medication) -> str | None:
     """The risk table's group from the dose alone: 'oncology', 'low_dose', 'adjuvant', or None without a dose or
-    a matching regimen. A drop-in for ``risk._regimen_group`` (same matching: dose, route when given, closest
-    interval)."""
+    a matching regimen (same matching as :func:`match_regimen`: dose, route when given, closest interval)."""
     reg = match_regimen(med)
     if reg is None:
         return None
@@ -379,13 +394,14 @@ class SurgeryDecision:
 
 
 def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_therapy: bool,
-                          oncology_scope: bool) -> SurgeryDecision:
+                          oncology_scope: bool, necessary: bool = False) -> SurgeryDecision:
     """The one elective-surgery rule (prevention, the plan and the virtual patient share it).
 
     Order: before therapy; no exposure; non-invasive care is routine; a suspected or staged case (stage 0-3, or
     exposed bone inside the 8-week window) goes to the specialist; biopsy is necessary; oncologic-dose therapy:
-    no elective dentoalveolar surgery (MASCC 2019); antiangiogenic alone; stopped; otherwise (osteoporosis doses)
-    proceed with precautions."""
+    no elective dentoalveolar surgery (MASCC 2019), unless the procedure is medically ``necessary`` (a tooth
+    with a poor prognosis or active infection: planned with the oncologist, MASCC 2019); antiangiogenic alone;
+    stopped; otherwise (osteoporosis doses) proceed with precautions."""
     proc = case.planned_procedure
     group = dose_group(case)
     invasive = proc is None or proc in DENTOALVEOLAR
@@ -401,6 +417,8 @@ def elective_surgery_rule(case: Case, stage_code: str, suspected: bool, before_t
     if proc in NECESSARY:
         return SurgeryDecision("necessary", "during-necessary-treatment", invasive, group)
     if group == "oncologic":
+        if necessary:
+            return SurgeryDecision("necessary", "during-necessary-treatment", invasive, group)
         return SurgeryDecision("avoid_elective", "during-no-elective-oncology", invasive, group)
     if group == "antiangiogenic":
         return SurgeryDecision("no_verified_rule", "during-antiangiogenic-only", invasive, group)

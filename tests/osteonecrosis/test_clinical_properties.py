@@ -37,7 +37,7 @@ from osteonecrosis.cases import (
     Medication,
     drug_catalogue,
 )
-from osteonecrosis.plan import make_plan, plan_items, plan_text
+from osteonecrosis.plan import Plan, make_plan, plan_items, plan_text
 from osteonecrosis.staging import stage, stage_order
 
 # The visit date of every generated case: dates (last dose, overdue) are judged on it, so nothing depends on the
@@ -250,7 +250,7 @@ def build(data: dict[str, Any]) -> Case:
 _PLANS: dict[str, Any] = {}
 
 
-def plan_of(data: dict[str, Any]) -> Any:
+def plan_of(data: dict[str, Any]) -> Plan:
     """The plan of a generated case, computed once per distinct case for all the invariants."""
     key = json.dumps(data, sort_keys=True)
     if key not in _PLANS:
@@ -300,16 +300,16 @@ def test_h1_denosumab_not_current_always_warns_of_rebound_and_sends_to_the_presc
     pharmacology, SDCEP)."""
     case = build(data)
     plan = plan_of(data)
-    for row in plan["drug_holiday"]:
+    for row in plan.drug_holiday:
         if row["drug"] == "denosumab":
             assert "persists in bone" not in row["action"]
     if not _dmab_not_current(case):
         return
     seen("H1 denosumab stopped/overdue -> rebound + prescriber now")
-    warning = " ".join(plan["warnings"])
+    warning = " ".join(plan.warnings)
     assert "rebound" in warning and "multiple vertebral fractures" in warning
     assert "contact the prescriber now" in warning.lower() and "overdue" in warning
-    proc = plan["procedure_advice"]
+    proc = plan.procedure_advice
     if proc is not None:
         if not any(_is_bp(m) for m in _given(case, _antiresorptive)):
             assert "persists in bone" not in proc["elective_surgery"]["action"]
@@ -356,10 +356,10 @@ def test_w1_antiangiogenic_alone_is_never_told_no_drug_and_is_taught_both_ways(d
         return
     seen("W1 antiangiogenic alone -> both readings, never 'no drug'")
     plan = plan_of(data)
-    ids = {i["id"] for i in plan["management"]}
+    ids = {i["id"] for i in plan.management}
     assert "not-mronj-no-drug" not in ids
     assert "No antiresorptive or antiangiogenic drug, ever" not in plan_text(plan)
-    text = " ".join(plan["staging"]["reasons"])
+    text = " ".join(plan.staging["reasons"])
     assert "AAOMS 2022" in text and "AAOMS 2014" in text and "MASCC/ISOO/ASCO 2019" in text
     f = case.findings
     if (f.exposed_bone or f.fistula_probes_to_bone) and not (case.jaw_radiotherapy or case.jaw_metastasis):
@@ -377,11 +377,11 @@ def test_w2_ects_pause_applies_only_to_high_risk_patients(data):
     procedures) is always among the antibiotic positions shown."""
     case = build(data)
     plan = plan_of(data)
-    proc = plan["procedure_advice"]
+    proc = plan.procedure_advice
     if proc is not None:
         assert any("ects2022" in p["source"] for p in proc["prophylaxis"]["positions"])
-    rows = [r for r in plan["drug_holiday"] if r["id"] == "holiday-ects2022-bp" and r["applies"]]
-    low = [r for r in plan["drug_holiday"] if r["id"] == "holiday-ects2022-bp-low-risk" and r["applies"]]
+    rows = [r for r in plan.drug_holiday if r["id"] == "holiday-ects2022-bp" and r["applies"]]
+    low = [r for r in plan.drug_holiday if r["id"] == "holiday-ects2022-bp-low-risk" and r["applies"]]
     if not rows and not low:
         return
     seen("W2 ECTS bisphosphonate pause only for high risk")
@@ -424,11 +424,11 @@ def test_every_suspected_or_staged_case_is_referred(data):
     (oral and maxillofacial surgery or oral medicine). Stages 0-3 and exposed bone inside the 8-week window
     ('suspected MRONJ') carry the referral item."""
     plan = plan_of(data)
-    staging = plan["staging"]
-    if not (plan["stage"] in SPECIALIST_STAGES or staging.get("suspected")):
+    staging = plan.staging
+    if not (plan.stage in SPECIALIST_STAGES or staging.get("suspected")):
         return
     seen("suspected or staged -> referral")
-    assert "refer-specialist" in {i["id"] for i in plan["management"]}
+    assert "refer-specialist" in {i["id"] for i in plan.management}
 
 
 @PLAN_SETTINGS
@@ -438,11 +438,11 @@ def test_no_stage_1_to_3_plan_carries_primary_care_surgery_text(data):
     for a patient with MRONJ. No plan of a stage 1-3 (or stage 0, or suspected) case carries that text, and the
     procedure advice sends the invasive work to the specialist."""
     plan = plan_of(data)
-    if not (plan["stage"] in SPECIALIST_STAGES or plan["staging"].get("suspected")):
+    if not (plan.stage in SPECIALIST_STAGES or plan.staging.get("suspected")):
         return
     seen("stage 0-3 / suspected -> no primary-care surgery text")
     assert not PRIMARY_CARE.search(plan_text(plan))
-    proc = plan["procedure_advice"]
+    proc = plan.procedure_advice
     if proc is not None and proc["elective_surgery"]["invasive"] and proc["elective_surgery"]["dose_group"] != "none":
         assert proc["elective_surgery"]["advice"] == "specialist"
 
@@ -453,7 +453,7 @@ def test_no_superseded_entry_ever_applies(data):
     """DESIGN section 5: a superseded position (AAOMS 2009, superseded twice; AAOMS 2014 by 2022) is taught as
     history and never applied to a patient."""
     plan = plan_of(data)
-    rows = [r for r in plan["drug_holiday"] if r.get("standing") == "superseded"]
+    rows = [r for r in plan.drug_holiday if r.get("standing") == "superseded"]
     if not rows:
         return
     seen("superseded rows never apply")
@@ -473,9 +473,9 @@ def test_irradiated_jaw_always_gets_the_osteoradionecrosis_items(data):
         return
     seen("radiotherapy -> ORN items")
     plan = plan_of(data)
-    ids = {i["id"] for i in plan["management"]}
+    ids = {i["id"] for i in plan.management}
     assert {"orn-dose-to-site", "orn-specialist-team", "orn-hopon-no-prophylactic-hbo"} <= ids
-    assert plan["stage"] == "not_mronj"
+    assert plan.stage == "not_mronj"
 
 
 # --- the 8-week window, stage 3 wording, urgent care, bevacizumab ----------------------------------------------------
@@ -487,12 +487,12 @@ def test_exposed_bone_inside_8_weeks_is_suspected_mronj_with_treat_now(data):
     'suspected MRONJ, does not yet meet the 8-week definition', infection and pain are treated now and the
     patient is re-examined."""
     plan = plan_of(data)
-    if not plan["staging"].get("suspected"):
+    if not plan.staging.get("suspected"):
         return
     seen("<= 8 weeks -> suspected MRONJ, treat now, re-examine")
-    assert plan["stage"] == "not_mronj"
-    assert "does not yet meet the 8-week definition" in plan["stage_label"]
-    first = plan["staging"]["reasons"][0]
+    assert plan.stage == "not_mronj"
+    assert "does not yet meet the 8-week definition" in plan.stage_label
+    first = plan.staging["reasons"][0]
     assert "treat infection and pain now" in first and "re-examine" in first
 
 
@@ -519,7 +519,7 @@ def test_denosumab_windows_always_say_urgent_treatment_proceeds(data):
     """SDCEP's window is for non-urgent invasive treatment; ECTS times elective high-risk procedures. Urgent
     treatment goes ahead whatever the point in the denosumab interval."""
     plan = plan_of(data)
-    proc = plan["procedure_advice"]
+    proc = plan.procedure_advice
     if proc is None or not any(m["drug"] == "denosumab" and (m["months"] > 0 or m["current"])
                                for m in data["medications"]):
         return
@@ -533,7 +533,7 @@ def test_current_bevacizumab_and_invasive_procedure_carries_the_wound_healing_ho
     """Bevacizumab label / Gordon 2009 / NHS Scotland acute oncology: elective surgery waits after the last dose and
     the drug restarts no sooner than 28 days after surgery, once the wound has healed."""
     plan = plan_of(data)
-    proc = plan["procedure_advice"]
+    proc = plan.procedure_advice
     if proc is None or not proc["elective_surgery"]["invasive"] or proc["elective_surgery"]["dose_group"] == "none":
         return
     if proc["elective_surgery"]["advice"] == "before_therapy":

@@ -10,7 +10,7 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from osteonecrosis import knowledge, risk
+from osteonecrosis import knowledge, risk, rules
 from osteonecrosis.cases import CASES_DIR, RISK_FACTORS, case_from_dict, drug_catalogue, library
 
 ONCOLOGY_AND_LOW = ("zoledronate", "denosumab", "pamidronate", "alendronate", "risedronate", "ibandronate")
@@ -196,20 +196,20 @@ LIBRARY = library()
 def test_assess_library_case(case_id):
     case = LIBRARY[case_id]
     out = risk.assess(case)
-    json.dumps(out)  # JSON-able
-    keys = list(_all_source_keys(out))
+    json.dumps(out.to_dict())  # JSON-able
+    keys = list(_all_source_keys(out.to_dict()))
     assert keys and all(k in knowledge.references() for k in keys), case_id
-    assert out["disclaimer"] and out["patient_sentence"]
-    if out["overall"] is not None:
-        lo, hi = out["per_1000"]
+    assert out.disclaimer and out.patient_sentence
+    if out.overall is not None:
+        lo, hi = out.per_1000
         assert lo <= hi
-        assert out["per_1000"] == pytest.approx([out["overall"]["low_percent"] * 10,
-                                                 out["overall"]["high_percent"] * 10])
-        assert out["evidence"] in knowledge.EVIDENCE_STATUSES
-    if out["in_scope"]:
-        assert [f["factor"] for f in out["risk_factors"]] == list(case.risk_factors)
+        assert out.per_1000 == pytest.approx([out.overall["low_percent"] * 10,
+                                                 out.overall["high_percent"] * 10])
+        assert out.evidence in knowledge.EVIDENCE_STATUSES
+    if out.in_scope:
+        assert [f["factor"] for f in out.risk_factors] == list(case.risk_factors)
     else:                                   # outside the declared scope: the reason, and no figure at all
-        assert out["out_of_scope"] and out["overall"] is None and out["risk_factors"] == []
+        assert out.out_of_scope and out.overall is None and out.risk_factors == []
 
 
 def test_library_is_not_empty():
@@ -224,51 +224,51 @@ def test_assess_takes_the_highest_risk_exposure():
     case = _case("bone_metastases", {"drug": "denosumab", "months": 10}, {"drug": "pamidronate", "months": 30,
                                                                             "current": False})
     out = risk.assess(case)
-    assert out["overall"]["from"] == "denosumab"  # 0.7-6.9% beats 3.2-5.0% on the upper bound
-    assert {e["drug"] for e in out["exposures"]} == {"denosumab", "pamidronate"}
-    stopped = next(e for e in out["exposures"] if e["drug"] == "pamidronate")
+    assert out.overall["from"] == "denosumab"  # 0.7-6.9% beats 3.2-5.0% on the upper bound
+    assert {e["drug"] for e in out.exposures} == {"denosumab", "pamidronate"}
+    stopped = next(e for e in out.exposures if e["drug"] == "pamidronate")
     assert "stay in bone" in stopped["stopped"]
 
 
 def test_assess_combination_sunitinib_with_zoledronate():
     out = risk.assess(_case("bone_metastases", {"drug": "sunitinib", "months": 6},
                             {"drug": "zoledronate", "months": 6}))
-    assert out["overall"]["high_percent"] == 29.0
-    assert out["group"] == "oncology"
-    assert out["exposures"][0]["range"] is None and "case reports only" in out["exposures"][0]["note"]
+    assert out.overall["high_percent"] == 29.0
+    assert out.group == "oncology"
+    assert out.exposures[0]["range"] is None and "case reports only" in out.exposures[0]["note"]
 
 
 def test_assess_antiangiogenic_alone_without_a_rate():
     out = risk.assess(_case("other", {"drug": "aflibercept", "months": 4}))
-    assert out["overall"] is None and out["per_1000"] is None
-    assert "not known" in out["patient_sentence"]
-    assert out["source"]
+    assert out.overall is None and out.per_1000 is None
+    assert "not known" in out.patient_sentence
+    assert out.source
 
 
 def test_assess_other_indication_infers_group_from_dose():
     adj = risk.assess(_case("other", {"drug": "zoledronate", "months": 12, "dose_mg": 4, "every_days": 180}))
-    assert adj["overall"]["id"] == "range-zoledronate-adjuvant"
+    assert adj.overall["id"] == "range-zoledronate-adjuvant"
     monthly = risk.assess(_case("other", {"drug": "zoledronate", "months": 12, "dose_mg": 4, "every_days": 28}))
-    assert monthly["overall"]["id"] == "range-zoledronate-oncology"
+    assert monthly.overall["id"] == "range-zoledronate-oncology"
     vague = risk.assess(_case("other", {"drug": "zoledronate", "months": 12}))
-    assert vague["overall"]["fallback"] and vague["overall"]["high_percent"] == 8.0
+    assert vague.overall["fallback"] and vague.overall["high_percent"] == 8.0
 
 
 def test_assess_no_exposure_uses_general_population_and_shows_planned_drug():
     out = risk.assess(_case("bone_metastases", {"drug": "zoledronate", "months": 0, "current": False},
                             planned_procedure="extraction"))
-    assert out["group"] == "general_population"
-    assert out["overall"]["high_percent"] == 0.001
-    assert out["not_yet_given"][0]["range_once_started"]["high_percent"] == 8.0
-    assert out["planned_procedure"]["relative_effect"]["estimates"]
+    assert out.group == "general_population"
+    assert out.overall["high_percent"] == 0.001
+    assert out.not_yet_given[0]["range_once_started"]["high_percent"] == 8.0
+    assert out.planned_procedure["relative_effect"]["estimates"]
 
 
 def test_assess_extraction_gives_absolute_risk_for_the_group():
     out = risk.assess(_case("osteoporosis", {"drug": "alendronate", "months": 48}, planned_procedure="extraction",
                             risk_factors=["corticosteroids"]))
-    assert out["planned_procedure"]["absolute_for_this_case"]["high_percent"] == 0.15
-    assert out["risk_factors"][0]["quantified"] is False
-    assert "Out of 10,000 people taking alendronate" in out["patient_sentence"]
+    assert out.planned_procedure["absolute_for_this_case"]["high_percent"] == 0.15
+    assert out.risk_factors[0]["quantified"] is False
+    assert "Out of 10,000 people taking alendronate" in out.patient_sentence
 
 
 def test_patient_sentence_uses_a_readable_denominator():
@@ -282,8 +282,8 @@ def test_every_drug_in_the_catalogue_is_handled_by_assess():
     for drug in drug_catalogue():
         for indication in ("osteoporosis", "bone_metastases", "other"):
             out = risk.assess(_case(indication, {"drug": drug, "months": 12}))
-            assert out["exposures"][0]["drug"] == drug
-            assert out["exposures"][0]["range"] is not None or out["exposures"][0]["note"]
+            assert out.exposures[0]["drug"] == drug
+            assert out.exposures[0]["range"] is not None or out.exposures[0]["note"]
 
 
 def _cli(*args):
@@ -341,8 +341,8 @@ def test_oncology_side_by_side_says_which_figure_is_per_year():
 def test_assess_carries_the_side_by_side_for_its_group():
     case = _case("osteoporosis", {"drug": "denosumab", "months": 24, "current": True})
     out = risk.assess(case)
-    assert out["group"] == "low_dose"
-    assert out["side_by_side"][0]["id"] == "osteoporosis-taskforce-vs-aaoms2022"
+    assert out.group == "low_dose"
+    assert out.side_by_side[0]["id"] == "osteoporosis-taskforce-vs-aaoms2022"
 
 
 def test_oncology_vs_osteoporosis_ratio_compares_like_with_like():
@@ -386,12 +386,12 @@ def test_swog_s0702_gives_zoledronate_cumulative_incidence_by_year():
 def test_oral_bisphosphonate_duration_gradient(years, beyond):
     """Review W4: risk rises with time on oral bisphosphonate (about 4 years in the recommendations)."""
     out = risk.assess(_case("osteoporosis", {"drug": "alendronate", "months": years * 12}))
-    dd = out["dose_and_duration"]
+    dd = out.dose_and_duration
     assert dd["beyond_threshold"] is beyond and dd["gradient"]["threshold_years"] == 4
     assert "park2021_duration" in dd["gradient"]["source"] and "2.36" in dd["gradient"]["text"]
     iv = risk.assess(_case("osteoporosis", {"drug": "zoledronate", "months": 60, "dose_mg": 5,
                                             "every_days": 365, "route": "iv"}))
-    assert "gradient" not in iv["dose_and_duration"]                     # the gradient is for oral use
+    assert "gradient" not in iv.dose_and_duration                     # the gradient is for oral use
 
 
 def test_reported_aaoms_2022_osteoporosis_figures_carry_their_period_label():
@@ -412,9 +412,9 @@ def test_reported_aaoms_2022_osteoporosis_figures_carry_their_period_label():
     ({"drug": "zoledronate", "months": 6, "dose_mg": 4, "every_days": 28, "route": "sc"}, None),
 ])
 def test_regimen_group_resolves_dose_and_interval(med, expected):
-    """risk._regimen_group's behaviour, held here so it can be pointed at the shared resolver in rules.py."""
+    """The risk table's group from the dose (rules.risk_regimen_group, the one resolver)."""
     case = _case("other", med)
-    assert risk._regimen_group(case.medications[0]) == expected
+    assert rules.risk_regimen_group(case.medications[0]) == expected
 
 
 @given(dose=st.one_of(st.none(), st.sampled_from([1.0, 4.0, 5.0, 30.0, 60.0, 90.0, 120.0])),
@@ -425,9 +425,9 @@ def test_basis_never_says_no_dose_given_when_a_dose_was_given(dose, every, drug)
     med = {"drug": drug, "months": 12, **({"dose_mg": dose} if dose is not None else {}),
            **({"every_days": every} if every is not None else {})}
     out = risk.assess(_case("other", med))
-    text = json.dumps(out.to_dict() if hasattr(out, "to_dict") else dict(out))
+    text = json.dumps(out.to_dict())
     if dose is not None:
         assert "no dose given" not in text
-    for e in out["exposures"]:
+    for e in out.exposures:
         if e["range"] and e["range"]["fallback"] and e["range"]["id"].startswith("span-"):
             assert ("no dose given" in e["range"]["basis"]) is (dose is None)

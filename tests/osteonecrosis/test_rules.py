@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -72,26 +73,33 @@ def test_was_given_is_one_rule():
 
 # --- typed results, dict access kept for older callers ---------------------------------------------------
 
-def test_plan_and_risk_are_typed_and_still_read_as_dicts():
+def test_plan_and_risk_are_typed_dataclasses_without_a_dict_layer():
+    """Issue 17 item 3: results are frozen dataclasses read by attribute; the dict layer (ResultMapping) is gone."""
+    import dataclasses
+
     case = library()["onc-denosumab-stage2"]
     plan = make_plan(case)
-    assert plan.stage == plan["stage"] == "2" and plan.get("warnings") == plan.warnings
-    assert json.loads(json.dumps(plan))["stage"] == "2"
-    assert plan.to_dict() == dict(plan) and type(plan.to_dict()) is dict
     risk = assess(case)
     assert isinstance(risk, RiskAssessment)
-    assert risk.overall == risk["overall"] and risk.get("group") == risk.group == "oncology"
-    assert list(risk)[0] == "case" and json.dumps(risk)
+    for result in (plan, risk):
+        assert dataclasses.is_dataclass(result) and result.__dataclass_params__.frozen
+        assert not isinstance(result, dict)
+        with pytest.raises(TypeError):
+            result["stage"]  # noqa: B018 - no item access
+        assert not hasattr(result, "get") and not hasattr(result, "keys")
+        data = result.to_dict()
+        assert type(data) is dict and list(data) == [f.name for f in dataclasses.fields(result)]
+        assert json.loads(json.dumps(data))
+    assert plan.stage == plan.to_dict()["stage"] == "2"
+    assert risk.group == "oncology" and list(risk.to_dict())[0] == "case"
 
 
 def test_results_are_read_only():
     plan = make_plan(library()["onc-denosumab-stage2"])
-    with pytest.raises(TypeError, match="read-only"):
-        plan["stage"] = "1"
-    with pytest.raises(TypeError, match="read-only"):
-        plan.setdefault("x", 1)
-    with pytest.raises(AttributeError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         plan.stage = "1"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        assess(library()["onc-denosumab-stage2"]).overall = None
 
 
 def test_has_a_lesion_and_the_8_week_window_are_read_from_rules_only() -> None:
@@ -114,6 +122,7 @@ def test_has_a_lesion_and_the_8_week_window_are_read_from_rules_only() -> None:
 
 import itertools  # noqa: E402
 
+from osteonecrosis import plan as plan_module  # noqa: E402
 from osteonecrosis import prevention, risk  # noqa: E402
 from osteonecrosis.cases import Medication, drug_catalogue  # noqa: E402
 
@@ -128,16 +137,36 @@ def _all_regimen_meds() -> list[Medication]:
     return meds
 
 
-def test_risk_regimen_group_is_a_drop_in_for_the_risk_module_resolver():
-    """rules.risk_regimen_group gives what risk._regimen_group gives, for every regimen, route and interval (so
-    risk.py can call it instead of its own copy)."""
+def test_one_regimen_resolver_no_copies_elsewhere():
+    """Issue 17 item 3: the wrappers prevention.medication_group and risk._regimen_group are gone; the plan,
+    prevention and risk modules ask rules.py, and none of them matches a dose to the catalogue's regimens."""
+    assert not hasattr(prevention, "medication_group") and not hasattr(risk, "_regimen_group")
+    from pathlib import Path
+    for module in (prevention, risk, plan_module):
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        assert 'float(r["dose_mg"]) == float(med.dose_mg)' not in text, module.__name__
+        assert 'r["dose_mg"] == med.dose_mg' not in text, module.__name__
+
+
+@pytest.mark.parametrize("med, route", [
+    (Medication("ibandronate", 12, dose_mg=3), "iv"),
+    (Medication("ibandronate", 12, dose_mg=150), "oral"),
+    (Medication("ibandronate", 12), None),                  # two routes, no dose: cannot be told
+    (Medication("ibandronate", 12, route="iv"), "iv"),
+    (Medication("zoledronate", 12), "iv"),
+    (Medication("alendronate", 12, dose_mg=999), "oral"),   # no matching dose, one route
+    (Medication("denosumab", 12), "sc"),
+    (Medication("etidronate", 12), None),                   # no regimen in the catalogue
+])
+def test_route_of(med, route):
+    assert rules.route_of(med) == route
+
+
+def test_prevention_and_risk_read_the_route_from_the_one_resolver():
     for med in _all_regimen_meds():
-        assert rules.risk_regimen_group(med) == risk._regimen_group(med), med
-
-
-def test_prevention_groups_come_from_the_one_resolver():
-    for med, indication in itertools.product(_all_regimen_meds()[::7], ("osteoporosis", "bone_metastases", "other")):
-        assert prevention.medication_group(med, indication) == rules.regimen_group(med, indication)
+        assert prevention._route(med) == (rules.route_of(med) or "oral"), med
+        is_bp = drug_catalogue()[med.drug]["class"].endswith("bisphosphonate")
+        assert risk._is_oral_bisphosphonate(med) == (is_bp and rules.route_of(med) == "oral"), med
 
 
 def test_elective_surgery_rule_sends_staged_cases_to_the_specialist_and_keeps_non_invasive_care_routine():

@@ -99,10 +99,10 @@ def test_no_case_under_18_ever_gets_a_risk_figure(age, drug, indication, months,
     case = case_from_dict({"patient": {"age": age}, "indication": indication, "medications": [med],
                            "planned_procedure": procedure})
     out = risk.assess(case)
-    assert out["in_scope"] is False and out["overall"] is None and out["per_1000"] is None
-    assert all(e["range"] is None for e in out["exposures"]) and not out["side_by_side"]
-    assert not re.search(r"\d", out["patient_sentence"])
-    assert out["planned_procedure"] is None and out["risk_factors"] == []
+    assert out.in_scope is False and out.overall is None and out.per_1000 is None
+    assert all(e["range"] is None for e in out.exposures) and not out.side_by_side
+    assert not re.search(r"\d", out.patient_sentence)
+    assert out.planned_procedure is None and out.risk_factors == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,7 +112,7 @@ def test_no_case_under_18_ever_gets_a_risk_figure(age, drug, indication, months,
 def test_adults_on_antiresorptives_stay_in_scope(age, drug, indication):
     case = case_from_dict({"patient": {"age": age}, "indication": indication,
                            "medications": [{"drug": drug, "months": 24}]})
-    assert scope.out_of_scope(case, "risk") is None and risk.assess(case)["in_scope"] is True
+    assert scope.out_of_scope(case, "risk") is None and risk.assess(case).in_scope is True
 
 
 def test_risk_explorer_says_so_in_one_line_for_a_child_and_draws_no_figure():

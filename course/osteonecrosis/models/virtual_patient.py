@@ -5,7 +5,9 @@ the dosing schedule, a drug holiday and who decides it, rinses, antibiotics, tec
 The simulator advances time, draws outcomes from cited probabilities with ``numpy.random.default_rng(seed)``
 (the same seed and the same decisions give the same story), stages the patient with
 :func:`osteonecrosis.staging.stage` after every step, and says what the guidelines advise about the decision
-and which source says so (the advice is read from ``management.yaml`` and ``prevention.yaml``).
+and which source says so (the advice is read from ``management.yaml`` and ``prevention.yaml``). Whether an
+extraction on therapy is advised comes from the plan's own rule, :func:`osteonecrosis.rules.elective_surgery_rule`
+(the verdict per advice: :data:`EXTRACTION_VERDICTS`), so the simulator and the plan never disagree.
 
 Where the numbers come from (``simulation.yaml`` and ``risk.yaml``):
 
@@ -406,6 +408,7 @@ class VirtualPatient:
 
     def _extract(self, timed: bool) -> tuple[Advice, str]:
         elective = self.need not in ("hidden", "known")
+        decision = self.extraction_decision(necessary=not elective)     # judged before the socket's outcome
         self.need = "treated"
         extras = []
         if self.technique_next:
@@ -422,23 +425,28 @@ class VirtualPatient:
             outcome += " " + self._onset("the socket did not heal")
         else:
             outcome += " The socket healed."
-        refs: list[tuple[str, str]] = []
-        verdict = "in_line"
-        if elective and self._group_is_oncology():
-            refs.append(("prevention", "during-no-elective-oncology"))
-            verdict = "not_advised"
-        elif self._group_is_oncology():
-            refs.append(("prevention", "during-necessary-treatment"))
+        verdict = EXTRACTION_VERDICTS[decision.advice][0 if elective else 1]
+        if decision.advice == "stopped" and elective and self._group_is_oncology():
+            verdict = "not_advised"     # oncology: stopped or paused, the risk has not gone (the entry says so)
+        refs: list[tuple[str, str]] = [("prevention", decision.entry_id)]
         if self.drug == "denosumab" and self.regimen and self.regimen.every_days >= 90:
             refs += [("prevention", "dmab-ects2022"), ("prevention", "dmab-sdcep2017")]
-            if not timed:
-                verdict = "not_advised" if verdict == "in_line" else verdict
+            if timed:
+                verdict = "in_line" if verdict == "neutral" else verdict
+            else:
+                verdict = "not_advised" if verdict in ("in_line", "neutral") else verdict
                 extras.append("On 6-monthly denosumab both ECTS and SDCEP time the procedure to the end "
                               "of the dosing interval.")
-        if not refs:
-            refs.append(("prevention", "pre-sdcep-dentally-fit"))
-            verdict = "neutral" if elective else "in_line"
         return advice(verdict, *refs, extra=extras), outcome
+
+    def extraction_decision(self, necessary: bool) -> rules.SurgeryDecision:
+        """What the course's one elective-surgery rule (:func:`osteonecrosis.rules.elective_surgery_rule`, the
+        rule the plan uses) says about an extraction for this patient now; ``necessary`` for a tooth that needs
+        extracting (found at screening or hidden until it flares), not for an elective one."""
+        case = replace(self.as_case(), planned_procedure="extraction")
+        result = self.stage_result()
+        return rules.elective_surgery_rule(case, result.stage, result.suspected, False,
+                                           self._group_is_oncology(), necessary=necessary)
 
     def _do_extract_now(self, stage: str) -> tuple[Advice, str]:
         return self._extract(timed=False)
@@ -641,6 +649,21 @@ def outcome_figure(kind: str, stage: str) -> Any:
         if kind in (p.raw.get("interventions") or []) and stage in [str(s) for s in p.raw.get("stages") or []]:
             return p
     return None
+
+
+# The simulator's verdict for an extraction, by the advice of the one elective-surgery rule:
+# (elective extraction, necessary extraction).
+EXTRACTION_VERDICTS: dict[str, tuple[str, str]] = {
+    "avoid_elective": ("not_advised", "not_advised"),     # MASCC 2019: no elective surgery on oncologic doses
+    "necessary": ("in_line", "in_line"),                  # necessary treatment, planned with the oncologist
+    "specialist": ("not_advised", "not_advised"),         # suspected or staged MRONJ: the specialist team
+    "no_verified_rule": ("not_advised", "in_line"),       # antiangiogenic alone: prevented the same way
+    "proceed_with_precautions": ("neutral", "in_line"),   # osteoporosis doses: no guideline forbids it
+    "stopped": ("neutral", "in_line"),                    # stopped (elective in oncology: not advised, below)
+    "no_exposure": ("neutral", "in_line"),
+    "routine": ("in_line", "in_line"),
+    "before_therapy": ("in_line", "in_line"),
+}
 
 
 def surgery_verdict(kind: str, stage: str) -> tuple[str, list[tuple[str, str]], list[str]]:

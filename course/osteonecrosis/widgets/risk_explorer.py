@@ -85,12 +85,12 @@ class RiskExplorer(TeachingWidget):
             self.describe("No figure: the patient is outside the course's scope, so all 1000 dots stay blank.")
             return
         result = risk.assess(case)
-        overall = result.get("overall")
+        overall = result.overall
         if not overall:
-            raise risk.RiskError(result.get("overall_explanation") or "no cited risk figure for this exposure")
+            raise risk.RiskError(result.overall_explanation or "no cited risk figure for this exposure")
         low_p, high_p = float(overall["low_percent"]), float(overall["high_percent"])
         after = None
-        proc = result.get("planned_procedure") or {}
+        proc = result.planned_procedure or {}
         if proc.get("absolute_for_this_case"):
             after = proc["absolute_for_this_case"]
             low_p, high_p = float(after["low_percent"]), float(after["high_percent"])
@@ -102,9 +102,9 @@ class RiskExplorer(TeachingWidget):
         self.view.render("icons")
         what = "after one extraction" if after else "over the treatment periods studied"
         sources = ", ".join((after or overall).get("source", []))
-        sentence = result.get("patient_sentence", "")
+        sentence = result.patient_sentence
         factors = "".join(f"<li>{html.escape(f['text'])} <small>({html.escape(', '.join(f['source']))})</small></li>"
-                          for f in result.get("risk_factors", []))
+                          for f in result.risk_factors)
         self.text.value = (f"<p><b>{low_p:g}% to {high_p:g}%</b> {html.escape(what)} "
                            f"(<i>{html.escape(sources)}</i>). {html.escape(sentence)}</p>"
                            + (f"<p>Risk factors (they change the picture, but the sources give no size for most, "

@@ -292,3 +292,87 @@ def test_random_stories_never_break_the_operation_rules():
                 assert vp.outcome_figure(action, before) is not None, (seed, action, before)
     print(f"operations checked: {operations}")
     assert operations >= 100
+
+
+# --- Issue 17 item 3: the simulator's extraction advice comes from the one elective-surgery rule ---------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from osteonecrosis import rules  # noqa: E402
+from osteonecrosis.cases import drug_catalogue  # noqa: E402
+
+EXTRACTION_EXAMPLES = 400
+
+
+def _playable_pairs() -> list[tuple[str, str]]:
+    out = []
+    for drug in sorted(drug_catalogue()):
+        for indication in ("osteoporosis", "bone_metastases", "multiple_myeloma", "paget"):
+            try:
+                vp.new_patient(drug, indication, 3)
+            except ModelInputError:
+                continue
+            out.append((drug, indication))
+    return out
+
+
+PLAYABLE = _playable_pairs()
+
+
+@st.composite
+def extraction_states(draw):
+    """A patient on (or off) a drug at the moment the student extracts a tooth."""
+    drug, indication = draw(st.sampled_from(PLAYABLE))
+    p = vp.new_patient(drug, indication, draw(st.sampled_from([1, 3, 30, 80])), seed=draw(st.integers(0, 50)),
+                       current=draw(st.booleans()))
+    p.need = draw(st.sampled_from(["none", "hidden", "known"]))
+    p.holiday = draw(st.booleans()) and p.on_therapy
+    timed = draw(st.booleans()) and "extract_timed" in p.available_actions()
+    return p, "extract_timed" if timed else "extract_now"
+
+
+@settings(max_examples=EXTRACTION_EXAMPLES, deadline=None, database=None, derandomize=True)
+@given(extraction_states())
+def test_extraction_advice_is_the_plan_rule(state):
+    """The extraction's first cited entry is the entry of rules.elective_surgery_rule (the rule the plan uses)
+    for the same patient, and the verdict is the simulator's reading of that rule's advice."""
+    p, action = state
+    elective = p.need == "none"
+    result = p.stage_result()
+    import dataclasses
+    case = dataclasses.replace(p.as_case(), planned_procedure="extraction")
+    decision = rules.elective_surgery_rule(case, result.stage, result.suspected, False, p.group == "oncology",
+                                           necessary=not elective)
+    step = p.decide(action)
+    assert step.advice.entries[0] == decision.entry_id
+    expected = vp.EXTRACTION_VERDICTS[decision.advice][0 if elective else 1]
+    if decision.advice == "stopped" and elective and p.group == "oncology":
+        expected = "not_advised"
+    six_monthly_dmab = p.drug == "denosumab" and p.regimen and p.regimen.every_days >= 90
+    if six_monthly_dmab and action == "extract_now" and expected in ("in_line", "neutral"):
+        expected = "not_advised"
+    elif six_monthly_dmab and expected == "neutral":
+        expected = "in_line"
+    assert step.advice.verdict == expected
+
+
+@pytest.mark.parametrize("drug, indication, need, verdict, entry", [
+    # where the rule agrees with the simulator's earlier hand-written logic, the outcome is unchanged
+    ("zoledronate", "bone_metastases", "none", "not_advised", "during-no-elective-oncology"),
+    ("zoledronate", "bone_metastases", "known", "in_line", "during-necessary-treatment"),
+    ("denosumab", "multiple_myeloma", "hidden", "in_line", "during-necessary-treatment"),
+    ("alendronate", "osteoporosis", "none", "neutral", "during-primary-care"),
+    ("alendronate", "osteoporosis", "known", "in_line", "during-primary-care"),
+])
+def test_extraction_outcomes_where_rule_and_simulator_agree(drug, indication, need, verdict, entry):
+    p = vp.new_patient(drug, indication, 30, seed=4)
+    p.need = need
+    step = p.decide("extract_now")
+    assert (step.advice.verdict, step.advice.entries[0]) == (verdict, entry)
+
+
+def test_antiangiogenic_alone_extraction_is_prevented_like_mronj():
+    """W1: an antiangiogenic drug alone is prevented the same way (the rule's entry), whatever the indication."""
+    p = vp.new_patient("bevacizumab", "osteoporosis", 6, seed=2)
+    step = p.decide("extract_now")
+    assert step.advice.entries[0] == "during-antiangiogenic-only" and step.advice.verdict == "not_advised"
