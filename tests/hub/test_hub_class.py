@@ -12,7 +12,7 @@ the test then plays a class through the menus and the terminal a person uses:
    right; one submits the blank notebook first, then answers wrong and resubmits), and submit from the panel;
 3. the instructor collects in formgrader (formgrader collects with --update, so the resubmission wins), types
    ``grade-class`` in the terminal, gives a manual grade and a comment in formgrader's Manual Grading (inside the
-   lab), types ``python -m classroom.grading.feedback`` (formgrader's "Generate feedback" is nbgrader's
+   lab), types ``python -m classroom feedback`` (formgrader's "Generate feedback" is nbgrader's
    ``generate_feedback --force``, which would show hidden tests), and releases feedback in formgrader;
 4. each student fetches feedback in the panel and sees their own score, the manual grade and the comment, and no
    hidden test;
@@ -371,7 +371,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         with browser.chromium() as page:
             classhub.login(page, hub, hub.instructor)
             regen = _terminal(page, hub, hub.instructor,
-                              f"cd {course} && python -m classroom.grading.feedback {ASSIGNMENT}", "feedback")
+                              f"cd {course} && python -m classroom feedback {ASSIGNMENT}", "feedback")
             assert regen["rc"] == "0", f"feedback regeneration in the terminal failed:\n{regen['out'][-3000:]}"
             _formgrader_action(page, hub, "release-feedback", "Successfully")
 

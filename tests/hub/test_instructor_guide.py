@@ -83,7 +83,7 @@ def test_the_guide_names_every_step() -> None:
     needed = ["make setup", "make check", "nbgrader db student add", "nbgrader db student import",
               "nbgrader db assignment add", "nbgrader generate_assignment", "nbgrader release_assignment",
               "nbgrader collect", "--update", "grade-class", "--zip", "make grade ASSIGNMENT=",
-              "classroom.grading.feedback",
+              "python -m classroom feedback",
               "nbgrader release_feedback", "nbgrader export"]
     text = "\n".join(guide_commands())
     assert not [w for w in needed if w not in text], [w for w in needed if w not in text]
@@ -411,7 +411,7 @@ def check_export(path: Path, ana: str, ben: str, auto_max: float) -> None:
 
 def test_feedback_command_bad_input_is_one_line(tmp_path: Path) -> None:
     def run(*argv: str) -> tuple[int, list[str]]:
-        done = subprocess.run([sys.executable, "-m", "classroom.grading.feedback", *argv], cwd=tmp_path,
+        done = subprocess.run([sys.executable, "-m", "classroom", "feedback", *argv], cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
         return done.returncode, done.stderr.strip().splitlines()
 
