@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "grading" / "course"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "grading" / "course"
 ASSIGNMENT = "ps_fixture"
 BIN = Path(sys.executable).parent
 
