@@ -9,9 +9,8 @@ grade-class takes the same classes from the functions below, and a test checks t
 - sanitise: nbgrader's own steps, plus :class:`DropEmptyNbgraderMetadata` (``DeduplicateIds`` leaves ``{}``
   behind, which ``CheckCellMetadata`` would reject: one hostile cell would stop the whole notebook);
 - autograde: :class:`~classroom.grading.executor.SandboxedExecute` (student code in a sandbox, tests in the
-  checker, every output counted) instead of nbgrader's ``Execute``, then nbgrader's steps, with
-  :class:`NeutraliseActiveContent` after the scores are saved (the autograded notebook formgrader renders
-  carries no script);
+  checker, every output counted) instead of nbgrader's ``Execute``, then nbgrader's steps (grade-class adds
+  :class:`NeutraliseActiveContent` after the scores are saved: :func:`after_execute`);
 - feedback: :class:`HideHiddenTests` (hidden test code and its tracebacks left out) and
   :class:`NeutraliseActiveContent` before nbgrader's ``GetGrades``; the page itself is written by
   ``guards.render_sanitise.SanitisedFeedbackExporter`` (``GenerateFeedback.exporter_class``), which adds
@@ -87,14 +86,19 @@ def sanitize_preprocessors() -> list[type]:
 def autograde_preprocessors() -> list[type]:
     """``Autograde.autograde_preprocessors``: nbgrader's list with the sandboxed step in place of ``Execute``."""
     return [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-            NeutraliseActiveContent, AssignLatePenalties, CheckCellMetadata]
+            AssignLatePenalties, CheckCellMetadata]
 
 
 def after_execute() -> list[type]:
-    """What grade-class runs after ``SandboxedExecute`` in its worker: the autograde list without the late penalty,
-    which the parent applies from the submission time no student can write (``classroom.grading.late_penalty``)."""
+    """What grade-class runs after ``SandboxedExecute`` in its worker: the autograde list without the late penalty
+    (the parent applies it from the submission time no student can write, ``classroom.grading.late_penalty``), and
+    with :class:`NeutraliseActiveContent` after the scores are saved (its autograded notebooks keep no widget view,
+    Javascript or raw script; ``nbgrader autograde`` keeps widget views, and formgrader's sanitising templates and
+    the feedback steps clean what is rendered either way)."""
     steps = autograde_preprocessors()
-    return [s for s in steps[steps.index(SandboxedExecute) + 1:] if s is not AssignLatePenalties]
+    steps = [s for s in steps[steps.index(SandboxedExecute) + 1:] if s is not AssignLatePenalties]
+    steps.insert(steps.index(SaveAutoGrades) + 1, NeutraliseActiveContent)
+    return steps
 
 
 def feedback_preprocessors() -> list[type]:

@@ -10,7 +10,7 @@ from classroom.grading.executor import SandboxedExecute
 from classroom.grading.sandbox import SandboxUnavailable
 from nbconvert.exporters import Exporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from nbgrader.preprocessors import AssignLatePenalties, Execute
+from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
@@ -36,7 +36,9 @@ def test_the_sandboxed_step_replaces_nbgraders_execute():
     assert steps[0] is SandboxedExecute and issubclass(SandboxedExecute, Execute)
     assert not any(s is Execute for s in steps)
     assert AssignLatePenalties in steps and AssignLatePenalties not in nbgrader_steps.after_execute()
-    assert SandboxedExecute not in nbgrader_steps.after_execute()
+    after = nbgrader_steps.after_execute()
+    assert SandboxedExecute not in after
+    assert after.index(nbgrader_steps.NeutraliseActiveContent) > after.index(SaveAutoGrades)
 
 
 def test_nbgrader_can_build_every_step_from_the_config():
