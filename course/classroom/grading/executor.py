@@ -25,6 +25,9 @@ output even when the student silenced IPython's traceback display) this client a
   reply status, never from an execute_result a student's hook emitted, and the canary is sent exactly like a
   test cell (store_history, same request);
 - IOPub output arriving late is a note, never a spent time budget.
+
+``SandboxedExecute`` is this client as nbgrader's Execute step (``c.Autograde.autograde_preprocessors`` in the
+course's nbgrader_config.py): ``nbgrader autograde`` and grade-class both run student code through it.
 """
 
 from __future__ import annotations
