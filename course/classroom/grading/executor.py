@@ -68,6 +68,7 @@ from classroom.grading.guards.checker import (
 )
 from classroom.grading.guards.launcher import kernel_argv
 from classroom.grading.guards.outputs import OutputBudget, size_of, trim_error
+from classroom.grading.notebook_client import SlicedWaitClient
 from classroom.grading.sandbox import Limits, Sandbox, SandboxUnavailable, claim_uid, isolation_problem
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -123,8 +124,11 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
 
 
-class GradingClient(Execute):
+class GradingClient(Execute, SlicedWaitClient):
     """nbgrader's Execute preprocessor driven cell by cell with the guards above (one notebook, one kernel manager).
+
+    Replies are awaited in short slices (``notebook_client.SlicedWaitClient``): nbclient's one long wait sometimes
+    misses a reply that has arrived and sleeps until the cell timeout.
 
     ``SandboxedExecute`` below is the same client as a configurable nbgrader step that makes its own sandbox."""
 
