@@ -50,7 +50,10 @@ c.ClearSolutions.code_stub = {
 # nbgrader validate cuts each message line at width - 3 characters (90 by default): keep the whole first line.
 c.Validator.width = 120
 # ... and never says "Success! Your notebook passes all the tests": visible tests are not the grade.
-# A failed check is one line, the course's message first (no test code, no traceback): classroom/grading/validate_message.py.
+# A failed check is one line, the course's message first (no test code, no traceback):
+# classroom/grading/validate_message.py.
+# nbgrader has no setting for either (the Validator class is built by name), so this one stays a patch: see
+# docs/threat_model.md, "Monkeypatches".
 try:
     from classroom.grading.validate_message import install as _say_visible_is_not_the_grade
 except ImportError:
@@ -85,6 +88,26 @@ except ImportError:
     pass
 else:
     _sanitise_rendering(c)
+
+# Grading the nbgrader way (classroom/grading/nbgrader_steps.py): `nbgrader autograde` (command line or formgrader)
+# runs student code only in the course's sandboxed Execute step, with grade-class's guards (the checker, output
+# budgets, tamper checks), and `nbgrader generate_feedback` leaves hidden tests and active content out. Named by
+# path, not imported: without the course package these commands fail instead of running student code unsandboxed.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+    "classroom.grading.nbgrader_steps.DropEmptyNbgraderMetadata", "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells", "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "classroom.grading.executor.SandboxedExecute", "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.GenerateFeedback.preprocessors = [
+    "classroom.grading.nbgrader_steps.HideHiddenTests", "classroom.grading.nbgrader_steps.NeutraliseActiveContent",
+    "nbgrader.preprocessors.GetGrades",
+]
 
 # Late submissions (the course's policy, applied by `nbgrader autograde` and by grade-class alike): a submission
 # after the assignment's due date (`nbgrader db assignment add ID --duedate=...`) loses 10 % of its score per

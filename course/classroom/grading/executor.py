@@ -25,26 +25,36 @@ output even when the student silenced IPython's traceback display) this client a
   reply status, never from an execute_result a student's hook emitted, and the canary is sent exactly like a
   test cell (store_history, same request);
 - IOPub output arriving late is a note, never a spent time budget.
+
+``SandboxedExecute`` is this client as nbgrader's Execute step (``c.Autograde.autograde_preprocessors`` in the
+course's nbgrader_config.py): ``nbgrader autograde`` and grade-class both run student code through it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import builtins
+import os
 import secrets
+import shutil
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 import zmq
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import ensure_async
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
+from traitlets import Bool, Float, Integer
 
+from classroom.grading.guards import files
 from classroom.grading.guards.checker import (
     MAX_EXPORT,
     CheckerError,
@@ -52,9 +62,14 @@ from classroom.grading.guards.checker import (
     ExportProblem,
     answer_block,
     call_code,
+    checker_argv,
     export_code,
+    local_argv,
 )
+from classroom.grading.guards.launcher import kernel_argv
 from classroom.grading.guards.outputs import OutputBudget, size_of, trim_error
+from classroom.grading.notebook_client import SlicedWaitClient
+from classroom.grading.sandbox import Limits, Sandbox, SandboxUnavailable, claim_uid, isolation_problem
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 PROBE_ERRORS = 3  # error outputs kept from one of the grader's own cells (the canary needs one)
@@ -109,25 +124,38 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
 
 
-class GradingClient(Execute):
-    """nbgrader's Execute preprocessor driven cell by cell with the guards above."""
+class GradingClient(Execute, SlicedWaitClient):
+    """nbgrader's Execute preprocessor driven cell by cell with the guards above (one notebook, one kernel manager).
 
-    def __init__(self, nb: NotebookNode, km: AsyncKernelManager, wall_seconds: float, output_bytes: int,
-                 notebook_bytes: int = 20_000_000, checker: CheckerProcess | None = None, **kwargs):
+    Replies are awaited in short slices (``notebook_client.SlicedWaitClient``): nbclient's one long wait sometimes
+    misses a reply that has arrived and sleeps until the cell timeout.
+
+    ``SandboxedExecute`` below is the same client as a configurable nbgrader step that makes its own sandbox."""
+
+    wall_seconds = Float(Limits.wall_seconds, help="seconds for the whole notebook").tag(config=True)
+    output_bytes = Integer(Limits.output_bytes, help="output kept per cell; the rest is dropped with a note"
+                           ).tag(config=True)
+    notebook_bytes = Integer(Limits.notebook_bytes, help="output kept per notebook").tag(config=True)
+
+    def __init__(self, nb: NotebookNode | None = None, km: AsyncKernelManager | None = None,
+                 checker: CheckerProcess | None = None, **kwargs):
         super().__init__(km=km, **kwargs)
-        self.nb = nb
-        self.wall_seconds = wall_seconds
-        self.output_bytes = output_bytes
-        self.budget = OutputBudget(cell_bytes=output_bytes, notebook_bytes=notebook_bytes)
+        if nb is not None:
+            self.nb = nb
         self.checker = checker
+        self.shutdown_kernel = "immediate"
+        self.raise_on_iopub_timeout = False  # late output is a note, not a timeout
+        self.store_widget_state = False  # widget state is neither capped by nbclient nor needed for grading
+        self._fresh_run()
+
+    def _fresh_run(self) -> None:
+        """Per-notebook state: budgets, report, captures."""
+        self.budget = OutputBudget(cell_bytes=self.output_bytes, notebook_bytes=self.notebook_bytes)
         self.report = RunReport()
         self._noted: set[tuple[int, str]] = set()
         self._last_reply: dict | None = None
         self._capture: _Capture | None = None  # set while one of the grader's own cells runs
         self._last_capture: _Capture | None = None
-        self.shutdown_kernel = "immediate"
-        self.raise_on_iopub_timeout = False  # late output is a note, not a timeout
-        self.store_widget_state = False  # widget state is neither capped by nbclient nor needed for grading
 
     # -- output caps --------------------------------------------------------------------------------------
     def _drop(self, outs, name: str) -> None:
@@ -442,3 +470,143 @@ class GradingClient(Execute):
     def _mark_not_run(self, cell: NotebookNode) -> None:
         self.report.not_run += 1
         cell.outputs = [error_output("NotRun", "this cell was not run (the kernel died or the time ran out)")]
+
+
+def report_reasons(notebook: str, report: RunReport, wall_seconds: float) -> list[str]:
+    """One line per thing that went wrong while ``notebook`` ran (the class summary's and the log's words)."""
+    name = f"{notebook}.ipynb"
+    out = []
+    if report.tampered:
+        out.append(f"{name}: the notebook tampered with the kernel's error reporting: its autograded tests score 0")
+    if report.forged_exports:
+        out.append(f"{name}: {report.forged_exports} answer export(s) held an answer block the notebook printed "
+                   "itself (refused): those tests score 0")
+    if report.kernel_died:
+        notes = "".join(f" [{n}]" for n in report.notes)
+        out.append(f"{name}: the kernel stopped (exit, crash or a resource limit); {report.not_run} cell(s) not "
+                   f"run score 0{notes}")
+    if report.budget_spent:
+        out.append(f"{name}: time budget of {wall_seconds:g} s spent; {report.not_run} cell(s) not run score 0")
+    if report.truncated_cells:
+        out.append(f"{name}: output of {report.truncated_cells} cell(s) truncated")
+    if report.checker_fallback:
+        out.append(f"{name}: tests ran beside student code ({report.checker_fallback})")
+    return out
+
+
+_ROOT_UIDS: tuple[int | None, int | None] | None = None  # (kernel, checker) uids this process holds, as root
+
+
+def _own_uids(base: int) -> tuple[int | None, int | None]:
+    """Two unprivileged uids (kernel, checker) claimed once per process when we are root, else (None, None)."""
+    global _ROOT_UIDS
+    if _ROOT_UIDS is None:
+        _ROOT_UIDS = (claim_uid(base), claim_uid(base)) if os.geteuid() == 0 else (None, None)
+    return _ROOT_UIDS
+
+
+class SandboxedExecute(GradingClient):
+    """The course's Execute step: ``GradingClient`` as an nbgrader preprocessor that makes its own sandbox.
+
+    Set as the first of ``c.Autograde.autograde_preprocessors`` (nbgrader_config.py, see
+    ``classroom.grading.nbgrader_steps``), so ``nbgrader autograde`` (command line or formgrader) runs student
+    code only here, under the guards grade-class uses; grade-class runs the same step with the kernel and
+    checker its worker made (``km=``, ``checker=``). For each notebook, unless given a kernel manager:
+
+    - a fresh sandbox (``classroom.grading.sandbox``: bubblewrap, rlimits, an unprivileged uid of this process
+      when run as root) whose working directory holds the assignment's released files only, never the
+      student's other files; the checker in a sandbox of its own (its own uid as root);
+    - no sandbox on this machine: the step refuses (an error for that notebook, nothing of the student's runs)
+      unless ``SandboxedExecute.unsafe_no_sandbox = True``;
+    - afterwards the test cells of a notebook that tampered with error reporting get an error output (they
+      score 0); what went wrong is logged and kept in ``resources['grader']`` (``report``, ``reasons``).
+    """
+
+    cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds of the notebook's kernel").tag(config=True)
+    memory_mb = Integer(Limits.memory_mb, help="address space of the kernel, MB").tag(config=True)
+    processes = Integer(Limits.processes, help="processes of the sandbox uid").tag(config=True)
+    uid_base = Integer(62000, help="as root: unprivileged uids for the sandboxes are taken from here on"
+                       ).tag(config=True)
+    unsafe_no_sandbox = Bool(False, help="run student code WITHOUT isolation when no sandbox exists (never for "
+                                         "real classes)").tag(config=True)
+
+    def limits(self) -> Limits:
+        """The sandbox limits these settings give (cell timeout from ``Execute.timeout``)."""
+        return Limits(cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb, processes=self.processes,
+                      cell_timeout=int(self.timeout or Limits.cell_timeout), wall_seconds=int(self.wall_seconds),
+                      output_bytes=self.output_bytes, notebook_bytes=self.notebook_bytes)
+
+    def preprocess(self, nb: NotebookNode, resources: dict | None = None, km=None):  # type: ignore[override]
+        resources = resources if resources is not None else {}
+        self.nb = nb
+        self._fresh_run()
+        if km is not None:
+            self.km = km
+        if self.km is not None:  # the caller made the kernel and the checker (grade-class's worker)
+            self.resources = resources
+            run_sync(self.async_grade)()
+        else:
+            self._grade_in_own_sandbox(resources)
+        if self.report.tampered:
+            for cell in self.nb.cells:
+                if is_test_cell(cell):
+                    cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
+        notebook = str(resources.get("nbgrader", {}).get("notebook") or "notebook")
+        reasons = report_reasons(notebook, self.report, self.wall_seconds)
+        for line in reasons:
+            self.log.warning("%s", line)
+        resources.setdefault("grader", {}).update(report=self.report, reasons=reasons)
+        return self.nb, resources
+
+    def _release_dir(self, resources: dict) -> Path | None:
+        """The assignment's released folder (its data files are the sandbox's only files)."""
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        if not assignment:
+            return None
+        coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+        if coursedir is None:
+            from nbgrader.coursedir import CourseDirectory
+
+            coursedir = CourseDirectory(config=self.config)
+        path = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+        return path if path.is_dir() else None
+
+    def _grade_in_own_sandbox(self, resources: dict) -> None:
+        problem = isolation_problem()
+        if problem and not self.unsafe_no_sandbox:
+            raise SandboxUnavailable(f"cannot sandbox student code: {problem}; refusing to run it "
+                                     "(SandboxedExecute.unsafe_no_sandbox runs it with your rights)")
+        work = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+        os.chmod(work, 0o711)
+        boxes: list[Sandbox] = []
+        try:
+            scratch = work / "scratch"
+            scratch.mkdir()
+            files.fill_scratch(scratch, self._release_dir(resources))
+            limits = self.limits()
+            if problem:
+                self.log.warning("grading WITHOUT a sandbox (%s): student code runs with your rights", problem)
+                from jupyter_client.kernelspec import KernelSpec
+
+                self.km = AsyncKernelManager(kernel_name="python3")
+                self.km._kernel_spec = KernelSpec(argv=kernel_argv(sys.executable), language="python",
+                                                  display_name="Python 3 (unsandboxed)", interrupt_mode="message")
+                self.checker = CheckerProcess(local_argv())
+            else:
+                uid, checker_uid = _own_uids(self.uid_base)
+                sandbox = Sandbox(scratch=scratch, uid=uid, limits=limits, private=work / "etc")
+                checker_box = Sandbox(scratch=work / "checker", uid=checker_uid, limits=limits,
+                                      private=work / "etc-checker")
+                boxes = [sandbox, checker_box]
+                for box in boxes:
+                    box.prepare()
+                self.km = sandbox.kernel_manager(scratch / ".k")
+                self.checker = CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
+            # the kernel's working directory is the scratch, never the student's autograded folder
+            self.resources = {**resources, "metadata": {**resources.get("metadata", {}), "path": str(scratch)}}
+            run_sync(self.async_grade)()
+        finally:
+            for box in boxes:
+                box.reap()
+            self.km = None
+            shutil.rmtree(work, ignore_errors=True)

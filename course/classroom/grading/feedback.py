@@ -6,9 +6,10 @@
 ``grade-class`` writes feedback right after autograding, before anyone grades the written answers. Run this after
 grading in formgrader: it rebuilds ``feedback/<student>/<assignment>/`` from ``autograded/`` and the gradebook
 (scores, manual grades, comments, and the late penalty recomputed on the score with the manual grades)
-through the grader's own feedback writer, which leaves out the
-hidden tests and their tracebacks (``nbgrader generate_feedback --force`` would show them). Then
-``nbgrader release_feedback`` returns it through the exchange as usual.
+through the grader's own feedback writer: the course's feedback steps (``classroom.grading.nbgrader_steps``:
+hidden tests, their tracebacks and active content left out) and the sanitising exporter, exactly what
+``nbgrader generate_feedback`` runs with the course's nbgrader_config.py (which does not recompute the late
+penalty). Then ``nbgrader release_feedback`` returns it through the exchange as usual.
 """
 
 from __future__ import annotations

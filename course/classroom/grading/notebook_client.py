@@ -16,7 +16,6 @@ from typing import Any
 
 from nbclient import NotebookClient
 from nbclient.client import timestamp
-from nbclient.exceptions import CellTimeoutError
 from nbclient.util import ensure_async
 
 POLL_SLICE_SECONDS = 0.25
@@ -38,12 +37,17 @@ class SlicedWaitClient(NotebookClient):
             except Empty:
                 if task_poll_output_msg.done():
                     idle_slices += 1  # the kernel said 'idle' but no reply woke us: check again next slice
-                if deadline is not None and time.monotonic() > deadline:
-                    task_poll_kernel_alive.cancel()
-                    await self._async_check_alive()
-                    raise CellTimeoutError.error_from_timeout_and_cell("Cell execution timed out", timeout,
-                                                                       cell) from None
-                continue
+                if deadline is None or time.monotonic() <= deadline:
+                    continue
+                # the cell timed out: as nbclient does (interrupt_on_timeout interrupts the kernel and, with
+                # error_on_timeout, the cell ends with that error; without interrupting, CellTimeoutError)
+                task_poll_kernel_alive.cancel()
+                await self._async_check_alive()
+                timed_out = await self._async_handle_timeout(timeout, cell)
+                if timed_out is None:
+                    deadline = time.monotonic() + timeout  # interrupted: wait for the cell's own reply
+                    continue
+                msg = {**timed_out, "parent_header": {"msg_id": msg_id}}
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             if idle_slices:

@@ -19,61 +19,23 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import jsonschema
 import nbformat
-import nbgrader.nbgraderformat.common as _nbgrader_format_common
-from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearHiddenTests,
-    ClearOutput,
-    DeduplicateIds,
-    GetGrades,
-    IgnorePattern,
-    LimitOutput,
-    OverwriteCells,
-    OverwriteKernelspec,
-    SaveAutoGrades,
-)
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
+from classroom.grading import nbgrader_steps
 from classroom.grading.course_state import TIME_FILES
-from classroom.grading.executor import GradingClient, error_output, is_test_cell
+from classroom.grading.executor import SandboxedExecute
 from classroom.grading.guards import files, render_sanitise
-from classroom.grading.guards.active_content import neutralise
 from classroom.grading.guards.checker import CheckerError, CheckerProcess, ForkServer, checker_argv, local_argv
 from classroom.grading.guards.launcher import kernel_argv
 from classroom.grading.sandbox import Limits, Sandbox
 
 warnings.filterwarnings("ignore", category=SAWarning)
 
-
-class _CachedSchemaValidation:
-    """nbgrader validates every cell with ``jsonschema.validate``, which re-checks the schema itself each time;
-    this validates against the same schema with a validator built once (same result, a fraction of the time)."""
-
-    def __init__(self) -> None:
-        self._validators: dict[int, jsonschema.protocols.Validator] = {}
-
-    def validate(self, instance, schema) -> None:
-        validator = self._validators.get(id(schema))
-        if validator is None:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validator = self._validators[id(schema)] = cls(schema)
-        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
-        if error is not None:
-            raise error
-
-    def __getattr__(self, name: str):
-        return getattr(jsonschema, name)
-
-
-_nbgrader_format_common.jsonschema = _CachedSchemaValidation()
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_SUBMISSION_BYTES = 100 * 1024 * 1024
@@ -174,8 +136,9 @@ def _resources(job: Job, notebook: str, db_url: str, path: str) -> dict:
 
 
 def _apply(preprocessors: list, nb: NotebookNode, resources: dict, config: Config) -> NotebookNode:
+    """Run nbgrader steps as nbgrader's exporter does (a step switched off by its ``enabled`` setting is skipped)."""
     for cls in preprocessors:
-        nb, resources = cls(config=config).preprocess(nb, resources)
+        nb, resources = cls(config=config)(nb, resources)
     return nb
 
 
@@ -258,41 +221,18 @@ def _grade(job: Job, result: Result) -> None:
                 continue
         nb = problem
         resources = _resources(job, notebook, db_url, str(scratch))
-        try:
-            nb = _apply([ClearOutput, DeduplicateIds], nb, resources, config)
-            for cell in nb.cells:  # DeduplicateIds leaves {} behind, which CheckCellMetadata rejects
-                if cell.metadata.get("nbgrader", None) == {}:
-                    del cell.metadata["nbgrader"]
-            nb = _apply([OverwriteKernelspec, OverwriteCells, CheckCellMetadata], nb, resources, config)
+        try:  # the course's nbgrader steps, as `nbgrader autograde` runs them (classroom.grading.nbgrader_steps)
+            nb = _apply(nbgrader_steps.sanitize_preprocessors(), nb, resources, config)
         except Exception as exc:  # noqa: BLE001 - nbgrader rejects the notebook's metadata
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
             result.reasons.append(f"{notebook}.ipynb: rejected by nbgrader ({last[:200]}): scored 0")
             with Gradebook(db_url) as gb:
                 _zero_notebook(gb, job, notebook)
             continue
-        report = _execute(nb, job, sandbox, scratch, config)
-        if report.tampered:
-            result.reasons.append(f"{notebook}.ipynb: the notebook tampered with the kernel's error reporting: "
-                                  "its autograded tests score 0")
-            for cell in nb.cells:
-                if is_test_cell(cell):
-                    cell.outputs.append(error_output("GraderTamper", "kernel error reporting was altered"))
-        if report.forged_exports:
-            result.reasons.append(f"{notebook}.ipynb: {report.forged_exports} answer export(s) held an answer block "
-                                  "the notebook printed itself (refused): those tests score 0")
-        if report.kernel_died:
-            notes = "".join(f" [{n}]" for n in report.notes)
-            result.reasons.append(f"{notebook}.ipynb: the kernel stopped (exit, crash or a resource limit); "
-                                  f"{report.not_run} cell(s) not run score 0{notes}")
-        if report.budget_spent:
-            result.reasons.append(f"{notebook}.ipynb: time budget of {job.limits.wall_seconds} s spent; "
-                                  f"{report.not_run} cell(s) not run score 0")
-        if report.truncated_cells:
-            result.reasons.append(f"{notebook}.ipynb: output of {report.truncated_cells} cell(s) truncated")
-        if report.checker_fallback:
-            result.reasons.append(f"{notebook}.ipynb: tests ran beside student code ({report.checker_fallback})")
-        nb = _apply([IgnorePattern, LimitOutput, SaveAutoGrades, CheckCellMetadata], nb, resources, config)
-        if neutralise(nb):
+        nb = _execute(nb, resources, job, sandbox, scratch, config)
+        result.reasons.extend(resources.get("grader", {}).get("reasons", []))
+        nb = _apply(nbgrader_steps.after_execute(), nb, resources, config)
+        if resources.get("grader", {}).get("active_content"):
             result.reasons.append(f"{notebook}.ipynb: active content (scripts, event handlers, Javascript) removed")
         nbformat.write(nb, autograded / f"{notebook}.ipynb")
         if job.feedback:
@@ -337,7 +277,10 @@ def _load_problem(path: Path) -> NotebookNode | str:
     return nb
 
 
-def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config: Config):
+def _execute(nb: NotebookNode, resources: dict, job: Job, sandbox: Sandbox, scratch: Path,
+             config: Config) -> NotebookNode:
+    """The course's Execute step (``SandboxedExecute``) with this worker's sandboxed kernel and checker; what went
+    wrong lands in ``resources['grader']``."""
     limits = job.limits
     if job.sandboxed:
         km = sandbox.kernel_manager(scratch / ".k")
@@ -350,26 +293,24 @@ def _execute(nb: NotebookNode, job: Job, sandbox: Sandbox, scratch: Path, config
         km._kernel_spec = KernelSpec(argv=kernel_argv(sys.executable), display_name="Python 3 (unsandboxed)",
                                      language="python", interrupt_mode="message")
         checker = CheckerProcess(local_argv())
-    client = GradingClient(
-        nb,
-        km,
+    step = SandboxedExecute(
+        km=km,
+        checker=checker,
         wall_seconds=limits.wall_seconds,
         output_bytes=limits.output_bytes,
         notebook_bytes=limits.notebook_bytes,
-        checker=checker,
         timeout=limits.cell_timeout,
         interrupt_on_timeout=True,
         allow_errors=True,
         startup_timeout=120,
-        resources={"metadata": {"path": str(scratch)}},
         config=config,
     )
     try:
-        run_sync(client.async_grade)()
+        nb, _ = step(nb, resources)
     finally:
         if job.sandboxed:
             sandbox.reap()
-    return client.report
+    return nb
 
 
 def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str, student: str,
@@ -418,19 +359,13 @@ def _sandboxed_checker(job: Job, sandbox: Sandbox) -> CheckerProcess:
 
 
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:
-    """HTML feedback from the private gradebook; hidden tests and their tracebacks are left out."""
-    nb = copy.deepcopy(nb)
-    neutralise(nb)  # no active content, even for a notebook that did not come from this grader
-    hidden = ClearHiddenTests(config=config)
-    for cell in nb.cells:
-        if is_test_cell(cell) and hidden.begin_test_delimeter in cell.source:
-            hidden._remove_hidden_test_region(cell)
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')} (details hidden: hidden test)"]
+    """HTML feedback from the private gradebook through the course's feedback steps, as `nbgrader
+    generate_feedback` writes it (``nbgrader_steps.feedback_preprocessors``: hidden tests, their tracebacks and
+    active content left out; the sanitising exporter)."""
     exporter = render_sanitise.feedback_exporter(config)  # allow-list sanitised page (nh3), no script, a CSP
-    exporter.register_preprocessor(GetGrades(config=config), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
+    for step in nbgrader_steps.feedback_preprocessors():
+        exporter.register_preprocessor(step(config=config), enabled=True)
+    body, _ = exporter.from_notebook_node(copy.deepcopy(nb), resources=copy.deepcopy(resources))
     dest.write_text(body, encoding="utf-8")
 
 

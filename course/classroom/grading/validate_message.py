@@ -104,7 +104,15 @@ def _extract_error(self: Validator, cell: Any) -> str:
 
 def install() -> None:
     """Make every Validator in this process say :data:`PASSED` instead of nbgrader's "Success!", and report a
-    failed cell as its one-line message (:func:`failure_lines`) instead of its source and traceback."""
+    failed cell as its one-line message (:func:`failure_lines`) instead of its source and traceback.
+
+    A monkeypatch, kept on purpose: nbgrader offers no setting, template or class hook here. Both callers build the
+    class by name (``Validator(parent=self)``,
+    https://github.com/jupyter/nbgrader/blob/v0.9.6/nbgrader/apps/validateapp.py#L69, and
+    ``Validator(config=config)``,
+    https://github.com/jupyter/nbgrader/blob/v0.9.6/nbgrader/server_extensions/validate_assignment/handlers.py#L49)
+    and the sentence is a literal (https://github.com/jupyter/nbgrader/blob/v0.9.6/nbgrader/validator.py#L184-L186).
+    See docs/threat_model.md, "Monkeypatches"."""
     Validator._print_num_failed = _print_num_failed  # type: ignore[method-assign]
     Validator._get_failed_cells = _get_failed_cells  # type: ignore[method-assign]
     Validator._extract_error = _extract_error  # type: ignore[method-assign]

@@ -1,0 +1,123 @@
+"""The course's nbgrader steps (classroom.grading.nbgrader_steps), in-process: what nbgrader_config.py sets is what
+grade-class runs, the sandboxed step refuses to run student code without a sandbox, and the feedback steps leave
+out hidden tests and active content. (A real ``nbgrader autograde`` run: test_nbgrader_autograde.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from classroom.grading import executor, nbgrader_steps
+from classroom.grading.executor import SandboxedExecute
+from classroom.grading.sandbox import SandboxUnavailable
+from nbconvert.exporters import Exporter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+from traitlets.utils.importstring import import_item
+
+from tests.conftest import ROOT
+
+
+def _meta(grade_id: str, **flags) -> dict:
+    return {"nbgrader": {"grade_id": grade_id, "schema_version": 3, "locked": flags.get("locked", True),
+                         "solution": flags.get("solution", False), "grade": flags.get("grade", False),
+                         **({"points": 1} if flags.get("grade") else {})}}
+
+
+def test_the_config_names_exactly_the_steps_grade_class_runs():
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    for (section, key), steps in nbgrader_steps.CONFIG.items():
+        assert all(isinstance(name, str) for name in cfg[section][key]), "named by path: no silent fallback"
+        assert [import_item(name) for name in cfg[section][key]] == steps(), f"{section}.{key}"
+
+
+def test_the_sandboxed_step_replaces_nbgraders_execute():
+    steps = nbgrader_steps.autograde_preprocessors()
+    assert steps[0] is SandboxedExecute and issubclass(SandboxedExecute, Execute)
+    assert not any(s is Execute for s in steps)
+    assert AssignLatePenalties in steps and AssignLatePenalties not in nbgrader_steps.after_execute()
+    after = nbgrader_steps.after_execute()
+    assert SandboxedExecute not in after
+    assert after.index(nbgrader_steps.NeutraliseActiveContent) > after.index(SaveAutoGrades)
+
+
+def test_nbgrader_can_build_every_step_from_the_config():
+    """nbgrader's exporter makes each step with only ``parent=exporter`` (``register_preprocessor``)."""
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    exporter = Exporter(config=cfg)
+    for (section, key), _ in nbgrader_steps.CONFIG.items():
+        for name in cfg[section][key]:
+            exporter.register_preprocessor(name)
+    built = exporter._preprocessors
+    assert all(step.parent is exporter for step in built)
+    sandboxed = next(step for step in built if isinstance(step, SandboxedExecute))
+    assert sandboxed.timeout == 60  # the course's Execute.timeout reaches the sandboxed step
+    assert sandboxed.enabled and sandboxed.km is None  # it makes its own sandboxed kernel per notebook
+
+
+def test_no_sandbox_no_student_code(monkeypatch):
+    monkeypatch.setattr(executor, "isolation_problem", lambda: "bubblewrap (bwrap) is not installed")
+    started = []
+    monkeypatch.setattr(executor.GradingClient, "async_grade", lambda self: started.append(1))
+    nb = new_notebook(cells=[new_code_cell("open('/tmp/x', 'w')", metadata=_meta("a", solution=True))])
+    with pytest.raises(SandboxUnavailable, match="refusing to run it"):
+        SandboxedExecute(config=Config())(nb, {"nbgrader": {"notebook": "nb"}})
+    assert started == []
+
+
+def test_limits_come_from_the_steps_settings():
+    cfg = Config()
+    cfg.Execute.timeout = 45
+    cfg.SandboxedExecute.memory_mb = 512
+    cfg.GradingClient.wall_seconds = 300
+    limits = SandboxedExecute(config=cfg).limits()
+    assert (limits.cell_timeout, limits.memory_mb, limits.wall_seconds) == (45, 512, 300)
+
+
+def test_a_tampered_notebook_fails_its_tests(monkeypatch):
+    async def tampered(self):
+        self.report.tampered = True
+        return self.nb
+
+    monkeypatch.setattr(executor.GradingClient, "async_grade", tampered)
+    test = new_code_cell("assert True", metadata=_meta("t1", grade=True))
+    nb = new_notebook(cells=[test])
+    step = SandboxedExecute(km=object(), config=Config())
+    nb, resources = step(nb, {"nbgrader": {"notebook": "ps"}})
+    assert [o["ename"] for o in nb.cells[0].outputs] == ["GraderTamper"]
+    assert resources["grader"]["reasons"] == [
+        "ps.ipynb: the notebook tampered with the kernel's error reporting: its autograded tests score 0"]
+
+
+def test_empty_nbgrader_metadata_is_dropped():
+    nb = new_notebook(cells=[new_code_cell("1", metadata={"nbgrader": {}}), new_code_cell("2", metadata=_meta("a"))])
+    nb, _ = nbgrader_steps.DropEmptyNbgraderMetadata()(nb, {})
+    assert "nbgrader" not in nb.cells[0].metadata and nb.cells[1].metadata["nbgrader"]["grade_id"] == "a"
+
+
+def test_feedback_steps_hide_hidden_tests_and_active_content():
+    test = new_code_cell("check(f(9))\n### BEGIN HIDDEN TESTS\ncheck(f(8), 'secret case')\n### END HIDDEN TESTS",
+                         metadata=_meta("t1", grade=True))
+    test.outputs = [new_output("error", ename="AssertionError", evalue="wrong",
+                               traceback=["check(f(8), 'secret case')", "AssertionError: wrong"])]
+    md = new_markdown_cell("<script>steal()</script><b onclick='x()'>hi</b>")
+    nb = new_notebook(cells=[md, test])
+    resources: dict = {"nbgrader": {"notebook": "ps"}}
+    for step in nbgrader_steps.feedback_preprocessors()[:-1]:  # GetGrades needs a gradebook
+        nb, resources = step(config=Config())(nb, resources)
+    assert "secret case" not in nb.cells[1].source and "check(f(9))" in nb.cells[1].source
+    assert nb.cells[1].outputs[0]["traceback"] == ["AssertionError: wrong (details hidden: hidden test)"]
+    assert "<script" not in nb.cells[0].source and "onclick" not in nb.cells[0].source
+    assert resources["grader"]["active_content"] >= 1
+
+
+def test_grade_class_honours_a_step_switched_off():
+    """grade-class runs steps as nbgrader's exporter does: nbconvert's ClearMetadataPreprocessor is off unless
+    configured, so the nbgrader metadata the scores need stays."""
+    from classroom.grading.submission import _apply
+
+    nb = new_notebook(cells=[new_code_cell("1", metadata=_meta("a"))])
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+    nb = _apply([ClearMetadataPreprocessor], nb, {}, Config())
+    assert nb.cells[0].metadata["nbgrader"]["grade_id"] == "a"
