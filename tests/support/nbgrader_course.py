@@ -45,7 +45,7 @@ class NbgraderCourse:
         self.logs: dict[str, str] = {}
 
     # -- nbgrader commands ---------------------------------------------------------------------------
-    def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, check: bool = True, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
         proc = nbgrader(list(args), cwd=self.root, timeout=timeout)
         self.logs[" ".join(args)] = proc.stdout + proc.stderr
         if check and proc.returncode != 0:
