@@ -147,6 +147,7 @@ class Sandbox:
             import tempfile
 
             private = Path(tempfile.mkdtemp(prefix="zygote-etc-"))
+            os.chmod(private, 0o755)  # a file bound from a directory the uid cannot enter stays unreadable
             Sandbox(scratch=self.scratch, uid=self.uid, private=private).prepare_private()
         caps = [a for cap in CAPS for a in ("--cap-add", cap)]
         return self._wrap(argv, self.scratch.parent, private, caps=caps), Sandbox.hide_options, private
