@@ -20,6 +20,7 @@ import atexit
 import json
 import os
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ class Zygote:
             for fd in fds:
                 os.close(fd)
         self.home, self.uid, self.seccomp = home, uid, seccomp
+        self.home_id = _identity(home)  # the zygote sees this directory: a new one at the same path needs a new zygote
         self._lock = threading.Lock()
         self.broken: str | None = None
         try:
@@ -107,7 +109,7 @@ class Zygote:
                 raise ZygoteError(self.broken) from exc
 
     def alive(self) -> bool:
-        return self.broken is None and self.proc.poll() is None
+        return self.broken is None and self.proc.poll() is None and _identity(self.home) == self.home_id
 
     def fork(self, connection_file: str, scratch: Path, limits, timeout: float = 60) -> int:
         """A new kernel child on ``connection_file`` (relative to ``scratch``); returns its pid in the zygote."""
@@ -135,6 +137,14 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class ZygoteChild:
@@ -202,6 +212,8 @@ def for_sandbox(box) -> Zygote | None:
     zygote = _ZYGOTES.get(key)
     if zygote is not None and zygote.alive():
         return zygote
+    if zygote is not None:  # ended, failed, or its directory was replaced: a new one
+        _ZYGOTES.pop(key).stop()
     if key in _FAILED:
         return None
     for other in list(_ZYGOTES):  # a worker grades one course at a time: an older zygote is not needed
@@ -212,8 +224,10 @@ def for_sandbox(box) -> Zygote | None:
     try:
         command, launch, private = box.zygote_command(zygote_argv())
         zygote = Zygote(command, launch, home=home, uid=box.uid, seccomp=box.seccomp_expected(), private=private)
-    except (ZygoteError, OSError, ValueError):
+    except (ZygoteError, OSError, ValueError) as exc:
         _FAILED.add(key)
+        print(f"grade-class: no zygote kernels in this worker ({exc}); fresh sandboxed kernels instead",
+              file=sys.stderr)
         return None
     _ZYGOTES[key] = zygote
     return zygote

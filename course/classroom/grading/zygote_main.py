@@ -33,7 +33,6 @@ import json
 import os
 import resource
 import sys
-import threading
 import time
 
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "zmq", "yaml", "numpy", "matplotlib",
@@ -175,6 +174,11 @@ def _child(req: dict, ready: int) -> None:
     _kernel(req["fork"])
 
 
+def _threads() -> int:
+    """Threads of this process, native ones included (forking a process with threads can copy a held lock)."""
+    return len(os.listdir("/proc/self/task"))
+
+
 def main() -> int:
     t0 = time.process_time()
     for name in PRELOAD:
@@ -202,13 +206,13 @@ def main() -> int:
         out.write(json.dumps(msg) + "\n")
         out.flush()
 
-    say({"ready": True, "threads": threading.active_count(), "preload_cpu": time.process_time() - t0,
+    say({"ready": True, "threads": _threads(), "preload_cpu": time.process_time() - t0,
          "uid": os.getuid()})
     for line in sys.stdin:
         req = json.loads(line)
         reap()
         if "fork" in req:
-            if threading.active_count() != 1:
+            if _threads() != 1:
                 say({"error": "the zygote has threads: refusing to fork"})
                 continue
             r, w = os.pipe()
