@@ -10,6 +10,11 @@ pipe (``--args``), and the kernel is found on PATH with a connection file relati
 the sandbox's pid 1 (bubblewrap's reaper, ``/proc/1/cmdline``) shows no host path. ``nice`` and a low
 process limit (one uid per worker) keep a submission's busy children from taking more than their share of
 the CPU (cgroups are not used: they are rarely delegated to an unprivileged grader).
+
+As root, a worker's kernels are by default not started this way but forked from the worker's zygote
+(``classroom.grading.zygote``): a process in this same sandbox that has imported ipykernel and the course's
+libraries once; each child takes the kernel's namespaces, limits and uid before it runs anything.
+``CLASSROOM_KERNELS=fresh`` (or ``kernel_manager(..., kernels="fresh")``) starts every kernel as above.
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ def _system_binds() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
+    args += ["--perms", "0755", "--dir", "/etc"]  # else bubblewrap makes it 0700: the generated passwd unreadable
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/mime.types"):
         if Path(etc).exists():
             args += ["--ro-bind", etc, etc]

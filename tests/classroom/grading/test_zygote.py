@@ -102,7 +102,7 @@ facts = {
     "network": not refused(lambda: socket.create_connection(("pypi.org", 443), timeout=3)),
     "write_venv": not refused(lambda: open(sys.prefix + "/PWNED", "w").write("x")),
     "path_last": sys.path[-1], "path_first": sys.path[0],
-    "passwd_readable": not refused(lambda: open("/etc/passwd").read()),
+    "student": [l for l in open("/etc/passwd") if l.startswith("student:")],
 }
 '''
 
@@ -121,8 +121,9 @@ def test_a_forked_kernel_has_every_guard_of_a_fresh_one(worker):
     assert forked["beside"] == [Path(forked["cwd"]).name]  # no other submission's scratch
     assert not forked["scratch_parent_writable"] and not forked["network"] and not forked["write_venv"]
     assert forked["path_last"] == "" and forked["path_first"] != ""  # the launcher guard
+    assert forked["student"] == [f"student:x:{uid}:{uid}:student:/home/student:/usr/sbin/nologin\n"]
     for key in ("uid", "groups", "caps", "no_new_privs", "seccomp", "setsid_refused", "limits", "nice",
-                "scratch_parent_writable", "network", "write_venv", "path_last", "passwd_readable"):
+                "scratch_parent_writable", "network", "write_venv", "path_last", "student"):
         assert forked[key] == fresh[key], key
 
 
