@@ -138,8 +138,8 @@ class Sandbox:
         """Wrap ``argv`` so that it runs isolated, limited and unprivileged, with ``scratch`` as cwd."""
         return self._wrap(argv, self.scratch, self.private)
 
-    def zygote_command(self, argv: list[str]) -> tuple[list[str], object, Path | None]:
-        """(command, launch, private dir to remove at the end) for this worker's zygote (classroom.grading.zygote).
+    def zygote_command(self, argv: list[str]) -> tuple[list[str], object]:
+        """(command, launch) for this worker's zygote (classroom.grading.zygote).
 
         The same sandbox around the directory holding the scratches, but root with the capabilities its children
         need to set themselves up (each child then takes the limits and drops to ``uid``); ``launch`` is
@@ -148,15 +148,11 @@ class Sandbox:
 
         if self.uid is None:
             raise SandboxUnavailable("a zygote needs a uid for its children (run the grader as root)")
-        private = None
-        if self.private is not None:
-            import tempfile
-
-            private = Path(tempfile.mkdtemp(prefix="zygote-etc-"))
-            os.chmod(private, 0o755)  # a file bound from a directory the uid cannot enter stays unreadable
-            Sandbox(scratch=self.scratch, uid=self.uid, private=private).prepare_private()
+        private = self.private  # bound at the zygote's start: the file outlives this submission's directory
+        if private is not None and not (private / "passwd").is_file():
+            self.prepare_private()
         caps = [a for cap in CAPS for a in ("--cap-add", cap)]
-        return self._wrap(argv, self.scratch.parent, private, caps=caps), Sandbox.hide_options, private
+        return self._wrap(argv, self.scratch.parent, private, caps=caps), Sandbox.hide_options
 
     @staticmethod
     def seccomp_expected() -> bool:

@@ -59,8 +59,7 @@ class Zygote:
     """One running zygote (a bubblewrap process) serving the scratches directly inside ``home``."""
 
     def __init__(self, command: list[str], launch, home: Path, uid: int, seccomp: bool,
-                 private: Path | None = None, timeout: float = 120) -> None:
-        self.private = private
+                 timeout: float = 120) -> None:
         argv, fds = launch(command)
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -123,10 +122,6 @@ class Zygote:
         return int(reply["pid"])
 
     def stop(self) -> None:
-        if self.private is not None:
-            import shutil
-
-            shutil.rmtree(self.private, ignore_errors=True)
         try:
             if self.proc.stdin:
                 self.proc.stdin.close()
@@ -222,8 +217,8 @@ def for_sandbox(box) -> Zygote | None:
         _FAILED.add(key)
         return None
     try:
-        command, launch, private = box.zygote_command(zygote_argv())
-        zygote = Zygote(command, launch, home=home, uid=box.uid, seccomp=box.seccomp_expected(), private=private)
+        command, launch = box.zygote_command(zygote_argv())
+        zygote = Zygote(command, launch, home=home, uid=box.uid, seccomp=box.seccomp_expected())
     except (ZygoteError, OSError, ValueError) as exc:
         _FAILED.add(key)
         print(f"grade-class: no zygote kernels in this worker ({exc}); fresh sandboxed kernels instead",
