@@ -1,14 +1,17 @@
-"""Grading a class of 60 submissions two ways, side by side in one run.
+"""Grading a class of 60 submissions three ways, side by side in one run.
 
 1. plain serial ``nbgrader autograde`` (student code runs unsandboxed with the grader's rights, one at a time);
-2. ``grade-class`` (every kernel sandboxed with bubblewrap + rlimits + its own uid, parallel workers).
+2. ``grade-class`` with kernels forked from each worker's preloaded, sandboxed zygote (the default;
+   classroom.grading.zygote): every guard on, the imports paid once per worker;
+3. ``grade-class`` with a fresh sandboxed kernel per notebook (``CLASSROOM_KERNELS=fresh``): every guard on.
 
 Set BENCH_GRADING_CLASS (class size) or BENCH_GRADING_JOBS (workers; default cores + 1, as grade-class) to vary it.
 The assignment is the course's first problem set (solutions/ps1*) when it exists, else the grading tests'
-fixture; the output says which. Both ways grade identical copies of the same class; the benchmark prints both
-wall times, their ratio, the CPU seconds each spent per notebook (every process they started, reaped) beside the
-fresh-kernel floor (the median CPU of a new kernel that only runs the notebook's set-up cell, measured in the same
-run), and whether the two gradebooks agree. It never asserts.
+fixture; the output says which. Every way grades identical copies of the same class; the benchmark prints the
+wall times, their ratios, the CPU seconds each spent per notebook (every process they started, reaped, and the
+sandboxes' processes, sampled) beside the fresh-kernel floor (the median CPU of a new kernel that only runs the
+notebook's set-up cell, measured in the same run), the load average, and whether the gradebooks agree. It
+never asserts.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ GOAL = 2.5  # issue 21: grading at least 2.5x serial nbgrader with every guard o
 SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
-def _env() -> dict[str, str]:
-    return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+def _env(**extra: str) -> dict[str, str]:
+    return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **extra)
 
 
 def _choose() -> tuple[Path, str, str, str, str]:
@@ -89,11 +92,11 @@ def _scores(course: Path, assignment: str) -> dict[str, float]:
         return {s.student.id: round(float(s.score), 6) for s in gb.find_assignment(assignment).submissions}
 
 
-def _timed(cmd: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+def _timed(cmd: list[str], cwd: Path, **env: str) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall s, CPU s of the command and every process it started, result). CPU inside bubblewrap sandboxes
     escapes the reaped children's count and is sampled from /proc (benchmarks.kernels.SandboxCPU)."""
     cpu, start = children_cpu(), time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with SandboxCPU(proc.pid) as boxed:
         out, err = proc.communicate()
     done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
@@ -118,9 +121,9 @@ def run() -> None:
             print(f"cannot generate {assignment}: {gen.stderr.strip().splitlines()[-1:]}")
             return
         _make_class(prepared, assignment, source, release)
-        serial, ours = base / "serial", base / "sandboxed"
-        shutil.copytree(prepared, serial)
-        shutil.copytree(prepared, ours)
+        serial, forked, fresh = base / "serial", base / "zygote", base / "fresh"
+        for dest in (serial, forked, fresh):
+            shutil.copytree(prepared, dest)
 
         notebooks = sorted((prepared / release / assignment).glob("*.ipynb"))
         n_notebooks = CLASS_SIZE * len(notebooks)
@@ -128,28 +131,39 @@ def run() -> None:
         floor_cpu, floor_wall, floor_all = medians(lambda: fresh_kernel_cpu(setup), FLOOR_REPEATS)
 
         t_serial, c_serial, done_serial = _timed([str(BIN / "nbgrader"), "autograde", assignment], serial)
+        load_serial = _load()
         if done_serial.returncode != 0:
             print("nbgrader autograde reported errors: " + done_serial.stderr.strip()[-300:])
         jobs = os.environ.get("BENCH_GRADING_JOBS", str((os.cpu_count() or 1) + 1))
-        t_ours, c_ours, done_ours = _timed([str(BIN / "grade-class"), assignment, "--no-progress", "--no-feedback",
-                                    "--no-csv", "--jobs", jobs], ours)
-        if done_ours.returncode != 0:
-            print("grade-class: " + (done_ours.stdout + done_ours.stderr).strip()[-300:])
-        a, b = _scores(serial, assignment), _scores(ours, assignment)
-        agree = sum(1 for s in a if a.get(s) == b.get(s))
-        print(f"plain serial nbgrader autograde : {t_serial:7.1f} s  ({CLASS_SIZE / t_serial:.2f} submissions/s)")
-        print(f"grade-class, sandboxed, parallel: {t_ours:7.1f} s  ({CLASS_SIZE / t_ours:.2f} submissions/s, "
-              f"{jobs} workers)")
-        print(f"load average at the end: {_load()} (other work on the machine slows the parallel run"
-              " more than the serial one)")
-        print(f"speed-up: {t_serial / t_ours:.2f}x (goal: at least {GOAL}x with every guard on)")
+        grade = [str(BIN / "grade-class"), assignment, "--no-progress", "--no-feedback", "--no-csv", "--jobs", jobs]
+        runs = {}
+        for name, course, kernels in (("zygote", forked, "zygote"), ("fresh", fresh, "fresh")):
+            t, c, done = _timed(grade, course, CLASSROOM_KERNELS=kernels)
+            runs[name] = (t, c, _load())
+            if done.returncode != 0:
+                print(f"grade-class ({name} kernels): " + (done.stdout + done.stderr).strip()[-300:])
+        a = _scores(serial, assignment)
+        print(f"plain serial nbgrader autograde     : {t_serial:7.1f} s  ({CLASS_SIZE / t_serial:.2f} submissions/s;"
+              f" load average after it {load_serial})")
+        for name, label in (("zygote", "zygote kernels (default)"), ("fresh", "fresh kernels          ")):
+            t, c, load = runs[name]
+            print(f"grade-class, {label}: {t:7.1f} s  ({CLASS_SIZE / t:.2f} submissions/s, {jobs} workers; "
+                  f"load average after it {load}): speed-up {t_serial / t:.2f}x")
+        print(f"speed-up with every guard on: {t_serial / runs['zygote'][0]:.2f}x with zygote kernels, "
+              f"{t_serial / runs['fresh'][0]:.2f}x with fresh kernels (goal: at least {GOAL}x, stretch 4x)")
         print(f"CPU per notebook ({n_notebooks} notebooks): serial nbgrader {c_serial / n_notebooks:.2f} CPU-s, "
-              f"grade-class {c_ours / n_notebooks:.2f} CPU-s; fresh-kernel floor {floor_cpu:.2f} CPU-s "
-              f"(median of {len(floor_all)}: a new kernel running only the set-up cell, "
-              f"{floor_wall:.1f} s wall each)")
-        print(f"  grade-class spends {c_ours / n_notebooks / floor_cpu:.2f}x the floor per notebook; the floor is "
-              f"{floor_cpu * n_notebooks / max(c_ours, 1e-9):.0%} of its CPU")
-        print(f"same total score for {agree}/{len(a)} students in both gradebooks")
+              f"grade-class with zygote kernels {runs['zygote'][1] / n_notebooks:.2f} CPU-s, with fresh kernels "
+              f"{runs['fresh'][1] / n_notebooks:.2f} CPU-s; fresh-kernel floor {floor_cpu:.2f} CPU-s "
+              f"(median of {len(floor_all)}: a new kernel running only the set-up cell, {floor_wall:.1f} s wall each)")
+        for name in ("zygote", "fresh"):
+            c = runs[name][1]
+            print(f"  grade-class, {name} kernels: {c / n_notebooks / floor_cpu:.2f}x the fresh-kernel floor per "
+                  "notebook")
+        for name, course in (("zygote", forked), ("fresh", fresh)):
+            b = _scores(course, assignment)
+            agree = sum(1 for s in a if a.get(s) == b.get(s))
+            print(f"same total score for {agree}/{len(a)} students in nbgrader's and grade-class's ({name} kernels)"
+                  " gradebooks")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -10,6 +10,11 @@ pipe (``--args``), and the kernel is found on PATH with a connection file relati
 the sandbox's pid 1 (bubblewrap's reaper, ``/proc/1/cmdline``) shows no host path. ``nice`` and a low
 process limit (one uid per worker) keep a submission's busy children from taking more than their share of
 the CPU (cgroups are not used: they are rarely delegated to an unprivileged grader).
+
+As root, a worker's kernels are by default not started this way but forked from the worker's zygote
+(``classroom.grading.zygote``): a process in this same sandbox that has imported ipykernel and the course's
+libraries once; each child takes the kernel's namespaces, limits and uid before it runs anything.
+``CLASSROOM_KERNELS=fresh`` (or ``kernel_manager(..., kernels="fresh")``) starts every kernel as above.
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ def _system_binds() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
+    args += ["--perms", "0755", "--dir", "/etc"]  # else bubblewrap makes it 0700: the generated passwd unreadable
     for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/mime.types"):
         if Path(etc).exists():
             args += ["--ro-bind", etc, etc]
@@ -110,6 +116,15 @@ class Sandbox:
     def prepare(self) -> None:
         """Create the scratch directory and give it to the sandbox uid."""
         self.scratch.mkdir(parents=True, exist_ok=True)
+        self.prepare_private()
+        if self.uid is not None:
+            for dirpath, dirnames, filenames in os.walk(self.scratch):
+                os.chown(dirpath, self.uid, self.uid)
+                for name in dirnames + filenames:
+                    os.chown(os.path.join(dirpath, name), self.uid, self.uid, follow_symlinks=False)
+
+    def prepare_private(self) -> None:
+        """The generated /etc/passwd and /etc/group (the sandbox uid is 'student') in ``private``, if set."""
         if self.private is not None:
             self.private.mkdir(parents=True, exist_ok=True)
             uid = self.uid if self.uid is not None else os.getuid()
@@ -118,20 +133,40 @@ class Sandbox:
                 "/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
             )
             (self.private / "group").write_text(f"root:x:0:\nstudent:x:{uid}:\nnogroup:x:65534:\n")
-        if self.uid is not None:
-            for dirpath, dirnames, filenames in os.walk(self.scratch):
-                os.chown(dirpath, self.uid, self.uid)
-                for name in dirnames + filenames:
-                    os.chown(os.path.join(dirpath, name), self.uid, self.uid, follow_symlinks=False)
 
     def command(self, argv: list[str]) -> list[str]:
         """Wrap ``argv`` so that it runs isolated, limited and unprivileged, with ``scratch`` as cwd."""
+        return self._wrap(argv, self.scratch, self.private)
+
+    def zygote_command(self, argv: list[str]) -> tuple[list[str], object]:
+        """(command, launch) for this worker's zygote (classroom.grading.zygote).
+
+        The same sandbox around the directory holding the scratches, but root with the capabilities its children
+        need to set themselves up (each child then takes the limits and drops to ``uid``); ``launch`` is
+        ``hide_options``."""
+        from classroom.grading.zygote import CAPS
+
+        if self.uid is None:
+            raise SandboxUnavailable("a zygote needs a uid for its children (run the grader as root)")
+        private = self.private  # bound at the zygote's start: the file outlives this submission's directory
+        if private is not None and not (private / "passwd").is_file():
+            self.prepare_private()
+        caps = [a for cap in CAPS for a in ("--cap-add", cap)]
+        return self._wrap(argv, self.scratch.parent, private, caps=caps), Sandbox.hide_options
+
+    @staticmethod
+    def seccomp_expected() -> bool:
+        """Whether kernels run under the no-setsid seccomp filter on this machine."""
+        return no_setsid_filter() is not None
+
+    def _wrap(self, argv: list[str], scratch_path: Path, private: Path | None,
+              caps: list[str] | None = None) -> list[str]:
         bwrap = shutil.which("bwrap")
         if bwrap is None:
             raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
         lim = self.limits
-        scratch = str(self.scratch)
-        cmd = [bwrap, *_namespace_args(), "--die-with-parent", "--clearenv"]
+        scratch = str(scratch_path)
+        cmd = [bwrap, *_namespace_args(), "--die-with-parent", "--clearenv", *(caps or [])]
         cmd += _system_binds()
         cmd += ["--proc", "/proc", "--dev", "/dev"]
         cmd += ["--size", str(lim.tmp_mb * MB), "--perms", "1777", "--tmpfs", "/tmp"]
@@ -145,9 +180,9 @@ class Sandbox:
                     cmd += ["--perms", "0755", "--dir", str(parent)]
                     made.add(str(parent))
             cmd += [how, path, path]
-        if self.private is not None:
-            cmd += ["--ro-bind", str(self.private / "passwd"), "/etc/passwd"]
-            cmd += ["--ro-bind", str(self.private / "group"), "/etc/group"]
+        if private is not None:
+            cmd += ["--ro-bind", str(private / "passwd"), "/etc/passwd"]
+            cmd += ["--ro-bind", str(private / "group"), "/etc/group"]
         cmd += ["--chdir", scratch]
         env = {
             "HOME": "/home/student",
@@ -165,12 +200,11 @@ class Sandbox:
         }
         for key, value in env.items():
             cmd += ["--setenv", key, value]
+        cmd += ["--", shutil.which("prlimit") or "/usr/bin/prlimit"]
+        if not caps:  # a zygote's children take these themselves (root's process count is the host's)
+            cmd += [f"--cpu={lim.cpu_seconds}", f"--nproc={lim.processes}"]
         cmd += [
-            "--",
-            shutil.which("prlimit") or "/usr/bin/prlimit",
-            f"--cpu={lim.cpu_seconds}",
             f"--as={lim.memory_mb * MB}",
-            f"--nproc={lim.processes}",
             f"--fsize={lim.file_size_mb * MB}",
             "--core=0",
             "--",
@@ -179,7 +213,7 @@ class Sandbox:
             str(lim.nice),
             "--",
         ]
-        if self.uid is not None:
+        if self.uid is not None and not caps:
             cmd += [
                 shutil.which("setpriv") or "/usr/bin/setpriv",
                 f"--reuid={self.uid}",
@@ -238,17 +272,26 @@ class Sandbox:
                 break
         return killed
 
-    def kernel_manager(self, connection_dir: Path) -> AsyncKernelManager:
-        """A kernel manager whose kernel runs in this sandbox and talks over unix sockets in ``connection_dir``."""
+    def kernel_manager(self, connection_dir: Path, kernels: str | None = None) -> AsyncKernelManager:
+        """A kernel manager whose kernel runs in this sandbox and talks over unix sockets in ``connection_dir``.
+
+        The kernel is a child of this worker's zygote (``classroom.grading.zygote``: preloaded, same guards)
+        when one can be used, else a fresh sandboxed process. ``kernels`` ('zygote' or 'fresh') overrides the
+        ``CLASSROOM_KERNELS`` environment variable; ``km.kernel_source`` tells which one ran once started.
+        """
         connection_dir.mkdir(parents=True, exist_ok=True)
         if self.uid is not None:
             os.chown(connection_dir, self.uid, self.uid)
+        from classroom.grading import zygote
         from classroom.grading.guards.launcher import kernel_argv
 
         argv = self.command(kernel_argv("python"))
         km = _SandboxKernelManager(transport="ipc", ip=str(connection_dir / "kernel"))
         km.sandbox_uid = self.uid
         km.sandbox_scratch = str(self.scratch)
+        km.sandbox_limits = self.limits
+        if (kernels or zygote.kernels_mode()) == "zygote" and connection_dir.parent == self.scratch:
+            km.zygote = zygote.for_sandbox(self)
         km.connection_file = str(connection_dir / "kernel.json")
         km._kernel_spec = KernelSpec(
             argv=argv, display_name="Python 3 (sandboxed)", language="python", interrupt_mode="message"
@@ -262,10 +305,16 @@ class _SandboxKernelManager(AsyncKernelManager):
 
     sandbox_uid: int | None = None
     sandbox_scratch: str | None = None
+    sandbox_limits: Limits | None = None
+    zygote = None  # classroom.grading.zygote.Zygote when the kernel is forked from one
+    kernel_source: str | None = None  # "zygote" or "fresh", once launched
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw):  # type: ignore[override]
         if self.sandbox_uid is not None:
             os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
+        if self.zygote is not None and self.sandbox_scratch and self._launch_from_zygote():
+            return None
+        self.kernel_source = "fresh"
         kw["stdout"] = subprocess.DEVNULL  # the kernel's own stdio never reaches the grader's terminal
         kw["stderr"] = subprocess.DEVNULL
         kw["stdin"] = subprocess.DEVNULL
@@ -279,6 +328,23 @@ class _SandboxKernelManager(AsyncKernelManager):
         finally:
             for fd in fds:
                 os.close(fd)
+
+
+    def _launch_from_zygote(self) -> bool:
+        """Fork the kernel from the zygote; False (a fresh kernel is started instead) when it cannot."""
+        from classroom.grading.zygote import ZygoteChild, ZygoteError
+
+        rel = os.path.relpath(self.connection_file, self.sandbox_scratch)
+        try:
+            pid = self.zygote.fork(rel, Path(self.sandbox_scratch), self.sandbox_limits or Limits())
+        except ZygoteError:
+            return False
+        prov = self.provisioner
+        prov.process = ZygoteChild(self.zygote, pid)
+        prov.pid, prov.pgid, prov.cwd = pid, None, self.sandbox_scratch
+        self._reconcile_connection_info(prov.connection_info)
+        self.kernel_source = "zygote"
+        return True
 
 
 def _pipe_with(data: bytes) -> int:
