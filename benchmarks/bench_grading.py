@@ -35,6 +35,11 @@ FIXTURE = ROOT / "tests" / "fixtures" / "grading" / "course"
 BIN = Path(sys.executable).parent
 CLASS_SIZE = int(os.environ.get("BENCH_GRADING_CLASS", "60"))
 FLOOR_REPEATS = int(os.environ.get("BENCH_FLOOR_REPEATS", "5"))
+PLAIN_NBGRADER = """
+from nbgrader.converters import Autograde as _Autograde
+c.Autograde.sanitize_preprocessors = _Autograde.class_traits()["sanitize_preprocessors"].default()
+c.Autograde.autograde_preprocessors = _Autograde.class_traits()["autograde_preprocessors"].default()
+"""
 GOAL = 2.5  # issue 21: grading at least 2.5x serial nbgrader with every guard on
 SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
@@ -124,6 +129,10 @@ def run() -> None:
         serial, forked, fresh = base / "serial", base / "zygote", base / "fresh"
         for dest in (serial, forked, fresh):
             shutil.copytree(prepared, dest)
+        # The baseline is plain nbgrader: the course's config makes `nbgrader autograde` sandboxed too
+        # (classroom.grading.nbgrader_steps), so the serial copy gets nbgrader's own default steps back.
+        with open(serial / "nbgrader_config.py", "a") as fh:
+            fh.write(PLAIN_NBGRADER)
 
         notebooks = sorted((prepared / release / assignment).glob("*.ipynb"))
         n_notebooks = CLASS_SIZE * len(notebooks)

@@ -35,7 +35,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from classroom.authoring import forbidden_calls
-from classroom.grading import course_state, late_penalty
+from classroom.grading import course_state, late_penalty, renamed
 from classroom.grading import gradebook as gbook
 from classroom.grading.lms import LmsError, collect_zip, roster_from_gradebook
 from classroom.grading.sandbox import Limits, claim_uid, isolation_problem
@@ -301,6 +301,12 @@ def run(args: argparse.Namespace) -> int:
         students = _students(submitted, args.assignment, args.student)
         if not students:
             raise UsageError(f"no submissions of {args.assignment} in {submitted}")
+        # -- loop: a notebook renamed or moved before it went through the exchange, recognised by its cells
+        wanted = gbook.assignment_grade_ids(gb, args.assignment)
+        for student in students:
+            for line in renamed.adopt(submitted / student / args.assignment, wanted):
+                print(f"  renamed upload {student}: {line}")
+                intake.setdefault(student, []).append(line)
         timing = _Timing(policy=policy, course_id=course_id, intake=intake,
                          exchange=exchange_root(cfg))
         return _grade_all(args, course, gb, notebooks, students, submitted, release, limits, sandboxed, cfg, timing)

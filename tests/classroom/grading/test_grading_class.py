@@ -328,3 +328,25 @@ def test_a_bad_late_policy_or_config_is_one_clear_line(tmp_path, line, words):
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and words in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_notebook_renamed_before_the_exchange_is_graded_by_its_cells(tmp_path):
+    """A student who renamed the notebook (or moved it into a folder) before `nbgrader submit` scored 0: it is
+    now graded under its name and flagged for review; two candidates are left alone and flagged."""
+    require_sandbox()
+    course = make_course(tmp_path / "course")
+    good = notebook_with(course, GOOD_Q1, GOOD_Q2)
+    renamed = submit(course, "ren", good).with_name(f"{ASSIGNMENT} (final).ipynb")
+    submit(course, "ren", good).rename(renamed)
+    moved = submit(course, "sub", good)
+    (moved.parent / "work").mkdir()
+    moved.rename(moved.parent / "work" / "mine.ipynb")
+    two = submit(course, "two", good)
+    nbformat.write(good, two.with_name("copy.ipynb"))
+    two.rename(two.with_name("other.ipynb"))
+    done = run_grade_class(course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    totals = {s: sum(g.values()) for s, g in cell_grades(course).items()}
+    assert totals["ren"] == 5.0 and totals["sub"] == 5.0 and totals.get("two", 0.0) == 0.0
+    assert f"renamed upload ren: {ASSIGNMENT} (final).ipynb graded as {ASSIGNMENT}.ipynb" in done.stdout
+    assert "renamed upload two:" in done.stdout and "ambiguous, not graded" in done.stdout
