@@ -721,9 +721,9 @@ def _leaves(value: Any) -> list[Any]:
     return [value]
 
 
-def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
-    """answer name -> the literal values its solution assigns (flattened: dict values, tuple items)."""
-    out: dict[str, list[Any]] = {}
+def _solution_literals(cells: list[Cell]) -> list[tuple[str, Any]]:
+    """(answer name, whole literal value) of each literal assignment in the solution regions."""
+    out: list[tuple[str, Any]] = []
     for c in cells:
         if c.kind != "answer":
             continue
@@ -735,8 +735,16 @@ def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 ok, value = _literal(node.value, {})
                 if ok:
-                    flat = list(value.values()) if isinstance(value, dict) else [value]
-                    out[node.targets[0].id] = [v for item in flat for v in _flat_values(item)]
+                    out.append((node.targets[0].id, value))
+    return out
+
+
+def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
+    """answer name -> the literal values its solution assigns (flattened: dict values, tuple items)."""
+    out: dict[str, list[Any]] = {}
+    for name, value in _solution_literals(cells):
+        flat = list(value.values()) if isinstance(value, dict) else [value]
+        out[name] = [v for item in flat for v in _flat_values(item)]
     return out
 
 
@@ -781,24 +789,6 @@ def _compared_literals(tree: ast.Module, tainted: set[str], consts: dict[str, An
                 out.append((ast.unparse(node)[:60], value))
     return out
 
-
-
-def _whole_solutions(cells: list[Cell]) -> list[Any]:
-    """The literal values the solution cells assign to the answers (whole, not flattened)."""
-    out: list[Any] = []
-    for c in cells:
-        if c.kind != "answer":
-            continue
-        try:
-            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                ok, value = _literal(node.value, {})
-                if ok:
-                    out.append(value)
-    return out
 
 
 def _model_answer_checks(tree: ast.Module, tainted: set[str], solutions: list[Any]) -> list[str]:
@@ -863,7 +853,8 @@ def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
         # A value the question shows is a worked example or an allowed form, unless the check compares the
         # answer (or one of its entries) with the model answer itself: a question that lists every stage code
         # still must not check `stage == '2'` where everyone can read it.
-        for src in [s for s in _model_answer_checks(visible, tainted, _whole_solutions(cells)) if s not in reported]:
+        models = [value for _name, value in _solution_literals(cells)]
+        for src in [s for s in _model_answer_checks(visible, tainted, models) if s not in reported]:
             out.append(f"{name}: a visible check holds the model answer ({src}): move it into the hidden tests; "
                        f"check the common wrong form instead")
         for node in ast.walk(visible):
