@@ -75,6 +75,10 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
     "test_hub_student_release::test_cli_*": ("slow",),
     "test_validate_message::test_command_line_*": ("slow",),
     "test_validate_message::test_validator_reports_*": ("slow",),  # nbgrader's Validator runs a kernel
+    # fast-tier budget (under 2 minutes): schema agreement on 1000 generated files each, and every wrong
+    # submission re-made on 20 variants, run with the slow tier (the clinical invariants stay fast)
+    "test_typed_core::test_model_and_published_schema_agree_on_*": ("slow",),
+    "test_variants_ps2::test_every_wrong_submission_still_loses_points": ("slow",),
 }
 
 
