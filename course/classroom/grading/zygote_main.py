@@ -71,6 +71,18 @@ def _status() -> dict:
     return out
 
 
+def _python_paths_below(roots: tuple[str, ...]) -> list[str]:
+    """The Python installation, the venv and the course package (what the sandbox binds read-only) where they
+    lie below one of ``roots``, outermost first."""
+    paths = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)} | {sys.prefix, sys.base_prefix}
+    package = sys.modules.get("osteonecrosis")
+    if package is not None and getattr(package, "__file__", None):
+        paths.add(os.path.dirname(os.path.realpath(package.__file__)))
+    below = sorted(p for p in paths if any(p != r and os.path.commonpath([p, r]) == r for r in roots)
+                   and os.path.isdir(p))
+    return [p for p in below if not any(q != p and os.path.commonpath([p, q]) == q for q in below)]
+
+
 def _isolate(req: dict) -> None:
     """Steps 2-4 of the module docstring, as root with the zygote's capabilities; raises on any failure."""
     cwd, uid = req["cwd"], int(req["uid"])
@@ -87,8 +99,20 @@ def _isolate(req: dict) -> None:
         if os.fstat(fd).st_uid != uid:
             raise ValueError(f"{cwd} does not belong to uid {uid}")
         tmp = f"size={int(lim['tmp_bytes'])},mode=1777"
-        for path in ("/tmp", "/home/student"):
-            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, tmp)
+        # The Python installation may sit below /tmp or home (a clone in /tmp): bound back read-only over the
+        # fresh tmpfs, as bubblewrap binds it after its own tmpfs (a module not preloaded must still import).
+        below = _python_paths_below(("/tmp", "/home/student"))
+        kept = [(path, os.open(path, O_PATH | os.O_DIRECTORY)) for path in below]
+        try:
+            for path in ("/tmp", "/home/student"):
+                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, tmp)
+            for path, kept_fd in kept:
+                os.makedirs(path, 0o755, exist_ok=True)
+                _mount(f"/proc/self/fd/{kept_fd}", path, None, MS_BIND | MS_REC)
+                _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        finally:
+            for _path, kept_fd in kept:
+                os.close(kept_fd)
         flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
         covered = os.path.isdir(parent)
         if covered:  # other workers' scratches: hidden under a read-only tmpfs
