@@ -115,3 +115,11 @@ c.GenerateFeedback.preprocessors = [
 c.AssignLatePenalties.plugin_class = "classroom.grading.late_penalty.PerDayLatePenalty"
 c.PerDayLatePenalty.percent_per_day = 10.0
 c.PerDayLatePenalty.zero_after_days = 5
+# Sealed checks (docs/authoring.md, 'Sealed checks'): right after the variant, the model answers run once and each
+# visible sealed_check gets its seal, so Validate fails exactly when a graded value is wrong, without the key.
+try:
+    from classroom.authoring.seal import after_variant as _seal_after_variant
+except ImportError:
+    pass
+else:
+    c.GenerateAssignment.preprocessors = _seal_after_variant(c.GenerateAssignment.preprocessors)

@@ -15,7 +15,15 @@ from typing import Any
 
 from .cases import Case, parse_date
 from .rules import exposure, has_lesion, stage3_features
+from .sealed import also_accept, sealed_check
 from .staging import STAGES
+
+__all__ = ["SEAL", "also_accept", "answer_of", "answered", "as_date", "as_id_list", "as_number", "as_stage",
+           "missing_and_extra", "sealed_check", "staging_arguments", "visible_checks_passed"]
+
+# The seal placeholder of the instructor's source: each generated notebook holds the seal itself in its place
+# (osteonecrosis.sealed; classroom.authoring.seal).
+SEAL: str | None = None
 
 
 def answered(value: Any, name: str) -> Any:

@@ -31,8 +31,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from classroom.authoring import assignment_checks as checks
-from classroom.authoring import wrong_submissions
+from classroom.authoring import seal, wrong_submissions
 from classroom.authoring.assignment_model import (
     ASSIGNMENT_ID,
     ASSIGNMENTS,
@@ -143,6 +145,7 @@ def trust_problems(assignment_id: str, cells: list[Cell], nb: Path, assignments:
     out += checks.knowledge_problems(cells, where)
     out += checks.giveaway_check_problems(cells, where) + checks.passing_line_problems(cells, where)
     out += checks.answer_form_problems(cells, where)
+    out += [f"{where}: {p}" for p in seal.unsealed_problems(nbformat.read(str(nb), as_version=4))]
     for c in cells:
         if c.kind in ("test", "manual") or c.cell_type == "markdown":
             out += checks.pointer_problems(c.source, f"{where} {c.grade_id or f'cell {c.index}'}",

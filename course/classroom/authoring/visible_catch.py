@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from classroom.authoring import wrong_submissions
+from classroom.authoring import seal, wrong_submissions
 from classroom.authoring.assignment_model import (
     BEGIN_HIDDEN,
     END_HIDDEN,
@@ -95,6 +95,7 @@ def measure(assignment_id: str, jobs: int = 2) -> list[Outcome]:
     (a failure) only when one of its visible checks fails."""
     path = SOLUTIONS / assignment_id / f"{assignment_id}.ipynb"
     solution = nbformat.read(str(path), as_version=4)
+    seal.seal_notebook(solution, path.parent, assignment_id)  # the student's test cells hold their seals
     maxima = {c.grade_id: c.points for c in read_cells(path) if c.kind == "test" and c.grade_id}
     mistakes = wrong_submissions.load(assignment_id)
     itself = wrong_submissions.Mistake("solution", "the model answer", {}, dict(maxima), sum(maxima.values()))
