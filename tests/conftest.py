@@ -122,6 +122,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # An instructor's real course secret (~/mronj-private/course-secret) never changes what the suite sees: the
     # tests that need a secret write their own and point MRONJ_COURSE_SECRET_FILE at it.
     os.environ["MRONJ_COURSE_SECRET_FILE"] = str(Path(tempfile.gettempdir()) / "mronj-tests-no-course-secret")
+    # Seals (classroom.authoring.seal) are cached by content: one cache for the whole run, outside the repository
+    # and outside the fresh HOMEs tests make, so each solution notebook's model answers run once per content.
+    os.environ.setdefault("MRONJ_SEAL_CACHE", str(Path(tempfile.gettempdir()) / f"mronj-tests-seals-{os.getuid()}"))
     # Hypothesis keeps its example database outside the repository (it would write .hypothesis/ in the cwd).
     try:
         from hypothesis import settings
