@@ -79,6 +79,11 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
     # submission re-made on 20 variants, run with the slow tier (the clinical invariants stay fast)
     "test_typed_core::test_model_and_published_schema_agree_on_*": ("slow",),
     "test_variants_ps2::test_every_wrong_submission_still_loses_points": ("slow",),
+    # seals: the model answers run once in a kernel
+    "test_seal::test_sealing_*": ("notebooks",),
+    "test_seal::test_a_model_answer_that_never_reaches_*": ("notebooks",),
+    "test_seal::test_the_agreement_probe_*": ("notebooks",),
+    "test_seal_agreement": ("notebooks",),
 }
 
 

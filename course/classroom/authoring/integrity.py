@@ -303,6 +303,18 @@ def main(argv: list[str] | None = None) -> int:
             if outcomes and caught / len(outcomes) < visible_catch.GOAL:
                 problems.append(f"{a}: visible tests catch {caught}/{len(outcomes)} wrong submissions, "
                                 f"below the goal of {visible_catch.GOAL:.0%}")
+    if sync:  # held-out answers: generated wrong and right values, Validate's verdict against the grade's
+        from classroom.authoring import seal_agreement
+
+        for a in ids:
+            for path in notebooks(a):
+                try:
+                    agreement = seal_agreement.check_notebook(path)
+                except seal.SealError as exc:
+                    problems.append(str(exc))
+                    continue
+                print(agreement.line())
+                problems += [f"{a}: {d.line()}" for d in (agreement.disagreements or [])[:10]]
     if secret is not None:  # a class's variant must be as sound as the default (classroom.authoring.variant_release)
         from classroom.authoring.variant_release import has_draw, variant_problems
 
