@@ -155,11 +155,13 @@ def blank(nb: NotebookNode) -> NotebookNode:
     return out
 
 
-def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTIONS) -> tuple[str, list[str]]:
+def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTIONS,
+                     agreement: bool = True) -> tuple[str, list[str]]:
     """(report line, problems) of the class's variant of one assignment: it can be made, its cells pass the
     structural and trust checks of make check (knowledge literals against the entries, pointers, nothing given
-    away), its model answers earn full marks, a blank submission earns nothing, and every wrong submission
-    (moved to the variant) still loses points."""
+    away), its model answers earn full marks, a blank submission earns nothing, every wrong submission
+    (moved to the variant) still loses points, and (``agreement``) its sealed checks agree with its hidden tests
+    on generated answers (classroom.authoring.seal_agreement; runs the variant's model answers once)."""
     from classroom.authoring import integrity
 
     where = f"{assignment_id} (class variant)"
@@ -210,6 +212,16 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
             turned_right.append(m.name)
         else:
             problems.append(f"{where}: the wrong submission {m.name!r} earns full marks on the variant")
+    if agreement:
+        from classroom.authoring import seal, seal_agreement
+
+        sealed_nb = copy.deepcopy(nb)
+        try:
+            seal.seal_notebook(sealed_nb, folder, where)
+            report = seal_agreement.check_notebook(solutions / assignment_id / f"{assignment_id}.ipynb", sealed_nb)
+            problems += [f"{where}: {d.line()}" for d in (report.disagreements or [])[:10]]
+        except seal.SealError as exc:
+            problems.append(str(exc))
     line = (f"{where}: variant {fingerprint(secret, assignment_id)}: model answers "
             f"{variants.share_earned(full):.0%}, blank {variants.share_earned(empty):.0%}, "
             f"{caught}/{len(mistakes)} wrong submissions lose points"
