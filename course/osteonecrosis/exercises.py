@@ -75,8 +75,9 @@ def _left_over_stub(name: str, history: Any) -> bool:
 
 
 def visible_checks_passed(question: str) -> None:
-    """The one line every assignment prints when a test cell's visible checks pass: that it is not the grade."""
-    print(f"{question}: visible checks passed. This is not your grade: hidden tests run at grading.")
+    """The one line every assignment prints when a test cell's checks pass. With the sealed check among them the
+    cell's points are earned; grading runs the same checks again, with the hidden tests."""
+    print(f"{question}: all checks passed; grading runs them again with the hidden tests.")
 
 
 def as_stage(value: Any, name: str = "your answer") -> str:
