@@ -93,9 +93,48 @@ def marker(gid: str, k: int) -> str:
     return f"{sealed.RECORD}{gid}:{k}"
 
 
+def _hidden_rows(source: str) -> set[int]:
+    rows, inside = set(), False
+    for i, line in enumerate(source.split("\n")):
+        if "BEGIN HIDDEN TESTS" in line:
+            inside = True
+        elif "END HIDDEN TESTS" in line:
+            inside = False
+        elif inside:
+            rows.add(i)
+    return rows
+
+
+def slots(source: str) -> list[int]:
+    """For each SEAL placeholder of a test cell, the sealed check it stands for: the visible ones are numbered
+    in order (0, 1, ...); one in the hidden region (``also_accept(SEAL, ...)``) stands for the cell's only
+    sealed check. SealError when a cell with several sealed checks names SEAL in its hidden tests."""
+    hidden = _hidden_rows(source)
+    spots = placeholders(source)
+    visible = [row for row, _ in spots if row not in hidden]
+    if len(visible) > 1 and len(visible) < len(spots):
+        raise SealError("also_accept(SEAL, ...) in a cell with several sealed checks: give each its own cell")
+    out, k = [], 0
+    for row, _ in spots:
+        if row in hidden:
+            out.append(0)
+        else:
+            out.append(k)
+            k += 1
+    return out
+
+
 def sealed_cells(nb: NotebookNode) -> dict[str, int]:
-    """grade id -> number of SEAL placeholders, for the test cells that have any."""
-    return {grade_id(c): n for c in nb.cells if is_test_cell(c) and (n := len(placeholders(c.source)))}
+    """grade id -> number of sealed checks (visible SEAL placeholders), for the test cells that have any."""
+    out = {}
+    for c in nb.cells:
+        if is_test_cell(c) and placeholders(c.source):
+            try:
+                checks = slots(c.source)
+            except SealError as exc:
+                raise SealError(f"{grade_id(c)}: {exc}") from None
+            out[grade_id(c)] = max(checks) + 1
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -175,7 +214,7 @@ def recording_copy(nb: NotebookNode, counts: dict[str, int]) -> NotebookNode:
     for cell in run.cells:
         gid = grade_id(cell)
         if is_test_cell(cell) and gid in counts:
-            cell.source = substitute(cell.source, [marker(gid, k) for k in range(counts[gid])])
+            cell.source = substitute(cell.source, [marker(gid, k) for k in slots(cell.source)])
         if cell.cell_type == "code":
             cell.outputs = []
     run.cells.append(nbformat.v4.new_code_cell(_RECORDER))
@@ -229,9 +268,8 @@ def seal_notebook(nb: NotebookNode, cwd: Path, where: str = "the notebook") -> i
     seals = compute_seals(nb, cwd, where)
     for cell in nb.cells:
         gid = grade_id(cell)
-        n = len(placeholders(cell.source)) if is_test_cell(cell) else 0
-        if n:
-            cell.source = substitute(cell.source, [seals[marker(gid, k)] for k in range(n)])
+        if is_test_cell(cell) and placeholders(cell.source):
+            cell.source = substitute(cell.source, [seals[marker(gid, k)] for k in slots(cell.source)])
     return len(seals)
 
 
