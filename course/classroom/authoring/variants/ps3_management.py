@@ -326,7 +326,8 @@ def q4_lines(sid: str, first: bool) -> list[str]:
     """The lines of a Question 4 test cell that name its schedule (the default notebook holds them)."""
     total = management.hbo_sessions_total(sid)
     lines = [f"n = as_number(hbo_sessions['{sid}'], 'Q4 {sid}')", f'visible_checks_passed("Q4 {sid}")',
-             f'assert n == {total}, "Q4 {sid}: count every session, before and after surgery"']
+             f'assert n == {total}, "Q4 {sid}: count every session, before and after surgery"',
+             f'sealed_check(n, SEAL, "Q4 {sid}: recount its sessions (notebook 05, \'Hyperbaric\')")']
     if first:
         before = _split(sid)[0]  # type: ignore[index]
         lines.append(f'assert n > {before}, "Q4 {sid}: sessions BEFORE and AFTER surgery (notebook 05, '
@@ -405,7 +406,9 @@ def q6_answer(sid: str, after_done: int) -> str:
 
 
 def q6_hidden(sid: str, after_done: int) -> str:
-    return f"assert abs(value - {q6_hours(sid, after_done)!r}) < 0.01, ("
+    """The hidden test's line: the hours to one decimal place, the precision the question asks for (the same
+    rule as the sealed check, which seals ``round(value, 1)``)."""
+    return f"assert round(value, 1) == {round(q6_hours(sid, after_done), 1)!r}, ("
 
 
 Q6_MINUTES_PER_HOUR = 60  # the visible check's message says "divide by 60": never an answer
