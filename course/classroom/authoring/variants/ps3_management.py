@@ -306,7 +306,9 @@ Q4_POOL = ("hbo-marx-prophylaxis", "hbo-freiberger2012-rct", "hbo-marx-orn-stage
 Q4_DEFAULT = ("hbo-marx-prophylaxis", "hbo-freiberger2012-rct", "hbo-dahanca21")
 Q5_DEFAULT_ORDER = ("hbo-seed-30", "hbo-seed-60", "hbo-freiberger2012-rct", "hbo-marx-prophylaxis",
                     "hbo-marx-orn-stage1", "hbo-marx-orn-stage2", "hbo-marx-orn-stage3", "hbo-dahanca21")
-Q5_FIXTURE_LETTER = "C"  # tests/fixtures/wrong_submissions/ps3_management.yaml: the 40-session trial, by default
+# tests/fixtures/wrong_submissions/ps3_management.yaml: the letters its wrong answers give (the 40-session trial
+# and the seed's 30-session schedule, by default); the unsupported schedule is never under one of them
+Q5_FIXTURE_LETTERS = ("C", "A")
 LETTERS = "ABCDEFGH"
 Q6_SCHEDULES = ("hbo-marx-prophylaxis", "hbo-dahanca21")
 SHORT_NAMES = {"hbo-marx-prophylaxis": "Marx prophylaxis", "hbo-dahanca21": "DAHANCA-21"}
@@ -370,14 +372,21 @@ def _letter(order: tuple[str, ...], sid: str) -> str:
 
 def draw_q5(rng: random.Random) -> tuple[str, ...]:
     """A new lettering of the eight schedules: the unsupported one never under the default's letter nor under
-    the letter of the fixture's wrong answer."""
+    a letter of the fixture's wrong answers. The draw rejects the first fixture letter; a lettering that puts it
+    under another fixture letter swaps it with the schedule under the first allowed letter, without drawing
+    again (the later questions' draws, and so the measured spread of the 20 test secrets, stay as they were)."""
     (unsupported,) = management.unsupported_hbo_schedules()
     default_letter = _letter(Q5_DEFAULT_ORDER, unsupported)
     while True:
         order = list(Q5_DEFAULT_ORDER)
         rng.shuffle(order)
-        if _letter(tuple(order), unsupported) not in (default_letter, Q5_FIXTURE_LETTER):
-            return tuple(order)
+        if _letter(tuple(order), unsupported) not in (default_letter, Q5_FIXTURE_LETTERS[0]):
+            break
+    if _letter(tuple(order), unsupported) in Q5_FIXTURE_LETTERS:
+        i = order.index(unsupported)
+        j = next(k for k, letter in enumerate(LETTERS) if letter not in (default_letter, *Q5_FIXTURE_LETTERS))
+        order[i], order[j] = order[j], order[i]
+    return tuple(order)
 
 
 def q6_question(sid: str, after_done: int) -> str:
