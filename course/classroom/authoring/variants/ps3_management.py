@@ -306,7 +306,9 @@ Q4_POOL = ("hbo-marx-prophylaxis", "hbo-freiberger2012-rct", "hbo-marx-orn-stage
 Q4_DEFAULT = ("hbo-marx-prophylaxis", "hbo-freiberger2012-rct", "hbo-dahanca21")
 Q5_DEFAULT_ORDER = ("hbo-seed-30", "hbo-seed-60", "hbo-freiberger2012-rct", "hbo-marx-prophylaxis",
                     "hbo-marx-orn-stage1", "hbo-marx-orn-stage2", "hbo-marx-orn-stage3", "hbo-dahanca21")
-Q5_FIXTURE_LETTER = "C"  # tests/fixtures/wrong_submissions/ps3_management.yaml: the 40-session trial, by default
+# tests/fixtures/wrong_submissions/ps3_management.yaml: the letters its wrong answers give (the 40-session trial
+# and the seed's 30-session schedule, by default); the unsupported schedule is never under one of them
+Q5_FIXTURE_LETTERS = ("C", "A")
 LETTERS = "ABCDEFGH"
 Q6_SCHEDULES = ("hbo-marx-prophylaxis", "hbo-dahanca21")
 SHORT_NAMES = {"hbo-marx-prophylaxis": "Marx prophylaxis", "hbo-dahanca21": "DAHANCA-21"}
@@ -326,7 +328,8 @@ def q4_lines(sid: str, first: bool) -> list[str]:
     """The lines of a Question 4 test cell that name its schedule (the default notebook holds them)."""
     total = management.hbo_sessions_total(sid)
     lines = [f"n = as_number(hbo_sessions['{sid}'], 'Q4 {sid}')", f'visible_checks_passed("Q4 {sid}")',
-             f'assert n == {total}, "Q4 {sid}: count every session, before and after surgery"']
+             f'assert n == {total}, "Q4 {sid}: count every session, before and after surgery"',
+             f'sealed_check(n, SEAL, "Q4 {sid}: recount its sessions (notebook 05, \'Hyperbaric\')")']
     if first:
         before = _split(sid)[0]  # type: ignore[index]
         lines.append(f'assert n > {before}, "Q4 {sid}: sessions BEFORE and AFTER surgery (notebook 05, '
@@ -369,14 +372,21 @@ def _letter(order: tuple[str, ...], sid: str) -> str:
 
 def draw_q5(rng: random.Random) -> tuple[str, ...]:
     """A new lettering of the eight schedules: the unsupported one never under the default's letter nor under
-    the letter of the fixture's wrong answer."""
+    a letter of the fixture's wrong answers. The draw rejects the first fixture letter; a lettering that puts it
+    under another fixture letter swaps it with the schedule under the first allowed letter, without drawing
+    again (the later questions' draws, and so the measured spread of the 20 test secrets, stay as they were)."""
     (unsupported,) = management.unsupported_hbo_schedules()
     default_letter = _letter(Q5_DEFAULT_ORDER, unsupported)
     while True:
         order = list(Q5_DEFAULT_ORDER)
         rng.shuffle(order)
-        if _letter(tuple(order), unsupported) not in (default_letter, Q5_FIXTURE_LETTER):
-            return tuple(order)
+        if _letter(tuple(order), unsupported) not in (default_letter, Q5_FIXTURE_LETTERS[0]):
+            break
+    if _letter(tuple(order), unsupported) in Q5_FIXTURE_LETTERS:
+        i = order.index(unsupported)
+        j = next(k for k, letter in enumerate(LETTERS) if letter not in (default_letter, *Q5_FIXTURE_LETTERS))
+        order[i], order[j] = order[j], order[i]
+    return tuple(order)
 
 
 def q6_question(sid: str, after_done: int) -> str:
@@ -405,7 +415,9 @@ def q6_answer(sid: str, after_done: int) -> str:
 
 
 def q6_hidden(sid: str, after_done: int) -> str:
-    return f"assert abs(value - {q6_hours(sid, after_done)!r}) < 0.01, ("
+    """The hidden test's line: the hours to one decimal place, the precision the question asks for (the same
+    rule as the sealed check, which seals ``round(value, 1)``)."""
+    return f"assert round(value, 1) == {round(q6_hours(sid, after_done), 1)!r}, ("
 
 
 Q6_MINUTES_PER_HOUR = 60  # the visible check's message says "divide by 60": never an answer
