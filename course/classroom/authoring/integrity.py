@@ -3,7 +3,7 @@
     python -m classroom.authoring.integrity [ASSIGNMENT ...] [--no-sync]      (make check)
 
 The full check (without --no-sync) also prints, per assignment, the share of wrong submissions that a
-visible test catches (classroom.authoring.visible_catch; goal 80%), and fails below it. Every assignment is also
+visible test catches (classroom.authoring.visible_catch; goal: all), and fails below it. Every assignment is also
 checked for trust (classroom.authoring.assignment_checks): pointers to course headings, markdown that renders as
 code, question numbers against grade ids, one patient per test cell, neutral ids, no double negatives,
 expected values as literals in the test cells, graded items resting only on current knowledge entries

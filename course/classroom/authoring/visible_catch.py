@@ -7,7 +7,7 @@ solution notebook, the hidden tests are removed from every test cell (what the s
 the notebook is executed headless. The submission is *caught* when at least one test cell that loses marks
 at grading already fails visibly; the report also counts the caught ones whose first failing message names
 what to reconsider and where (a "notebook NN", a patient, or a question) within its first 80 characters,
-the width that survives ``nbgrader validate``. Goal: at least 80% caught per assignment.
+the width that survives ``nbgrader validate``. Goal: every one caught (the sealed checks make Validate exact).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from classroom.authoring.assignment_model import (
     resolve,
 )
 
-GOAL = 0.8
+GOAL = 1.0
 MESSAGE_WIDTH = 80
 WHERE = re.compile(r"answer cell|notebook \d\d|Patient \d+|Question \d+|\bQ\d+\b|Part [A-D]\b")
 

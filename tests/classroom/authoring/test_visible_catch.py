@@ -24,7 +24,7 @@ def test_report_line_counts_caught_and_where() -> None:
                 visible_catch.Outcome("a", True, "Q1: x (notebook 01)", True),
                 visible_catch.Outcome("b", True, "x", False), visible_catch.Outcome("c", False)]
     line = visible_catch.report_line("ps9", outcomes)
-    assert line.startswith("ps9: 2/3 wrong submissions caught by a visible test (67%; goal 80%); 1 of them")
+    assert line.startswith("ps9: 2/3 wrong submissions caught by a visible test (67%; goal 100%); 1 of them")
     failing = [visible_catch.Outcome("solution", True, "boom", False, ["q1_tests"]), *outcomes[1:]]
     assert "the SOLUTION fails a visible check (q1_tests)" in visible_catch.report_line("ps9", failing)
 
