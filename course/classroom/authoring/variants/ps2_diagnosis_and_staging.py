@@ -429,15 +429,12 @@ TEACHES = {"at_risk": {"at_risk"}, "stage0": {"0"}, "fistula": {"1", "2"}, "stop
 SEALED_MSG = "recheck this stage rule by rule"
 
 
-def _head(label: str, visible: tuple[str, ...], visible_msg: str, contested: bool) -> str:
-    """A Part B cell's visible lines from the key check on: the form, the stages ruled out, the sealed check.
-    The contested patient's seal is kept in ``_seal`` so that the hidden test can add the other reading
-    (``also_accept``)."""
-    seal = "_seal := SEAL" if contested else "SEAL"
+def _head(label: str, visible: tuple[str, ...], visible_msg: str) -> str:
+    """A Part B cell's visible lines from the key check on: the form, the stages ruled out, the sealed check."""
     return (f"assert '{label}' in stages, \"Q2: no stage for {label} (write the key '{label}')\"\n"
             f"given = as_stage(stages['{label}'], \"Q2 {label}\")\n"
             f"assert given not in {visible!r}, \"Q2 {label}: {visible_msg} {POINTER}\"\n"
-            f"sealed_check(given, {seal}, \"Q2 {label}: {SEALED_MSG} {POINTER}\")\n"
+            f"sealed_check(given, SEAL, \"Q2 {label}: {SEALED_MSG} {POINTER}\")\n"
             f"visible_checks_passed(\"Q2 {label}\")\n### BEGIN HIDDEN TESTS\n")
 
 
@@ -448,7 +445,7 @@ def _contested_tail(label: str, accepted: tuple[str, ...], weeks: Any, pain: str
             f"# antiangiogenic alone, which makes {weeks} weeks of {pain} exposed bone stage {older}: both readings "
             "are accepted.\n"
             "from osteonecrosis.exercises import also_accept\n\n"
-            f"also_accept(_seal, {', '.join(repr(a) for a in accepted)})\n"
+            f"also_accept(SEAL, {', '.join(repr(a) for a in accepted)})\n"
             f"assert given in {accepted!r}, \"Q2 {label}: {msg} {POINTER}\"\n"
             "### END HIDDEN TESTS")
 
@@ -457,7 +454,7 @@ def check_block(label: str, patient: Patient) -> str:
     """The lines of a Part B test cell from the key check on: the visible checks, the sealed check and the
     hidden test (the seal accepts exactly what the hidden test accepts)."""
     contested = patient.kind == "antiangiogenic"
-    head = _head(label, patient.visible, patient.visible_msg, contested)
+    head = _head(label, patient.visible, patient.visible_msg)
     if contested:
         pain = "painful" if patient.details["pain"] else "painless"
         return head + _contested_tail(label, patient.accepted, patient.details["weeks"], pain,
@@ -470,7 +467,7 @@ def default_check_block(k: int) -> str:
     """The default notebook's check lines of Patient k (1-based), as committed."""
     label = f"Patient {k}"
     visible, vmsg, hmsg = DEFAULT_CHECKS[k - 1]
-    head = _head(label, visible, vmsg, k == 8)
+    head = _head(label, visible, vmsg)
     if k == 8:
         return head + _contested_tail(label, ("not_mronj", "1"), 9, "painless", "1", hmsg)
     return head + f"assert given == {DEFAULT_STAGES[k - 1]!r}, \"Q2 {label}: {hmsg} {POINTER}\"\n### END HIDDEN TESTS"
