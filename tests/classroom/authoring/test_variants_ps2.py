@@ -1,6 +1,7 @@
 """ps2's per-class variants (issue 22) on 20 random secrets: each variant is as sound as the default (solution full
 marks, every wrong submission still loses points, the assignment checks pass), its clinical keys are the engine's
-and obey the case contract's rules, and the answers of the default or of another class do not carry over."""
+and obey the case contract's rules, and the answers of the default or of another class do not carry over. Its
+sealed checks (issue 19) pass exactly the answers its hidden tests give full marks."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from typing import Any
 
 import nbformat
 import pytest
-from classroom.authoring import variants, wrong_submissions
+from classroom.authoring import seal, variants, wrong_submissions
 from classroom.authoring.assignment_model import SOLUTIONS, read_cells
 from classroom.authoring.integrity import trust_problems
 from classroom.authoring.variants import ps2_diagnosis_and_staging as ps2
 from osteonecrosis.cases import STAGE3_FINDINGS, Case, drug_catalogue, library
-from osteonecrosis.staging import stage
+from osteonecrosis.staging import STAGES, stage
 
 ASSIGNMENT = "ps2_diagnosis_and_staging"
 SECRETS = [random.Random(i).randbytes(32) for i in range(20)]
@@ -43,6 +44,20 @@ def drawn(i: int) -> tuple[ps2.Variant, nbformat.NotebookNode]:
 @pytest.fixture(scope="module")
 def cwd(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("ps2_variants")
+
+
+_SEALED: dict[int, nbformat.NotebookNode] = {}
+
+
+def sealed_variant(i: int | None, cwd: Path) -> nbformat.NotebookNode:
+    """The variant (None: the default) as generate_assignment seals it: each SEAL replaced by the seal of what its
+    model answer gives the sealed check (classroom.authoring.seal runs the model answers once in a kernel)."""
+    key = -1 if i is None else i
+    if key not in _SEALED:
+        nb = copy.deepcopy(default_nb() if i is None else drawn(i)[1])
+        seal.seal_notebook(nb, cwd, f"{ASSIGNMENT} (secret {i})")
+        _SEALED[key] = nb
+    return _SEALED[key]
 
 
 def _cell(nb: nbformat.NotebookNode, name: str) -> str:
@@ -184,13 +199,15 @@ def _visible_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def test_every_wrong_submission_still_loses_points(cwd: Path) -> None:
     """Each fixture as written loses points on every variant; and the same mistake made on the variant (same
     situation, same wrong value or rule, in the variant's form) scores exactly the marks the fixture expects, and
-    a visible test still catches it (as make check asks of the default)."""
+    a visible test of the sealed variant (what its students run) still catches it (as make check asks of the
+    default)."""
     mistakes = wrong_submissions.load(ASSIGNMENT)
     assert len(mistakes) >= 3
     applied = 0
     for i in range(len(SECRETS)):
         v, nb = drawn(i)
         full = sum(p for _, p in variants.score(nb, cwd).values())
+        sealed = sealed_variant(i, cwd)
         for m in mistakes:
             scores = variants.score(wrong_submissions.apply(nb, m), cwd)
             assert sum(e for e, _ in scores.values()) < full, f"secret {i}: {m.name!r} scores full marks"
@@ -200,9 +217,61 @@ def test_every_wrong_submission_still_loses_points(cwd: Path) -> None:
             applied += 1
             scores = variants.score(wrong_submissions.apply(nb, same), cwd)
             assert {g: e for g, (e, _) in scores.items()} == same.expected, f"secret {i}: {m.name!r} in the variant"
-            visible = variants.score(_visible_only(wrong_submissions.apply(nb, same)), cwd)
+            visible = variants.score(_visible_only(wrong_submissions.apply(sealed, same)), cwd)
             assert variants.share_earned(visible) < 1, f"secret {i}: no visible test catches {m.name!r}"
     assert applied >= 0.9 * len(SECRETS) * len(mistakes)
+
+
+# ---- sealed checks (issue 19): Validate passes an answer exactly when the hidden tests give it full marks --------
+
+def _function_mutant(nb: nbformat.NotebookNode, wrong: dict[str, str]) -> str:
+    """The model staging function of ``nb`` with some of its results replaced (``wrong``: stage -> stage)."""
+    model = _cell(nb, "q4_function").replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+    return (model + "\n\n_model_stage = aaoms_stage\n\n\ndef aaoms_stage(*args, **kwargs):\n"
+            f"    out = _model_stage(*args, **kwargs)\n    return {wrong!r}.get(out, out)\n")
+
+
+def _submissions(nb: nbformat.NotebookNode, v: ps2.Variant | None) -> list[wrong_submissions.Mistake]:
+    """Answers to every autograded question: each Part B patient given each stage code (all of them at once,
+    then well-formed codes against the other cells' model answers), Patient A's criterion 2 either way, and
+    staging functions that return a wrong stage wherever the model returns one stage (every ordered pair)."""
+    labels = v.labels if v is not None else [f"Patient {k}" for k in range(1, 9)]
+    model = _answer(nb, "q2_stages", "stages")
+    criteria = _answer(nb, "q1_criteria", "criteria_patient_a")
+    out = []
+    for code in STAGES:
+        out.append({"q2_stages": "stages = " + repr(dict.fromkeys(labels, code))})
+        for label in labels:
+            if model[label] != code:
+                out.append({"q2_stages": "stages = " + repr({**model, label: code})})
+    for flag in (True, False):
+        out.append({"q1_criteria": "criteria_patient_a = " + repr({**criteria, "exposed_bone_over_8_weeks": flag})})
+    for a, b in itertools.permutations(STAGES, 2):
+        out.append({"q4_function": _function_mutant(nb, {a: b})})
+    out.append({"q4_function": _function_mutant(nb, {"0": "at_risk", "at_risk": "0", "1": "2", "2": "1"})})
+    return [wrong_submissions.Mistake(f"probe {k}", "", r, {}, 0) for k, r in enumerate(out)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("i", [None, 0, 5, 10, 15])
+def test_sealed_checks_pass_exactly_the_answers_the_hidden_tests_grade_right(i: int | None, cwd: Path) -> None:
+    """For every stage code in every Part B cell, criterion 2 either way, and staging functions wrong on one stage
+    at a time: a test cell's visible checks of the sealed notebook (the student's Validate) pass exactly when the
+    full test cell (visible checks and hidden tests, as graded) gives full marks. Seals stricter than the hidden
+    tests would take points from right answers at grading; looser ones would pass wrong answers at Validate."""
+    nb = default_nb() if i is None else drawn(i)[1]
+    sealed = sealed_variant(i, cwd)
+    assert variants.share_earned(variants.score(_visible_only(sealed), cwd)) == 1.0
+    disagree, probed_wrong = [], 0
+    for m in _submissions(nb, None if i is None else drawn(i)[0]):
+        graded = variants.score(wrong_submissions.apply(nb, m), cwd)
+        validate = variants.score(_visible_only(wrong_submissions.apply(sealed, m)), cwd)
+        for gid, (earned, possible) in graded.items():
+            if (earned == possible) != (validate[gid][0] == validate[gid][1]):
+                disagree.append((gid, m.replace))
+            probed_wrong += earned < possible
+    assert disagree == [], disagree[:3]
+    assert probed_wrong > 100  # the probes do reach wrong answers
 
 
 def _rules_stage(case: Case) -> str:
@@ -269,6 +338,7 @@ def test_the_default_contract_renders_the_committed_library_table() -> None:
             assert tuple(c.metadata["osteonecrosis"]["knowledge"]) == ps2.STAGING_KNOWLEDGE
     source = _cell(default_nb(), "q4_library_tests")
     assert ps2.library_tests(ps2.DEFAULT_CONTRACT, ps2.DEFAULT_LIBRARY) in source
+    assert ps2.library_inputs(ps2.DEFAULT_CONTRACT, ps2.DEFAULT_LIBRARY) in source
     assert ps2.worked_example(ps2.DEFAULT_CONTRACT) in source
 
 

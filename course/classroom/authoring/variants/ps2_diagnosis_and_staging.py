@@ -424,23 +424,41 @@ TEACHES = {"at_risk": {"at_risk"}, "stage0": {"0"}, "fistula": {"1", "2"}, "stop
            "short": {"not_mronj"}, "radiotherapy": {"not_mronj"}, "stage3": {"3"}, "antiangiogenic": {"not_mronj"}}
 
 
-def check_block(label: str, patient: Patient) -> str:
-    """The lines of a Part B test cell from the key check on: the visible checks and the hidden test."""
-    head = (f"assert '{label}' in stages, \"Q2: no stage for {label} (write the key '{label}')\"\n"
+# The sealed check of a Part B cell: whether the stage is the graded one, without saying which (every label, up to
+# "Patient 99", keeps the message's first line within 80 characters).
+SEALED_MSG = "recheck this stage rule by rule"
+
+
+def _head(label: str, visible: tuple[str, ...], visible_msg: str) -> str:
+    """A Part B cell's visible lines from the key check on: the form, the stages ruled out, the sealed check."""
+    return (f"assert '{label}' in stages, \"Q2: no stage for {label} (write the key '{label}')\"\n"
             f"given = as_stage(stages['{label}'], \"Q2 {label}\")\n"
-            f"assert given not in {patient.visible!r}, \"Q2 {label}: {patient.visible_msg} {POINTER}\"\n"
+            f"assert given not in {visible!r}, \"Q2 {label}: {visible_msg} {POINTER}\"\n"
+            f"sealed_check(given, SEAL, \"Q2 {label}: {SEALED_MSG} {POINTER}\")\n"
             f"visible_checks_passed(\"Q2 {label}\")\n### BEGIN HIDDEN TESTS\n")
-    if patient.kind == "antiangiogenic":
-        older = patient.details["older"]
-        pain = "painful" if patient.details["pain"] else "painless"
-        weeks = patient.details["weeks"]
-        return head + (
-            "# AAOMS 2022 (criterion 1: an antiresorptive) gives 'not_mronj'; MASCC/ISOO/ASCO 2019 and AAOMS 2014 "
+
+
+def _contested_tail(label: str, accepted: tuple[str, ...], weeks: Any, pain: str, older: str, msg: str) -> str:
+    """The hidden test of the antiangiogenic patient: both readings accepted, and the seal accepts both."""
+    return ("# AAOMS 2022 (criterion 1: an antiresorptive) gives 'not_mronj'; MASCC/ISOO/ASCO 2019 and AAOMS 2014 "
             "count an\n"
             f"# antiangiogenic alone, which makes {weeks} weeks of {pain} exposed bone stage {older}: both readings "
             "are accepted.\n"
-            f"assert given in {patient.accepted!r}, \"Q2 {label}: {patient.hidden_msg} {POINTER}\"\n"
+            "from osteonecrosis.exercises import also_accept\n\n"
+            f"also_accept(SEAL, {', '.join(repr(a) for a in accepted)})\n"
+            f"assert given in {accepted!r}, \"Q2 {label}: {msg} {POINTER}\"\n"
             "### END HIDDEN TESTS")
+
+
+def check_block(label: str, patient: Patient) -> str:
+    """The lines of a Part B test cell from the key check on: the visible checks, the sealed check and the
+    hidden test (the seal accepts exactly what the hidden test accepts)."""
+    contested = patient.kind == "antiangiogenic"
+    head = _head(label, patient.visible, patient.visible_msg)
+    if contested:
+        pain = "painful" if patient.details["pain"] else "painless"
+        return head + _contested_tail(label, patient.accepted, patient.details["weeks"], pain,
+                                      patient.details["older"], patient.hidden_msg)
     return head + (f"assert given == {patient.answer!r}, \"Q2 {label}: {patient.hidden_msg} {POINTER}\"\n"
                    "### END HIDDEN TESTS")
 
@@ -449,17 +467,9 @@ def default_check_block(k: int) -> str:
     """The default notebook's check lines of Patient k (1-based), as committed."""
     label = f"Patient {k}"
     visible, vmsg, hmsg = DEFAULT_CHECKS[k - 1]
-    head = (f"assert '{label}' in stages, \"Q2: no stage for {label} (write the key '{label}')\"\n"
-            f"given = as_stage(stages['{label}'], \"Q2 {label}\")\n"
-            f"assert given not in {visible!r}, \"Q2 {label}: {vmsg} {POINTER}\"\n"
-            f"visible_checks_passed(\"Q2 {label}\")\n### BEGIN HIDDEN TESTS\n")
+    head = _head(label, visible, vmsg)
     if k == 8:
-        return head + (
-            "# AAOMS 2022 (criterion 1: an antiresorptive) gives 'not_mronj'; MASCC/ISOO/ASCO 2019 and AAOMS 2014 "
-            "count an\n"
-            "# antiangiogenic alone, which makes 9 weeks of painless exposed bone stage 1: both readings are "
-            "accepted.\n"
-            f"assert given in ('not_mronj', '1'), \"Q2 {label}: {hmsg} {POINTER}\"\n### END HIDDEN TESTS")
+        return head + _contested_tail(label, ("not_mronj", "1"), 9, "painless", "1", hmsg)
     return head + f"assert given == {DEFAULT_STAGES[k - 1]!r}, \"Q2 {label}: {hmsg} {POINTER}\"\n### END HIDDEN TESTS"
 
 
@@ -744,6 +754,16 @@ def library_tests(contract: Contract, case_ids: tuple[str, ...] | None = None) -
     return repr(items)
 
 
+@cache
+def library_inputs(contract: Contract, case_ids: tuple[str, ...] | None = None) -> str:
+    """The visible inputs of q4_library_tests' sealed check: the same patients as :func:`library_tests`, in the
+    same order and form, without the stages (the seal holds those)."""
+    cases = library()
+    ids = tuple(sorted(cases)) if case_ids is None else case_ids
+    return repr({f"library patient {i}": dict(Facts.of_case(cases[cid]).arguments(contract))
+                 for i, cid in enumerate(ids, start=1)})
+
+
 # The library cases the committed notebook's table holds (a variant stages every case the library holds now).
 DEFAULT_LIBRARY = (
     "no-drug-exposed-bone", "onc-bevacizumab-stage1", "onc-denosumab-stage0", "onc-denosumab-stage2",
@@ -818,6 +838,7 @@ def contract_swaps(contract: Contract, rng: random.Random) -> list[Swap]:
              ("cell-23",)),
         Swap(worked_example(DEFAULT_CONTRACT), worked_example(contract), ("q4_library_tests",)),
         Swap(library_tests(DEFAULT_CONTRACT, DEFAULT_LIBRARY), library_tests(contract), ("q4_library_tests",)),
+        Swap(library_inputs(DEFAULT_CONTRACT, DEFAULT_LIBRARY), library_inputs(contract), ("q4_library_tests",)),
     ]
     base = [f"{n}={v!r}" for n, v in Facts(drugs=(_antiresorptive(rng),)).arguments(contract)]
     for cell, calls in DEFAULT_CALLS.items():
