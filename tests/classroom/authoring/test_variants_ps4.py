@@ -9,8 +9,10 @@ question it was caught in before, and every key the variant's notebook holds is 
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import datetime as dt
+import io
 import random
 import re
 from dataclasses import replace
@@ -24,11 +26,13 @@ from classroom.authoring import wrong_submissions as ws
 from classroom.authoring.assignment_model import read_cells
 from classroom.authoring.variants import ps4_prevention as ps4
 from classroom.authoring.variants.ps4_prevention import field
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbformat.notebooknode import NotebookNode
 from osteonecrosis import cases, knowledge, prevention
 from osteonecrosis.plan import make_plan
 
-from tests.conftest import SOLUTIONS
+from tests.conftest import ASSIGNMENTS, SOLUTIONS
 
 ASSIGNMENT = "ps4_prevention"
 SECRETS = [random.Random(f"ps4-{i}").randbytes(32) for i in range(20)]   # random, and the same on every run
@@ -267,3 +271,136 @@ def test_the_variant_patients_obey_the_clinical_rules(index: int) -> None:
         assert (prevention.dose_group(case) == "oncologic") is oncologic, s
         advice = field(field(make_plan(case).procedure_advice, "elective_surgery"), "advice")
         assert (advice == "avoid_elective") is oncologic, (s, advice)
+
+
+# --- the sealed checks agree with the hidden tests (issue 19) -------------------------------------------------
+# For every value a student can give, Validate (the released cell: form checks and the sealed check) passes
+# exactly when grading's hidden tests pass (the solution's cell: form checks and hidden tests; its SEAL is None).
+# Stricter, and a right answer would lose its points; looser, and a wrong one would pass Validate.
+
+@cache
+def released() -> NotebookNode:
+    return nbformat.read(str(ASSIGNMENTS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+
+
+def _passes(source: str, answers: dict[str, object]) -> bool:
+    space: dict[str, object] = {"__name__": "__main__", **answers}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, "<test cell>", "exec"), space)  # noqa: S102 - the course's own test cells
+    except Exception:  # a failed test cell, as Validate and nbgrader count it
+        return False
+    return True
+
+
+def agree(grade_id: str, answers: dict[str, object]) -> bool:
+    """Whether Validate passes (asserting it does exactly when the hidden tests do)."""
+    validate = _passes(cell(released(), grade_id), answers)
+    graded = _passes(cell(solution(), grade_id), answers)
+    assert validate == graded, f"{grade_id}: Validate {'passes' if validate else 'fails'}, grading does not agree"
+    return validate
+
+
+MENU = ps4.menu_ids()
+GUIDELINES = ["sdcep2017", "ects2022", "mascc2019", "aaoms2009", "aaoms2014", "aaoms2022"]
+
+
+def _id_lists(key: list[str]) -> st.SearchStrategy[list[str]]:
+    """Lists near ``key``: items dropped, menu items or strangers added, repeated, in any order."""
+    return st.tuples(st.sets(st.sampled_from(key), max_size=2),
+                     st.lists(st.sampled_from([*MENU, "pre-other", "Pre-education"]), max_size=3)).map(
+        lambda t: [i for i in key if i not in t[0]] + t[1]).flatmap(st.permutations)
+
+
+def _dates(day: dt.date) -> st.SearchStrategy[object]:
+    """A day near ``day`` as a date, ISO text or a datetime."""
+    return st.integers(-3, 3).map(lambda n: day + dt.timedelta(days=n)).flatmap(lambda d: st.sampled_from(
+        [d, d.isoformat(), dt.datetime(d.year, d.month, d.day, 9, 30)]))
+
+
+VERDICTS = st.sampled_from([True, False, True, False, None, 1, 0, "True"])
+KIND = st.sampled_from(["date", "iso", "datetime"])
+
+
+def _as(kind: str, d: dt.date) -> object:
+    return {"date": d, "iso": d.isoformat(), "datetime": dt.datetime(d.year, d.month, d.day)}[kind]
+
+
+def _q7(e_days: int, late_weeks: int, cap_weeks: int, threshold: int | None, kind: str):  # noqa: ANN202
+    def next_injection_window(procedure_date, due_date):  # noqa: ANN001, ANN202
+        earliest = procedure_date + dt.timedelta(days=e_days)
+        if threshold is None:
+            latest = min(procedure_date + dt.timedelta(weeks=late_weeks), due_date + dt.timedelta(weeks=cap_weeks))
+        elif (due_date - procedure_date).days > threshold:
+            latest = procedure_date + dt.timedelta(weeks=late_weeks)
+        else:
+            latest = due_date + dt.timedelta(weeks=cap_weeks)
+        return _as(kind, earliest), _as(kind, latest)
+    return next_injection_window
+
+
+def _q9(before: int, after: int, kind: str):  # noqa: ANN202
+    def ects_bp_pause(procedure_date, healed_date):  # noqa: ANN001, ANN202
+        return _as(kind, procedure_date - dt.timedelta(days=before)), _as(kind, healed_date + dt.timedelta(days=after))
+    return ects_bp_pause
+
+
+KEYS = ps4.keys(ps4.DEFAULT)
+D = dt.date
+# grade id -> (answer name, the values drawn, a well-formed wrong value the old visible checks let through)
+ANSWERS: dict[str, tuple[str, st.SearchStrategy[object], object]] = {
+    "ps4_q1_complete": ("oncology_checklist", _id_lists([*KEYS.q1_checklist, "antibiotic-cover"]),
+                        [i for i in KEYS.q1_checklist if i != "pre-education"]),
+    "ps4_q2_complete": ("osteoporosis_checklist", _id_lists(list(KEYS.q2_required)),
+                        ["pre-sdcep-dentally-fit", "pre-education", "pre-assessment"]),
+    "ps4_q4_alveoloplasty": ("mascc_applies", st.fixed_dictionaries({s.key: VERDICTS for s in ps4.DEFAULT.scenarios}),
+                             {s.key: s.drug == "zoledronate" for s in ps4.DEFAULT.scenarios}),
+    "ps4_q5_window_start": ("ects_surgery_window", st.tuples(*map(_dates, KEYS.ects_window)),
+                            (D(2026, 7, 30), D(2026, 9, 2))),
+    "ps4_q5_window_end": ("ects_surgery_window", st.lists(_dates(KEYS.ects_window[1]), min_size=2, max_size=2),
+                          (D(2026, 8, 2), D(2026, 9, 1))),
+    "ps4_q6_month_before": ("sdcep_acceptable", st.dictionaries(st.sampled_from(
+        [*ps4.DEFAULT.offered, *(d.isoformat() for d in ps4.DEFAULT.offered), D(2026, 8, 18)]), VERDICTS),
+        dict.fromkeys(ps4.DEFAULT.offered, True)),
+    "ps4_q7_edges": ("next_injection_window", st.builds(
+        _q7, st.sampled_from([27, 28, 28, 29]), st.sampled_from([5, 6, 6, 7]), st.sampled_from([3, 4, 4, 5]),
+        st.sampled_from([None, None, 7, 13, 14, 15]), KIND), _q7(28, 6, 4, 7, "date")),
+    "ps4_q9_short": ("ects_bp_pause", st.builds(_q9, st.sampled_from([6, 7, 8]), st.sampled_from([-1, 0, 0, 1]), KIND),
+                     _q9(7, 1, "date")),
+    "ps4_q9_grid": ("ects_bp_pause", st.builds(_q9, st.sampled_from([6, 7, 7, 8, 14]),
+                                               st.sampled_from([-1, 0, 0, 1]), KIND), _q9(8, 0, "iso")),
+    "ps4_q10_bisphosphonate": ("pause_bisphosphonate", st.lists(st.sampled_from(GUIDELINES), max_size=4),
+                               ["ects2022", "mascc2019"]),
+    "ps4_q10_denosumab": ("stop_denosumab", st.lists(st.sampled_from(GUIDELINES), max_size=3), ["ects2022"]),
+    "ps4_q11_true_positives": ("flagged_among_100_with_mronj", st.one_of(
+        st.integers(30, 38), st.floats(32, 36), st.sampled_from([33.5, 34.26, 34.5, 35.4, 34.0, "34"])), 35),
+    "ps4_q11_false_positives": ("flagged_among_100_without_mronj", st.one_of(
+        st.integers(19, 27), st.floats(21, 25), st.sampled_from([22.5, 22.92, 23.4, 23.5, 22.0, 77])), 22),
+}
+
+
+def test_every_cell_with_hidden_tests_has_a_sealed_property() -> None:
+    hidden = {gid for gid, (source, _) in _tests(solution()).items() if "### BEGIN HIDDEN TESTS" in source}
+    assert hidden == set(ANSWERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("grade_id", sorted(ANSWERS))
+def test_the_sealed_check_passes_exactly_when_the_hidden_tests_do(grade_id: str) -> None:
+    name, values, wrong = ANSWERS[grade_id]
+    model = answers(solution(), _answer_cell(name))[name]
+    assert agree(grade_id, {name: model}), f"{grade_id}: the model answer fails Validate"
+    assert not agree(grade_id, {name: wrong}), f"{grade_id}: a wrong answer passes Validate"
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(values)
+    def check(value: object) -> None:
+        agree(grade_id, {name: value})
+
+    check()
+
+
+def _answer_cell(name: str) -> str:
+    return next(c.metadata["nbgrader"]["grade_id"] for c in solution().cells
+                if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+                and re.search(rf"^(def )?{name}\b", c.source, re.MULTILINE))
