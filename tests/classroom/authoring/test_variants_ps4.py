@@ -13,6 +13,7 @@ import contextlib
 import copy
 import datetime as dt
 import io
+import json
 import random
 import re
 from dataclasses import replace
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.authoring import answer_probe, integrity, variants
+from classroom.authoring import answer_probe, integrity, seal, variants
 from classroom.authoring import wrong_submissions as ws
 from classroom.authoring.assignment_model import read_cells
 from classroom.authoring.variants import ps4_prevention as ps4
@@ -29,7 +30,7 @@ from classroom.authoring.variants.ps4_prevention import field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nbformat.notebooknode import NotebookNode
-from osteonecrosis import cases, knowledge, prevention
+from osteonecrosis import cases, knowledge, prevention, sealed
 from osteonecrosis.plan import make_plan
 
 from tests.conftest import ASSIGNMENTS, SOLUTIONS
@@ -404,3 +405,51 @@ def _answer_cell(name: str) -> str:
     return next(c.metadata["nbgrader"]["grade_id"] for c in solution().cells
                 if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
                 and re.search(rf"^(def )?{name}\b", c.source, re.MULTILINE))
+
+
+def seal_in_process(nb: NotebookNode, cwd: Path) -> NotebookNode:
+    """``nb`` with its seals written as the release writes them (classroom.authoring.seal), the model answers
+    recorded in this process instead of a kernel."""
+    counts = seal.sealed_cells(nb)
+    run = seal.recording_copy(nb, counts)
+    run.cells = run.cells[:-1]  # the recorder cell: the records are read here
+    sealed._records.clear()
+    sealed._alternatives.clear()
+    variants.score(run, cwd)
+    data = json.loads(sealed.recorded())
+    out = copy.deepcopy(nb)
+    for c in out.cells:
+        gid = seal.grade_id(c)
+        if gid in counts:
+            texts = []
+            for k in range(counts[gid]):
+                m = seal.marker(gid, k)
+                given_texts = sorted(set(data["records"].get(m, [])))
+                assert len(given_texts) == 1, f"{gid}: sealed check {k + 1} was given {len(given_texts)} values"
+                texts.append(sealed.make_seal(given_texts + data["alternatives"].get(m, []), f"test-{gid}-{k}"))
+            c.source = seal.substitute(c.source, texts)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_each_variants_seals_accept_its_model_answers_and_refuse_the_defaults(index: int, tmp_path) -> None:
+    """The seals follow the variant: its own model answers pass every sealed check (full marks with the hidden
+    tests), and the default's answers, handed in on it, pass Validate only where they earn the points."""
+    nb = seal_in_process(variant(SECRETS[index]), tmp_path)
+    assert not seal.sealed_cells(nb) and sum("'s1:" in c.source for c in nb.cells) == len(ANSWERS)
+    scores = variants.score(nb, tmp_path)
+    assert not lost(scores), f"the variant's sealed model answers lose {sorted(lost(scores))}"
+    crossed = variants.with_answers_of(solution(), nb)
+    graded = variants.score(crossed, tmp_path)
+    validated = variants.score(_without_hidden_tests(crossed), tmp_path)
+    assert lost(validated) == lost(graded)
+
+
+def _without_hidden_tests(nb: NotebookNode) -> NotebookNode:
+    out = copy.deepcopy(nb)
+    for c in out.cells:
+        if "### BEGIN HIDDEN TESTS" in c.source:
+            before, rest = c.source.split("### BEGIN HIDDEN TESTS", 1)
+            c.source = before + rest.split("### END HIDDEN TESTS", 1)[1]
+    return out
