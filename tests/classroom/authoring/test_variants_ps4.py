@@ -235,10 +235,20 @@ def test_the_variant_keys_are_what_the_engine_computes(index: int) -> None:
     for proc, due, lo, hi in grid:
         result = prevention.ects_next_injection(lasts[due], dt.date.fromisoformat(proc))
         assert (lo, hi) == (str(field(result, "next_injection_earliest")), str(field(result, "next_injection_latest")))
+    # the sealed check of Q7 calls the function on the graded inputs: every day from Q7_GRID_DAYS before each due date
+    dues = list(dict.fromkeys(row[1] for row in grid))
+    shown = re.search(r"_dues = (\[.*\])", cell(nb, "ps4_q7_edges")).group(1)  # type: ignore[union-attr]
+    assert shown == "[" + ", ".join(ps4.pyd(dt.date.fromisoformat(d)) for d in dues) + "]"
+    assert f"range({ps4.Q7_GRID_DAYS}, -1, -1)" in cell(nb, "ps4_q7_edges")
+    assert sorted((proc, due) for proc, due, _, _ in grid) == sorted(
+        ((dt.date.fromisoformat(d) - dt.timedelta(days=n)).isoformat(), d)
+        for d in dues for n in range(ps4.Q7_GRID_DAYS + 1))
     # Q9: the ECTS pause from the knowledge base
     days = knowledge.find("holiday-ects2022-bp", "prevention")["pause_days_before_at_least"]
-    rows = ast.literal_eval(re.search(r"in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
+    rows = ast.literal_eval(re.search(r"_back in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
     assert len(rows) == 5
+    sealed_inputs = ast.literal_eval(re.search(r"_healed in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
+    assert sealed_inputs == [(proc, healed) for proc, healed, _, _ in rows]  # the sealed check sees the graded inputs
     for proc, healed, last, back in rows:
         assert dt.date.fromisoformat(last) == dt.date.fromisoformat(proc) - dt.timedelta(days=days)
         assert back == healed
