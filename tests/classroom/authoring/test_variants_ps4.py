@@ -431,13 +431,13 @@ def seal_in_process(nb: NotebookNode, cwd: Path) -> NotebookNode:
     for c in out.cells:
         gid = seal.grade_id(c)
         if gid in counts:
-            texts = []
+            seals = []
             for k in range(counts[gid]):
                 m = seal.marker(gid, k)
                 given_texts = sorted(set(data["records"].get(m, [])))
                 assert len(given_texts) == 1, f"{gid}: sealed check {k + 1} was given {len(given_texts)} values"
-                texts.append(sealed.make_seal(given_texts + data["alternatives"].get(m, []), f"test-{gid}-{k}"))
-            c.source = seal.substitute(c.source, texts)
+                seals.append(sealed.make_seal(given_texts + data["alternatives"].get(m, []), f"test-{gid}-{k}"))
+            c.source = seal.substitute(c.source, [seals[k] for k in seal.slots(c.source)])
     return out
 
 
