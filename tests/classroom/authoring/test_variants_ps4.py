@@ -9,8 +9,11 @@ question it was caught in before, and every key the variant's notebook holds is 
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import datetime as dt
+import io
+import json
 import random
 import re
 from dataclasses import replace
@@ -19,16 +22,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.authoring import answer_probe, integrity, variants
+from classroom.authoring import answer_probe, integrity, seal, variants
 from classroom.authoring import wrong_submissions as ws
 from classroom.authoring.assignment_model import read_cells
 from classroom.authoring.variants import ps4_prevention as ps4
 from classroom.authoring.variants.ps4_prevention import field
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbformat.notebooknode import NotebookNode
-from osteonecrosis import cases, knowledge, prevention
+from osteonecrosis import cases, knowledge, prevention, sealed
 from osteonecrosis.plan import make_plan
 
-from tests.conftest import SOLUTIONS
+from tests.conftest import ASSIGNMENTS, SOLUTIONS
 
 ASSIGNMENT = "ps4_prevention"
 SECRETS = [random.Random(f"ps4-{i}").randbytes(32) for i in range(20)]   # random, and the same on every run
@@ -230,10 +235,20 @@ def test_the_variant_keys_are_what_the_engine_computes(index: int) -> None:
     for proc, due, lo, hi in grid:
         result = prevention.ects_next_injection(lasts[due], dt.date.fromisoformat(proc))
         assert (lo, hi) == (str(field(result, "next_injection_earliest")), str(field(result, "next_injection_latest")))
+    # the sealed check of Q7 calls the function on the graded inputs: every day from Q7_GRID_DAYS before each due date
+    dues = list(dict.fromkeys(row[1] for row in grid))
+    shown = re.search(r"_dues = (\[.*\])", cell(nb, "ps4_q7_edges")).group(1)  # type: ignore[union-attr]
+    assert shown == "[" + ", ".join(ps4.pyd(dt.date.fromisoformat(d)) for d in dues) + "]"
+    assert f"range({ps4.Q7_GRID_DAYS}, -1, -1)" in cell(nb, "ps4_q7_edges")
+    assert sorted((proc, due) for proc, due, _, _ in grid) == sorted(
+        ((dt.date.fromisoformat(d) - dt.timedelta(days=n)).isoformat(), d)
+        for d in dues for n in range(ps4.Q7_GRID_DAYS + 1))
     # Q9: the ECTS pause from the knowledge base
     days = knowledge.find("holiday-ects2022-bp", "prevention")["pause_days_before_at_least"]
-    rows = ast.literal_eval(re.search(r"in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
+    rows = ast.literal_eval(re.search(r"_back in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
     assert len(rows) == 5
+    sealed_inputs = ast.literal_eval(re.search(r"_healed in (\[\(.*\)\]):", cell(nb, "ps4_q9_grid")).group(1))  # type: ignore[union-attr]
+    assert sealed_inputs == [(proc, healed) for proc, healed, _, _ in rows]  # the sealed check sees the graded inputs
     for proc, healed, last, back in rows:
         assert dt.date.fromisoformat(last) == dt.date.fromisoformat(proc) - dt.timedelta(days=days)
         assert back == healed
@@ -267,3 +282,184 @@ def test_the_variant_patients_obey_the_clinical_rules(index: int) -> None:
         assert (prevention.dose_group(case) == "oncologic") is oncologic, s
         advice = field(field(make_plan(case).procedure_advice, "elective_surgery"), "advice")
         assert (advice == "avoid_elective") is oncologic, (s, advice)
+
+
+# --- the sealed checks agree with the hidden tests (issue 19) -------------------------------------------------
+# For every value a student can give, Validate (the released cell: form checks and the sealed check) passes
+# exactly when grading's hidden tests pass (the solution's cell: form checks and hidden tests; its SEAL is None).
+# Stricter, and a right answer would lose its points; looser, and a wrong one would pass Validate.
+
+@cache
+def released() -> NotebookNode:
+    return nbformat.read(str(ASSIGNMENTS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+
+
+def _passes(source: str, answers: dict[str, object]) -> bool:
+    space: dict[str, object] = {"__name__": "__main__", **answers}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, "<test cell>", "exec"), space)  # noqa: S102 - the course's own test cells
+    except Exception:  # a failed test cell, as Validate and nbgrader count it
+        return False
+    return True
+
+
+def agree(grade_id: str, answers: dict[str, object]) -> bool:
+    """Whether Validate passes (asserting it does exactly when the hidden tests do)."""
+    validate = _passes(cell(released(), grade_id), answers)
+    graded = _passes(cell(solution(), grade_id), answers)
+    assert validate == graded, f"{grade_id}: Validate {'passes' if validate else 'fails'}, grading does not agree"
+    return validate
+
+
+MENU = ps4.menu_ids()
+GUIDELINES = ["sdcep2017", "ects2022", "mascc2019", "aaoms2009", "aaoms2014", "aaoms2022"]
+
+
+def _id_lists(key: list[str]) -> st.SearchStrategy[list[str]]:
+    """Lists near ``key``: items dropped, menu items or strangers added, repeated, in any order."""
+    return st.tuples(st.sets(st.sampled_from(key), max_size=2),
+                     st.lists(st.sampled_from([*MENU, "pre-other", "Pre-education"]), max_size=3)).map(
+        lambda t: [i for i in key if i not in t[0]] + t[1]).flatmap(st.permutations)
+
+
+def _dates(day: dt.date) -> st.SearchStrategy[object]:
+    """A day near ``day`` as a date, ISO text or a datetime."""
+    return st.integers(-3, 3).map(lambda n: day + dt.timedelta(days=n)).flatmap(lambda d: st.sampled_from(
+        [d, d.isoformat(), dt.datetime(d.year, d.month, d.day, 9, 30)]))
+
+
+VERDICTS = st.sampled_from([True, False, True, False, None, 1, 0, "True"])
+KIND = st.sampled_from(["date", "iso", "datetime"])
+
+
+def _as(kind: str, d: dt.date) -> object:
+    return {"date": d, "iso": d.isoformat(), "datetime": dt.datetime(d.year, d.month, d.day)}[kind]
+
+
+def _q7(e_days: int, late_weeks: int, cap_weeks: int, threshold: int | None, kind: str):  # noqa: ANN202
+    def next_injection_window(procedure_date, due_date):  # noqa: ANN001, ANN202
+        earliest = procedure_date + dt.timedelta(days=e_days)
+        if threshold is None:
+            latest = min(procedure_date + dt.timedelta(weeks=late_weeks), due_date + dt.timedelta(weeks=cap_weeks))
+        elif (due_date - procedure_date).days > threshold:
+            latest = procedure_date + dt.timedelta(weeks=late_weeks)
+        else:
+            latest = due_date + dt.timedelta(weeks=cap_weeks)
+        return _as(kind, earliest), _as(kind, latest)
+    return next_injection_window
+
+
+def _q9(before: int, after: int, kind: str):  # noqa: ANN202
+    def ects_bp_pause(procedure_date, healed_date):  # noqa: ANN001, ANN202
+        return _as(kind, procedure_date - dt.timedelta(days=before)), _as(kind, healed_date + dt.timedelta(days=after))
+    return ects_bp_pause
+
+
+KEYS = ps4.keys(ps4.DEFAULT)
+D = dt.date
+# grade id -> (answer name, the values drawn, a well-formed wrong value the old visible checks let through)
+ANSWERS: dict[str, tuple[str, st.SearchStrategy[object], object]] = {
+    "ps4_q1_complete": ("oncology_checklist", _id_lists([*KEYS.q1_checklist, "antibiotic-cover"]),
+                        [i for i in KEYS.q1_checklist if i != "pre-education"]),
+    "ps4_q2_complete": ("osteoporosis_checklist", _id_lists(list(KEYS.q2_required)),
+                        ["pre-sdcep-dentally-fit", "pre-education", "pre-assessment"]),
+    "ps4_q4_alveoloplasty": ("mascc_applies", st.fixed_dictionaries({s.key: VERDICTS for s in ps4.DEFAULT.scenarios}),
+                             {s.key: s.drug == "zoledronate" for s in ps4.DEFAULT.scenarios}),
+    "ps4_q5_window_start": ("ects_surgery_window", st.tuples(*map(_dates, KEYS.ects_window)),
+                            (D(2026, 7, 30), D(2026, 9, 2))),
+    "ps4_q5_window_end": ("ects_surgery_window", st.lists(_dates(KEYS.ects_window[1]), min_size=2, max_size=2),
+                          (D(2026, 8, 2), D(2026, 9, 1))),
+    "ps4_q6_month_before": ("sdcep_acceptable", st.dictionaries(st.sampled_from(
+        [*ps4.DEFAULT.offered, *(d.isoformat() for d in ps4.DEFAULT.offered), D(2026, 8, 18)]), VERDICTS),
+        dict.fromkeys(ps4.DEFAULT.offered, True)),
+    "ps4_q7_edges": ("next_injection_window", st.builds(
+        _q7, st.sampled_from([27, 28, 28, 29]), st.sampled_from([5, 6, 6, 7]), st.sampled_from([3, 4, 4, 5]),
+        st.sampled_from([None, None, 7, 13, 14, 15]), KIND), _q7(28, 6, 4, 7, "date")),
+    "ps4_q9_short": ("ects_bp_pause", st.builds(_q9, st.sampled_from([6, 7, 8]), st.sampled_from([-1, 0, 0, 1]), KIND),
+                     _q9(7, 1, "date")),
+    "ps4_q9_grid": ("ects_bp_pause", st.builds(_q9, st.sampled_from([6, 7, 7, 8, 14]),
+                                               st.sampled_from([-1, 0, 0, 1]), KIND), _q9(8, 0, "iso")),
+    "ps4_q10_bisphosphonate": ("pause_bisphosphonate", st.lists(st.sampled_from(GUIDELINES), max_size=4),
+                               ["ects2022", "mascc2019"]),
+    "ps4_q10_denosumab": ("stop_denosumab", st.lists(st.sampled_from(GUIDELINES), max_size=3), ["ects2022"]),
+    "ps4_q11_true_positives": ("flagged_among_100_with_mronj", st.one_of(
+        st.integers(30, 38), st.floats(32, 36), st.sampled_from([33.5, 34.26, 34.5, 35.4, 34.0, "34"])), 35),
+    "ps4_q11_false_positives": ("flagged_among_100_without_mronj", st.one_of(
+        st.integers(19, 27), st.floats(21, 25), st.sampled_from([22.5, 22.92, 23.4, 23.5, 22.0, 77])), 22),
+}
+
+
+def test_every_cell_with_hidden_tests_has_a_sealed_property() -> None:
+    hidden = {gid for gid, (source, _) in _tests(solution()).items() if "### BEGIN HIDDEN TESTS" in source}
+    assert hidden == set(ANSWERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("grade_id", sorted(ANSWERS))
+def test_the_sealed_check_passes_exactly_when_the_hidden_tests_do(grade_id: str) -> None:
+    name, values, wrong = ANSWERS[grade_id]
+    model = answers(solution(), _answer_cell(name))[name]
+    assert agree(grade_id, {name: model}), f"{grade_id}: the model answer fails Validate"
+    assert not agree(grade_id, {name: wrong}), f"{grade_id}: a wrong answer passes Validate"
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(values)
+    def check(value: object) -> None:
+        agree(grade_id, {name: value})
+
+    check()
+
+
+def _answer_cell(name: str) -> str:
+    return next(c.metadata["nbgrader"]["grade_id"] for c in solution().cells
+                if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+                and re.search(rf"^(def )?{name}\b", c.source, re.MULTILINE))
+
+
+def seal_in_process(nb: NotebookNode, cwd: Path) -> NotebookNode:
+    """``nb`` with its seals written as the release writes them (classroom.authoring.seal), the model answers
+    recorded in this process instead of a kernel."""
+    counts = seal.sealed_cells(nb)
+    run = seal.recording_copy(nb, counts)
+    run.cells = run.cells[:-1]  # the recorder cell: the records are read here
+    sealed._records.clear()
+    sealed._alternatives.clear()
+    variants.score(run, cwd)
+    data = json.loads(sealed.recorded())
+    out = copy.deepcopy(nb)
+    for c in out.cells:
+        gid = seal.grade_id(c)
+        if gid in counts:
+            seals = []
+            for k in range(counts[gid]):
+                m = seal.marker(gid, k)
+                given_texts = sorted(set(data["records"].get(m, [])))
+                assert len(given_texts) == 1, f"{gid}: sealed check {k + 1} was given {len(given_texts)} values"
+                seals.append(sealed.make_seal(given_texts + data["alternatives"].get(m, []), f"test-{gid}-{k}"))
+            c.source = seal.substitute(c.source, [seals[k] for k in seal.slots(c.source)])
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(SECRETS)))
+def test_each_variants_seals_accept_its_model_answers_and_refuse_the_defaults(index: int, tmp_path) -> None:
+    """The seals follow the variant: its own model answers pass every sealed check (full marks with the hidden
+    tests), and the default's answers, handed in on it, pass Validate only where they earn the points."""
+    nb = seal_in_process(variant(SECRETS[index]), tmp_path)
+    assert not seal.sealed_cells(nb) and sum("'s1:" in c.source for c in nb.cells) == len(ANSWERS)
+    scores = variants.score(nb, tmp_path)
+    assert not lost(scores), f"the variant's sealed model answers lose {sorted(lost(scores))}"
+    crossed = variants.with_answers_of(solution(), nb)
+    graded = variants.score(crossed, tmp_path)
+    validated = variants.score(_without_hidden_tests(crossed), tmp_path)
+    assert lost(validated) == lost(graded)
+
+
+def _without_hidden_tests(nb: NotebookNode) -> NotebookNode:
+    out = copy.deepcopy(nb)
+    for c in out.cells:
+        if "### BEGIN HIDDEN TESTS" in c.source:
+            before, rest = c.source.split("### BEGIN HIDDEN TESTS", 1)
+            c.source = before + rest.split("### END HIDDEN TESTS", 1)[1]
+    return out

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from osteonecrosis import cases, knowledge, prevention
-from osteonecrosis.prevention import add_months
 
 from . import Swap, VariantError
 
@@ -49,6 +48,9 @@ LABEL_CELLS = {"pre-finish-necessary": ("ps4_q1_finish_first",), "pre-education"
                "ctx-test": ("ps4_menu", "ps4_q1_no_myths", "ps4_q2_not_oncology"), "antibiotic-cover": ("ps4_menu",)}
 Q7_FORMS = ("procedure_due", "due_procedure", "procedure_days")
 Q9_FORMS = ("procedure_healed", "healed_procedure", "procedure_weeks", "procedure_days")
+# Q7 is graded (and sealed) on every procedure date from this many days before each due date to the due date:
+# wider than the month before the dose, so that the inputs the sealed check lists do not show Q5's window.
+Q7_GRID_DAYS = 35
 
 
 def field(result: Any, name: str) -> Any:
@@ -219,7 +221,7 @@ def keys(p: Params) -> Keys:
     grid = []
     for last in (p.last_injection, *p.grid_lasts):
         d = as_date(field(prevention.denosumab_window(last, "ects2022"), "scheduled_next_dose"))
-        day = add_months(d, -1)
+        day = d - dt.timedelta(days=Q7_GRID_DAYS)
         while day <= d:
             grid.append((day, d, *_next(last, day)))
             day += dt.timedelta(days=1)
@@ -383,7 +385,7 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
 
     # Part A: the menu's labels and the two checklists
     menu = menu_ids()
-    add("q1 menu list", ("ps4_q1_finish_first", "ps4_q1_no_myths", "ps4_q2_not_oncology"),
+    add("q1 menu list", ("ps4_q1_finish_first", "ps4_q1_no_myths", "ps4_q2_not_oncology", "ps4_q2_complete"),
         f"set({_idlist(menu, lab)})")
     add("q1 answer", "ps4_q1_answer", "oncology_checklist = [\n" + "".join(
         f'    "{lab[i]}",\n' for i in menu if i in k.q1_checklist) + "]")
@@ -430,7 +432,7 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
         f"{pyd(d3)}: ...}}")
     add("q6 first check", "ps4_q6_after_injection", f"given[{pyd(d1)}] is {k.offered_ok[0]}")
     add("q6 dates", "ps4_q6_after_injection", f"{{{pyd(d1)}, {pyd(d2)}, {pyd(d3)}}}")
-    add("q6 hidden dates", "ps4_q6_month_before", f"for _d in ({pyd(d2)}, {pyd(d3)}):")
+    add("q6 later dates", "ps4_q6_month_before", f"_later = ({pyd(d2)}, {pyd(d3)})")
     add("q6 window", "ps4_q6_month_before", f"_lo = date.fromisoformat('{k.sdcep_window[0].isoformat()}')\n"
         f"_hi = date.fromisoformat('{k.sdcep_window[1].isoformat()}')")
     add("q6 text", "cell-33", f"True/False, and {long_date(d1, year=False)}.")
@@ -444,6 +446,8 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
     add("q7 edge call", "ps4_q7_edges", _q7_call(p.q7_form, k.due, k.due))
     add("q7 edge latest", "ps4_q7_edges", f'"Q7 latest") == {pyd(k.due_day_next[1])}')
     add("q7 grid", "ps4_q7_edges", _grid7(k.q7_grid))
+    dues = dict.fromkeys(row[1] for row in k.q7_grid)
+    add("q7 sealed dues", "ps4_q7_edges", "_dues = [" + ", ".join(pyd(d) for d in dues) + "]")
     add("q7 grid call", "ps4_q7_edges", "_got = " + _q7_call(p.q7_form, "_proc", "_due"))
     add("q8 dates", "ps4_q8_prompt", f"She has the implant placed on {long_date(p.implant_day)}. On "
         f"{long_date(k.cap)} the site")
@@ -467,6 +471,8 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
     add("q9 short key", "ps4_q9_short", f"back == {pyd(sh[3])}")
     add("q9 grid call", "ps4_q9_grid", "result = " + _q9_call(p.q9_form, *p.q9_call))
     add("q9 grid", "ps4_q9_grid", _grid9(k.q9_grid))
+    add("q9 sealed inputs", "ps4_q9_grid", "for _proc, _healed in [" + ", ".join(
+        f"({r[0].isoformat()!r}, {r[1].isoformat()!r})" for r in k.q9_grid) + "]:")
     add("q9 grid loop", "ps4_q9_grid", "_got = " + _q9_call(p.q9_form, p.q9_call[0], 0, iso=True))
 
     # Q11: the CTX counts
