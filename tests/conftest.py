@@ -82,6 +82,43 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
 }
 
 
+# ------------------------------------------------------------------------------- parallel runs (pytest-xdist)
+# `make test-slow` (and `make test`) run on every core: ``pytest -n auto --dist loadgroup``. Under loadgroup a
+# test with an ``xdist_group`` mark goes to the same worker as every other test of its group, one after the other;
+# a test without one may run beside any other. The groups are given here, centrally, like the tiers:
+#
+# * tests that share something of the machine that is not theirs alone (listed in SHARED_GROUPS): unix accounts
+#   and the hub's unix groups and login-shell script, an inner pytest session that watches the git tree;
+# * the tests of a module that share a module- or class-scoped fixture (a generated nbgrader course, a graded
+#   class, a running server): one worker builds it once, as in a serial run, instead of once per worker.
+#
+# Everything else a test uses is its own (tmp_path, a free port, a sandbox uid claimed with a lock, the
+# content-addressed seal cache written atomically), so it may run beside anything.
+SHARED_GROUPS: dict[str, str] = {
+    # unix accounts, the hub's unix groups (made and deleted by the test), /etc/profile.d: one at a time
+    "test_hub_class": "unix-accounts",
+    "test_instructor_guide": "unix-accounts",
+    "test_hub_remove_accounts": "unix-accounts",
+    "test_hub_setup": "unix-accounts",
+    # inner pytest sessions with the course's conftest: their clean-tree check must not see each other's probe
+    "test_tiers::test_an_unmarked_test_that_starts_a_process_fails_the_run": "inner-pytest",
+    "test_tiers::test_a_run_that_leaves_the_tree_dirty_fails": "inner-pytest",
+}
+
+
+def xdist_group_for(item: pytest.Item) -> str | None:
+    """The ``xdist_group`` the rules above give ``item`` (None: it may run beside any test)."""
+    module, node = _item_key(item)
+    for pattern, group in SHARED_GROUPS.items():
+        if fnmatch.fnmatchcase(node if "::" in pattern else module, pattern):
+            return group
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        if defs and defs[-1].scope in ("module", "class", "package"):
+            return item.nodeid.split("::", 1)[0]  # the module's file
+    return None
+
+
 def _item_key(item: pytest.Item) -> tuple[str, str]:
     module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
     name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
@@ -146,6 +183,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(mark)
         if any(item.get_closest_marker(m) for m in HEAVY) and not item.get_closest_marker("slow"):
             item.add_marker("slow")
+        group = xdist_group_for(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 # ------------------------------------------------------------------------------------------ fast-tier guard
@@ -303,8 +343,14 @@ def _git_status() -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[_STATUS] = _git_status()
+    # Under xdist the controller looks, before the workers start and after they all end; a worker does not (it
+    # would see what the other workers' tests have in hand).
+    session.config.stash[_STATUS] = None if _is_xdist_worker(session.config) else _git_status()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
