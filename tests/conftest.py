@@ -119,6 +119,10 @@ def xdist_group_for(item: pytest.Item) -> str | None:
     return None
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def _item_key(item: pytest.Item) -> tuple[str, str]:
     module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
     name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
@@ -155,7 +159,54 @@ def marks_for(item: pytest.Item) -> set[str]:
     return out
 
 
+class _WorkerPrints:
+    """An xdist worker's stdout is /dev/null (its channel to the controller holds the real one), so what a test
+    prints past the capture (``capsys.disabled()``: figures it measured) would be lost. While a test runs, the
+    stdout that capture gives back when suspended is the worker's stderr, which the controller's terminal shows
+    (outside tests it stays /dev/null: the worker's own session report is not for the terminal)."""
+
+    def __init__(self) -> None:
+        self.saved: int | None = None
+        self.quiet: int | None = None
+        self.config: pytest.Config | None = None
+        self.stderr = 2
+
+    def setup(self, config: pytest.Config) -> None:
+        capman = config.pluginmanager.getplugin("capturemanager")
+        out = getattr(getattr(capman, "_global_capturing", None), "out", None)
+        saved = getattr(out, "targetfd_save", None)
+        if isinstance(saved, int):
+            self.saved, self.quiet = saved, os.dup(saved)
+            self.stderr = os.dup(2)  # the real one (pytest captures fd 2 too while a test runs)
+            self.config = config
+
+    @contextlib.contextmanager
+    def to_stderr(self) -> Iterator[None]:
+        if self.saved is None or self.quiet is None:
+            yield
+            return
+        self._flush()  # the worker's own progress dots stay in /dev/null
+        os.dup2(self.stderr, self.saved)
+        try:
+            yield
+        finally:
+            self._flush()
+            os.dup2(self.quiet, self.saved)
+
+    def _flush(self) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter") if self.config else None
+        with contextlib.suppress(Exception):
+            reporter._tw.flush()
+        with contextlib.suppress(Exception):
+            sys.__stdout__.flush()
+
+
+_WORKER_PRINTS = _WorkerPrints()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _is_xdist_worker(config):
+        _WORKER_PRINTS.setup(config)
     # An instructor's real course secret (~/mronj-private/course-secret) never changes what the suite sees: the
     # tests that need a secret write their own and point MRONJ_COURSE_SECRET_FILE at it.
     os.environ["MRONJ_COURSE_SECRET_FILE"] = str(Path(tempfile.gettempdir()) / "mronj-tests-no-course-secret")
@@ -304,9 +355,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         yield
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, trylast=True)  # inside the capture plugin's wrapper: see _WorkerPrints
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    with _armed_for(item):
+    with _armed_for(item), _WORKER_PRINTS.to_stderr():
         yield
 
 
@@ -341,10 +392,6 @@ def _git_status() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None
-
-
-def _is_xdist_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
