@@ -87,23 +87,54 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
 # test with an ``xdist_group`` mark goes to the same worker as every other test of its group, one after the other;
 # a test without one may run beside any other. The groups are given here, centrally, like the tiers:
 #
-# * tests that share something of the machine that is not theirs alone (listed in SHARED_GROUPS): unix accounts
-#   and the hub's unix groups and login-shell script, an inner pytest session that watches the git tree;
+# * tests that share something of the machine that is not theirs alone (listed in SHARED_GROUPS): the hub's
+#   unix groups and login-shell script, an inner pytest session that watches the git tree;
 # * the tests of a module that share a module- or class-scoped fixture (a generated nbgrader course, a graded
 #   class, a running server): one worker builds it once, as in a serial run, instead of once per worker.
 #
 # Everything else a test uses is its own (tmp_path, a free port, a sandbox uid claimed with a lock, the
 # content-addressed seal cache written atomically), so it may run beside anything.
 SHARED_GROUPS: dict[str, str] = {
-    # unix accounts, the hub's unix groups (made and deleted by the test), /etc/profile.d: one at a time
-    "test_hub_class": "unix-accounts",
-    "test_instructor_guide": "unix-accounts",
-    "test_hub_remove_accounts": "unix-accounts",
-    "test_hub_setup": "unix-accounts",
+    # tools/hub/hub.py's real setup: the course's unix groups (made, then deleted by the test that made them) and
+    # the login-shell PATH script in /etc/profile.d: one at a time. (The instructor guide's student accounts
+    # have names of their own and join no group: they may run beside these.)
+    "test_hub_class": "hub-unix-groups",
+    "test_hub_remove_accounts": "hub-unix-groups",
     # inner pytest sessions with the course's conftest: their clean-tree check must not see each other's probe
     "test_tiers::test_an_unmarked_test_that_starts_a_process_fails_the_run": "inner-pytest",
     "test_tiers::test_a_run_that_leaves_the_tree_dirty_fails": "inner-pytest",
 }
+
+
+# The slowest modules of the slow tier, longest first (minutes each on a quiet 2-core machine; `pytest -m slow
+# --durations=0`). Under xdist their work is handed out first, so no long module starts last and finishes alone
+# while the other workers idle. Only the order changes: never a test's verdict. A module not listed keeps its
+# place after these.
+LONGEST_FIRST: tuple[str, ...] = (
+    "test_instructor_guide",  # two `make setup` from a fresh clone, `make check`, the whole guide as unix accounts
+    "test_hub_class",  # a class hub set up (accounts, shared environment) and used in Chromium
+    "test_student_journey",  # a student's fresh copy set up and opened
+    "test_assignments_roundtrip",  # every assignment generated and every wrong submission autograded by nbgrader
+    "test_grading_adversarial",  # the hostile corpus graded twice as a class
+    "test_hub_k8s",  # environments built from the package index
+    "test_nbgrader_autograde",  # the hostile corpus through plain `nbgrader autograde`
+    "test_site",  # the whole course executed into the website, then read in Chromium
+    "test_variants",
+    "test_make_lab",
+    "test_grading_class",
+    "test_hub_remove_accounts",
+    "test_notebooks",
+    "test_browser_formgrader_hostile",
+    "test_browser_nbgrader",
+    "test_browser_simulations",
+    "test_grading_guards",
+)
+
+
+def _longest_first(items: list[pytest.Item]) -> None:
+    """Reorder ``items`` in place: modules of LONGEST_FIRST first, in that order; the rest as collected."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_item_key(item)[0], len(rank)))  # stable: a module keeps its own order
 
 
 def xdist_group_for(item: pytest.Item) -> str | None:
@@ -207,6 +238,8 @@ _WORKER_PRINTS = _WorkerPrints()
 def pytest_configure(config: pytest.Config) -> None:
     if _is_xdist_worker(config):
         _WORKER_PRINTS.setup(config)
+    elif getattr(config.option, "dist", "no") in ("loadgroup", "loadscope"):
+        config.option.loadscopereorder = False  # the order is LONGEST_FIRST's, not the number of tests per group
     # An instructor's real course secret (~/mronj-private/course-secret) never changes what the suite sees: the
     # tests that need a secret write their own and point MRONJ_COURSE_SECRET_FILE at it.
     os.environ["MRONJ_COURSE_SECRET_FILE"] = str(Path(tempfile.gettempdir()) / "mronj-tests-no-course-secret")
@@ -237,6 +270,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = xdist_group_for(item)
         if group is not None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
+    if _is_xdist_worker(config):  # every worker collects: each sorts the same way, the scheduler keeps the order
+        _longest_first(items)
 
 
 # ------------------------------------------------------------------------------------------ fast-tier guard
