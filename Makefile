@@ -52,15 +52,20 @@ lab: setup
 # Tiers by cost (tests/conftest.py gives the marks): test-fast = unit, property and in-process CLI tests (no
 # process, socket, server, browser, root, network; nothing written into the repository); test-slow = the rest.
 # `make test` runs both, each test once. PYTEST_ARGS passes options through (e.g. PYTEST_ARGS=-x).
+# Both run on TEST_WORKERS pytest-xdist workers (auto: one per core; 0: in one process, as before). Most slow tests
+# wait on kernels, servers and browsers, so two workers gain even on two cores; tests that share a unix account,
+# a module's fixture or anything else of the machine run on one worker, one after the other (tests/conftest.py).
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 test: setup system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" $(XDIST) $(PYTEST_ARGS)
 
 test-slow: setup system-deps
-	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m slow $(XDIST) $(PYTEST_ARGS)
 
 bench: setup sandbox-deps
 	$(BIN)/python -m benchmarks

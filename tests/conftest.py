@@ -87,6 +87,78 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
 }
 
 
+# ------------------------------------------------------------------------------- parallel runs (pytest-xdist)
+# `make test-slow` (and `make test`) run on every core: ``pytest -n auto --dist loadgroup``. Under loadgroup a
+# test with an ``xdist_group`` mark goes to the same worker as every other test of its group, one after the other;
+# a test without one may run beside any other. The groups are given here, centrally, like the tiers:
+#
+# * tests that share something of the machine that is not theirs alone (listed in SHARED_GROUPS): the hub's
+#   unix groups and login-shell script, an inner pytest session that watches the git tree;
+# * the tests of a module that share a module- or class-scoped fixture (a generated nbgrader course, a graded
+#   class, a running server): one worker builds it once, as in a serial run, instead of once per worker.
+#
+# Everything else a test uses is its own (tmp_path, a free port, a sandbox uid claimed with a lock, the
+# content-addressed seal cache written atomically), so it may run beside anything.
+SHARED_GROUPS: dict[str, str] = {
+    # tools/hub/hub.py's real setup: the course's unix groups (made, then deleted by the test that made them) and
+    # the login-shell PATH script in /etc/profile.d: one at a time. (The instructor guide's student accounts
+    # have names of their own and join no group: they may run beside these.)
+    "test_hub_class": "hub-unix-groups",
+    "test_hub_remove_accounts": "hub-unix-groups",
+    # inner pytest sessions with the course's conftest: their clean-tree check must not see each other's probe
+    "test_tiers::test_an_unmarked_test_that_starts_a_process_fails_the_run": "inner-pytest",
+    "test_tiers::test_a_run_that_leaves_the_tree_dirty_fails": "inner-pytest",
+}
+
+
+# The slowest modules of the slow tier, longest first (minutes each on a quiet 2-core machine; `pytest -m slow
+# --durations=0`). Under xdist their work is handed out first, so no long module starts last and finishes alone
+# while the other workers idle. Only the order changes: never a test's verdict. A module not listed keeps its
+# place after these.
+LONGEST_FIRST: tuple[str, ...] = (
+    "test_instructor_guide",  # two `make setup` from a fresh clone, `make check`, the whole guide as unix accounts
+    "test_hub_class",  # a class hub set up (accounts, shared environment) and used in Chromium
+    "test_student_journey",  # a student's fresh copy set up and opened
+    "test_assignments_roundtrip",  # every assignment generated and every wrong submission autograded by nbgrader
+    "test_grading_adversarial",  # the hostile corpus graded twice as a class
+    "test_hub_k8s",  # environments built from the package index
+    "test_nbgrader_autograde",  # the hostile corpus through plain `nbgrader autograde`
+    "test_site",  # the whole course executed into the website, then read in Chromium
+    "test_variants",
+    "test_make_lab",
+    "test_grading_class",
+    "test_hub_remove_accounts",
+    "test_notebooks",
+    "test_browser_formgrader_hostile",
+    "test_browser_nbgrader",
+    "test_browser_simulations",
+    "test_grading_guards",
+)
+
+
+def _longest_first(items: list[pytest.Item]) -> None:
+    """Reorder ``items`` in place: modules of LONGEST_FIRST first, in that order; the rest as collected."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_item_key(item)[0], len(rank)))  # stable: a module keeps its own order
+
+
+def xdist_group_for(item: pytest.Item) -> str | None:
+    """The ``xdist_group`` the rules above give ``item`` (None: it may run beside any test)."""
+    module, node = _item_key(item)
+    for pattern, group in SHARED_GROUPS.items():
+        if fnmatch.fnmatchcase(node if "::" in pattern else module, pattern):
+            return group
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        if defs and defs[-1].scope in ("module", "class", "package"):
+            return item.nodeid.split("::", 1)[0]  # the module's file
+    return None
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def _item_key(item: pytest.Item) -> tuple[str, str]:
     module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
     name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
@@ -123,7 +195,56 @@ def marks_for(item: pytest.Item) -> set[str]:
     return out
 
 
+class _WorkerPrints:
+    """An xdist worker's stdout is /dev/null (its channel to the controller holds the real one), so what a test
+    prints past the capture (``capsys.disabled()``: figures it measured) would be lost. While a test runs, the
+    stdout that capture gives back when suspended is the worker's stderr, which the controller's terminal shows
+    (outside tests it stays /dev/null: the worker's own session report is not for the terminal)."""
+
+    def __init__(self) -> None:
+        self.saved: int | None = None
+        self.quiet: int | None = None
+        self.config: pytest.Config | None = None
+        self.stderr = 2
+
+    def setup(self, config: pytest.Config) -> None:
+        capman = config.pluginmanager.getplugin("capturemanager")
+        out = getattr(getattr(capman, "_global_capturing", None), "out", None)
+        saved = getattr(out, "targetfd_save", None)
+        if isinstance(saved, int):
+            self.saved, self.quiet = saved, os.dup(saved)
+            self.stderr = os.dup(2)  # the real one (pytest captures fd 2 too while a test runs)
+            self.config = config
+
+    @contextlib.contextmanager
+    def to_stderr(self) -> Iterator[None]:
+        if self.saved is None or self.quiet is None:
+            yield
+            return
+        self._flush()  # the worker's own progress dots stay in /dev/null
+        os.dup2(self.stderr, self.saved)
+        try:
+            yield
+        finally:
+            self._flush()
+            os.dup2(self.quiet, self.saved)
+
+    def _flush(self) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter") if self.config else None
+        with contextlib.suppress(Exception):
+            reporter._tw.flush()
+        with contextlib.suppress(Exception):
+            sys.__stdout__.flush()
+
+
+_WORKER_PRINTS = _WorkerPrints()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _is_xdist_worker(config):
+        _WORKER_PRINTS.setup(config)
+    elif getattr(config.option, "dist", "no") in ("loadgroup", "loadscope"):
+        config.option.loadscopereorder = False  # the order is LONGEST_FIRST's, not the number of tests per group
     # An instructor's real course secret (~/mronj-private/course-secret) never changes what the suite sees: the
     # tests that need a secret write their own and point MRONJ_COURSE_SECRET_FILE at it.
     os.environ["MRONJ_COURSE_SECRET_FILE"] = str(Path(tempfile.gettempdir()) / "mronj-tests-no-course-secret")
@@ -151,6 +272,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(mark)
         if any(item.get_closest_marker(m) for m in HEAVY) and not item.get_closest_marker("slow"):
             item.add_marker("slow")
+        group = xdist_group_for(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    if _is_xdist_worker(config):  # every worker collects: each sorts the same way, the scheduler keeps the order
+        _longest_first(items)
 
 
 # ------------------------------------------------------------------------------------------ fast-tier guard
@@ -269,9 +395,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
         yield
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, trylast=True)  # inside the capture plugin's wrapper: see _WorkerPrints
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    with _armed_for(item):
+    with _armed_for(item), _WORKER_PRINTS.to_stderr():
         yield
 
 
@@ -309,7 +435,9 @@ def _git_status() -> str | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[_STATUS] = _git_status()
+    # Under xdist the controller looks, before the workers start and after they all end; a worker does not (it
+    # would see what the other workers' tests have in hand).
+    session.config.stash[_STATUS] = None if _is_xdist_worker(session.config) else _git_status()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -163,3 +163,42 @@ def test_ci_runs_the_fast_tier_first_then_the_rest_once():
     fast = makefile.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
     slow = makefile.split("\ntest-slow:", 1)[1].split("\n\n", 1)[0]
     assert '-m "not slow"' in fast and "-m slow" in slow  # complementary: every test in exactly one tier
+
+
+# -- parallel runs (pytest-xdist) --------------------------------------------------------------------------------
+def _fixture_item(nodeid: str, scopes: dict[str, str]) -> types.SimpleNamespace:
+    module_name, test_name = nodeid.split("::")
+    item = _fake_item(module_name.rsplit("/", 1)[-1].removesuffix(".py"), test_name, {})
+    defs = {name: [types.SimpleNamespace(scope=scope)] for name, scope in scopes.items()}
+    item.nodeid, item._fixtureinfo = nodeid, types.SimpleNamespace(name2fixturedefs=defs)
+    return item
+
+
+def test_tests_sharing_a_module_fixture_or_the_machine_run_on_one_worker():
+    from tests.conftest import SHARED_GROUPS, xdist_group_for
+
+    shared = _fixture_item("tests/hub/test_hub_class.py::test_a_class_on_the_hub_end_to_end", {"tmp_path": "function"})
+    assert xdist_group_for(shared) == SHARED_GROUPS["test_hub_class"] == SHARED_GROUPS["test_hub_remove_accounts"]
+    module = _fixture_item("tests/x/test_graded.py::test_one", {"run": "module", "tmp_path": "function"})
+    assert xdist_group_for(module) == "tests/x/test_graded.py"
+    alone = _fixture_item("tests/x/test_graded.py::test_two", {"tmp_path": "function", "root": "session"})
+    assert xdist_group_for(alone) is None  # may run beside anything, on any worker
+
+
+def test_under_xdist_the_longest_modules_start_first_and_each_keeps_its_order():
+    from tests.conftest import LONGEST_FIRST, _longest_first
+
+    names = ["test_zzz::a", f"{LONGEST_FIRST[1]}::a", "test_aaa::a", f"{LONGEST_FIRST[0]}::a", f"{LONGEST_FIRST[1]}::b",
+             "test_zzz::b"]
+    items = [_fake_item(n.split("::")[0], n.split("::")[1], {}) for n in names]
+    _longest_first(items)
+    assert [f"{i.module.__name__.rsplit('.', 1)[-1]}::{i.name}" for i in items] == [
+        f"{LONGEST_FIRST[0]}::a", f"{LONGEST_FIRST[1]}::a", f"{LONGEST_FIRST[1]}::b", "test_zzz::a", "test_aaa::a",
+        "test_zzz::b"]
+
+
+def test_make_runs_the_tiers_on_xdist_workers_in_groups():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-n $(TEST_WORKERS) --dist loadgroup" in makefile
+    for target in ("test", "test-fast", "test-slow"):
+        assert "$(XDIST)" in makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0], target
