@@ -8,8 +8,12 @@ ungraded, define nothing a test reads, and cost most of a run.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
+import io
 import itertools
+import math
+import os
 import random
 import statistics
 from functools import cache
@@ -17,11 +21,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from classroom.authoring import seal as seal_step
 from classroom.authoring import variants, wrong_submissions
 from classroom.authoring.assignment_model import BEGIN_HIDDEN, END_HIDDEN, read_cells
 from classroom.authoring.integrity import source_problems, trust_problems
 from classroom.authoring.variants import ps5_capstone as ps5
-from osteonecrosis import case_from_dict, knowledge
+from osteonecrosis import case_from_dict, knowledge, sealed
 from osteonecrosis.models import cohort
 from osteonecrosis.models import virtual_patient as vp
 from osteonecrosis.staging import stage, stage_order
@@ -210,3 +215,115 @@ def test_each_wrong_submission_still_loses_points(i: int) -> None:
 def test_all_pairs_of_20_secrets() -> None:
     shares = [_differing_share(a, b) for a, b in itertools.permutations(range(20), 2)]
     assert statistics.mean(shares) >= 0.55 and min(shares) > 0.2
+
+
+# ---- sealed checks (issue 19): the seal accepts exactly the answers the hidden tests give full marks ------------
+
+def _namespace(nb: nbformat.NotebookNode) -> dict:
+    """The names a student's kernel holds after running every cell but the test cells (model answers)."""
+    namespace: dict = {"__name__": "__main__"}
+    here = Path.cwd()
+    os.chdir(SOLUTION.parent)
+    try:
+        for c in _runnable(nb).cells:
+            meta = c.metadata.get("nbgrader", {})
+            if c.cell_type != "code" or (meta.get("grade") and not meta.get("solution")):
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(c.source, f"<{_gid(c)}>", "exec"), namespace)  # noqa: S102 - the instructor's cells
+    finally:
+        os.chdir(here)
+    return namespace
+
+
+MARK = f"{sealed.RECORD}ps5-test:0"
+
+
+def _compiled(source: str):
+    """A test cell whose SEAL placeholders (the visible check and the hidden also_accept) record under MARK."""
+    return compile(seal_step.substitute(source, [MARK] * len(seal_step.placeholders(source))), "<test>", "exec")
+
+
+def _run_test_cell(code, namespace: dict, answer: str, value) -> tuple[bool, str | None]:
+    """Run a recording test cell with ``answer`` set to ``value``: (whether the whole cell passed, the canonical
+    text its sealed check was given, None when a visible check failed before it)."""
+    ns = {**namespace, answer: value}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, ns)  # noqa: S102 - the instructor's test cell
+        passed = True
+    except Exception:  # a failed test cell, as nbgrader counts it
+        passed = False
+    texts = sealed._records.pop(MARK, [])
+    sealed._alternatives.pop(MARK, None)
+    return passed, (texts[0] if texts else None)
+
+
+def _accepted(code, namespace: dict) -> set[str]:
+    """The texts the release seals for a cell: the model answer's, and every also_accept of its hidden tests."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(code, {**namespace})  # noqa: S102 - the instructor's test cell
+    return set(sealed._records.pop(MARK)) | set(sealed._alternatives.pop(MARK, []))
+
+
+def _candidates(name: str, ns: dict, story) -> tuple[str, list]:
+    """(the answer a cell reads, values a student could hand in: the model's, its near misses, every subset or
+    every path of the simulator's table one step further)."""
+    if name in ps5.Q1_CELLS:
+        k = ps5.Q1_CELLS.index(name) + 1
+        codes = [*sorted({"not_mronj", "at_risk", "0", "1", "2", "3"}), 3, "stage 2"]
+        return "stages", [{**ns["stages"], f"Patient {k}": s} for s in codes]
+    if name == "ps5_q2_no_seed_claims":
+        menu = ns["MENU_IDS"]
+        subsets = [list(c) for r in range(len(menu) + 1) for c in itertools.combinations(menu, r)]
+        return "stage_plan", subsets + [s[::-1] + s[:1] for s in subsets if s]
+    if name.startswith("ps5_q3_"):
+        paths = [list(p) for p in ps5.story_table(story)]
+        return "opening_decisions", paths + [p + [a] for p in paths for a in sorted(vp.ACTIONS)]
+    if name == "ps5_q5_cases":
+        w, b = ns["oncology_cases"]
+        return "oncology_cases", [(w + dw, b + db) for dw in (-1, 0, 1, 10) for db in (-1, 0, 1)] + [
+            (float(w), float(b)), [w, b], (b, w), (w, w), (2, 2)]
+    if name == "ps5_q6_edges":
+        model = ns["patients_to_prevent_one"]
+
+        def scaled(f):
+            return lambda a, b: (lambda r: r if r == math.inf else f(r))(model(a, b))
+        changes = [lambda r: r, round, math.floor, math.ceil, lambda r: r * (1 + 1e-8), lambda r: r * (1 + 1e-5),
+                   lambda r: round(r, 1), lambda r: round(r, 2), lambda r: r / 1000]
+        return "patients_to_prevent_one", [scaled(f) for f in changes] + [lambda a, b: math.inf]
+    if name.startswith("ps5_q7_"):
+        answer = "nnt_oncology" if name == "ps5_q7_oncology" else "nnt_osteoporosis"
+        v = ns[answer]
+        near = [v * (1 + k / 4000) for k in range(-40, 41)] + [float(round(v) + d) + f for d in (-2, -1, 0, 1, 2)
+                                                                for f in (0.0, 0.49, 0.5, 0.51)]
+        return answer, near + [math.floor(v), math.ceil(v), round(v, -1), round(v, -2), math.inf, -v]
+    if name == "ps5_q8_complete":
+        ids = ns["COHORT_INPUTS"]
+        return "teaching_assumptions", [list(c) for r in range(len(ids) + 1) for c in itertools.combinations(ids, r)]
+    raise AssertionError(f"no candidates for {name}: a new sealed cell needs its candidates here")
+
+
+SEALED_RUNS = [None, *(pytest.param(i, marks=pytest.mark.slow) for i in range(8))]  # the default in the fast tier
+
+
+@pytest.mark.parametrize("i", SEALED_RUNS)
+def test_seal_accepts_exactly_what_the_hidden_tests_give_full_marks(i: int | None) -> None:
+    """For each test cell with hidden tests, on every candidate answer: Validate passes (the visible checks and
+    the seal made from the model answer and the hidden tests' also_accept) exactly when the whole cell scores."""
+    nb = default() if i is None else variant(i)
+    story = ps5.DEFAULT_STORY if i is None else drawn(i)[-1]
+    ns = _namespace(nb)
+    sealed_cells = seal_step.sealed_cells(nb)
+    with_hidden = {_gid(c) for c in nb.cells
+                   if BEGIN_HIDDEN in c.source and c.metadata.get("nbgrader", {}).get("grade")}
+    assert set(sealed_cells) == with_hidden
+    for name in sealed_cells:
+        code = _compiled(cell(nb, name))
+        answer, values = _candidates(name, ns, story)
+        accepted = _accepted(code, ns)
+        verdicts = [(_run_test_cell(code, ns, answer, v), v) for v in values]
+        wrong = [(v, passed, text) for (passed, text), v in verdicts
+                 if passed != (text is not None and text in accepted)]
+        assert not wrong, (i, name, wrong[:3])
+        assert any(passed for (passed, _), _ in verdicts) and not all(passed for (passed, _), _ in verdicts), name

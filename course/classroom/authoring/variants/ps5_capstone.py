@@ -249,8 +249,9 @@ def q2_intro(k: int, drug_phrase: str, pronoun: str) -> str:
             f"nonoperative care\nat every stage, chosen with the patient) with claims of the seed texts, which the "
             f"course teaches beside their\naudit. Write `stage_plan`, a list of menu ids: the items you would "
             f"discuss with {pronoun}, "
-            f"chosen from guideline items only (1 point,\nautograded: *checked now:* ids from the menu; *checked at "
-            f"grading:* no seed claim).\nThen, in the text cell after the test, say in two or three sentences "
+            f"chosen from guideline items only (1 point,\nautograded: *checked now:* ids from the menu, and whether "
+            f"they are right (sealed); *checked at\ngrading:* no seed claim).\nThen, in the text cell after the test, "
+            f"say in two or three sentences "
             f"whether you would offer {pronoun} surgery now,")
 
 
@@ -649,6 +650,8 @@ def q6_edges(e: Examples) -> str:
     want = e.per / (a - b)
     s_a, s_b = e.small
     small = e.per / (s_a - s_b)
+    # the hidden tests' inputs, in their order: what the sealed check is given (the outputs stay hidden)
+    graded = f"(({_num(s_b)}, {_num(s_b)}), ({_num(s_b)}, {_num(s_a)}), (0.0, 0.0), ({_num(s_a)}, {_num(s_b)}))"
     return (f"result = patients_to_prevent_one({_num(a)}, {_num(b)})\n"
             f"assert abs(as_number(result, \"Q6 patients_to_prevent_one({_num(a)}, {_num(b)})\") - {want!r}) "
             f"<= 1e-6 * {want!r}, f\"Q6: got {{result}}: {_per_text(e.per, a, b)}.\"\n"
@@ -662,6 +665,15 @@ def q6_edges(e: Examples) -> str:
             f"worse = patients_to_prevent_one({_num(b)}, {_num(a)})\n"
             f"assert worse == math.inf, f\"Q6: a bundle that adds cases prevents nothing: math.inf, not {{worse}} "
             f"(Question 6)\"\n"
+            f"try:\n"
+            f"    graded = [patients_to_prevent_one(_a, _b) for _a, _b in {graded}]\n"
+            f"except ZeroDivisionError:\n"
+            f"    raise AssertionError(\"Q6: when nothing is prevented, return math.inf; never divide by 0 "
+            f"(Question 6)\") from None\n"
+            f"assert all(isinstance(_r, int | float) and not isinstance(_r, bool) for _r in graded), (\n"
+            f"    \"Q6: return a number (or math.inf) for every input (notebook 00, 'Small functions')\")\n"
+            f"sealed_check(graded, SEAL, \"Q6: wrong on other inputs: no benefit or small gaps; never round \"\n"
+            f"             \"(Question 6)\")\n"
             f"visible_checks_passed(\"Q6 (3 of 3)\")\n"
             f"### BEGIN HIDDEN TESTS\n"
             f"for _without, _with in (({_num(s_b)}, {_num(s_b)}), ({_num(s_b)}, {_num(s_a)}), (0.0, 0.0)):\n"
@@ -669,8 +681,9 @@ def q6_edges(e: Examples) -> str:
             f"    assert _r == math.inf, (\n"
             f"        f\"Q6: nothing prevented ({{_without}}, {{_with}}): return math.inf, not {{_r}}\"\n"
             f"    )\n"
-            f"assert abs(patients_to_prevent_one({_num(s_a)}, {_num(s_b)}) - {small!r}) <= 1e-9 * {small!r}, "
-            f"\"Q6: small differences need no rounding (Question 6)\"\n"
+            f"_r = patients_to_prevent_one({_num(s_a)}, {_num(s_b)})\n"
+            f"assert f\"{{_r:.6g}}\" == f\"{{{small!r}:.6g}}\", (  # 6 significant digits, as the seal compares\n"
+            f"    \"Q6: small differences need no rounding (Question 6)\")\n"
             f"### END HIDDEN TESTS")
 
 
@@ -688,8 +701,14 @@ def q7_answer(c: Cohorts) -> str:
 
 
 def q7_hidden(result: Any, drug: str, per: int, first: bool) -> str:
-    return (f"_reference = {nnt(result)!r}\n"
-            f"assert abs(value - _reference) <= 0.01 * _reference, (\n"
+    """Question 7's hidden test: the answer as whole patients (rounded to the nearest or up) from the model's exact
+    rates or from the rates as the table shows them (5 significant digits), the same rule its seal holds."""
+    shown = [_show(_rate(arm.expected_per_1000, per)) for arm in (result.without, result.bundle)]
+    return (f"_reference = {nnt(result)!r}  # the model's exact rates\n"
+            f"_shown = {per} / ({shown[0]} - {shown[1]})  # the rates as the table shows them\n"
+            f"_accepted = {{round(_reference), math.ceil(_reference), round(_shown), math.ceil(_shown)}}\n"
+            f"also_accept(SEAL, *_accepted)\n"
+            f"assert round(value) in _accepted, (\n"
             f"    f\"Q7: got {{value:g}}; use the {drug} 'expected {UNITS[per][1]}' rows"
             + (", without minus with (Question 7)\"" if first else " (Question 7)\""))
 
