@@ -3,6 +3,7 @@ solution, hidden-test or mark-scheme text anywhere in it; the audit that guards 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -59,15 +60,18 @@ def test_release_has_the_course_and_nothing_of_the_instructor(release) -> None:
 
 
 def test_no_hidden_test_or_mark_scheme_text_in_any_file(release) -> None:
-    """Independent of the audit: every hidden-test and mark-scheme line of 20+ characters (nbgrader never
-    releases them; imports aside) is absent from every file, and no nbgrader delimiter appears."""
+    """Independent of the audit: every hidden-test and mark-scheme line of 20+ characters that holds a literal
+    (nbgrader never releases them; imports aside) is absent from every file, and no nbgrader delimiter appears.
+    A line without a literal (``_got = f(_proc, _due)``) computes, it does not tell: a sealed check computes the
+    student's results on the graded inputs with the same line."""
     texts = _texts(release.dest)
     secrets: set[str] = set()
     for nb in SOLUTIONS.glob("*/*.ipynb"):
         for cell in read_cells(nb):
             for begin, end in ((BEGIN_HIDDEN, END_HIDDEN), (BEGIN_MARK_SCHEME, END_MARK_SCHEME)):
                 secrets |= {ln.strip() for ln in cell.region(begin, end)
-                            if len(ln.strip()) >= 20 and not student_release.IMPORT.match(ln.strip())}
+                            if len(ln.strip()) >= 20 and not student_release.IMPORT.match(ln.strip())
+                            and re.search(r"['\"]|\d", ln)}
     assert len(secrets) > 20, "found too few hidden tests / mark schemes to make this check meaningful"
     for rel, text in texts.items():
         for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "BEGIN MARK SCHEME"):
