@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -20,10 +21,16 @@ from classroom.authoring.variant_preprocessor import DEFAULT_ONLY_ENV, fingerpri
 from classroom.authoring.variants import ps1_drugs_and_risk as ps1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from osteonecrosis import cases, knowledge
+from osteonecrosis import cases, knowledge, sealed
 
 PS1 = "ps1_drugs_and_risk"
 DEFAULT = variant_release.source(PS1)
+SEALED = re.compile(rf"'{sealed.SCHEME}:[0-9a-f]+:[0-9a-f,]+'")
+
+
+def _unsealed(source: str) -> str:
+    """A generated test cell with each seal written back as the name SEAL, as the solution notebook has it."""
+    return SEALED.sub("SEAL", source)
 
 
 def _cells(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -80,19 +87,34 @@ def _read(nb: nbformat.NotebookNode) -> list:
         return read_cells(path)
 
 
+def _q4_cases(nb: nbformat.NotebookNode) -> tuple[list[tuple[float, float]], list[float], bool]:
+    """Q4's graded inputs (visible, beside the sealed check), the yearly mg its hidden test expects of each,
+    and whether the variant counts the interval in weeks."""
+    src = _cells(nb)["q4_tests"]
+    return (_list_after(src, "graded_inputs ="), _list_after(src, "wants ="),
+            "every_weeks" in _cells(nb)["q4_function"])
+
+
 def test_q4_hidden_cases_are_computed_from_catalogue_regimens() -> None:
-    """Each hidden case of Q4 is a catalogue regimen (dose, interval in the variant's unit) with its yearly mg."""
-    regs = [(r["dose_mg"], r["every_days"]) for r in ps1.regimens().values()]
+    """Each graded case of Q4 is a catalogue regimen (dose, interval in the variant's unit) with its yearly mg,
+    and none is one of Q3's two regimens: the inputs are visible beside the sealed check, and Q3's dose and
+    interval would be read there (the worked example of the question text neither)."""
+    regs = ps1.regimens()
     for i in range(20):
         nb = variants.apply(copy.deepcopy(DEFAULT), variants.draw(PS1, f"q4-secret-{i}-0123456789".encode()))
-        src = _cells(nb)["q4_tests"]
-        weeks = "every_weeks" in _cells(nb)["q4_function"]
-        line = next(ln for ln in src.splitlines() if ln.startswith("for dose, every, want in "))
-        hidden = ast.literal_eval(line[len("for dose, every, want in "):-1])
-        for dose, every, want in hidden:
+        inputs, wants, weeks = _q4_cases(nb)
+        q3 = next(v for k, v in _solution(nb, "q3_regimens").items() if k.endswith("_regimens"))
+        q3_pairs = {(r["dose_mg"], r["every_days"]) for r in q3.values()}
+        assert len(inputs) == len(wants) == ps1.HIDDEN_CASES + 1
+        for (dose, every), want in zip(inputs, wants, strict=True):
             days = every * 7 if weeks else every
             assert abs(want - dose * 365 / days) < 1e-9
-            assert every == 0.5 or any(d == dose and abs(e - days) < 1e-9 for d, e in regs)
+            assert every == 0.5 or any(r["dose_mg"] == dose and abs(r["every_days"] - days) < 1e-9
+                                       for r in regs.values())
+            assert not any(d == dose and abs(e - days) < 1e-9 for d, e in q3_pairs)
+        example = _cells(nb)["cell-21"].split("Worked example:")[1].split(" is 365")[0]
+        assert not any(f"{d} mg every {e} days" in example or f"{d} mg every {e / 7:g} weeks" in example
+                       for d, e in q3_pairs)
 
 
 def test_the_default_has_romosozumab_caught_now() -> None:
@@ -152,7 +174,8 @@ def test_generate_assignment_applies_the_class_variant(tmp_path: Path) -> None:
     want = variant_release.variant(PS1, secret)
     assert nb.metadata["osteonecrosis"]["variant"] == fingerprint(secret, PS1)
     assert _cells(nb)["cell-34"] == _cells(want)["cell-34"] != _cells(DEFAULT)["cell-34"]
-    assert q8 == _cells(want)["q8_tests"] != _cells(DEFAULT)["q8_tests"]
+    assert _unsealed(q8) == _cells(want)["q8_tests"] != _cells(DEFAULT)["q8_tests"]
+    assert q8 != _cells(want)["q8_tests"]  # the gradebook's test holds the variant's seal
     assert "BEGIN HIDDEN" not in json.dumps(nb.cells) and "### BEGIN SOLUTION" not in json.dumps(nb.cells)
     assert sum("variant:" in ln for ln in log.splitlines()) == 1
 
@@ -160,7 +183,7 @@ def test_generate_assignment_applies_the_class_variant(tmp_path: Path) -> None:
     nb, q8, log = _generate(course, env)
     committed = nbformat.read(str(ASSIGNMENTS / PS1 / f"{PS1}.ipynb"), as_version=4)
     assert [c.source for c in nb.cells] == [c.source for c in committed.cells]
-    assert q8 == _cells(DEFAULT)["q8_tests"]
+    assert _unsealed(q8) == _cells(DEFAULT)["q8_tests"]
     said = [ln for ln in log.splitlines() if "variant:" in ln]
     assert len(said) == 1 and "no course secret" in said[0]
 
@@ -181,7 +204,7 @@ def test_class_folder_is_built_outside_git(tmp_path: Path, monkeypatch) -> None:
     assert _cells(student)["cell-04"] == _cells(want)["cell-04"]
     with sqlite3.connect(out / "gradebook.db") as db:
         q1 = db.execute("select source from source_cell where name = 'q1_alendronate'").fetchone()[0]
-    assert q1 == _cells(want)["q1_alendronate"]
+    assert _unsealed(q1) == _cells(want)["q1_alendronate"]
 
 
 GUIDE = release.ROOT / "docs" / "variants.md"
