@@ -7,7 +7,10 @@ test_variants.py; these are ps1's own properties and the nbgrader preprocessor e
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
+import io
+import itertools
 import json
 import re
 import sqlite3
@@ -15,13 +18,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom.authoring import assignment_checks, release, variant_release, variants
+from classroom.authoring import assignment_checks, release, seal, variant_release, variants
 from classroom.authoring.assignment_model import ASSIGNMENTS, read_cells
+from classroom.authoring.cells import top_level_bindings
 from classroom.authoring.variant_preprocessor import DEFAULT_ONLY_ENV, fingerprint
 from classroom.authoring.variants import ps1_drugs_and_risk as ps1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from osteonecrosis import cases, knowledge, sealed
+from osteonecrosis import cases, knowledge, sealed, vocabulary
 
 PS1 = "ps1_drugs_and_risk"
 DEFAULT = variant_release.source(PS1)
@@ -250,3 +254,124 @@ def test_the_instructor_guide_with_a_secret(tmp_path: Path) -> None:
     student = nbformat.read(str(tmp_path / "mronj-class" / "assignments" / PS1 / f"{PS1}.ipynb"), as_version=4)
     assert student.metadata["osteonecrosis"]["variant"] == fingerprint(secret, PS1)
     assert _cells(student)["cell-34"] == _cells(variant_release.variant(PS1, secret))["cell-34"]
+
+
+# ---- sealed checks: Validate passes exactly when the hidden tests do -------------------------------------
+
+#: relative changes of a number: inside and outside the 6 significant digits both rules compare
+EPS = (0.0, 1e-15, 1e-12, 1e-9, -1e-9, 1e-7, -1e-7, 4e-7, -4e-7, 6e-7, -6e-7, 1e-6, 5e-6, -5e-6, 1e-4, 1e-2, -0.5)
+
+
+def _numbers_near(x: float) -> list[float]:
+    """Numbers a student could give for ``x``: exact, within floating-point noise, rounded to 0-5 decimals,
+    off in the 6th or 7th significant digit, plainly wrong."""
+    out = [x * (1 + e) for e in EPS] + [round(x, k) for k in range(6)] + [float(x), x + 1, x * 10]
+    if x == int(x):
+        out += [int(x), int(x) + 1, x + 1e-4]
+    if x == 0:
+        out += [-0.0, 1e-9, 1e-4, 0.05]
+    return out
+
+
+def _candidates(value: object, known: list[str]) -> list[object]:
+    """Answers one change away from the model ``value``: one number, class id or list member at a time, and
+    for a function, its results changed the same ways."""
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, int | float):
+        return _numbers_near(value)
+    if isinstance(value, str):
+        return [c for c in vocabulary.DRUG_CLASSES if c != value]
+    if isinstance(value, dict):
+        return [{**value, k: v} for k, leaf in value.items() for v in _candidates(leaf, known)]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        pool = sorted(set(value) | set(known))
+        return [[d for d, keep in zip(pool, mask, strict=True) if keep]
+                for mask in itertools.product((False, True), repeat=len(pool))]
+    if isinstance(value, tuple):
+        return [(*value[:i], v, *value[i + 1:]) for i, leaf in enumerate(value) for v in _candidates(leaf, known)]
+    if callable(value):
+        return ([lambda *a, f=value, e=e: f(*a) * (1 + e) for e in EPS]
+                + [lambda *a, f=value, k=k: round(f(*a), k) for k in range(6)]
+                + [lambda *a, f=value: f(*a) + 1e-9, lambda *a, f=value: float(int(f(*a)))])
+    raise AssertionError(f"no candidates for a {type(value).__name__}")
+
+
+def _passes(source: str, namespace: dict) -> bool:
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, "<test cell>", "exec"), dict(namespace))  # noqa: S102 - the course's own cells
+    except Exception:  # noqa: BLE001 - any failure fails the cell, at Validate as at grading
+        return False
+    return True
+
+
+def _sealed_disagreements(nb: nbformat.NotebookNode) -> tuple[list[str], int]:
+    """Run the notebook's model answers in this process as the release does (recording what each sealed check
+    receives), seal the records, then for every candidate answer near each model answer compare, per test
+    cell, the student's view (visible checks + the seal) with the instructor's (visible checks + hidden tests,
+    no seal). Returns the disagreements and the number of comparisons."""
+    sealed._records.clear()
+    sealed._alternatives.clear()
+    run = seal.recording_copy(nb, seal.sealed_cells(nb))
+    ns: dict = {"__name__": "__main__"}
+    for cell in run.cells[:-1]:
+        if cell.cell_type == "code":
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell.source, "<cell>", "exec"), ns)  # noqa: S102 - the course's own cells
+    data = json.loads(sealed.recorded())
+    seals = {m: sealed.make_seal(sorted(set(t)) + data["alternatives"].get(m, []), "test")
+             for m, t in data["records"].items()}
+    tests = [c for c in nb.cells if seal.is_test_cell(c) and seal.placeholders(c.source)]
+    student = {}
+    for c in tests:
+        visible = c.source.split("### BEGIN HIDDEN TESTS")[0]
+        student[seal.grade_id(c)] = seal.substitute(visible, [seals[seal.marker(seal.grade_id(c), k)]
+                                                               for k in seal.slots(visible)])
+    out, compared = [], 0
+    for cell in nb.cells:
+        info = cell.metadata.get("nbgrader") or {}
+        if not (cell.cell_type == "code" and info.get("solution")):
+            continue
+        question = info["grade_id"].split("_")[0] + "_"
+        mine = [c for c in tests if seal.grade_id(c).startswith(question)]
+        if not mine:
+            continue
+        names, funcs = top_level_bindings(cell.source)
+        (name,) = names + funcs
+        known = next((_list_after(c.source, "known =") for c in mine if "known =" in c.source), [])
+        for candidate in [ns[name], *_candidates(ns[name], known)]:
+            answer = {**ns, name: candidate}
+            for c in mine:
+                gid = seal.grade_id(c)
+                hidden_ok, validate_ok = _passes(c.source, answer), _passes(student[gid], answer)
+                compared += 1
+                if candidate is ns[name]:
+                    assert hidden_ok and validate_ok, f"{gid}: the model answer fails"
+                if hidden_ok != validate_ok:
+                    shown = candidate if not callable(candidate) else [candidate(*a) for a in _q_inputs(c)]
+                    out.append(f"{gid}: {shown!r}: hidden tests {'pass' if hidden_ok else 'fail'}, "
+                               f"Validate {'passes' if validate_ok else 'fails'}")
+    return out, compared
+
+
+def _q_inputs(cell: nbformat.NotebookNode) -> list[tuple]:
+    for prefix in ("graded_inputs =", "graded_percents ="):
+        if prefix in cell.source:
+            values = _list_after(cell.source, prefix)
+            return [v if isinstance(v, tuple) else (v,) for v in values]
+    return []
+
+
+@pytest.mark.parametrize("secret", [None, b"seal-secret-one-0123456789", b"seal-secret-two-0123456789"])
+def test_validate_passes_exactly_when_the_hidden_tests_do(secret: bytes | None, monkeypatch) -> None:
+    """Issue 19: for every answer one change away from the model answer (a wrong class, a list one id short or
+    too long, a number off in its 6th or 7th significant digit, rounded, or within floating-point noise; a
+    function whose results are), each test cell's sealed check accepts exactly when its hidden tests pass, on
+    the default and on class variants. (The hash's work factor is lowered here: it changes no comparison.)"""
+    monkeypatch.setattr(sealed, "ITERATIONS", 1)
+    nb = copy.deepcopy(DEFAULT) if secret is None else variants.apply(copy.deepcopy(DEFAULT),
+                                                                      variants.draw(PS1, secret))
+    wrong, compared = _sealed_disagreements(nb)
+    assert compared > 300
+    assert wrong == [], "\n".join(wrong[:20])

@@ -237,7 +237,8 @@ def _q3_q5(pair: tuple[str, str], unit: str) -> list[Swap]:
     out += rename([("zoledronic acid", drug["name"].lower()), ("zoledronate_ratio", ratio_var)], ("cell-24",))
     out += rename([("zoledronate_ratio = mg_per_year(4, 28) / mg_per_year(5, 365)",
                     f"{ratio_var} = mg_per_year({onc['dose_mg']}, {_every(onc['every_days'], unit)}) / "
-                    f"mg_per_year({op['dose_mg']}, {_every(op['every_days'], unit)})")], ("q5_ratio",))
+                    f"mg_per_year({op['dose_mg']}, {_every(op['every_days'], unit)})"),
+                   ("zoledronate_ratio = None", f"{ratio_var} = None")], ("q5_ratio",))
     pairs = [("zoledronate_ratio", ratio_var), ("10.428571428571429", repr(round(ratio, 12)))]
     if abs(ratio - round(ratio)) < 1e-6:  # a whole number: "do not round" cannot be checked now
         pairs.append(('assert value != round(value), "Q5: keep the decimals: do not round the ratio '
