@@ -29,6 +29,9 @@ DEFAULT_Q1 = ("alendronate", "zoledronate", "denosumab", "romosozumab", "bevaciz
 DEFAULT_Q2 = ("alendronate", "zoledronate", "denosumab", "romosozumab")
 DEFAULT_Q3 = ("zoledronate-op-yearly", "zoledronate-onc-monthly")
 DEFAULT_Q4_EXAMPLE = "alendronate-op-weekly"
+#: Q4's graded inputs (visible beside its sealed check) and the yearly mg the hidden test expects of them
+DEFAULT_Q4_INPUTS = [(1, 0.5), (150, 30), (60, 182), (120, 28), (90, 28), (3, 90)]
+DEFAULT_Q4_WANTS = [dose * 365 / every for dose, every in DEFAULT_Q4_INPUTS]
 DEFAULT_Q8 = ("high_percent", "extraction-crude-rr")
 HIDDEN_CASES = 5
 MAX_KEPT = 4  # of 22 autograded points: the default's answers earn at most 18% on any variant
@@ -133,7 +136,7 @@ def draw(rng: random.Random) -> list[Swap]:
     # At most 4 of the 22 autograded points (18%) may keep the default's key (kept_points).
     unit, per = rng.choice([(unit, per) for unit in ("days", "weeks") for per in (1000, 10000, 100000)
                             if kept_points(pair, unit, per) <= MAX_KEPT])
-    return _q1(rng) + _q2(rng) + _q3_q5(pair, unit) + _q4(rng, unit) + _q6_q7(rng, per) + _q8(rng)
+    return _q1(rng) + _q2(rng) + _q3_q5(pair, unit) + _q4(rng, unit, pair) + _q6_q7(rng, per) + _q8(rng)
 
 
 # ---- Q1 --------------------------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ def _q1(rng: random.Random) -> list[Swap]:
         if set(pick) != set(DEFAULT_Q1):
             break
     out = rename([("`alendronate`, `zoledronate`, `denosumab`,\n`romosozumab` and `bevacizumab`", _prose(pick)),
-                  ("\nand denosumab. *Checked", f"\nand {pick[2]}. *Checked")], ("cell-04",))
+                  ("\nand denosumab; then", f"\nand {pick[2]}; then")], ("cell-04",))
     # The model answer: each id first, then each class beside it (so a wrong submission written for the default,
     # moved to the variant by variants.translate, keeps its mistake: a wrong class stays beside its drug).
     out += rename([(f'"{old}": ', f'"{new}": ') for old, new in zip(DEFAULT_Q1, pick, strict=True)], ("q1_classes",))
@@ -177,7 +180,7 @@ def _q2(rng: random.Random) -> list[Swap]:
     pick = (*graded, *now)
     keep = [d for d in pick if retained(cat[d])]
     out = rename([("`alendronate`, `zoledronate`, `denosumab` and `romosozumab`", _prose(pick)),
-                  ("\ndenosumab and romosozumab. *Checked", f"\n{now[0]} and {now[1]}. *Checked")], ("cell-11",))
+                  ("\ndenosumab and romosozumab; then", f"\n{now[0]} and {now[1]}; then")], ("cell-11",))
     out += [Swap('retained_in_bone = ["alendronate", "zoledronate"]',
                  "retained_in_bone = [" + ", ".join(f'"{d}"' for d in keep) + "]", ("q2_retained",))]
     old_list = _ids(DEFAULT_Q2)
@@ -217,13 +220,15 @@ def _q3_q5(pair: tuple[str, str], unit: str) -> list[Swap]:
                     f'"{key}": {{"dose_mg": {onc["dose_mg"]}, "every_days": {onc["every_days"]}}}')],
                   ("q3_regimens",))
     out += rename([("zoledronate_regimens", var), ("bone_metastases", key),
-                   ('reg["dose_mg"] == 5,', f'reg["dose_mg"] == {op["dose_mg"]},'),
-                   ('reg["every_days"] == 365,', f'reg["every_days"] == {op["every_days"]},')],
+                   ('same(reg["dose_mg"], 5),', f'same(reg["dose_mg"], {op["dose_mg"]}),'),
+                   ('same(reg["every_days"], 365),',
+                    f'same(reg["every_days"], {op["every_days"]}),')],
                   ("q3_osteoporosis",),
                   knowledge=(_ref(f"drugs.yaml#{op_id}", "dose_mg"), _ref(f"drugs.yaml#{op_id}", "every_days")))
     out += rename([("zoledronate_regimens", var), ("bone_metastases", key),
-                   ('reg["dose_mg"] == 4,', f'reg["dose_mg"] == {onc["dose_mg"]},'),
-                   ('reg["every_days"] == 28,', f'reg["every_days"] == {onc["every_days"]},')],
+                   ('same(reg["dose_mg"], 4),', f'same(reg["dose_mg"], {onc["dose_mg"]}),'),
+                   ('same(reg["every_days"], 28),',
+                    f'same(reg["every_days"], {onc["every_days"]}),')],
                   ("q3_bone_metastases",),
                   knowledge=(f"drugs.yaml#{op_id}", _ref(f"drugs.yaml#{onc_id}", "dose_mg"),
                              _ref(f"drugs.yaml#{onc_id}", "every_days")))
@@ -232,7 +237,8 @@ def _q3_q5(pair: tuple[str, str], unit: str) -> list[Swap]:
     out += rename([("zoledronic acid", drug["name"].lower()), ("zoledronate_ratio", ratio_var)], ("cell-24",))
     out += rename([("zoledronate_ratio = mg_per_year(4, 28) / mg_per_year(5, 365)",
                     f"{ratio_var} = mg_per_year({onc['dose_mg']}, {_every(onc['every_days'], unit)}) / "
-                    f"mg_per_year({op['dose_mg']}, {_every(op['every_days'], unit)})")], ("q5_ratio",))
+                    f"mg_per_year({op['dose_mg']}, {_every(op['every_days'], unit)})"),
+                   ("zoledronate_ratio = None", f"{ratio_var} = None")], ("q5_ratio",))
     pairs = [("zoledronate_ratio", ratio_var), ("10.428571428571429", repr(round(ratio, 12)))]
     if abs(ratio - round(ratio)) < 1e-6:  # a whole number: "do not round" cannot be checked now
         pairs.append(('assert value != round(value), "Q5: keep the decimals: do not round the ratio '
@@ -241,8 +247,12 @@ def _q3_q5(pair: tuple[str, str], unit: str) -> list[Swap]:
     return out
 
 
-def _q4(rng: random.Random, unit: str) -> list[Swap]:
-    regs = regimens()
+def _q4(rng: random.Random, unit: str, q3: tuple[str, str] = DEFAULT_Q3) -> list[Swap]:
+    """Q4's worked example and graded cases: catalogue regimens other than Q3's two (the graded inputs are
+    visible beside the sealed check, so they must not show Q3's doses and intervals)."""
+    every_regimen = regimens()
+    shown = {(every_regimen[i]["dose_mg"], every_regimen[i]["every_days"]) for i in q3}
+    regs = {i: r for i, r in every_regimen.items() if (r["dose_mg"], r["every_days"]) not in shown}
     per_unit = 1 if unit == "days" else 7
 
     def yearly(dose: float, every: float) -> float:
@@ -277,8 +287,8 @@ def _q4(rng: random.Random, unit: str) -> list[Swap]:
     refs: list[Any] = []
     for r in chosen:
         refs += [_ref(f"drugs.yaml#{r['id']}", "dose_mg"), _ref(f"drugs.yaml#{r['id']}", "every_days", 1 / per_unit)]
-    out += rename([("[(1, 0.5, 730.0), (5, 365, 5.0), (60, 182, 120.32967032967034), (120, 28, 1564.2857142857142), "
-                    "(4, 28, 52.142857142857146), (3, 90, 12.166666666666666)]", repr(hidden)),
+    out += rename([(repr(DEFAULT_Q4_INPUTS), repr([(dose, every) for dose, every, _ in hidden])),
+                   (repr(DEFAULT_Q4_WANTS), repr([want for _, _, want in hidden])),
                    ("every} days gives", f"every}} {unit} gives"),
                    ("mg_per_year(70, 7)", f"mg_per_year({ex_dose}, {ex_every})"),
                    ("math.isclose(got, 3650.0)", f"math.isclose(got, {float(ex_value)!r})"),
@@ -314,9 +324,9 @@ def _q6_q7(rng: random.Random, per: int) -> list[Swap]:
         out += rename([("per_1000", name), ("Patients per 1000", f"Patients per {words}"),
                        ("percent * 10\n", f"percent * {factor:g}\n")], ("q6_function",))
         out += rename([("**per 1000**", f"**per {words}**"), ("per_1000", name),
-                       ("per cent to\nper 1000.", f"per cent to\nper {words}.")], ("cell-30",))
+                       ("per cent to\nper 1000,", f"per cent to\nper {words},")], ("cell-30",))
         out += rename([("per_1000", name)], ("q7_extraction",))
-    q6 = [("((0, 0), (0.02, 0.2), (14.8, 148))", repr(hidden))]
+    q6 = [("[0, 0.02, 15.0]", repr([p for p, _ in hidden])), ("[0, 0.2, 150.0]", repr([w for _, w in hidden]))]
     if per != 1000:
         q6 = [("per_1000", name), ('"), 10), (', f'"), {factor:g}), ('),
               ("1% is 10 in 1000", f"1% is {factor:g} in {words}"), ("is {want} in 1000", f"is {{want}} in {words}"),
@@ -361,7 +371,7 @@ def _q8(rng: random.Random) -> list[Swap]:
                  ("q8_relative",))]
     out += rename([("use the exact relative risk 4.28, not a rounded 4",
                     f"use the exact {words} {point:g}, not a rounded {round(point)}"),
-                   ("abs(value - 4.28)", f"abs(value - {base:g} * {point:g})"),
+                   ("same(value, 1 * 4.28)", f"same(value, {base:g} * {point:g})"),
                    ("times the crude relative risk", f"times the {words}")],
                   ("q8_tests",),
                   knowledge=(_ref(f"risk.yaml#{measure}", "point"),
