@@ -9,6 +9,7 @@ and tests use the same ids, so the course and the assignments cannot drift apart
 from __future__ import annotations
 
 from .cases import drug_catalogue
+from .sealed import SIGNIFICANT
 from .staging import STAGE_LABELS, STAGES
 
 #: Days in a year for every "per year" figure of the course (doses per year, mg per year).
@@ -18,9 +19,10 @@ DAYS_PER_YEAR: int = 365
 PER_1000: int = 1000
 PER_10000: int = 10_000
 
-#: How close a computed answer must be to the expected value (answers are given unrounded).
-TOLERANCE: float = 0.05
-ROUNDING_RULE = "Give computed numbers unrounded (keep every decimal); tests allow a difference of 0.05."
+#: How computed numbers are graded: unrounded answers, compared to 6 significant digits (the sealed checks' rule,
+#: osteonecrosis.sealed; a question that wants another precision says so).
+SIGNIFICANT_DIGITS: int = SIGNIFICANT
+ROUNDING_RULE = "Give computed numbers unrounded (keep every decimal); they are graded to 6 significant digits."
 
 #: Drug classes: id the code uses -> display name the course shows.
 DRUG_CLASSES: dict[str, str] = {
