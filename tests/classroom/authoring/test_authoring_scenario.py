@@ -108,7 +108,7 @@ def test_adding_a_question_as_the_guide_says(tmp_path: Path) -> None:
     out = check.stdout + check.stderr
     assert check.returncode == 0, out[-3000:]
     assert f"{AID}: 16 test cells (16 points" in out
-    assert re.search(rf"{AID}: \d+/12 wrong submissions caught by a visible test", out), out[-2000:]
+    assert re.search(rf"{AID}: (\d+)/\1 wrong submissions caught by a visible test", out), out[-2000:]
 
     student = nbformat.read(str(course / "assignments" / AID / f"{AID}.ipynb"), as_version=4)
     q10 = next(c for c in student.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ps5_q10_tests")
