@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +66,6 @@ REQUIRE_JS = "_static/vendor/require.min.js"
 WIDGET_RENDERER = "@jupyter-widgets/html-manager/dist/embed-amd.js"
 
 
-def integrity_of(path: Path) -> str:
-    """The npm-style ``sha512-<base64>`` integrity string of a file."""
-    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
-
-
 def voila_require_js() -> Path:
     """require.js as shipped by the installed voila package."""
     candidates = [Path(sys.prefix) / "share/jupyter/voila/templates/base/static/require.min.js"]
@@ -84,7 +82,10 @@ def voila_require_js() -> Path:
 
 
 def fetch_npm(asset: NpmAsset, cache: Path) -> Path:
-    """The package tarball in ``cache``, fetched with ``npm pack`` if missing; its integrity is checked."""
+    """The package tarball in ``cache``, fetched with ``npm pack`` if missing; its integrity is checked.
+
+    ``npm pack`` writes into a private folder and the tarball is moved into the cache in one step, so two
+    builds sharing a cache (parallel test workers, two instructors) never read a half-written file."""
     cache.mkdir(parents=True, exist_ok=True)
     tgz = cache / asset.tarball
     if not tgz.is_file():
@@ -92,22 +93,32 @@ def fetch_npm(asset: NpmAsset, cache: Path) -> Path:
         if npm is None:
             raise VendorError(f"npm is needed once to fetch {asset.spec} (apt-get install npm), "
                               f"or put {asset.tarball} in {cache}")
-        proc = subprocess.run([npm, "pack", asset.spec, "--silent", "--pack-destination", str(cache)],
-                              capture_output=True, text=True, timeout=300)
-        if proc.returncode != 0 or not tgz.is_file():
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise VendorError(f"npm pack {asset.spec} failed: {last}")
-    got = integrity_of(tgz)
+        with tempfile.TemporaryDirectory(prefix=".fetch-", dir=cache) as private:
+            proc = subprocess.run([npm, "pack", asset.spec, "--silent", "--pack-destination", private],
+                                  capture_output=True, text=True, timeout=300)
+            fetched = Path(private) / asset.tarball
+            if proc.returncode != 0 or not fetched.is_file():
+                last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                raise VendorError(f"npm pack {asset.spec} failed: {last}")
+            os.replace(fetched, tgz)
+    _checked_bytes(asset, tgz)
+    return tgz
+
+
+def _checked_bytes(asset: NpmAsset, tgz: Path) -> bytes:
+    """The tarball's bytes, read once, after their integrity is checked (a bad file is removed)."""
+    data = tgz.read_bytes()
+    got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     if got != asset.integrity:
-        tgz.unlink()
+        tgz.unlink(missing_ok=True)
         raise VendorError(f"{asset.tarball}: integrity mismatch (expected {asset.integrity[:20]}..., "
                           f"got {got[:20]}...); the file was removed")
-    return tgz
+    return data
 
 
 def _extract(asset: NpmAsset, tgz: Path, out: Path) -> list[Path]:
     written: list[Path] = []
-    with tarfile.open(tgz, "r:gz") as tar:
+    with tarfile.open(fileobj=io.BytesIO(_checked_bytes(asset, tgz)), mode="r:gz") as tar:
         members = {m.name.removeprefix("package/"): m for m in tar.getmembers() if m.isfile()}
         for pattern in asset.files:
             folder, _, leaf = pattern.rpartition("/")

@@ -162,6 +162,34 @@ def test_vendored_package_is_checked_and_extracted(tmp_path: Path) -> None:
         site_vendor._extract(missing, tgz, tmp_path / "out")
 
 
+def test_a_shared_cache_never_shows_a_half_written_tarball(tmp_path: Path, monkeypatch) -> None:
+    """Two builds share the npm cache (parallel test workers did): while ``npm pack`` writes, the cache holds no
+    tarball under its final name, and a tarball cut short is refused in one line, never half-extracted."""
+    (tmp_path / "src").mkdir()
+    asset, built = _fake_package(tmp_path / "src")
+    whole = built.read_bytes()
+    cache = tmp_path / "cache"
+    seen_while_writing = []
+
+    def fake_npm_pack(cmd, **_kw):  # writes in two halves, as a slow download would
+        dest = Path(cmd[cmd.index("--pack-destination") + 1])
+        with open(dest / asset.tarball, "wb") as fh:
+            fh.write(whole[: len(whole) // 2])
+            fh.flush()
+            seen_while_writing.append((cache / asset.tarball).exists())
+            fh.write(whole[len(whole) // 2:])
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(site_vendor.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(site_vendor.subprocess, "run", fake_npm_pack)
+    tgz = site_vendor.fetch_npm(asset, cache)
+    assert seen_while_writing == [False] and tgz.read_bytes() == whole
+    assert sorted(p.name for p in cache.iterdir()) == [asset.tarball]          # no leftover private folder
+    tgz.write_bytes(whole[: len(whole) // 2])                                  # cut short after the check
+    with pytest.raises(site_vendor.VendorError, match="integrity mismatch"):
+        site_vendor._extract(asset, tgz, tmp_path / "out")
+
+
 def test_unknown_name_and_broken_file(tmp_path: Path) -> None:
     _mini_course(tmp_path)
     with pytest.raises(SiteError, match="no course notebook matches '07'"):
