@@ -155,6 +155,41 @@ def blank(nb: NotebookNode) -> NotebookNode:
     return out
 
 
+def _code(source: str) -> str | None:
+    """The code of a cell as Python sees it (comments, blank lines and layout dropped); None: not Python."""
+    import ast
+    import textwrap
+
+    kept = "\n".join(ln for ln in source.split("\n") if BEGIN_SOLUTION not in ln and END_SOLUTION not in ln)
+    kept = textwrap.dedent(kept)
+    try:
+        return ast.dump(ast.parse(kept))
+    except SyntaxError:
+        return None
+
+
+def is_the_key(nb: NotebookNode, mistake: wrong_submissions.Mistake) -> bool:
+    """True when each cell the mistake replaces holds, in ``nb``, the same code as the mistake: either the whole
+    cell or its solution region (a default's wrong value can be a variant's right one: the 12-weekly schedule is
+    wrong where the monthly one is asked, and the key where the 12-weekly one is)."""
+    cells = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    for gid, src in mistake.replace.items():
+        cell, code = cells.get(gid), _code(src)
+        if cell is None or code is None:
+            return False
+        inside, region = False, []
+        for ln in cell.source.split("\n"):
+            if BEGIN_SOLUTION in ln:
+                inside = True
+            elif END_SOLUTION in ln:
+                inside = False
+            elif inside:
+                region.append(ln)
+        if code not in (_code(cell.source), _code("\n".join(region))):
+            return False
+    return True
+
+
 def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTIONS,
                      agreement: bool = True) -> tuple[str, list[str]]:
     """(report line, problems) of the class's variant of one assignment: it can be made, its cells pass the
@@ -199,13 +234,15 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
     except wrong_submissions.SpecError as exc:
         mistakes = []
         problems.append(f"{where}: {exc}")
-    caught, turned_right = 0, []
+    caught, turned_right, keys = 0, [], []
     for m in mistakes:
         moved = wrong_submissions.Mistake(m.name, m.why, {g: variants.translate(src, g, swaps)
                                                           for g, src in m.replace.items()},
                                           m.expected, m.expected_total)
         if variants.share_earned(variants.score(wrong_submissions.apply(nb, moved), folder)) < 1.0:
             caught += 1
+        elif is_the_key(nb, moved):  # this variant asks for what the default counts wrong: not a mistake here
+            keys.append(m.name)
         elif variants.share_earned(variants.score(wrong_submissions.apply(nb, m), folder)) < 1.0:
             # moved to the variant the mistake is its key (x100 is right per 10,000); as written, it still loses
             caught += 1
@@ -224,7 +261,8 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
             problems.append(str(exc))
     line = (f"{where}: variant {fingerprint(secret, assignment_id)}: model answers "
             f"{variants.share_earned(full):.0%}, blank {variants.share_earned(empty):.0%}, "
-            f"{caught}/{len(mistakes)} wrong submissions lose points"
+            f"{caught}/{len(mistakes) - len(keys)} wrong submissions lose points"
+            + (f" ({len(keys)} more are this variant's own model answer: {'; '.join(keys)})" if keys else "")
             + (f" ({len(turned_right)} only as written: moved to this variant they are its key)"
                if turned_right else "")
             + (": OK" if not problems else f": {len(problems)} problem(s)"))

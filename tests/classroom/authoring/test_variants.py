@@ -156,3 +156,31 @@ def test_make_check_passes_on_class_variants(assignment_id: str) -> None:
         line, problems = variant_release.variant_problems(assignment_id, secret, agreement=i == 0)
         assert problems == [], line
         assert line.endswith("OK")
+
+
+def test_a_wrong_submission_that_is_the_variants_own_answer_is_recognised() -> None:
+    """A default's mistake can be a variant's key (the other regimen asked for): recognised by its code, the
+    whole cell or the solution region, comments and layout aside; any other code is still a mistake."""
+    from classroom.authoring.wrong_submissions import Mistake
+
+    nb = _nb()
+    nb.cells[1].source = "x = None\n### BEGIN SOLUTION\nx = 4 * 84  # the 12-weekly schedule\n### END SOLUTION"
+    assert variant_release.is_the_key(nb, Mistake("takes 84 days", "", {"q8_answer": "x = 4*84"}, {}, 0))
+    assert variant_release.is_the_key(nb, Mistake("whole cell", "", {"q8_answer": nb.cells[1].source}, {}, 0))
+    assert not variant_release.is_the_key(nb, Mistake("takes 28 days", "", {"q8_answer": "x = 4 * 28"}, {}, 0))
+    assert not variant_release.is_the_key(nb, Mistake("same value", "", {"q8_answer": "x = 336"}, {}, 0))
+    assert not variant_release.is_the_key(nb, Mistake("no cell", "", {"q9_answer": "x = 4 * 84"}, {}, 0))
+    assert not variant_release.is_the_key(nb, Mistake("not Python", "", {"q8_answer": "x = ("}, {}, 0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", [a for a in DRAWN if a != "ps5_capstone"])
+def test_every_wrong_submission_loses_points_on_forty_class_variants(assignment_id: str) -> None:
+    """A class's secret is random (the instructor guide draws a fresh one): on 40 more secrets, every listed wrong
+    submission still loses points on the variant, or is that variant's own model answer, and the rest of what
+    make check asks of a variant holds (the seal agreement aside: test_make_check_passes_on_class_variants).
+    ps5's variant check runs its case engine (12 s a variant): its five secrets there are its measure."""
+    for i in range(40):
+        secret = hashlib.sha256(f"forty more classes {i}".encode()).digest()
+        line, problems = variant_release.variant_problems(assignment_id, secret, agreement=False)
+        assert problems == [], line

@@ -86,12 +86,20 @@ def regimens() -> dict[str, dict[str, Any]]:
 
 
 def q3_pairs() -> list[tuple[str, str]]:
-    """(osteoporosis regimen, cancer regimen) of one drug, other than the default pair."""
+    """(osteoporosis regimen, cancer regimen) of one drug, other than the default pair. Q3's dictionary is keyed
+    by indication, so a regimen is drawn only when no other regimen of its drug has that indication. (Of
+    zoledronate's two bone-metastasis regimens the default asks for the monthly one by id; the 12-weekly one is
+    a listed wrong submission, and a variant asking for it would turn that mistake into the key.)"""
     regs = regimens()
+    every = [(d, r["indication"]) for d, v in cases.drug_catalogue().items() for r in v["regimens"]]
+
+    def alone(r: dict[str, Any]) -> bool:
+        return every.count((r["drug"], r["indication"])) == 1
+
     return sorted((op["id"], onc["id"]) for op in regs.values() for onc in regs.values()
                   if op["drug"] == onc["drug"] and op["indication"] == "osteoporosis"
                   and onc["indication"] in ("bone_metastases", "multiple_myeloma")
-                  and (op["id"], onc["id"]) != DEFAULT_Q3)
+                  and alone(op) and alone(onc) and (op["id"], onc["id"]) != DEFAULT_Q3)
 
 
 def kept_points(pair: tuple[str, str], unit: str, per: int) -> int:
@@ -211,7 +219,8 @@ def _q3_q5(pair: tuple[str, str], unit: str) -> list[Swap]:
     op, onc = regs[op_id], regs[onc_id]
     drug = drugs()[op["drug"]]
     key, var = onc["indication"], f"{op['drug']}_regimens"
-    out = rename([("Zoledronic acid", drug["name"]), ("zoledronic acid", drug["name"].lower()),
+    out = rename([(DEFAULT_Q3[0], op_id), (DEFAULT_Q3[1], onc_id),
+                  ("Zoledronic acid", drug["name"]), ("zoledronic acid", drug["name"].lower()),
                   ("zoledronate", op["drug"]), ("bone_metastases", key),
                   ("bone metastases", key.replace("_", " "))], ("cell-17",))
     out += rename([("zoledronate_regimens", var), ('"dose_mg": 5, "every_days": 365',
