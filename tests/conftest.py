@@ -67,7 +67,7 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
     "test_make_lab": ("slow",),  # runs make and JupyterLab
     "test_site": ("slow",),  # builds the site with nbconvert and kernels
     "test_answer_probe::test_wrong_forms_get_a_readable_line": ("slow",),  # runs each solution ~10 times
-    "test_visible_catch::test_a_real_wrong_submission_*": ("notebooks",),  # runs a notebook in a kernel
+    "test_visible_catch::test_in_process_runs_say_what_a_kernel_says": ("notebooks",),  # kernels, as the student
     "test_environment::test_conda_pip_section_resolves_to_exactly_the_lock": ("network",),  # asks the index
     "test_cli::test_smoke_*": ("slow",),  # the real console script, in a process of its own
     "test_plan::test_cli_*": ("slow",),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
-from classroom.authoring import visible_catch, wrong_submissions
-from classroom.authoring.assignment_model import read_cells
+import pytest
+from classroom.authoring import seal, visible_catch, wrong_submissions
+from classroom.authoring.assignment_model import assignment_ids, read_cells
 
 from tests.conftest import SOLUTIONS
 
@@ -37,3 +40,34 @@ def test_a_real_wrong_submission_is_caught_by_its_visible_check() -> None:
     got = visible_catch.outcome(solution, rounded, maxima, path.parent)
     assert got.caught and got.cells == ["q8_tests"]
     assert got.message.startswith("Q8:") and got.where and len(got.message.split(" (")[0]) < 80
+
+
+def _kernel_errors(nb: nbformat.NotebookNode, cwd) -> dict[str, str]:
+    from classroom.grading.notebook_client import SlicedWaitClient
+
+    SlicedWaitClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                     resources={"metadata": {"path": str(cwd)}}).execute()
+    out = {}
+    for cell in nb.cells:
+        gid = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error" and gid:
+                out[gid] = f"{o.get('ename')}: {o.get('evalue', '')}".split("\n")[0]
+                break
+    return out
+
+
+@pytest.mark.parametrize("assignment", assignment_ids(SOLUTIONS))
+def test_in_process_runs_say_what_a_kernel_says(assignment: str) -> None:
+    """make check plays each wrong submission in its own process, not in a kernel: on the sealed solution and
+    its first three wrong submissions (the student's view: hidden tests removed), the cells that fail and their
+    first error line are exactly those a real kernel gives, as the student running the notebook sees them."""
+    path = SOLUTIONS / assignment / f"{assignment}.ipynb"
+    solution = nbformat.read(str(path), as_version=4)
+    seal.seal_notebook(solution, path.parent, assignment)
+    played = [solution, *(wrong_submissions.apply(solution, m) for m in wrong_submissions.load(assignment)[:3])]
+    for nb in played:
+        student_view = visible_catch.visible_only(nb)
+        in_process = visible_catch._errors(student_view, path.parent)
+        assert in_process == _kernel_errors(copy.deepcopy(student_view), path.parent)
+    assert any(visible_catch._errors(visible_catch.visible_only(nb), path.parent) for nb in played[1:])

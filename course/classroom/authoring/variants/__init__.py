@@ -147,30 +147,15 @@ def _grade_meta(cell: NotebookNode) -> dict[str, Any]:
 def score(nb: NotebookNode, cwd: Path) -> dict[str, tuple[float, float]]:
     """grade id -> (earned, possible) for each autograded test cell, the notebook's code cells run in order
     in one in-process namespace from ``cwd`` (trusted: the instructor's own source, never a student's)."""
-    import contextlib
-    import io
+    from classroom.authoring.run_in_process import failures
 
-    namespace: dict[str, object] = {"__name__": "__main__"}
+    failed = failures(nb, cwd)
     out: dict[str, tuple[float, float]] = {}
-    here = Path.cwd()
-    os.chdir(cwd)
-    try:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            meta = _grade_meta(cell)
-            src = "\n".join(ln for ln in cell.source.split("\n") if not ln.lstrip().startswith(("%", "!")))
-            ok = True
-            try:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    exec(compile(src, f"<{meta.get('grade_id', 'cell')}>", "exec"), namespace)  # noqa: S102
-            except Exception:  # a failed test cell, as nbgrader counts it
-                ok = False
-            if meta.get("grade") and not meta.get("solution"):
-                points = float(meta.get("points", 0))
-                out[meta["grade_id"]] = (points if ok else 0.0, points)
-    finally:
-        os.chdir(here)
+    for cell in nb.cells:
+        meta = _grade_meta(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            points = float(meta.get("points", 0))
+            out[meta["grade_id"]] = (0.0 if failed.get(meta["grade_id"]) else points, points)
     return out
 
 
