@@ -149,9 +149,12 @@ def xdist_group_for(item: pytest.Item) -> str | None:
         if fnmatch.fnmatchcase(node if "::" in pattern else module, pattern):
             return group
     info = getattr(item, "_fixtureinfo", None)
-    for defs in (info.name2fixturedefs.values() if info is not None else ()):
-        if defs and defs[-1].scope in ("module", "class", "package"):
-            return item.nodeid.split("::", 1)[0]  # the module's file
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    shared = [name for name, defs in (info.name2fixturedefs.items() if info is not None else ())
+              if defs and defs[-1].scope in ("module", "class", "package")]
+    if shared:  # the module's file; a parametrised shared fixture: one group per value (its own instance)
+        values = [f"{name}={params[name]}" for name in shared if name in params]
+        return item.nodeid.split("::", 1)[0] + (f"[{','.join(values)}]" if values else "")
     return None
 
 

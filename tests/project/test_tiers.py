@@ -183,6 +183,11 @@ def test_tests_sharing_a_module_fixture_or_the_machine_run_on_one_worker():
     assert xdist_group_for(module) == "tests/x/test_graded.py"
     alone = _fixture_item("tests/x/test_graded.py::test_two", {"tmp_path": "function", "root": "session"})
     assert xdist_group_for(alone) is None  # may run beside anything, on any worker
+    # a module fixture parametrised by assignment: one instance, so one group, per value (workers share them)
+    per_value = [_fixture_item(f"tests/x/test_rt.py::test_{t}[{a}]", {"course": "module"}) for t in "ab" for a in "12"]
+    for item, a in zip(per_value, "1212", strict=True):
+        item.callspec = types.SimpleNamespace(params={"course": a})
+    assert [xdist_group_for(i) for i in per_value] == [f"tests/x/test_rt.py[course={a}]" for a in "1212"]
 
 
 def test_under_xdist_the_longest_modules_start_first_and_each_keeps_its_order():

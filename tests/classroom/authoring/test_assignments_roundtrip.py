@@ -46,34 +46,37 @@ def _mistakes(assignment: str) -> list[wrong_submissions.Mistake]:
         return []  # reported by test_wrong_submissions_score_exactly_the_expected_marks
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> NbgraderCourse:
+@pytest.fixture(scope="module", params=IDS)
+def course(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> NbgraderCourse:
+    """One nbgrader course per assignment (so that parallel test workers share the five round trips): the
+    assignment generated, then its solution, its blank student version and every wrong submission submitted
+    and graded by one `nbgrader autograde`."""
+    a = request.param
     started = time.perf_counter()
-    c = NbgraderCourse(tmp_path_factory.mktemp("nbgrader-course"), IDS)
+    c = NbgraderCourse(tmp_path_factory.mktemp(f"nbgrader-{a}"), [a])
     c.generate()
-    c.mistakes = {a: _mistakes(a) for a in IDS}
-    most = max((len(m) for m in c.mistakes.values()), default=0)
-    c.add_students(["solution", "blank", *[f"wrong{i:02d}" for i in range(most)]])
-    for a in IDS:
-        c.submit(a, "solution", c.solution_notebook(a))
-        c.submit(a, "blank", c.release_notebook(a))
-        solution = nbformat.read(str(c.solution_notebook(a)), as_version=4)
-        for i, mistake in enumerate(c.mistakes[a]):
-            c.submit(a, f"wrong{i:02d}", wrong_submissions.apply(solution, mistake))
-    c.autograde("*", check=False)  # a failing submission must not hide the others' results
-    print(f"\n[round trip] {len(IDS)} assignments generated, submitted and autograded in "
+    c.assignment = a
+    c.mistakes = _mistakes(a)
+    c.add_students(["solution", "blank", *[f"wrong{i:02d}" for i in range(len(c.mistakes))]])
+    c.submit(a, "solution", c.solution_notebook(a))
+    c.submit(a, "blank", c.release_notebook(a))
+    solution = nbformat.read(str(c.solution_notebook(a)), as_version=4)
+    for i, mistake in enumerate(c.mistakes):
+        c.submit(a, f"wrong{i:02d}", wrong_submissions.apply(solution, mistake))
+    c.autograde(a, check=False)  # a failing submission must not hide the others' results
+    print(f"\n[round trip] {a}: generated, {len(c.mistakes) + 2} submissions autograded in "
           f"{time.perf_counter() - started:.1f} s")
     return c
 
 
-@pytest.mark.parametrize("assignment", IDS)
-def test_committed_release_is_what_nbgrader_generates(course: NbgraderCourse, assignment: str) -> None:
-    problems = differences(course.root / "assignments" / assignment, ASSIGNMENTS / assignment)
+def test_committed_release_is_what_nbgrader_generates(course: NbgraderCourse) -> None:
+    a = course.assignment
+    problems = differences(course.root / "assignments" / a, ASSIGNMENTS / a)
     assert not problems, "assignments/ is out of sync with solutions/; run `make release`:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("assignment", IDS)
-def test_solution_scores_full_marks(course: NbgraderCourse, assignment: str) -> None:
+def test_solution_scores_full_marks(course: NbgraderCourse) -> None:
+    assignment = course.assignment
     scores = course.scores(assignment, "solution")
     maxima = course.max_scores(assignment)
     assert set(scores) == set(maxima), f"graded cells {sorted(scores)} != test cells {sorted(maxima)}"
@@ -83,8 +86,8 @@ def test_solution_scores_full_marks(course: NbgraderCourse, assignment: str) -> 
     assert not errors, f"the solution raised errors: {errors}"
 
 
-@pytest.mark.parametrize("assignment", IDS)
-def test_blank_student_version_scores_zero_with_only_stub_errors(course: NbgraderCourse, assignment: str) -> None:
+def test_blank_student_version_scores_zero_with_only_stub_errors(course: NbgraderCourse) -> None:
+    assignment = course.assignment
     scores = course.scores(assignment, "blank")
     assert scores and all(v == 0 for v in scores.values()), f"unanswered version scored {scores}"
     nb = course.autograded_notebook(assignment, "blank")
@@ -98,8 +101,8 @@ def test_blank_student_version_scores_zero_with_only_stub_errors(course: Nbgrade
     assert not untouched, f"test cells that scored 0 without an error output: {untouched}"
 
 
-@pytest.mark.parametrize("assignment", IDS)
-def test_wrong_submissions_score_exactly_the_expected_marks(course: NbgraderCourse, assignment: str) -> None:
+def test_wrong_submissions_score_exactly_the_expected_marks(course: NbgraderCourse) -> None:
+    assignment = course.assignment
     mistakes = wrong_submissions.load(assignment)
     cells = read_cells(course.solution_notebook(assignment))
     assert not wrong_submissions.problems(mistakes, cells), wrong_submissions.problems(mistakes, cells)
@@ -134,23 +137,28 @@ def test_source_is_sound(assignment: str) -> None:
     assert len(ids) == len(set(ids)), f"duplicate grade ids: {sorted({i for i in ids if ids.count(i) > 1})}"
 
 
+def _widget_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if c.cell_type == "code" and any(h in c.source for h in WIDGET_HINTS)]
+
+
+def test_some_assignment_has_a_widget_cell() -> None:
+    assert any(_widget_cells(nbformat.read(str(SOLUTIONS / a / f"{a}.ipynb"), as_version=4)) for a in IDS), \
+        "no assignment has a widget cell"
+
+
 def test_widget_cells_do_not_break_headless_grading(course: NbgraderCourse) -> None:
-    checked = 0
-    for a in IDS:
-        nb = course.autograded_notebook(a, "solution")
-        for cell in nb.cells:
-            if cell.cell_type == "code" and any(h in cell.source for h in WIDGET_HINTS):
-                checked += 1
-                kinds = [o.get("output_type") for o in cell.outputs]
-                assert "error" not in kinds, f"{a}: a widget cell failed under autograde: {cell.source[:80]}"
-                data = json.dumps([o.get("data", {}) for o in cell.outputs])
-                assert "application/vnd.jupyter.widget-view+json" in data, f"{a}: widget not displayed"
-    assert checked >= 1, "no assignment has a widget cell"
+    a = course.assignment
+    for cell in _widget_cells(course.autograded_notebook(a, "solution")):
+        kinds = [o.get("output_type") for o in cell.outputs]
+        assert "error" not in kinds, f"{a}: a widget cell failed under autograde: {cell.source[:80]}"
+        data = json.dumps([o.get("data", {}) for o in cell.outputs])
+        assert "application/vnd.jupyter.widget-view+json" in data, f"{a}: widget not displayed"
 
 
+@pytest.mark.parametrize("course", IDS[:1], indirect=True)
 def test_nbgrader_validate_exits_zero_even_when_tests_fail(course: NbgraderCourse) -> None:
     """Why results must come from the gradebook: validate reports failures but exits 0."""
-    a = IDS[0]
+    a = course.assignment
     blank = course.root / "submitted" / "blank" / a / f"{a}.ipynb"
     proc = course.run("validate", str(blank), check=False)
     out = proc.stdout + proc.stderr
