@@ -114,3 +114,17 @@ def test_top_level_layout():
     for name in ("course", "assignments", "solutions", "tests"):
         assert (ROOT / name).is_dir(), name
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_parser_built_at_import_in_every_jupyter_process():
+    """jsonschema 4.24+ pulls rfc3987-syntax into the format extra that jupyter-events asks for, and it builds a
+    Lark grammar at import: 1.5 CPU-s for every process that imports nbformat (each nbgrader, grade-class and
+    Jupyter server start), ten times what nbformat costs without it. The pin keeps it out; so does the lock."""
+    import importlib.metadata
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is None, "rfc3987-syntax is installed (see pyproject.toml)"
+    locked = {ln.split("==")[0].lower() for ln in (ROOT / "requirements.lock").read_text().splitlines() if "==" in ln}
+    assert "rfc3987-syntax" not in locked and "lark" not in locked
+    extra = importlib.metadata.metadata("jsonschema").get_all("Requires-Dist") or []
+    assert not [r for r in extra if r.startswith("rfc3987-syntax")], "this jsonschema's format extra brings it back"
