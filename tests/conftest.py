@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -108,6 +109,7 @@ SHARED_GROUPS: dict[str, str] = {
     # inner pytest sessions with the course's conftest: their clean-tree check must not see each other's probe
     "test_tiers::test_an_unmarked_test_that_starts_a_process_fails_the_run": "inner-pytest",
     "test_tiers::test_a_run_that_leaves_the_tree_dirty_fails": "inner-pytest",
+    "test_tiers::test_a_group_runs_on_one_worker_and_builds_its_fixture_once": "inner-pytest",
 }
 
 
@@ -154,7 +156,9 @@ def xdist_group_for(item: pytest.Item) -> str | None:
               if defs and defs[-1].scope in ("module", "class", "package")]
     if shared:  # the module's file; a parametrised shared fixture: one group per value (its own instance)
         values = [f"{name}={params[name]}" for name in shared if name in params]
-        return item.nodeid.split("::", 1)[0] + (f"[{','.join(values)}]" if values else "")
+        # (xdist reads the group after the last "@" and only when no "]" follows it: neither is in the name)
+        tail = re.sub(r"[\]@]", "_", ",".join(values))
+        return item.nodeid.split("::", 1)[0] + (f":{tail}" if values else "")
     return None
 
 

@@ -4,6 +4,7 @@ split the suite in two without overlap, and new test files land in the right tie
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import types
@@ -148,6 +149,55 @@ def test_a_run_that_leaves_the_tree_dirty_fails(run_python, tmp_path):
     assert "left the git tree changed" in done.stdout and "tier-dirty-probe.txt" in done.stdout
 
 
+GROUPED = '''
+import os, time
+from pathlib import Path
+import pytest
+
+LOG = Path(os.environ["GROUP_PROBE_LOG"])
+
+def note(*words):
+    with open(LOG, "a") as fh:
+        fh.write(" ".join([os.environ.get("PYTEST_XDIST_WORKER", "-"), *map(str, words)]) + "\\n")
+
+@pytest.fixture(scope="module", params=["a", "b", "c"])
+def built(request):
+    note("setup", request.param)
+    time.sleep(0.3)
+    return request.param
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", range(4))
+def test_uses_it(built, n):
+    note("test", built)
+    time.sleep(0.1)
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", range(8))
+def test_alone(n):
+    time.sleep(0.1)
+'''
+
+
+def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(run_python, tmp_path):
+    """The real thing, not the rule: a pytest session with the course's conftest on two xdist workers. Each value
+    of a module fixture is built once, and all its tests run on the worker that built it. (pytest 9 with
+    pytest-xdist 3.8 ignored every group: the round trip's class was graded twice, 32 min of CPU.)"""
+    (tmp_path / "test_grouped.py").write_text(GROUPED)
+    log = tmp_path / "probe.log"
+    done = run_python("-m", "pytest", "-p", "tests.conftest", "-q", "--no-header", "-p", "no:cacheprovider",
+                      "--rootdir", str(tmp_path), "-c", "/dev/null", "-o", "markers=slow",
+                      "-n", "2", "--dist", "loadgroup", str(tmp_path), timeout=300,
+                      env={**os.environ, "GROUP_PROBE_LOG": str(log)})
+    assert done.returncode == 0 and "20 passed" in done.stdout, done.stdout + done.stderr
+    lines = [ln.split() for ln in log.read_text().splitlines()]
+    setups = sorted((value, worker) for worker, what, value in lines if what == "setup")
+    assert [v for v, _ in setups] == ["a", "b", "c"], f"a fixture value built more than once: {setups}"
+    for value, worker in setups:
+        ran = {w for w, what, v in lines if what == "test" and v == value}
+        assert ran == {worker}, f"the tests of {value!r} ran on {ran}, its fixture was built on {worker}"
+
+
 def test_screenshots_go_to_the_build_folder_not_docs(monkeypatch):
     from tests.support import browser
 
@@ -187,7 +237,7 @@ def test_tests_sharing_a_module_fixture_or_the_machine_run_on_one_worker():
     per_value = [_fixture_item(f"tests/x/test_rt.py::test_{t}[{a}]", {"course": "module"}) for t in "ab" for a in "12"]
     for item, a in zip(per_value, "1212", strict=True):
         item.callspec = types.SimpleNamespace(params={"course": a})
-    assert [xdist_group_for(i) for i in per_value] == [f"tests/x/test_rt.py[course={a}]" for a in "1212"]
+    assert [xdist_group_for(i) for i in per_value] == [f"tests/x/test_rt.py:course={a}" for a in "1212"]
 
 
 def test_under_xdist_the_longest_modules_start_first_and_each_keeps_its_order():
