@@ -519,6 +519,10 @@ class SandboxedExecute(GradingClient):
     - a fresh sandbox (``classroom.grading.sandbox``: bubblewrap, rlimits, an unprivileged uid of this process
       when run as root) whose working directory holds the assignment's released files only, never the
       student's other files; the checker in a sandbox of its own (its own uid as root);
+    - as in a grade-class worker, the process keeps one grading home (``grading_home``), one kernel zygote (as
+      root, ``classroom.grading.zygote``) and one checker fork server (``sandboxed_checker``) for all its
+      notebooks: each notebook gets a new scratch in that home, removed after it, and a forked kernel that sees
+      only that scratch, a fresh /tmp and home;
     - no sandbox on this machine: the step refuses (an error for that notebook, nothing of the student's runs)
       unless ``SandboxedExecute.unsafe_no_sandbox = True``;
     - afterwards the test cells of a notebook that tampered with error reporting get an error output (they
