@@ -612,6 +612,8 @@ class SandboxedExecute(GradingClient):
             # the kernel's working directory is the scratch, never the student's autograded folder
             self.resources = {**resources, "metadata": {**resources.get("metadata", {}), "path": str(scratch)}}
             run_sync(self.async_grade)()
+            if getattr(self.km, "zygote", None) is not None and self.km.kernel_source == "fresh":
+                self.log.warning("the kernel zygote gave no kernel for this notebook: a fresh sandboxed kernel ran it")
         finally:
             for box in boxes:
                 box.reap()
