@@ -33,6 +33,7 @@ course's nbgrader_config.py): ``nbgrader autograde`` and grade-class both run st
 from __future__ import annotations
 
 import asyncio
+import atexit
 import builtins
 import os
 import secrets
@@ -57,9 +58,11 @@ from traitlets import Bool, Float, Integer
 from classroom.grading.guards import files
 from classroom.grading.guards.checker import (
     MAX_EXPORT,
+    CheckerConnection,
     CheckerError,
     CheckerProcess,
     ExportProblem,
+    ForkServer,
     answer_block,
     call_code,
     checker_argv,
@@ -516,6 +519,10 @@ class SandboxedExecute(GradingClient):
     - a fresh sandbox (``classroom.grading.sandbox``: bubblewrap, rlimits, an unprivileged uid of this process
       when run as root) whose working directory holds the assignment's released files only, never the
       student's other files; the checker in a sandbox of its own (its own uid as root);
+    - as in a grade-class worker, the process keeps one grading home (``grading_home``), one kernel zygote (as
+      root, ``classroom.grading.zygote``) and one checker fork server (``sandboxed_checker``) for all its
+      notebooks: each notebook gets a new scratch in that home, removed after it, and a forked kernel that sees
+      only that scratch, a fresh /tmp and home;
     - no sandbox on this machine: the step refuses (an error for that notebook, nothing of the student's runs)
       unless ``SandboxedExecute.unsafe_no_sandbox = True``;
     - afterwards the test cells of a notebook that tampered with error reporting get an error output (they
@@ -576,12 +583,11 @@ class SandboxedExecute(GradingClient):
         if problem and not self.unsafe_no_sandbox:
             raise SandboxUnavailable(f"cannot sandbox student code: {problem}; refusing to run it "
                                      "(SandboxedExecute.unsafe_no_sandbox runs it with your rights)")
-        work = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
-        os.chmod(work, 0o711)
+        home = grading_home()
+        # a fresh scratch per notebook, directly inside what this process's zygote serves (as grade-class's)
+        scratch = Path(tempfile.mkdtemp(prefix="nb", dir=home / "scratch"))
         boxes: list[Sandbox] = []
         try:
-            scratch = work / "scratch"
-            scratch.mkdir()
             files.fill_scratch(scratch, self._release_dir(resources))
             limits = self.limits()
             if problem:
@@ -594,19 +600,100 @@ class SandboxedExecute(GradingClient):
                 self.checker = CheckerProcess(local_argv())
             else:
                 uid, checker_uid = _own_uids(self.uid_base)
-                sandbox = Sandbox(scratch=scratch, uid=uid, limits=limits, private=work / "etc")
-                checker_box = Sandbox(scratch=work / "checker", uid=checker_uid, limits=limits,
-                                      private=work / "etc-checker")
-                boxes = [sandbox, checker_box]
-                for box in boxes:
-                    box.prepare()
+                sandbox = Sandbox(scratch=scratch, uid=uid, limits=limits, private=home / "etc")
+                sandbox.prepare()
+                boxes = [sandbox]
                 self.km = sandbox.kernel_manager(scratch / ".k")
-                self.checker = CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
+                _log_start(self.log, "kernel zygote", getattr(self.km, "zygote", None))
+                self.checker = sandboxed_checker(home, scratch.name, limits, uid, checker_uid,
+                                                 private=home / "etc-checker", fallback_uid=checker_uid, log=self.log)
+                if not isinstance(self.checker, CheckerConnection):  # a checker process of its own: reaped too
+                    boxes.append(Sandbox(scratch=home / "checkers" / scratch.name, uid=checker_uid))
             # the kernel's working directory is the scratch, never the student's autograded folder
             self.resources = {**resources, "metadata": {**resources.get("metadata", {}), "path": str(scratch)}}
             run_sync(self.async_grade)()
+            if getattr(self.km, "zygote", None) is not None and self.km.kernel_source == "fresh":
+                self.log.warning("the kernel zygote gave no kernel for this notebook: a fresh sandboxed kernel ran it")
         finally:
             for box in boxes:
                 box.reap()
             self.km = None
-            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)  # what the student's code wrote goes with it
+            shutil.rmtree(home / "checkers" / scratch.name, ignore_errors=True)
+
+
+_HOME: Path | None = None  # this process's grading home (SandboxedExecute's own sandbox)
+_FORK_SERVER: ForkServer | None = None  # one checker fork server per grading process
+_STARTED: dict[str, int] = {}  # what this process started once (logged): "kernel zygote", "checker fork server"
+
+
+def grading_home() -> Path:
+    """This process's grading home (mode 0o711, removed at exit; a new one if it disappeared).
+
+    ``scratch/`` is what the process's kernel zygote serves (one fresh scratch per notebook directly inside,
+    removed after it), ``etc`` the kernel's private /etc/passwd bound at the zygote's start, ``checkers/`` the
+    checker fork server's home (classroom.grading.submission lays out a worker's directory the same way).
+    """
+    global _HOME
+    if _HOME is None:
+        atexit.register(_remove_home)
+    if _HOME is None or not (_HOME / "scratch").is_dir():
+        if _HOME is not None:
+            shutil.rmtree(_HOME, ignore_errors=True)
+        _HOME = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+        os.chmod(_HOME, 0o711)
+        (_HOME / "scratch").mkdir(mode=0o711)
+    return _HOME
+
+
+def _remove_home() -> None:
+    global _FORK_SERVER
+    from classroom.grading import zygote
+
+    zygote.stop_all()  # before its home goes
+    if _FORK_SERVER is not None:
+        _FORK_SERVER.stop()
+        _FORK_SERVER = None
+    if _HOME is not None:
+        shutil.rmtree(_HOME, ignore_errors=True)
+
+
+def _log_start(log, what: str, proc) -> None:
+    """Log (once each) that this process started a kernel zygote or a checker fork server."""
+    pid = getattr(getattr(proc, "proc", None), "pid", None)
+    if pid is not None and _STARTED.get(what) != pid:
+        _STARTED[what] = pid
+        log.info("sandbox: started a %s (pid %d) for this process's notebooks", what, pid)
+
+
+def sandboxed_checker(workdir: Path, name: str, limits: Limits, uid: int | None, checker_uid: int | None,
+                      private: Path | None, fallback_uid: int | None = None, log=None) -> CheckerProcess:
+    """A checker for one notebook: forked by this process's fork server (``checker_uid``, never the kernel's
+    ``uid``; started in ``workdir/checkers`` on first use), else a checker process of its own in
+    ``workdir/checkers/name`` (as ``fallback_uid``, default the kernel's ``uid``)."""
+    global _FORK_SERVER
+    if checker_uid is not None and checker_uid != uid:
+        try:
+            server = _FORK_SERVER
+            if server is None or not server.alive() or not os.path.exists(server.path):
+                if server is not None:
+                    server.stop()
+                home = workdir / "checkers" / f"server-{checker_uid}"
+                shutil.rmtree(home, ignore_errors=True)
+                box = Sandbox(scratch=home, uid=checker_uid, limits=limits,
+                              private=home.parent / f"etc-{checker_uid}")
+                box.prepare()
+                path = str(home / "s")
+                _FORK_SERVER = ForkServer(box.command([*checker_argv(), "--fork-server", path]),
+                                          Sandbox.hide_options, path)
+                if log is not None:
+                    _log_start(log, "checker fork server", _FORK_SERVER)
+            return _FORK_SERVER.connection()
+        except (CheckerError, OSError):
+            _FORK_SERVER = None  # fall through: a checker process of its own
+    checker_dir = workdir / "checkers" / name
+    shutil.rmtree(checker_dir, ignore_errors=True)
+    checker_box = Sandbox(scratch=checker_dir, uid=uid if fallback_uid is None else fallback_uid, limits=limits,
+                          private=private)
+    checker_box.prepare()
+    return CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)

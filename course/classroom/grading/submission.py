@@ -28,9 +28,9 @@ from traitlets.config import Config
 
 from classroom.grading import nbgrader_steps
 from classroom.grading.course_state import TIME_FILES
-from classroom.grading.executor import SandboxedExecute
+from classroom.grading.executor import SandboxedExecute, sandboxed_checker
 from classroom.grading.guards import files, render_sanitise
-from classroom.grading.guards.checker import CheckerError, CheckerProcess, ForkServer, checker_argv, local_argv
+from classroom.grading.guards.checker import CheckerProcess, local_argv
 from classroom.grading.guards.launcher import kernel_argv
 from classroom.grading.sandbox import Limits, Sandbox
 
@@ -331,31 +331,10 @@ def write_feedback(nb: NotebookNode, dest: Path, *, db_url: str, assignment: str
     return Path(dest)
 
 
-_FORK_SERVER: ForkServer | None = None  # one per grading worker process
-
-
 def _sandboxed_checker(job: Job, sandbox: Sandbox) -> CheckerProcess:
     """A checker for one notebook: forked by the worker's fork server (own uid), else a process of its own."""
-    global _FORK_SERVER
-    if job.checker_uid is not None and job.checker_uid != job.uid:
-        try:
-            if _FORK_SERVER is None or not _FORK_SERVER.alive():
-                home = Path(job.workdir) / "checkers" / f"server-{job.checker_uid}"
-                shutil.rmtree(home, ignore_errors=True)
-                box = Sandbox(scratch=home, uid=job.checker_uid, limits=job.limits,
-                              private=home.parent / f"etc-{job.checker_uid}")
-                box.prepare()
-                path = str(home / "s")
-                _FORK_SERVER = ForkServer(box.command([*checker_argv(), "--fork-server", path]),
-                                          Sandbox.hide_options, path)
-            return _FORK_SERVER.connection()
-        except (CheckerError, OSError):
-            _FORK_SERVER = None  # fall through: a checker process of its own
-    checker_dir = Path(job.workdir) / "checkers" / scratch_name(job.student)
-    shutil.rmtree(checker_dir, ignore_errors=True)
-    checker_box = Sandbox(scratch=checker_dir, uid=job.uid, limits=job.limits, private=sandbox.private)
-    checker_box.prepare()
-    return CheckerProcess(checker_box.command(checker_argv()), launch=Sandbox.hide_options)
+    return sandboxed_checker(Path(job.workdir), scratch_name(job.student), job.limits, job.uid, job.checker_uid,
+                             private=sandbox.private)
 
 
 def _write_feedback(nb: NotebookNode, resources: dict, config: Config, dest: Path) -> None:

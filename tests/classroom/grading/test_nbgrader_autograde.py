@@ -13,6 +13,7 @@ handler and no hidden test.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -49,6 +50,24 @@ import json, os
 print("PROBE" + json.dumps({{"uid": os.getuid(), "cwd": os.getcwd(), "files": sorted(os.listdir(".")),
                             "course_visible": os.path.exists({course!r}),
                             "gradebook_visible": os.path.exists({course!r} + "/gradebook.db")}}))
+'''
+# Two submissions graded by the same process (same zygote, same checker fork server), in either order: each first
+# looks for what the other wrote, then writes its own marker in its working directory, /tmp, its home and the
+# folder above its working directory.
+LEAKERS = ("leak_a", "leak_b")
+LEAK = GOOD_Q1 + '''
+import glob, json, os
+_places = [".", "/tmp", os.path.expanduser("~"), ".."]
+_seen = sorted(p for d in _places for p in glob.glob(os.path.join(d, "LEAKED-*")))
+_wrote = []
+for _d in _places:
+    try:
+        with open(os.path.join(_d, "LEAKED-{name}"), "w") as _fh:
+            _fh.write("x")
+        _wrote.append(_d)
+    except OSError:
+        pass
+print("LEAK" + json.dumps({{"seen": _seen, "wrote": _wrote}}))
 '''
 
 
@@ -90,6 +109,8 @@ def graded(tmp_path_factory):
     submit(course, "partial", notebook_with(course, BOUNDARY_Q1, GOOD_Q2))
     submit(course, "stub", released(course))
     submit(course, "probe", notebook_with(course, PROBE.format(course=str(course)), GOOD_Q2))
+    for name in LEAKERS:
+        submit(course, name, notebook_with(course, LEAK.format(name=name), GOOD_Q2))
     ctx = Context(course=course, workdir=base / "work", victim="good")
     cases = [c for c in CASES if c.name in HOSTILE]
     assert {c.name for c in cases} == set(HOSTILE)
@@ -114,7 +135,7 @@ def graded(tmp_path_factory):
 def test_nbgrader_autograde_runs_and_grades_everyone(graded):
     proc = graded["autograde"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert set(graded["nbgrader"]) == set(CONTROLS) | {"probe"} | {c.name for c in graded["cases"]}
+    assert set(graded["nbgrader"]) == set(CONTROLS) | {"probe", *LEAKERS} | {c.name for c in graded["cases"]}
 
 
 @pytest.mark.parametrize("case", HOSTILE)
@@ -136,16 +157,40 @@ def test_same_scores_as_grade_class(graded):
     assert graded["gc"] == graded["nbgrader"]
 
 
+def _printed(course: Path, student: str, tag: str) -> dict:
+    nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return json.loads(text.split(tag, 1)[1].splitlines()[0])
+
+
 def test_student_code_ran_in_the_sandbox(graded):
     assert graded["outside"] == []
-    nb = nbformat.read(graded["course"] / "autograded" / "probe" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    report = json.loads(text.split("PROBE", 1)[1].splitlines()[0])
+    report = _printed(graded["course"], "probe", "PROBE")
     assert report["course_visible"] is False and report["gradebook_visible"] is False
     assert f"{ASSIGNMENT}.ipynb" not in report["files"]  # the kernel's folder holds released data files only
     assert str(graded["course"]) not in report["cwd"]
     if sys.platform.startswith("linux") and __import__("os").geteuid() == 0:
         assert report["uid"] >= 1000  # an unprivileged uid of its own, never root
+
+
+def test_one_zygote_and_one_checker_fork_server_grade_every_notebook(graded):
+    """One process, one preloaded kernel zygote and one checker fork server for all the submissions (as root:
+    otherwise kernels are fresh sandboxed processes, see classroom.grading.zygote)."""
+    if os.geteuid() != 0:
+        pytest.skip("zygote kernels and the checker's own uid need a root grader")
+    log = graded["autograde"].stdout + graded["autograde"].stderr
+    assert len(graded["nbgrader"]) > 10
+    assert log.count("sandbox: started a kernel zygote") == 1, log[-3000:]
+    assert log.count("sandbox: started a checker fork server") == 1, log[-3000:]
+    assert "tests ran beside student code" not in log and "a fresh sandboxed kernel ran it" not in log
+
+
+def test_nothing_one_notebook_wrote_reaches_the_next(graded):
+    reports = {name: _printed(graded["course"], name, "LEAK") for name in LEAKERS}
+    for name, report in reports.items():
+        assert {".", "/tmp", "/home/student"} <= set(report["wrote"]), report  # the writes took place
+        assert report["seen"] == [], f"{name} saw what another notebook wrote: {report}"
+        assert sum(graded["nbgrader"][name].values()) == CONTROLS["good"], name
 
 
 def test_the_guards_flag_what_they_caught(graded):

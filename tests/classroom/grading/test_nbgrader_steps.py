@@ -4,6 +4,8 @@ out hidden tests and active content. (A real ``nbgrader autograde`` run: test_nb
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from classroom.grading import executor, nbgrader_steps
 from classroom.grading.executor import SandboxedExecute
@@ -63,6 +65,18 @@ def test_no_sandbox_no_student_code(monkeypatch):
     with pytest.raises(SandboxUnavailable, match="refusing to run it"):
         SandboxedExecute(config=Config())(nb, {"nbgrader": {"notebook": "nb"}})
     assert started == []
+
+
+def test_the_grading_home_is_one_per_process_and_remade_when_it_disappears(monkeypatch, tmp_path):
+    monkeypatch.setattr(executor, "_HOME", None)
+    monkeypatch.setattr(executor.atexit, "register", lambda fn: None)  # removed by tmp_path, not at exit
+    monkeypatch.setattr(executor.tempfile, "tempdir", str(tmp_path))
+    home = executor.grading_home()
+    assert executor.grading_home() == home and home.parent == tmp_path
+    assert home.stat().st_mode & 0o777 == 0o711 and (home / "scratch").is_dir()
+    shutil.rmtree(home)
+    again = executor.grading_home()
+    assert again != home and (again / "scratch").is_dir() and again.stat().st_mode & 0o777 == 0o711
 
 
 def test_limits_come_from_the_steps_settings():
