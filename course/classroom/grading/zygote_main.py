@@ -35,7 +35,8 @@ import resource
 import sys
 import time
 
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "zmq", "yaml", "numpy", "matplotlib",
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "zmq", "yaml", "numpy",
+           "matplotlib",
            "matplotlib.pyplot", "ipywidgets", "osteonecrosis.teaching", "osteonecrosis.exercises",
            "osteonecrosis.risk", "osteonecrosis.staging", "osteonecrosis.rules", "osteonecrosis.cases")
 
@@ -198,6 +199,19 @@ def _child(req: dict, ready: int) -> None:
     _kernel(req["fork"])
 
 
+def warm_tracebacks() -> None:
+    """Format one traceback of the zygote's own, as a kernel formats a failing cell's (IPython's ``Context`` mode):
+    the modules and caches that takes (stack_data, Pygments' Python lexer and styles) are then loaded once, not
+    in every child on its first error (every graded notebook has one: the grader's canary). Runs no student
+    code and starts no thread."""
+    from IPython.core.ultratb import AutoFormattedTB
+
+    try:
+        raise AssertionError("warm-up")
+    except AssertionError as exc:
+        AutoFormattedTB(mode="Context", theme_name="neutral").structured_traceback(type(exc), exc, exc.__traceback__)
+
+
 def _threads() -> int:
     """Threads of this process, native ones included (forking a process with threads can copy a held lock)."""
     return len(os.listdir("/proc/self/task"))
@@ -210,6 +224,10 @@ def main() -> int:
             importlib.import_module(name)
         except ImportError:
             continue
+    try:
+        warm_tracebacks()
+    except Exception:  # noqa: BLE001 - only a warm-up: a kernel still formats its tracebacks without it
+        pass
     out = sys.stdout
     live: dict[int, None] = {}  # children not yet reaped: their pids cannot be reused, so signalling is safe
     done: dict[int, tuple[int, float]] = {}  # reaped: pid -> (returncode like Popen's, CPU s)

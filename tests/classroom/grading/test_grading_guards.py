@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 import sys
 import threading
 
@@ -490,3 +491,16 @@ def test_error_budget_keeps_one_small_error_per_cell_once_the_budget_is_spent():
     assert per_cell <= 3
     assert budget.used <= 5_000 + 20 * 800
     assert all(k["ename"] == "ValueError" for k in kept)
+
+
+def test_a_failing_test_in_the_checker_keeps_its_whole_traceback():
+    """The checker formats a failing test's traceback itself (IPython's second copy for its history is skipped):
+    the error output still names the assertion and the lines that raised it."""
+    answer = "ratio = 3.0"
+    test = "def close_to(x, want):\n    assert abs(x - want) < 1e-9, 'ratio is off'\nclose_to(ratio, 2.5)"
+    checked, report = _grade_cells("", answer, [test])
+    assert report.checked_outside == 1 and not _passed(checked[0])
+    (error,) = [o for o in checked[0].outputs if o.output_type == "error"]
+    assert (error.ename, error.evalue) == ("AssertionError", "ratio is off")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+    assert "close_to(ratio, 2.5)" in text and "assert abs(x - want) < 1e-9, 'ratio is off'" in text

@@ -216,3 +216,20 @@ def test_fresh_kernels_can_be_chosen(worker, monkeypatch):
     monkeypatch.setenv(zygote.KERNELS_ENV, "forked")
     with pytest.raises(ValueError, match="expected 'zygote' or 'fresh'"):
         zygote.kernels_mode()
+
+
+def test_the_zygote_warms_tracebacks_and_the_debugger_without_a_thread():
+    """What each child used to load on its first error (the grader's canary) and at start-up (ipykernel's
+    debugger) is loaded once in the zygote: it must start no thread (the zygote refuses to fork with one)."""
+    import subprocess
+    import sys
+
+    from classroom.grading import zygote_main
+
+    assert "ipykernel.debugger" in zygote_main.PRELOAD
+    probe = ("import os, sys\nfrom classroom.grading import zygote_main as z\nz.warm_tracebacks()\n"
+             "import ipykernel.debugger\n"
+             "print(len(os.listdir('/proc/self/task')), 'stack_data' in sys.modules,"
+             " 'pygments.lexers.python' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1", "True", "True"]

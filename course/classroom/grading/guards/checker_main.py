@@ -149,6 +149,9 @@ class Checker:
         self.shell.showtraceback = lambda *a, **k: None
         self.shell.displayhook.write_output_prompt = lambda: None
         self.shell.displayhook.write_format_data = lambda *a, **k: None
+        # IPython keeps a second formatted copy of every error for its history (%tb): the checker's history is
+        # never read, and its test outputs carry the traceback formatted in _run
+        self.shell._format_exception_for_storage = lambda *a, **k: {}
         self.base_names = set(self.shell.user_ns)
 
     def _run(self, source: str) -> tuple[Any, dict]:
@@ -285,6 +288,16 @@ def serve_forks(path: str) -> None:
         import osteonecrosis.exercises  # noqa: F401
         import osteonecrosis.teaching  # noqa: F401
     except Exception:  # noqa: BLE001 - a course without it still works, only slower
+        pass
+    try:  # format one traceback of our own: stack_data and Pygments load once, not in every checker's first error
+        from IPython.core.ultratb import AutoFormattedTB
+
+        try:
+            raise AssertionError("warm-up")
+        except AssertionError as exc:
+            AutoFormattedTB(mode="Context", theme_name="neutral").structured_traceback(type(exc), exc,
+                                                                                    exc.__traceback__)
+    except Exception:  # noqa: BLE001 - only a warm-up
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
