@@ -9,14 +9,13 @@ no student code), collecting how each test cell fails. ``make check`` runs it on
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import sys
 from pathlib import Path
 
 from classroom.authoring.assignment_model import AssignmentError, Cell, notebooks, read_cells, resolve
 from classroom.authoring.cells import top_level_bindings
+from classroom.authoring.run_in_process import run_sources
 
 WRONG_FORMS = ('"text"', "5", "[]", "{}", '{"x": 1}', '["x"]', "None", '("a", "b")', "True")
 READABLE = ("AssertionError", "NotImplementedError", "NameError")
@@ -37,22 +36,10 @@ def wrong_answers(cell: Cell) -> list[str]:
 def run_cells(cells: list[Cell], replace: str | None = None, source: str = "") -> dict[str, tuple[str, str] | None]:
     """Run the code cells in order in a fresh namespace (answer cell ``replace`` gets ``source``); for each test
     cell, None or (exception name, first line of its message)."""
-    namespace: dict[str, object] = {"__name__": "__main__"}
-    results: dict[str, tuple[str, str] | None] = {}
-    for c in cells:
-        if c.cell_type != "code":
-            continue
-        src = source if replace is not None and c.grade_id == replace else (c.source or "")
-        src = "\n".join(ln for ln in src.split("\n") if not ln.lstrip().startswith(("%", "!")))
-        err = None
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(src, f"<{c.grade_id or c.index}>", "exec"), namespace)  # noqa: S102 - own source
-        except Exception as exc:  # what the student would see, recorded
-            err = (type(exc).__name__, str(exc).split("\n")[0])
-        if c.kind == "test":
-            results[c.grade_id or str(c.index)] = err
-    return results
+    code = [(c.grade_id or f"#{c.index}", source if replace is not None and c.grade_id == replace else (c.source or ""))
+            for c in cells if c.cell_type == "code"]
+    tests = {c.grade_id or f"#{c.index}" for c in cells if c.kind == "test"}
+    return {label: err for label, err in run_sources(code).items() if label in tests}
 
 
 def problems(path: Path) -> list[str]:

@@ -1,15 +1,38 @@
 """Run a notebook's code cells in this process, in order, in one fresh namespace: how the authoring checks
-(``make check``'s visible catch, the variant scores) play an assignment without a kernel. Only for the
-instructor's own source and fixtures, never for a student's code (grading runs that in a sandbox)."""
+(``make check``'s visible catch and answer probe, the variant scores) play an assignment without a kernel. Only
+for the instructor's own source and fixtures, never for a student's code (grading runs that in a sandbox)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
+
+
+def run_sources(sources: Iterable[tuple[str, str]], cwd: Path | None = None) -> dict[str, tuple[str, str] | None]:
+    """label -> None, or (exception name, first line of its message), for each ``(label, source)`` run in order
+    (from ``cwd`` when given; IPython's ``%`` and ``!`` lines are skipped; what the cells print is discarded)."""
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    out: dict[str, tuple[str, str] | None] = {}
+    here = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        for label, source in sources:
+            src = "\n".join(ln for ln in source.split("\n") if not ln.lstrip().startswith(("%", "!")))
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    exec(compile(src, f"<{label}>", "exec"), namespace)  # noqa: S102 - the instructor's own source
+                out[label] = None
+            except Exception as exc:  # a failed cell, as nbgrader counts it (and what the student would read)
+                out[label] = (type(exc).__name__, str(exc).split("\n")[0])
+    finally:
+        os.chdir(here)
+    return out
 
 
 def grade_meta(cell: NotebookNode) -> dict:
@@ -17,26 +40,8 @@ def grade_meta(cell: NotebookNode) -> dict:
 
 
 def failures(nb: NotebookNode, cwd: Path) -> dict[str, str | None]:
-    """grade id -> None, or the first line of the error ("Name: message") of each cell with a grade id, the
-    code cells run in order from ``cwd`` (IPython's ``%`` and ``!`` lines are skipped; output is discarded)."""
-    namespace: dict[str, object] = {"__name__": "__main__"}
-    out: dict[str, str | None] = {}
-    here = Path.cwd()
-    os.chdir(cwd)
-    try:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            gid = grade_meta(cell).get("grade_id")
-            src = "\n".join(ln for ln in cell.source.split("\n") if not ln.lstrip().startswith(("%", "!")))
-            error = None
-            try:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    exec(compile(src, f"<{gid or 'cell'}>", "exec"), namespace)  # noqa: S102 - own source
-            except Exception as exc:  # a failed cell, as nbgrader counts it
-                error = f"{type(exc).__name__}: {exc}".split("\n")[0]
-            if gid:
-                out[gid] = error
-    finally:
-        os.chdir(here)
-    return out
+    """grade id -> None, or the first line of the error ("Name: message"), of each code cell with a grade id."""
+    code = [(grade_meta(c).get("grade_id") or f"#{i}", c.source) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code"]
+    return {label: None if err is None else f"{err[0]}: {err[1]}"
+            for label, err in run_sources(code, cwd).items() if not label.startswith("#")}

@@ -34,6 +34,7 @@ from classroom.authoring.assignment_model import (
     AssignmentError,
     assignment_ids,
     read_cells,
+    region_lines,
     resolve,
 )
 from classroom.authoring.variant_preprocessor import apply_variant, fingerprint, git_work_tree, variant_of
@@ -177,15 +178,8 @@ def is_the_key(nb: NotebookNode, mistake: wrong_submissions.Mistake) -> bool:
         cell, code = cells.get(gid), _code(src)
         if cell is None or code is None:
             return False
-        inside, region = False, []
-        for ln in cell.source.split("\n"):
-            if BEGIN_SOLUTION in ln:
-                inside = True
-            elif END_SOLUTION in ln:
-                inside = False
-            elif inside:
-                region.append(ln)
-        if code not in (_code(cell.source), _code("\n".join(region))):
+        region = "\n".join(region_lines(cell.source, BEGIN_SOLUTION, END_SOLUTION))
+        if code not in (_code(cell.source), _code(region)):
             return False
     return True
 

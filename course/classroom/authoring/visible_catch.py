@@ -3,11 +3,13 @@
     python -m classroom.authoring.visible_catch [ASSIGNMENT ...]     (also printed by make check)
 
 For each wrong submission of ``tests/fixtures/wrong_submissions/<id>.yaml`` the mistake is applied to the
-solution notebook, the hidden tests are removed from every test cell (what the student's copy holds), and
-the notebook is executed headless. The submission is *caught* when at least one test cell that loses marks
-at grading already fails visibly; the report also counts the caught ones whose first failing message names
-what to reconsider and where (a "notebook NN", a patient, or a question) within its first 80 characters,
-the width that survives ``nbgrader validate``. Goal: every one caught (the sealed checks make Validate exact).
+solution notebook, the hidden tests are removed from every test cell (what the student's copy holds, its
+sealed checks sealed), and the code cells are run in order in this process (``run_in_process``; a slow test
+checks that a kernel fails the same cells with the same first lines). The submission is *caught* when at
+least one test cell that loses marks at grading already fails visibly; the report also counts the caught ones
+whose first failing message names what to reconsider and where (a "notebook NN", a patient, or a question)
+within its first 80 characters, the width that survives ``nbgrader validate``. Goal: every one caught (the
+sealed checks make Validate exact).
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ def visible_only(nb: NotebookNode) -> NotebookNode:
 
 def _errors(nb: NotebookNode, cwd: Path) -> dict[str, str]:
     """grade id -> first line of the error message of each cell that failed, the notebook played in this process
-    (classroom.authoring.run_in_process: the instructor's source and fixtures only, ten times faster than a
-    kernel per submission)."""
+    (classroom.authoring.run_in_process: the instructor's source and fixtures only; a kernel per
+    submission took several times longer)."""
     return {gid: err for gid, err in failures(nb, cwd).items() if err}
 
 

@@ -24,6 +24,8 @@ from typing import Any
 
 from nbformat.notebooknode import NotebookNode
 
+from classroom.authoring.run_in_process import failures, grade_meta
+
 SECRET_ENV = "MRONJ_COURSE_SECRET_FILE"
 DEFAULT_SECRET = Path("~/mronj-private/course-secret")
 KNOWLEDGE_KEY = "osteonecrosis"
@@ -140,19 +142,13 @@ def apply(nb: NotebookNode, swaps: list[Swap], where: str = "the notebook") -> N
     return nb
 
 
-def _grade_meta(cell: NotebookNode) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader") or {}
-
-
 def score(nb: NotebookNode, cwd: Path) -> dict[str, tuple[float, float]]:
     """grade id -> (earned, possible) for each autograded test cell, the notebook's code cells run in order
     in one in-process namespace from ``cwd`` (trusted: the instructor's own source, never a student's)."""
-    from classroom.authoring.run_in_process import failures
-
     failed = failures(nb, cwd)
     out: dict[str, tuple[float, float]] = {}
     for cell in nb.cells:
-        meta = _grade_meta(cell)
+        meta = grade_meta(cell)
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             points = float(meta.get("points", 0))
             out[meta["grade_id"]] = (0.0 if failed.get(meta["grade_id"]) else points, points)
@@ -164,11 +160,11 @@ def with_answers_of(source: NotebookNode, into: NotebookNode) -> NotebookNode:
     default variant's model answers handed in on another variant."""
     import copy
 
-    answers = {_grade_meta(c)["grade_id"]: c.source for c in source.cells
-               if _grade_meta(c).get("solution") and not _grade_meta(c).get("grade") and c.cell_type == "code"}
+    answers = {grade_meta(c)["grade_id"]: c.source for c in source.cells
+               if grade_meta(c).get("solution") and not grade_meta(c).get("grade") and c.cell_type == "code"}
     out = copy.deepcopy(into)
     for cell in out.cells:
-        gid = _grade_meta(cell).get("grade_id")
+        gid = grade_meta(cell).get("grade_id")
         if gid in answers:
             cell.source = answers[gid]
     return out
@@ -177,7 +173,7 @@ def with_answers_of(source: NotebookNode, into: NotebookNode) -> NotebookNode:
 def test_cells(nb: NotebookNode) -> dict[str, tuple[str, float]]:
     """grade id -> (source, points) of each autograded test cell."""
     return {m["grade_id"]: (c.source, float(m.get("points", 0))) for c in nb.cells
-            if (m := _grade_meta(c)).get("grade") and not m.get("solution") and c.cell_type == "code"}
+            if (m := grade_meta(c)).get("grade") and not m.get("solution") and c.cell_type == "code"}
 
 
 def share_differing(a: NotebookNode, b: NotebookNode) -> float:
