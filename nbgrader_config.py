@@ -96,13 +96,13 @@ else:
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
     "classroom.grading.nbgrader_steps.DropEmptyNbgraderMetadata", "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells", "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.OverwriteCells", "classroom.grading.nbgrader_steps.CheckCellMetadataOnce",
 ]
 c.Autograde.autograde_preprocessors = [
     "classroom.grading.executor.SandboxedExecute", "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "classroom.grading.nbgrader_steps.CheckCellMetadataOnce",
 ]
 c.GenerateFeedback.preprocessors = [
     "classroom.grading.nbgrader_steps.HideHiddenTests", "classroom.grading.nbgrader_steps.NeutraliseActiveContent",

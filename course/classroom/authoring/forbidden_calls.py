@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -147,11 +148,18 @@ def find_uses(submission: NotebookNode, release_nb: NotebookNode) -> list[Use]:
     return uses
 
 
+@lru_cache(maxsize=16)
+def _release(path: str, mtime_ns: int, size: int) -> NotebookNode:
+    """The released notebook, read once per version (a class run asks for it once per student)."""
+    return nbformat.read(path, as_version=4)
+
+
 def review_reason(submission_path: Path, release_path: Path) -> str | None:
     """One line for the grading summary when the submission uses a forbidden function; None otherwise."""
     try:  # the trusted side reads a student's file only through the files guard (a FIFO would block open())
         submission = nbformat.reads(read_regular(submission_path, 20 * MB).decode("utf-8"), as_version=4)
-        release_nb = nbformat.read(str(release_path), as_version=4)
+        st = Path(release_path).stat()
+        release_nb = _release(str(release_path), st.st_mtime_ns, st.st_size)  # only read below
     except Exception:  # an unreadable or refused notebook is reported by the grader itself
         return None
     uses = find_uses(submission, release_nb)

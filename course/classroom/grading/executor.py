@@ -5,7 +5,9 @@ output even when the student silenced IPython's traceback display) this client a
 
 - autograded test cells run in a checker process that never ran student code (``classroom.grading.guards.checker``):
   the answers they use are taken out of the student's kernel as plain data, function answers are called in
-  the kernel and only their return values come back; the test cell itself never runs beside student code;
+  the kernel and only their return values come back; the test cell itself never runs beside student code; a
+  test that follows another with nothing run in the kernel between them (no cell, no call) reuses the answers
+  already taken out;
 
 - a wall-clock budget for the whole notebook; cells not run (budget spent, kernel died or exited) get an
   error output, so an unexecuted test cell can never count as passed;
@@ -50,7 +52,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_output
+from nbformat.v4.nbbase import random_cell_id
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
@@ -94,7 +97,16 @@ def is_setup_cell(cell: NotebookNode) -> bool:
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:
-    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    """An error output (built directly: nbformat's ``new_output`` validates against the schema every time)."""
+    return nbformat.from_dict({"output_type": "error", "ename": str(ename), "evalue": str(evalue),
+                               "traceback": [f"{ename}: {evalue}"]})
+
+
+def grader_cell(source: str) -> NotebookNode:
+    """One of the grader's own code cells (``nbformat.v4.new_code_cell`` without its schema validation, which
+    costs more than running the cell: the grader sends dozens per notebook)."""
+    return nbformat.from_dict({"id": random_cell_id(), "cell_type": "code", "metadata": {},
+                               "execution_count": None, "source": source, "outputs": []})
 
 
 @dataclass
@@ -122,6 +134,7 @@ class RunReport:
     not_run: int = 0
     truncated_cells: int = 0
     checked_outside: int = 0  # test cells run in the checker
+    exports: int = 0  # answer exports run in the kernel (a test right after another may need none)
     checker_fallback: str | None = None  # why tests ran in the kernel instead
     forged_exports: int = 0  # answer exports or call replies holding more than one answer block
     notes: list[str] = field(default_factory=list)
@@ -159,6 +172,9 @@ class GradingClient(Execute, SlicedWaitClient):
         self._last_reply: dict | None = None
         self._capture: _Capture | None = None  # set while one of the grader's own cells runs
         self._last_capture: _Capture | None = None
+        # answers exported since the kernel last ran anything else: a test right after another test (nothing ran
+        # between them) reuses them instead of asking the kernel again
+        self._exported: dict[str, object] = {}
 
     # -- output caps --------------------------------------------------------------------------------------
     def _drop(self, outs, name: str) -> None:
@@ -234,11 +250,17 @@ class GradingClient(Execute, SlicedWaitClient):
         super().on_cell_executed(**kwargs)
 
     # -- driving the notebook ---------------------------------------------------------------------------
-    async def _run_cell(self, cell: NotebookNode, index: int, budget_end: float, extra: bool = False) -> None:
-        """Run ``cell`` (the notebook's cell ``index``, or an ``extra`` cell run just before or after it)."""
+    async def _run_cell(self, cell: NotebookNode, index: int, budget_end: float, extra: bool = False,
+                        export: bool = False) -> None:
+        """Run ``cell`` (the notebook's cell ``index``, or an ``extra`` cell run just before or after it).
+
+        Anything but an answer ``export`` may change the student's names: the answers exported so far are
+        forgotten first."""
         remaining = budget_end - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
+        if not export:
+            self._exported = {}
         self._last_reply = None
         original = self.nb.cells[index]
         self._capture = _Capture() if extra else None
@@ -265,7 +287,7 @@ class GradingClient(Execute, SlicedWaitClient):
         reporting was tampered with), None when ``before`` itself failed (then nothing is known).
         """
         nonce = secrets.token_hex(8)
-        probe = new_code_cell(f'{before}\nraise AssertionError("grader check {nonce}")'.lstrip("\n"))
+        probe = grader_cell(f'{before}\nraise AssertionError("grader check {nonce}")'.lstrip("\n"))
         await self._run_cell(probe, index, budget_end, extra=True)
         reply = (self._last_reply or {}).get("content", {})
         shown = [o for o in probe.outputs if o.get("output_type") == "error"]
@@ -285,7 +307,7 @@ class GradingClient(Execute, SlicedWaitClient):
         magic = any(source.lstrip().startswith("%%") for source in preamble)
         merged = preamble[-1] if preamble and not magic else ""
         for source in preamble if magic else preamble[:-1]:
-            await self._run_cell(new_code_cell(source), index, budget_end, extra=True)
+            await self._run_cell(grader_cell(source), index, budget_end, extra=True)
         verdict = await self._canary(index, budget_end, before=merged)
         if verdict is None:
             verdict = await self._canary(index, budget_end)
@@ -293,13 +315,17 @@ class GradingClient(Execute, SlicedWaitClient):
             self.report.tampered = True
 
     # -- the checker ---------------------------------------------------------------------------------------
-    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float) -> dict:
+    async def _kernel_json(self, code: str, nonce: str, index: int, budget_end: float, export: bool = False) -> dict:
         """Run trusted ``code`` in the student's kernel as an extra cell; the one JSON block it printed.
 
-        Raises ExportProblem (counted in the report when the export held more than one block).
+        The cell is one line, ``exec(<code as a string literal>)``: IPython's input transformers then read one
+        token instead of the encoder's forty lines (a quarter of the kernel's time per grader cell; a test that
+        calls a student's function a hundred times sends a hundred of these). What runs is the same code, in the
+        student's namespace. Raises ExportProblem (counted in the report when the export held more than one
+        block).
         """
-        probe = new_code_cell(code)
-        await self._run_cell(probe, index, budget_end, extra=True)
+        probe = grader_cell(f"exec({code!r})")
+        await self._run_cell(probe, index, budget_end, extra=True, export=export)
         capture = self._last_capture or _Capture()
         try:
             return answer_block(capture.text(), nonce, overflow=capture.overflow)
@@ -317,16 +343,19 @@ class GradingClient(Execute, SlicedWaitClient):
         asked = (await asyncio.wait_for(self.checker.request({"op": "names", "source": cell.source}),
                                         remaining)).get("names", [])
         names = [n for n in asked if isinstance(n, str) and n.isidentifier() and not hasattr(builtins, n)]
-        answers: dict = {}
-        if names:
+        missing = [name for name in names if name not in self._exported]
+        if missing:
             nonce = secrets.token_hex(16)
             try:
-                exported = await self._kernel_json(export_code(names, nonce), nonce, index, budget_end)
+                exported = await self._kernel_json(export_code(missing, nonce), nonce, index, budget_end,
+                                                   export=True)
             except ExportProblem as exc:
                 self._finish(cell, [error_output("AnswerError", f"the answers could not be taken out of the "
                                                                 f"kernel: {exc}; this test scores 0")])
                 return
-            answers = {name: exported[name] for name in names if name in exported}  # only what was asked for
+            self.report.exports += 1
+            self._exported.update({name: exported[name] for name in missing if name in exported})
+        answers = {name: self._exported[name] for name in names if name in self._exported}  # only what was asked
 
         async def call(name: str, payload: str) -> dict:
             if self.report.kernel_died:

@@ -15,6 +15,7 @@ cannot write (classroom.grading.late_penalty.submission_time); owners of LMS fil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -24,7 +25,9 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -398,18 +401,24 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
         (summary.graded if result.status == "graded" else summary.failed).append(result)
         bar.update(1)
 
+    interrupts = DeferredInterrupts()
+    whole = interrupts.whole  # a result is written whole (scores, penalty, run state) before Ctrl-C stops the run
     try:
-        queue = jobs
-        while queue:
-            suspects, queue = _pool_round(queue, workers, args.uid_base, args.worker_memory_mb, handle)
-            for job in suspects:  # each one alone: only the submission that kills its worker pays
-                again, _ = _pool_round([job], 1, args.uid_base, args.worker_memory_mb, handle)
-                for lost in again:
-                    handle(Result(student=lost.student, checksum=lost.checksum, status="failed",
-                                  reasons=["the trusted grading worker died on this submission (its memory or "
-                                           "file-size limit); the rest of the class was graded"]))
+        with interrupts.installed():
+            queue = jobs
+            while queue:
+                suspects, queue = _pool_round(queue, workers, args.uid_base, args.worker_memory_mb,
+                                              whole(handle))
+                for job in suspects:  # each one alone: only the submission that kills its worker pays
+                    again, _ = _pool_round([job], 1, args.uid_base, args.worker_memory_mb, whole(handle))
+                    for lost in again:
+                        whole(handle)(Result(
+                            student=lost.student, checksum=lost.checksum, status="failed",
+                            reasons=["the trusted grading worker died on this submission (its memory or file-size "
+                                     "limit); the rest of the class was graded"]))
     except KeyboardInterrupt:
         summary.interrupted = True
+        gb.db.rollback()
     finally:
         bar.close()
     shutil.rmtree(private_root, ignore_errors=True)
@@ -428,6 +437,48 @@ def _grade_all(args, course, gb, notebooks, students, submitted, release, limits
     if summary.interrupted:
         return 130
     return 1 if summary.failed else 0
+
+
+class DeferredInterrupts:
+    """Ctrl-C (SIGINT) during a ``whole`` call is held until the call returns, then raised as KeyboardInterrupt.
+
+    Writing one result into the gradebook takes several commits (nbgrader's scores, the late penalty, the run
+    state): an interrupt between two of them would leave a submission marked graded without its penalty, which
+    the next run would skip as unchanged."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+
+    def _handler(self, signum: int, frame: object) -> None:
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """This object as the SIGINT handler for the ``with`` block (in the main thread; elsewhere, unchanged)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self._handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def whole(self, fn: Callable[..., object]) -> Callable[..., object]:
+        def run_whole(*args: object, **kwargs: object) -> object:
+            self.depth += 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.depth -= 1
+                if not self.depth and self.pending:
+                    self.pending = False
+                    raise KeyboardInterrupt
+        return run_whole
 
 
 def _pool_round(jobs: list[Job], workers: int, uid_base: int, memory_mb: int,

@@ -7,7 +7,9 @@ allows exactly this: ``Autograde.sanitize_preprocessors``, ``Autograde.autograde
 grade-class takes the same classes from the functions below, and a test checks the two agree.
 
 - sanitise: nbgrader's own steps, plus :class:`DropEmptyNbgraderMetadata` (``DeduplicateIds`` leaves ``{}``
-  behind, which ``CheckCellMetadata`` would reject: one hostile cell would stop the whole notebook);
+  behind, which ``CheckCellMetadata`` would reject: one hostile cell would stop the whole notebook), and
+  :class:`CheckCellMetadataOnce` in place of ``CheckCellMetadata`` (the same checks; nbgrader checks the schema
+  itself again before every cell: a fifth of a grading worker's own CPU);
 - autograde: :class:`~classroom.grading.executor.SandboxedExecute` (student code in a sandbox, tests in the
   checker, every output counted) instead of nbgrader's ``Execute``, then nbgrader's steps (grade-class adds
   :class:`NeutraliseActiveContent` after the scores are saved: :func:`after_execute`);
@@ -19,8 +21,14 @@ grade-class takes the same classes from the functions below, and a test checks t
 
 from __future__ import annotations
 
+import traceback
+from functools import cache
+
+import jsonschema
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import BaseMetadataValidator, SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -38,6 +46,52 @@ from nbgrader.preprocessors import (
 
 from classroom.grading.executor import SandboxedExecute, is_test_cell
 from classroom.grading.guards.active_content import neutralise
+
+
+@cache
+def _schema_validator() -> jsonschema.protocols.Validator:
+    """nbgrader's current cell-metadata schema, itself checked once, as a validator."""
+    schema = MetadataValidator().schema
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+class _SchemaCheckedOnce(BaseMetadataValidator):
+    """``BaseMetadataValidator.validate_cell`` with the schema checked once per process, not once per cell."""
+
+    def validate_cell(self, cell: NotebookNode) -> None:  # type: ignore[override]
+        if "nbgrader" not in cell.metadata:
+            return
+        schema = cell.metadata["nbgrader"].get("schema_version", 0)
+        if schema < self.schema_version:
+            raise SchemaTooOldError(f"Outdated schema version: {schema} (expected {self.schema_version})",
+                                    schema, self.schema_version)
+        if schema > self.schema_version:
+            raise SchemaTooNewError(f"Schema version is too new: {schema} (expected {self.schema_version})",
+                                    schema, self.schema_version)
+        error = jsonschema.exceptions.best_match(_schema_validator().iter_errors(
+            cell.metadata["nbgrader"]))
+        if error is not None:
+            raise error
+
+
+class _MetadataValidatorOnce(MetadataValidator, _SchemaCheckedOnce):
+    """nbgrader's current ``MetadataValidator`` (the schema first, then nbgrader's own checks, as in nbgrader)."""
+
+
+class CheckCellMetadataOnce(CheckCellMetadata):
+    """nbgrader's ``CheckCellMetadata`` with the schema itself checked once per process, not before every cell."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        try:
+            _MetadataValidatorOnce().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg) from None
+        return nb, resources
 
 
 class DropEmptyNbgraderMetadata(NbGraderPreprocessor):
@@ -80,13 +134,13 @@ class HideHiddenTests(ClearHiddenTests):
 def sanitize_preprocessors() -> list[type]:
     """``Autograde.sanitize_preprocessors``: before anything runs."""
     return [ClearOutput, DeduplicateIds, DropEmptyNbgraderMetadata, OverwriteKernelspec, OverwriteCells,
-            CheckCellMetadata]
+            CheckCellMetadataOnce]
 
 
 def autograde_preprocessors() -> list[type]:
     """``Autograde.autograde_preprocessors``: nbgrader's list with the sandboxed step in place of ``Execute``."""
     return [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-            AssignLatePenalties, CheckCellMetadata]
+            AssignLatePenalties, CheckCellMetadataOnce]
 
 
 def after_execute() -> list[type]:

@@ -38,7 +38,10 @@ import time
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "zmq", "yaml", "numpy",
            "matplotlib",
            "matplotlib.pyplot", "ipywidgets", "osteonecrosis.teaching", "osteonecrosis.exercises",
-           "osteonecrosis.risk", "osteonecrosis.staging", "osteonecrosis.rules", "osteonecrosis.cases")
+           "osteonecrosis.risk", "osteonecrosis.staging", "osteonecrosis.rules", "osteonecrosis.cases",
+           # what a kernel's start-up imports (IPKernelApp.initialize): loaded once here, not in every child
+           "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
+           "IPython.core.oinspect", "IPython.extensions.storemagic", "tornado.platform.asyncio")
 
 CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (

@@ -129,7 +129,7 @@ def test_lms_zip_is_collected_safely(resumed):
 def test_an_interrupted_run_resumes_without_losing_or_doubling_grades(resumed):
     code, out, _ = resumed["first"]
     committed = resumed["committed"]
-    assert code == 130 and "interrupted: run the same command again" in out
+    assert code == 130 and "interrupted: run the same command again" in out, resumed["first"]  # (code, out, err)
     assert 1 <= committed < len(EXPECTED)
     second = resumed["second"]
     assert second.returncode == 0, second.stdout + second.stderr
@@ -350,3 +350,25 @@ def test_a_notebook_renamed_before_the_exchange_is_graded_by_its_cells(tmp_path)
     assert totals["ren"] == 5.0 and totals["sub"] == 5.0 and totals.get("two", 0.0) == 0.0
     assert f"renamed upload ren: {ASSIGNMENT} (final).ipynb graded as {ASSIGNMENT}.ipynb" in done.stdout
     assert "renamed upload two:" in done.stdout and "ambiguous, not graded" in done.stdout
+
+
+def test_ctrl_c_while_a_result_is_written_waits_until_it_is_whole():
+    """An interrupt in the middle of writing one result (between its commits) is held until the result is whole,
+    then stops the run; outside such a write it stops the run at once."""
+    interrupts = grade_class.DeferredInterrupts()
+    steps: list[str] = []
+
+    def write(student: str) -> str:
+        steps.append(f"{student}: scores")
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C between the scores' commit and the penalty's
+        steps.append(f"{student}: penalty")
+        return student
+
+    with interrupts.installed():
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.whole(write)("ana")
+        assert steps == ["ana: scores", "ana: penalty"]
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        assert interrupts.whole(lambda: "no interrupt, no exception")() == "no interrupt, no exception"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

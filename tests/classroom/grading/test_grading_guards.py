@@ -493,6 +493,18 @@ def test_error_budget_keeps_one_small_error_per_cell_once_the_budget_is_spent():
     assert all(k["ename"] == "ValueError" for k in kept)
 
 
+def test_a_test_right_after_another_reuses_the_exported_answers_until_the_kernel_runs_anything():
+    """Answers are taken out of the kernel once for consecutive tests; a call of the student's function (which may
+    change their names) makes the next test take them out again, so no test sees a stale value."""
+    answer = "counter = [0]\ndef bump():\n    counter[0] += 1\n    return counter[0]\ntotal = 5"
+    tests = ["assert total == 5", "assert total == 5", "assert counter == [0]", "assert bump() == 1",
+             "assert counter == [1], counter", "assert counter[0] == 1"]
+    checked, report = _grade_cells("", answer, tests)
+    assert [_passed(c) for c in checked] == [True] * 6, [c.outputs for c in checked]
+    # exports: total; (reused); counter; bump; counter again after the call; (reused)
+    assert report.checked_outside == 6 and report.exports == 4
+
+
 def test_a_failing_test_in_the_checker_keeps_its_whole_traceback():
     """The checker formats a failing test's traceback itself (IPython's second copy for its history is skipped):
     the error output still names the assertion and the lines that raised it."""

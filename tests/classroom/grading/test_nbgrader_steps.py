@@ -10,9 +10,11 @@ import pytest
 from classroom.grading import executor, nbgrader_steps
 from classroom.grading.executor import SandboxedExecute
 from classroom.grading.sandbox import SandboxUnavailable
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbconvert.exporters import Exporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, Execute, SaveAutoGrades
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
@@ -135,3 +137,52 @@ def test_grade_class_honours_a_step_switched_off():
 
     nb = _apply([ClearMetadataPreprocessor], nb, {}, Config())
     assert nb.cells[0].metadata["nbgrader"]["grade_id"] == "a"
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 5), st.floats(allow_nan=False, width=16),
+                    st.sampled_from(["", "a", "q1", "a b", "cell-1"]), st.lists(st.integers(0, 2), max_size=2))
+_KEYS = st.sampled_from(["grade_id", "schema_version", "locked", "solution", "grade", "points", "task", "extra"])
+
+
+def _verdict(step: type, nb) -> str | None:
+    """The exception (type and text) ``step`` raises on a copy of ``nb``, or None."""
+    import copy
+
+    try:
+        step(config=Config())(copy.deepcopy(nb), {})
+    except Exception as exc:  # noqa: BLE001 - the verdict is what we compare
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.tuples(st.sampled_from(["code", "markdown"]),
+                                st.one_of(st.none(), st.dictionaries(_KEYS, _VALUES, max_size=7)),
+                                st.booleans()), max_size=5))
+def test_check_cell_metadata_once_agrees_with_nbgraders(cells):
+    """The step that checks nbgrader's schema once per process gives nbgrader's own verdict on any metadata:
+    accepted, or rejected with the same exception (valid cells, wrong types, missing keys, old and new schema
+    versions, duplicate ids, markdown grade cells)."""
+    nb = new_notebook()
+    for kind, meta, valid_base in cells:
+        if meta is not None and valid_base:  # half of the cells start from valid metadata, then get changed
+            meta = _meta(str(meta.get("grade_id", "g")), grade=bool(meta.get("grade")),
+                         solution=bool(meta.get("solution")))["nbgrader"] | meta
+        metadata = {} if meta is None else {"nbgrader": meta}
+        nb.cells.append(new_code_cell("1", metadata=metadata) if kind == "code"
+                        else new_markdown_cell("x", metadata=metadata))
+    assert _verdict(nbgrader_steps.CheckCellMetadataOnce, nb) == _verdict(CheckCellMetadata, nb)
+
+
+def test_the_steps_check_the_schema_once_per_process(monkeypatch):
+    """nbgrader's jsonschema.validate checks the schema before every cell; the course's step never calls it."""
+    import nbgrader.nbgraderformat.common as common
+
+    calls = []
+    monkeypatch.setattr(common.jsonschema, "validate", lambda *a, **k: calls.append(a))
+    nb = new_notebook(cells=[new_code_cell("1", metadata=_meta(f"c{i}", grade=True)) for i in range(5)])
+    nbgrader_steps.CheckCellMetadataOnce(config=Config())(nb, {})
+    assert calls == []
+    CheckCellMetadata(config=Config())(nb, {})
+    assert len(calls) == 5  # what the course's step saves: one schema check per cell
+    assert CheckCellMetadata not in nbgrader_steps.sanitize_preprocessors() + nbgrader_steps.autograde_preprocessors()

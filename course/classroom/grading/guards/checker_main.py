@@ -30,6 +30,11 @@ from typing import Any
 
 MAX_TEXT = 200_000  # characters of stdout/stderr kept per test
 MAX_DEPTH = 60
+# A failing test's traceback in IPython's "Plain" mode: each frame's file, line and source line, and the error.
+# "Context" (the kernel's default) renders five lines of highlighted source around every frame: 20-70 ms of
+# Pygments and stack_data per failing test, most of a stub notebook's checker time, for lines the test cell
+# already shows.
+TRACEBACK_MODE = "Plain"
 
 
 class AnswerError(Exception):
@@ -147,6 +152,7 @@ class Checker:
         self.shell = InteractiveShell.instance()
         self.shell.enable_gui = lambda gui=None: None
         self.shell.showtraceback = lambda *a, **k: None
+        self.shell.InteractiveTB.set_mode(TRACEBACK_MODE)
         self.shell.displayhook.write_output_prompt = lambda: None
         self.shell.displayhook.write_format_data = lambda *a, **k: None
         # IPython keeps a second formatted copy of every error for its history (%tb): the checker's history is
@@ -289,14 +295,14 @@ def serve_forks(path: str) -> None:
         import osteonecrosis.teaching  # noqa: F401
     except Exception:  # noqa: BLE001 - a course without it still works, only slower
         pass
-    try:  # format one traceback of our own: stack_data and Pygments load once, not in every checker's first error
+    try:  # format one traceback of our own: what formatting loads is loaded once, not in every checker's first error
         from IPython.core.ultratb import AutoFormattedTB
 
         try:
             raise AssertionError("warm-up")
         except AssertionError as exc:
-            AutoFormattedTB(mode="Context", theme_name="neutral").structured_traceback(type(exc), exc,
-                                                                                    exc.__traceback__)
+            AutoFormattedTB(mode=TRACEBACK_MODE, theme_name="neutral").structured_traceback(type(exc), exc,
+                                                                                         exc.__traceback__)
     except Exception:  # noqa: BLE001 - only a warm-up
         pass
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
