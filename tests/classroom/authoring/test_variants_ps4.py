@@ -228,7 +228,13 @@ def test_the_variant_keys_are_what_the_engine_computes(index: int) -> None:
         assert ok is (lo <= day.isoformat() <= hi)
     assert f"last_injection={ps4.pyd(p.last_injection)}" in cell(nb, "ps4_case_c")
     # Q7: every row of the hidden grid is ects_next_injection for the due date's last injection
-    grid = ast.literal_eval(re.search(r"in (\[\(.*\)\]):", cell(nb, "ps4_q7_edges")).group(1))  # type: ignore[union-attr]
+    q7 = cell(nb, "ps4_q7_edges")
+    grid = ast.literal_eval(re.search(r"zip\((\[\(.*\)\]), _windows, strict=True\):", q7).group(1))  # type: ignore[union-attr]
+    # the hidden rows are the sealed check's answers, zipped in the sealed loop's order
+    assert "for _proc in [_due - timedelta(days=_n) for _n in range(35, -1, -1)]:" in q7
+    dues = eval(re.search(r"_dues = (\[.*\])", q7).group(1), {"date": dt.date})  # type: ignore[union-attr]
+    assert [row[:2] for row in grid] == [((d - dt.timedelta(days=n)).isoformat(), d.isoformat())
+                                          for d in dues for n in range(35, -1, -1)]
     lasts = {str(field(prevention.denosumab_window(last), "scheduled_next_dose")): last
              for last in (p.last_injection, *p.grid_lasts)}
     assert len(grid) >= 3 * 28 and set(lasts) == {row[1] for row in grid}
