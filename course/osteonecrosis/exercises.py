@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .cases import Case, parse_date
@@ -19,7 +19,7 @@ from .sealed import also_accept, sealed_check
 from .staging import STAGES
 
 __all__ = ["SEAL", "also_accept", "answer_of", "answered", "as_date", "as_id_list", "as_number", "as_stage",
-           "missing_and_extra", "sealed_check", "staging_arguments", "visible_checks_passed"]
+           "missing_and_extra", "results_of", "sealed_check", "staging_arguments", "visible_checks_passed"]
 
 # The seal placeholder of the instructor's source: each generated notebook holds the seal itself in its place
 # (osteonecrosis.sealed; classroom.authoring.seal).
@@ -72,6 +72,18 @@ def _left_over_stub(name: str, history: Any) -> bool:
         if isinstance(source, str) and binds.search(source):
             return bool(_STUB.search(source))
     return False
+
+
+def results_of(function: Callable[..., Any], calls: Iterable[tuple]) -> list[Any]:
+    """``[function(*args) for args in calls]``: the function on each tuple of arguments, in order.
+
+    In a notebook this is that loop. The grader, which runs tests away from the student's code, hands the
+    whole list to the student's kernel in one step (its stand-in for the function has a ``grader_batch``)."""
+    calls = [tuple(args) for args in calls]
+    batch = getattr(function, "grader_batch", None)
+    if callable(batch):
+        return list(batch(calls))
+    return [function(*args) for args in calls]
 
 
 def visible_checks_passed(question: str) -> None:

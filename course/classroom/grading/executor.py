@@ -68,6 +68,7 @@ from classroom.grading.guards.checker import (
     ForkServer,
     answer_block,
     call_code,
+    call_many_code,
     checker_argv,
     export_code,
     local_argv,
@@ -135,6 +136,7 @@ class RunReport:
     truncated_cells: int = 0
     checked_outside: int = 0  # test cells run in the checker
     exports: int = 0  # answer exports run in the kernel (a test right after another may need none)
+    calls: int = 0  # round trips calling a student's function for the checker (results_of: one for many)
     checker_fallback: str | None = None  # why tests ran in the kernel instead
     forged_exports: int = 0  # answer exports or call replies holding more than one answer block
     notes: list[str] = field(default_factory=list)
@@ -357,21 +359,24 @@ class GradingClient(Execute, SlicedWaitClient):
             self._exported.update({name: exported[name] for name in missing if name in exported})
         answers = {name: self._exported[name] for name in names if name in self._exported}  # only what was asked
 
-        async def call(name: str, payload: str) -> dict:
+        async def call(name: str, payload: str, many: bool = False) -> dict:
             if self.report.kernel_died:
                 return {"error": ["RuntimeError", "the kernel stopped"]}
             if name not in answers:
                 return {"error": ["RuntimeError", f"{name} is not an answer of this test"]}
             nonce = secrets.token_hex(16)
+            code = (call_many_code if many else call_code)(name, payload, nonce)
+            self.report.calls += 1
             try:
-                reply = await self._kernel_json(call_code(name, payload, nonce), nonce, index, budget_end)
+                reply = await self._kernel_json(code, nonce, index, budget_end)
             except ExportProblem as exc:
                 return {"error": ["RuntimeError", f"{name}(...) gave no usable value: {exc}"]}
             except (DeadKernelError, RuntimeError) as exc:
                 self.report.kernel_died = True
                 self.report.notes.append(f"kernel: {exc}"[:300])
                 return {"error": ["RuntimeError", f"{name}(...) gave no value (the kernel stopped)"]}
-            if not ({"value"} == reply.keys() or {"error"} == reply.keys()):
+            shapes = ({"values"}, {"values", "error"}) if many else ({"value"}, {"error"})
+            if reply.keys() not in shapes or (many and not isinstance(reply["values"], list)):
                 return {"error": ["RuntimeError", f"{name}(...) gave no value (a malformed reply)"]}
             return reply
 

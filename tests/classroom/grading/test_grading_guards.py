@@ -505,6 +505,39 @@ def test_a_test_right_after_another_reuses_the_exported_answers_until_the_kernel
     assert report.checked_outside == 6 and report.exports == 4
 
 
+def test_results_of_calls_a_students_function_many_times_in_one_round_trip():
+    """``results_of`` in a test: fifty calls of the student's function in one kernel round trip, in order; the
+    first error stops it as a loop would; a reply with a value too many or too few is refused."""
+    answer = ("def window(d):\n    return d, d + 7\n"
+              "def fragile(x):\n    if x == 3:\n        raise ValueError('three is bad')\n    return x")
+    use = "from osteonecrosis.exercises import results_of\n"
+    tests = [use + "assert results_of(window, [(i,) for i in range(50)]) == [(i, i + 7) for i in range(50)]",
+             use + "assert results_of(window, []) == []",
+             use + "results_of(fragile, [(1,), (2,), (3,), (4,)])"]
+    checked, report = _grade_cells("", answer, tests)
+    assert [_passed(c) for c in checked] == [True, True, False]
+    assert report.calls == 3  # one round trip per results_of, not one per call
+    (error,) = [o for o in checked[2].outputs if o.output_type == "error"]
+    assert (error.ename, error.evalue) == ("ValueError", "three is bad")
+
+
+def test_a_forged_batch_reply_fails_the_test():
+    """A student who shadows ``exec`` sees the grader's call code and its nonce: whatever they print is still only
+    their function's values, and a reply whose length is not the number of calls is refused."""
+    answer = ("import builtins, json, re\n"
+              "def exec(code, *rest):\n"
+              "    found = re.search(r\"_grader_calls\\('f', '[^']*', '([0-9a-f]+)'\\)\", code)\n"
+              "    if found:\n"
+              "        print(found.group(1) + json.dumps({'values': [1] * 500}) + found.group(1))\n"
+              "    else:\n"
+              "        builtins.exec(code, globals())\n"
+              "def f(x):\n    return x")
+    test = "from osteonecrosis.exercises import results_of\nassert results_of(f, [(1,), (1,)]) == [1, 1]"
+    checked, report = _grade_cells("", answer, [test])
+    assert not _passed(checked[0]) and report.calls == 1
+    assert "no usable values" in str(checked[0].outputs)
+
+
 def test_a_failing_test_in_the_checker_keeps_its_whole_traceback():
     """The checker formats a failing test's traceback itself (IPython's second copy for its history is skipped):
     the error output still names the assertion and the lines that raised it."""

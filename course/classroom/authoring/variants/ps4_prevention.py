@@ -448,7 +448,8 @@ def literals(p: Params, k: Keys | None = None) -> list[Literal]:
     add("q7 grid", "ps4_q7_edges", _grid7(k.q7_grid))
     dues = dict.fromkeys(row[1] for row in k.q7_grid)
     add("q7 sealed dues", "ps4_q7_edges", "_dues = [" + ", ".join(pyd(d) for d in dues) + "]")
-    add("q7 grid call", "ps4_q7_edges", "_got = " + _q7_call(p.q7_form, "_proc", "_due"))
+    q7_args = _q7_call(p.q7_form, "_proc", "_due").removeprefix("next_injection_window")  # "(_proc, _due)" ...
+    add("q7 grid call", "ps4_q7_edges", f"results_of(next_injection_window, [{q7_args} for _proc, _due in _procs])")
     add("q8 dates", "ps4_q8_prompt", f"She has the implant placed on {long_date(p.implant_day)}. On "
         f"{long_date(k.cap)} the site")
     add("q8 cap", "ps4_q8_written", f"({long_date(k.cap, year=False)} here)")

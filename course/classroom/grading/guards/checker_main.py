@@ -11,7 +11,8 @@ student's kernel change nothing here. Only this file's own imports are used (it 
 Requests: ``{"op": "setup", "source"}``, ``{"op": "names", "source"}`` (names a test needs from the student),
 ``{"op": "test", "source", "answers"}`` (``answers`` may hold only those names: any other, e.g. one shadowing
 a builtin or a set-up helper, is refused and the test fails). While a test runs the checker may send
-``{"op": "call", "name", "payload"}`` and waits for ``{"value"}`` or ``{"error": [ename, evalue]}``. Every
+``{"op": "call", "name", "payload"}`` and waits for ``{"value"}`` or ``{"error": [ename, evalue]}`` (with
+``"many": true``, the payload lists several calls and the reply is ``{"values", "error"?}``). Every
 request ends with a reply holding ``status`` and, for tests, ``outputs`` (notebook outputs).
 """
 
@@ -215,7 +216,27 @@ class Checker:
                 raise _remote_exception(str(ename), str(evalue))
             return decode(reply.get("value"))
 
+        def many(calls: list[tuple]) -> list:
+            """``[call(*args) for args in calls]`` in one round trip (what ``results_of`` uses)."""
+            calls = [tuple(args) for args in calls]
+            try:
+                payload = base64.b64encode(pickle.dumps([(args, {}) for args in calls])).decode()
+            except Exception as exc:  # noqa: BLE001 - e.g. a lambda as an argument
+                raise TypeError(f"the grader cannot pass these arguments to {name}: {exc}") from None
+            channel.send({"op": "call", "name": name, "payload": payload, "many": True})
+            reply = channel.receive()
+            values = reply.get("values")
+            if not isinstance(values, list) or len(values) > len(calls):
+                raise RuntimeError(f"{name}(...) gave no usable values")
+            if "error" in reply:
+                ename, evalue = reply["error"]
+                raise _remote_exception(str(ename), str(evalue))
+            if len(values) != len(calls):
+                raise RuntimeError(f"{name}(...) gave no value for some of its calls")
+            return [decode(v) for v in values]
+
         call.__name__ = call.__qualname__ = name
+        call.grader_batch = many
         return call
 
     def refused(self, wanted: list[str], name: str) -> str | None:
