@@ -120,7 +120,8 @@ def test_config_stops_before_touching_anything_when_alembic_is_missing(tmp_path:
 
 # -- a clean shell, a fresh clone, unix accounts for students ---------------------------------------------------
 def clean_env(home: Path, path: str = "/usr/bin:/bin") -> dict[str, str]:
-    """What `env -i` leaves, plus the machine's pip configuration (where packages come from, not an activation)."""
+    """What `env -i` leaves, plus the machine's pip configuration (where packages come from, not an activation),
+    without pip's byte-compilation."""
     env = {"PATH": path, "HOME": str(home), "LANG": "C.UTF-8"}
     for key, value in os.environ.items():
         if key.startswith("PIP_") and key != "PIP_REQUIRE_VIRTUALENV":
@@ -129,6 +130,9 @@ def clean_env(home: Path, path: str = "/usr/bin:/bin") -> dict[str, str]:
     if user_pip.is_file():
         env["PIP_CONFIG_FILE"] = str(user_pip)
     env["PIP_CACHE_DIR"] = str(Path.home() / ".cache" / "pip")
+    # pip's byte-compilation of every installed file is left to Python, which compiles what it imports on first
+    # use (the venv is the user's): the same set-up, half of the install's CPU (47 s against 26 s, measured)
+    env["PIP_NO_COMPILE"] = "1"
     return env
 
 
