@@ -1,5 +1,5 @@
 """Test-tier times: ``make test-fast`` (pytest -m "not slow") run here in a process of its own, as the Makefile runs
-it (on pytest-xdist workers, TEST_WORKERS: auto = one per core), its wall time and CPU seconds, with the size of
+it (on pytest-xdist workers: FAST_WORKERS, default one per core), its wall time and CPU seconds, with the size of
 each tier. BENCH_TIERS=all also runs the slow tier (most of ``make test``: minutes to a quarter of an hour); by
 default only its size is printed. Prints only: tests never time anything."""
 
@@ -17,8 +17,9 @@ from benchmarks.kernels import children_cpu
 ROOT = Path(__file__).resolve().parents[1]
 FAST_GOAL_S = 120.0  # issue 21: make test-fast under 2 minutes on a 2-core machine
 TEST_GOAL_S = 900.0  # issue 21: make test under 15 minutes on a quiet 2-core machine
-WORKERS = os.environ.get("TEST_WORKERS", "auto")
-XDIST = ["-n", WORKERS, "--dist", "loadgroup"]  # as the Makefile's test targets
+# as the Makefile's test targets: the fast tier one worker per core, the slow tier one more than cores
+WORKERS = {"fast": os.environ.get("FAST_WORKERS", "auto"),
+           "slow": os.environ.get("TEST_WORKERS", str((os.cpu_count() or 1) + 1))}
 
 
 def _load() -> str:
@@ -35,14 +36,15 @@ def _count(marks: str) -> int:
 def _tier(name: str, marks: str) -> float:
     load0 = _load()
     cpu, t0 = children_cpu(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-m", marks, *XDIST, "-q", "--no-header", "-p",
+    xdist = ["-n", WORKERS[name], "--dist", "loadgroup"]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-m", marks, *xdist, "-q", "--no-header", "-p",
                            "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True)
     wall, used = time.perf_counter() - t0, children_cpu() - cpu
     summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
     verdict = ""
     if name == "fast":
         verdict = f"; {'under' if wall < FAST_GOAL_S else 'OVER'} the {FAST_GOAL_S:.0f} s goal"
-    print(f"{name} tier (pytest -m \"{marks}\" -n {WORKERS}): {wall:6.1f} s wall, {used:6.1f} CPU-s on "
+    print(f"{name} tier (pytest -m \"{marks}\" -n {WORKERS[name]}): {wall:6.1f} s wall, {used:6.1f} CPU-s on "
           f"{os.cpu_count()} cores"
           f"{verdict}; load average {load0} -> {_load()}")
     print(f"  {summary}")

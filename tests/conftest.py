@@ -89,7 +89,8 @@ NAMED_MARKS: dict[str, tuple[str, ...]] = {
 
 
 # ------------------------------------------------------------------------------- parallel runs (pytest-xdist)
-# `make test-slow` (and `make test`) run on every core: ``pytest -n auto --dist loadgroup``. Under loadgroup a
+# `make test-slow` and `make test` run on one worker more than cores, `make test-fast` on one per core
+# (``pytest -n N --dist loadgroup``, Makefile). Under loadgroup a
 # test with an ``xdist_group`` mark goes to the same worker as every other test of its group, one after the other;
 # a test without one may run beside any other. The groups are given here, centrally, like the tiers:
 #

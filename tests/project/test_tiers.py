@@ -254,6 +254,7 @@ def test_under_xdist_the_longest_modules_start_first_and_each_keeps_its_order():
 
 def test_make_runs_the_tiers_on_xdist_workers_in_groups():
     makefile = (ROOT / "Makefile").read_text()
-    assert "-n $(TEST_WORKERS) --dist loadgroup" in makefile
-    for target in ("test", "test-fast", "test-slow"):
-        assert "$(XDIST)" in makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0], target
+    assert "XDIST := -n $(TEST_WORKERS) --dist loadgroup" in makefile
+    assert "XDIST_FAST := -n $(FAST_WORKERS) --dist loadgroup" in makefile
+    for target, xdist in (("test", "$(XDIST)"), ("test-fast", "$(XDIST_FAST)"), ("test-slow", "$(XDIST)")):
+        assert xdist in makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0], target

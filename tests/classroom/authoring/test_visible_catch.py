@@ -71,3 +71,26 @@ def test_in_process_runs_say_what_a_kernel_says(assignment: str) -> None:
         in_process = visible_catch._errors(student_view, path.parent)
         assert in_process == _kernel_errors(copy.deepcopy(student_view), path.parent)
     assert any(visible_catch._errors(visible_catch.visible_only(nb), path.parent) for nb in played[1:])
+
+
+def test_in_process_runs_compute_widgets_but_draw_no_figure(tmp_path) -> None:
+    """A widget cell run in process builds its widget and state (a wrong call still fails its cell) without
+    drawing a figure; drawing is back afterwards."""
+    from classroom.authoring.run_in_process import run_sources
+    from osteonecrosis.widgets._base import FigureView
+
+    drawn: list[object] = []
+    real = FigureView.render
+    FigureView.render = lambda self, static_key=None: drawn.append(self)  # type: ignore[method-assign]
+    try:
+        got = run_sources([("lab", "from osteonecrosis.widgets import cohort_lab\nw = cohort_lab()\n"
+                                   "assert w.state and not w.error, w.error"),
+                           ("wrong", "cohort_lab(no_such_argument=1)")], tmp_path)
+        assert got["lab"] is None and got["wrong"] is not None and got["wrong"][0] == "TypeError"
+        assert drawn == []  # in process: no figure drawn
+        from osteonecrosis.widgets import cohort_lab
+
+        cohort_lab()
+        assert drawn  # outside the runner, the widget draws again
+    finally:
+        FigureView.render = real  # type: ignore[method-assign]
