@@ -322,8 +322,8 @@ class GradingClient(Execute, SlicedWaitClient):
 
         The cell is one line, ``exec(<code as a string literal>)``: IPython's input transformers then read one
         token instead of the encoder's forty lines (the kernel's time per grader cell falls to about a quarter,
-        4.4 to 1.2 ms). What runs is the same code, in the student's namespace. Raises ExportProblem (counted in the report when the export held more than one
-        block).
+        4.4 to 1.2 ms). What runs is the same code, in the student's namespace. Raises ExportProblem (counted in
+        the report when the export held more than one block).
         """
         probe = grader_cell(f"exec({code!r})")
         await self._run_cell(probe, index, budget_end, extra=True, export=export)
