@@ -32,6 +32,24 @@ from jupyter_client.manager import AsyncKernelManager
 MB = 1024 * 1024
 
 
+def kernel_environment() -> dict[str, str]:
+    """The whole environment of a sandboxed kernel, checker or zygote (nothing of the grader's is passed on)."""
+    return {
+        "HOME": "/home/student",
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NBGRADER_EXECUTION": "autograde",
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+
+
 class SandboxUnavailable(RuntimeError):
     """This machine cannot isolate student code (no bubblewrap, or namespaces are forbidden)."""
 
@@ -184,21 +202,7 @@ class Sandbox:
             cmd += ["--ro-bind", str(private / "passwd"), "/etc/passwd"]
             cmd += ["--ro-bind", str(private / "group"), "/etc/group"]
         cmd += ["--chdir", scratch]
-        env = {
-            "HOME": "/home/student",
-            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONNOUSERSITE": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            "MPLCONFIGDIR": "/tmp/matplotlib",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "NBGRADER_EXECUTION": "autograde",
-            "JUPYTER_PLATFORM_DIRS": "1",
-        }
-        for key, value in env.items():
+        for key, value in kernel_environment().items():
             cmd += ["--setenv", key, value]
         cmd += ["--", shutil.which("prlimit") or "/usr/bin/prlimit"]
         if not caps:  # a zygote's children take these themselves (root's process count is the host's)

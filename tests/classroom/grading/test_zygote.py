@@ -233,3 +233,43 @@ def test_the_zygote_warms_tracebacks_and_the_debugger_without_a_thread():
              " 'pygments.lexers.python' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["1", "True", "True"]
+
+
+def test_a_forked_kernel_imports_nothing_the_zygote_did_not_preload(tmp_path):
+    """The zygote imports PRELOAD (and starts no thread doing so); a child that becomes a kernel
+    (IPKernelApp.initialize, as zygote_main._kernel) then imports no module of its own: its start-up costs no
+    import. A new ipykernel or IPython that imports more at start-up fails here, naming what to add."""
+    import subprocess
+    import sys
+
+    probe = f"""
+import importlib, os, sys
+from classroom.grading import zygote_main as z
+for name in z.PRELOAD:
+    importlib.import_module(name)
+z.warm_tracebacks()
+assert len(os.listdir('/proc/self/task')) == 1, 'a thread after the preload'
+from jupyter_client.connect import write_connection_file
+path = write_connection_file({str(tmp_path / 'k.json')!r}, transport='ipc', ip={str(tmp_path / 'k')!r})[0]
+before = set(sys.modules)
+r, w = os.pipe()
+if os.fork() == 0:
+    os.close(r)
+    sys.stdout = sys.stderr = open(os.devnull, 'w')
+    from ipykernel import kernelapp
+    kernelapp.IPKernelApp.instance().initialize(['-f', path])
+    sys.modules['ipywidgets']._handle_ipython()
+    os.write(w, ' '.join(sorted(set(sys.modules) - before)).encode())
+    os._exit(0)
+os.close(w)
+print('NEW:' + os.read(r, 1 << 20).decode())
+os.wait()
+"""
+    from classroom.grading.sandbox import kernel_environment
+
+    env = {**kernel_environment(), "HOME": str(tmp_path), "MPLCONFIGDIR": str(tmp_path / "mpl"),
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # the zygote's environment, with a home of its own
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    new = done.stdout.rsplit("NEW:", 1)[1].split()
+    assert new == [], f"a forked kernel imported these at start-up: add them to zygote_main.PRELOAD: {new}"
