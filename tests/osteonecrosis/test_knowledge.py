@@ -214,3 +214,39 @@ def test_lprf_trial_is_not_called_the_first_controlled_study():
         assert not re.search(r"first randomi[sz]ed", _all_text(name), re.I), name
     giudice = knowledge.find("lprf-giudice2018", "management")
     assert giudice["patients"] == 47 and knowledge.source_keys(giudice) == ["giudice2018"]
+
+
+def _walk_find(entry_id, name=None):
+    """find() as a walk from the top of the data: the first entry with this id."""
+    for _path, entry in knowledge.iter_entries(knowledge.load(name), name) if name else knowledge.all_entries():
+        if entry["id"] == entry_id:
+            return entry
+    return None
+
+
+def test_find_gives_the_entry_a_walk_from_the_top_finds_first():
+    """find() answers from an index: for every id of every file (searched in that file and in all) it is the very
+    entry (the same object) a walk from the top finds first, and an id that is nowhere raises KnowledgeError."""
+    ids = [(name, entry["id"]) for name in knowledge.FILES
+           for _p, entry in knowledge.iter_entries(knowledge.load(name))]
+    assert len(ids) > 100
+    for name, entry_id in ids:
+        assert knowledge.find(entry_id, name) is _walk_find(entry_id, name), (name, entry_id)
+        assert knowledge.find(entry_id) is _walk_find(entry_id), entry_id
+    for missing in ("no_such_entry", "", 0, ("tuple",), ["list"]):
+        with pytest.raises(knowledge.KnowledgeError, match="no knowledge entry"):
+            knowledge.find(missing)
+    with pytest.raises(knowledge.KnowledgeError):
+        knowledge.find(ids[0][1], "no_such_file")
+
+
+def test_find_follows_the_data_load_returns(monkeypatch):
+    """The index is rebuilt when load() hands out other data (a cleared cache, another knowledge folder)."""
+    name, first = "drugs", knowledge.load("drugs")
+    some_id = next(entry["id"] for _p, entry in knowledge.iter_entries(first))
+    assert knowledge.find(some_id, name) is _walk_find(some_id, name)
+    real = knowledge._read_yaml
+    replaced = {"entries": [{"id": some_id, "n": 1}, {"id": some_id, "n": 2, "sub": [{"id": some_id, "n": 3}]}]}
+    monkeypatch.setattr(knowledge, "_read_yaml", lambda n: replaced if n == name else real(n))
+    assert knowledge.find(some_id, name) == {"id": some_id, "n": 1}  # the first of three with that id
+    assert knowledge.find(some_id) is _walk_find(some_id)  # the first in FILES order, across the files

@@ -25,13 +25,26 @@ import ast
 import builtins
 import difflib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import mistune
 import nbformat
 
 from classroom.authoring.assignment_model import BEGIN_HIDDEN, END_HIDDEN, PACKAGE_ROOT, ROOT, Cell, region_lines
+
+
+@lru_cache(maxsize=8192)
+def _parse(source: str) -> ast.Module:
+    """A cell's syntax tree, parsed once: every check of every variant and wrong submission reads the same cells
+    (a third of a variant's check time went to parsing and walking them again). Trees are read, never changed."""
+    return ast.parse(source)
+
+
+@lru_cache(maxsize=65536)
+def _walk(node: ast.AST) -> tuple[ast.AST, ...]:
+    """Every node under ``node`` (itself included), as ast.walk gives them, listed once per node."""
+    return tuple(ast.walk(node))
 
 COURSE = ROOT / "course"
 
@@ -69,10 +82,10 @@ def message_texts(source: str) -> list[str]:
     """The text a cell shows: a markdown cell's source; a code cell's string constants (messages), with the
     implicit concatenations Python joins."""
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return [source]
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [n.value for n in _walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
 def pointer_problems(text: str, where: str, code: bool = False) -> list[str]:
@@ -131,10 +144,10 @@ def message_prefix_problems(cells: list[Cell], where: str) -> list[str]:
             continue
         m = GRADE_ID_QUESTION.match(c.grade_id or "")
         try:
-            tree = ast.parse(c.source)
+            tree = _parse(c.source)
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if not isinstance(node, ast.Assert):
                 continue
             if node.msg is None:
@@ -232,10 +245,10 @@ def checked_now_problems(cells: list[Cell], where: str) -> list[str]:
 
 def _strings(source: str) -> list[str]:
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return []
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [n.value for n in _walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
 def one_item_per_cell_problems(cells: list[Cell], where: str) -> list[str]:
@@ -267,7 +280,7 @@ def _entries_read(node: ast.AST, answers: set[str], names: set[str] | None = Non
     """Entries of an answer that ``node`` reads: ``ans["k"]`` or ``ans.get("k")`` with a literal key (as
     ``ans['k']``), or, when ``names`` is given, with one of those loop names as the key (as ``ans[<name>]``)."""
     out: set[str] = set()
-    for n in ast.walk(node):
+    for n in _walk(node):
         base, key = None, None
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name):
             base, key = n.value.id, n.slice
@@ -290,19 +303,19 @@ def _asserted_reads(body: list[ast.stmt], answers: set[str], names: set[str] | N
 
     def reads(node: ast.AST) -> set[str]:
         out = _entries_read(node, answers, names)
-        for n in ast.walk(node):
+        for n in _walk(node):
             if isinstance(n, ast.Name) and n.id in carried:
                 out |= carried[n.id]
         return out
 
     found: set[str] = set()
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in _walk(stmt):
             if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) and node.value is not None:
                 got = reads(node.value)
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for t in targets:
-                    for n in ast.walk(t):
+                    for n in _walk(t):
                         if isinstance(n, ast.Name) and got:
                             carried[n.id] = carried.get(n.id, set()) | got
             elif isinstance(node, ast.Assert):
@@ -315,19 +328,19 @@ def _collection_compares(tree: ast.Module, answers: set[str]) -> int:
     (``assert sorted(given) == ["a", "b"]`` after ``given = f(answer)``): each item is a separate decision
     graded all or nothing. Tuples are left out: a pair such as (low, high) is one item."""
     derived = set(answers)
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Assign) and any(isinstance(n, ast.Name) and n.id in derived
-                                                for n in ast.walk(node.value)):
-            derived |= {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+                                                for n in _walk(node.value)):
+            derived |= {n.id for t in node.targets for n in _walk(t) if isinstance(n, ast.Name)}
     seen: dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if not isinstance(node, ast.Assert):
             continue
-        for cmp in (n for n in ast.walk(node.test) if isinstance(n, ast.Compare)):
+        for cmp in (n for n in _walk(node.test) if isinstance(n, ast.Compare)):
             if not all(isinstance(op, ast.Eq | ast.NotEq) for op in cmp.ops):
                 continue
             sides = [cmp.left, *cmp.comparators]
-            if not any(isinstance(n, ast.Name) and n.id in derived for side in sides for n in ast.walk(side)):
+            if not any(isinstance(n, ast.Name) and n.id in derived for side in sides for n in _walk(side)):
                 continue
             for side in sides:
                 if isinstance(side, ast.List | ast.Set) and len(side.elts) > 1:
@@ -342,15 +355,15 @@ def _asserted_entries(source: str, answers: set[str]) -> int:
     (directly or through a variable) counts one, and an assert inside a loop over a literal collection of N
     items, reading the answer at the loop's name, counts N."""
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return 0
     literal = _asserted_reads(tree.body, answers)
     looped = 0
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if not isinstance(node, ast.For) or _literal_len(node.iter) < 2:
             continue
-        targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        targets = {n.id for n in _walk(node.target) if isinstance(n, ast.Name)}
         if _asserted_reads(node.body, answers, targets):
             looped += _literal_len(node.iter)
     return max(len(literal) + looped, _collection_compares(tree, answers))
@@ -400,11 +413,11 @@ def double_negative_problems(cells: list[Cell], where: str) -> list[str]:
 
 def _imports(source: str) -> list[str]:
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return ["<unparsable test cell>"]
     mods = []
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Import):
             mods += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -447,11 +460,11 @@ BUILTINS = set(dir(builtins))
 def _names_bound(source: str) -> set[str]:
     """Names a cell binds itself (assignments, loop and comprehension targets, defs, imports, arguments)."""
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return set()
     out: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             out.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -470,10 +483,10 @@ def _package_names(sources: list[str]) -> dict[str, str]:
     bound: dict[str, str] = {}
     for source in sources:
         try:
-            tree = ast.parse(source)
+            tree = _parse(source)
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if isinstance(node, ast.Import):
                 for a in node.names:
                     if a.name.split(".")[0] == "osteonecrosis" and a.name != "osteonecrosis.exercises":
@@ -488,10 +501,10 @@ def _package_names(sources: list[str]) -> dict[str, str]:
 
 def _names_used(source: str) -> set[str]:
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in _walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def answer_read_problems(cells: list[Cell], where: str) -> list[str]:
@@ -502,11 +515,11 @@ def answer_read_problems(cells: list[Cell], where: str) -> list[str]:
         if c.kind != "test":
             continue
         try:
-            tree = ast.parse(c.source)
+            tree = _parse(c.source)
         except SyntaxError:
             continue
         read = _names_used(c.source)
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "answer_of"
                     and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value not in read):
                 out.append(f"{where}: {c.grade_id} passes {node.args[0].value!r} to answer_of but never reads "
@@ -551,11 +564,11 @@ def _literals(cell: Cell) -> tuple[list[float], list[str]]:
         nums = [float(x) for x in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])", cell.source)]
         return nums, [cell.source]
     try:
-        tree = ast.parse(cell.source)
+        tree = _parse(cell.source)
     except SyntaxError:
         return [], []
     nums, texts = [], []
-    for n in ast.walk(tree):
+    for n in _walk(tree):
         if isinstance(n, ast.Constant) and isinstance(n.value, int | float) and not isinstance(n.value, bool):
             nums.append(float(n.value))
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
@@ -728,7 +741,7 @@ def _solution_literals(cells: list[Cell]) -> list[tuple[str, Any]]:
         if c.kind != "answer":
             continue
         try:
-            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+            tree = _parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
         except SyntaxError:
             continue
         for node in tree.body:
@@ -750,25 +763,25 @@ def _solution_values(cells: list[Cell]) -> dict[str, list[Any]]:
 
 def _tainted_names(tree: ast.Module, answers: set[str]) -> set[str]:
     tainted = set(answers)
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-            if any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node.value)):
+            if any(isinstance(n, ast.Name) and n.id in tainted for n in _walk(node.value)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                tainted |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+                tainted |= {n.id for t in targets for n in _walk(t) if isinstance(n, ast.Name)}
     return tainted
 
 
 def _reads(node: ast.AST, tainted: set[str]) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORM_CALLS:
         return False
-    return any(isinstance(n, ast.Name) and n.id in tainted for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id in tainted for n in _walk(node))
 
 
 def _compared_literals(tree: ast.Module, tainted: set[str], consts: dict[str, Any]) -> list[tuple[str, Any]]:
     """(source, literal) of every visible check that an answer equals a literal: ``x == L``, ``x is L``,
     ``abs(x - L) <= tol``, ``math.isclose(x, L)``."""
     out = []
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         pairs: list[tuple[ast.AST, ast.AST]] = []
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
@@ -795,7 +808,7 @@ def _model_answer_checks(tree: ast.Module, tainted: set[str], solutions: list[An
     """Visible ``answer == L`` or ``answer['key'] == L`` checks whose literal is the model answer (or that
     key's model value). Yes/no values are exempt, as elsewhere."""
     out = []
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if not isinstance(node, ast.Compare) or not any(isinstance(op, ast.Eq) for op in node.ops):
             continue
         sides = [node.left, *node.comparators]
@@ -833,8 +846,8 @@ def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
         name = f"{where} {c.grade_id}"
         text = texts.get(c.index, "")
         try:
-            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
-            hidden = ast.parse("\n".join(hidden_region(c)))
+            visible = _parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+            hidden = _parse("\n".join(hidden_region(c)))
         except SyntaxError:
             continue
         consts = {}
@@ -857,13 +870,13 @@ def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
         for src in [s for s in _model_answer_checks(visible, tainted, models) if s not in reported]:
             out.append(f"{name}: a visible check holds the model answer ({src}): move it into the hidden tests; "
                        f"check the common wrong form instead")
-        for node in ast.walk(visible):
+        for node in _walk(visible):
             if isinstance(node, ast.Dict) and len(node.keys) >= TABLE_SIZE and (
                     all(isinstance(k, ast.Tuple) for k in node.keys)
                     or all(isinstance(v, ast.Tuple | ast.List) for v in node.values)):
                 out.append(f"{name}: a visible table of {len(node.keys)} entries ({ast.unparse(node)[:40]}...): "
                            f"the verdict of each case belongs in the hidden tests")
-        read = {n.id for n in ast.walk(visible) if isinstance(n, ast.Name)}
+        read = {n.id for n in _walk(visible) if isinstance(n, ast.Name)}
         secrets = [v for n in read & set(solution) for v in solution[n]]
         hidden_consts = {}
         for node in hidden.body:
@@ -877,7 +890,7 @@ def giveaway_check_problems(cells: list[Cell], where: str) -> list[str]:
         everything |= _tainted_names(hidden, everything)
         secrets += [v for _src, value in _compared_literals(hidden, everything, {**consts, **hidden_consts})
                     for v in _leaves(value)]
-        messages = [m for node in ast.walk(visible) if isinstance(node, ast.Assert) and node.msg is not None
+        messages = [m for node in _walk(visible) if isinstance(node, ast.Assert) and node.msg is not None
                     for m in message_texts(ast.unparse(node.msg))]
         for secret in dict.fromkeys(s for s in secrets if isinstance(s, str | int | float) and not isinstance(s, bool)):
             if _stated(secret, text):
@@ -902,7 +915,7 @@ def passing_line_problems(cells: list[Cell], where: str) -> list[str]:
         if c.kind != "test":
             continue
         try:
-            visible = ast.parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
+            visible = _parse("\n".join(c.outside(BEGIN_HIDDEN, END_HIDDEN)))
         except SyntaxError:
             continue
         last = visible.body[-1] if visible.body else None
@@ -969,7 +982,7 @@ def answer_form_problems(cells: list[Cell], where: str) -> list[str]:
         if c.kind != "answer" or c.cell_type != "code":
             continue
         try:
-            tree = ast.parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
+            tree = _parse("\n".join(c.region("### BEGIN SOLUTION", "### END SOLUTION")))
         except SyntaxError:
             continue
         text = seen + "\n" + "\n".join(region_lines(c.source, "### BEGIN SOLUTION", "### END SOLUTION", inside=False))

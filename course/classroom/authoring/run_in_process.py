@@ -5,6 +5,7 @@ for the instructor's own source and fixtures, never for a student's code (gradin
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,13 @@ def _figures_not_drawn() -> Iterator[None]:
         FigureView.render = draw  # type: ignore[method-assign]
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str, label: str) -> object:
+    """A cell's code object: the same cells run again and again (every wrong submission and variant repeats most of
+    the notebook), and a code object can run in any namespace."""
+    return compile(source, f"<{label}>", "exec")
+
+
 def run_sources(sources: Iterable[tuple[str, str]], cwd: Path | None = None) -> dict[str, tuple[str, str] | None]:
     """label -> None, or (exception name, first line of its message), for each ``(label, source)`` run in order
     (from ``cwd`` when given; IPython's ``%`` and ``!`` lines are skipped; what the cells print is discarded)."""
@@ -46,7 +54,7 @@ def run_sources(sources: Iterable[tuple[str, str]], cwd: Path | None = None) -> 
                 src = "\n".join(ln for ln in source.split("\n") if not ln.lstrip().startswith(("%", "!")))
                 try:
                     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                        exec(compile(src, f"<{label}>", "exec"), namespace)  # noqa: S102 - the instructor's source
+                        exec(_compiled(src, label), namespace)  # noqa: S102 - the instructor's source
                     out[label] = None
                 except Exception as exc:  # a failed cell, as nbgrader counts it (and what the student would read)
                     out[label] = (type(exc).__name__, str(exc).split("\n")[0])

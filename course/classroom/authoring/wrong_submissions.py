@@ -15,6 +15,7 @@ submitted and autograded, and every test cell must score exactly its expected po
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import nbformat
 import yaml
 from nbformat.notebooknode import NotebookNode
+from osteonecrosis.knowledge import SAFE_LOADER
 
 from classroom.authoring.assignment_model import WRONG_SUBMISSIONS, Cell
 
@@ -43,13 +45,21 @@ def spec_path(assignment_id: str, base: Path = WRONG_SUBMISSIONS) -> Path:
     return base / f"{assignment_id}.yaml"
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(path: str, _mtime_ns: int, _size: int) -> Any:
+    """A spec file's YAML, parsed once per version of the file (the checks load it for every variant). Read only:
+    load() copies what it keeps."""
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def load(assignment_id: str, base: Path = WRONG_SUBMISSIONS) -> list[Mistake]:
     """The mistakes of one assignment; SpecError naming the file and field on bad input."""
     path = spec_path(assignment_id, base)
     if not path.exists():
         raise SpecError(f"{path.name}: no wrong-submission file (expected {path})")
+    stat = path.stat()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _parsed(str(path), stat.st_mtime_ns, stat.st_size)
     except yaml.YAMLError:
         raise SpecError(f"{path.name}: broken YAML") from None
     if not isinstance(data, list):

@@ -278,12 +278,36 @@ def validate() -> list[str]:
     return problems
 
 
+@cache
+def _present_files() -> list[str]:
+    return [n for n in FILES if (KNOWLEDGE_DIR / f"{n}.yaml").exists()]
+
+
+_INDEXES: dict[str | None, tuple[tuple[int, ...], dict[Any, dict[str, Any]]]] = {}
+
+
+def _index(name: str | None) -> dict[Any, dict[str, Any]]:
+    """{id: the first entry with it} of one file (or of all, in FILES order): what a walk from the top would find
+    first. Rebuilt whenever load() returns other data (a cleared cache)."""
+    names = [name] if name else _present_files()
+    stamp = tuple(id(load(n)) for n in names)
+    cached = _INDEXES.get(name)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    index: dict[Any, dict[str, Any]] = {}
+    for n in names:
+        for _path, entry in iter_entries(load(n), n):
+            index.setdefault(entry["id"], entry)
+    _INDEXES[name] = (stamp, index)
+    return index
+
+
 def find(entry_id: str, name: str | None = None) -> dict[str, Any]:
     """The entry with this id (searching one file, or all); KnowledgeError when absent."""
-    for _path, entry in iter_entries(load(name), name) if name else all_entries():
-        if entry["id"] == entry_id:
-            return entry
-    raise KnowledgeError(f"no knowledge entry with id {entry_id!r}")
+    try:
+        return _index(name)[entry_id]
+    except (KeyError, TypeError):  # TypeError: an id that cannot be a key (a list) matches no entry
+        raise KnowledgeError(f"no knowledge entry with id {entry_id!r}") from None
 
 
 def bibliography(keys: list[str] | tuple[str, ...]) -> str:
