@@ -31,6 +31,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.support.pip_env import NO_BYTE_COMPILE
 
 K8S = ROOT / "deploy" / "k8s"
 
@@ -358,10 +359,10 @@ def python_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (stage / "pins").mkdir()
         shutil.copy2(ROOT / "requirements.lock", stage / "pins")
         shutil.copy2(K8S / "requirements-k8s.txt", stage / "pins")
-        # PIP_NO_COMPILE: pip's byte-compilation of every installed file (half of the install's CPU) is what the
-        # image's Python would otherwise do on first import; the layer built and checked is the same
+        # Without pip's byte-compilation (tests/support/pip_env.py): the image's Python would do it on first import;
+        # the layer built and checked is the same
         run = subprocess.run(["sh", str(K8S / "python-layer.sh"), str(venv), str(stage / "src"), str(stage / "pins")],
-                             capture_output=True, text=True, timeout=2400, env={**os.environ, "PIP_NO_COMPILE": "1"})
+                             capture_output=True, text=True, timeout=2400, env={**os.environ, **NO_BYTE_COMPILE})
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     return _cached_venv("k8s-image-layer", inputs, build)

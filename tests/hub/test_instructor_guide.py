@@ -33,6 +33,7 @@ from classroom.authoring import wrong_submissions
 from classroom.authoring.assignment_model import read_cells
 
 from tests.conftest import ROOT, SOLUTIONS
+from tests.support.pip_env import NO_BYTE_COMPILE
 from tests.support.system_path import add_sbin
 
 add_sbin()  # useradd, runuser, userdel for the student accounts, from a plain PATH
@@ -130,9 +131,7 @@ def clean_env(home: Path, path: str = "/usr/bin:/bin") -> dict[str, str]:
     if user_pip.is_file():
         env["PIP_CONFIG_FILE"] = str(user_pip)
     env["PIP_CACHE_DIR"] = str(Path.home() / ".cache" / "pip")
-    # pip's byte-compilation of every installed file is left to Python, which compiles what it imports on first
-    # use (the venv is the user's): the same set-up, half of the install's CPU (47 s against 26 s, measured)
-    env["PIP_NO_COMPILE"] = "1"
+    env.update(NO_BYTE_COMPILE)  # Python compiles what it imports on first use (tests/support/pip_env.py)
     return env
 
 
