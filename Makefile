@@ -62,14 +62,18 @@ TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 FAST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 XDIST_FAST := -n $(FAST_WORKERS) --dist loadgroup
+# Test runs keep the bytecode of what they import (__pycache__/, git-ignored) even where the environment sets
+# PYTHONDONTWRITEBYTECODE (CI machines do): the suite starts hundreds of Python processes (kernels, servers, the
+# CLIs, nbgrader), and without it each one compiles every course and test module it imports again.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 test: setup system-deps
-	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(PYTEST) $(XDIST) $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow" $(XDIST_FAST) $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(XDIST_FAST) $(PYTEST_ARGS)
 
 test-slow: setup system-deps
-	$(BIN)/python -m pytest -m slow $(XDIST) $(PYTEST_ARGS)
+	$(PYTEST) -m slow $(XDIST) $(PYTEST_ARGS)
 
 bench: setup sandbox-deps
 	$(BIN)/python -m benchmarks

@@ -37,8 +37,9 @@ def _tier(name: str, marks: str) -> float:
     load0 = _load()
     cpu, t0 = children_cpu(), time.perf_counter()
     xdist = ["-n", WORKERS[name], "--dist", "loadgroup"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as the Makefile's PYTEST
     done = subprocess.run([sys.executable, "-m", "pytest", "-m", marks, *xdist, "-q", "--no-header", "-p",
-                           "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True)
+                           "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, env=env)
     wall, used = time.perf_counter() - t0, children_cpu() - cpu
     summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
     verdict = ""

@@ -256,5 +256,7 @@ def test_make_runs_the_tiers_on_xdist_workers_in_groups():
     makefile = (ROOT / "Makefile").read_text()
     assert "XDIST := -n $(TEST_WORKERS) --dist loadgroup" in makefile
     assert "XDIST_FAST := -n $(FAST_WORKERS) --dist loadgroup" in makefile
+    assert "PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest" in makefile
     for target, xdist in (("test", "$(XDIST)"), ("test-fast", "$(XDIST_FAST)"), ("test-slow", "$(XDIST)")):
-        assert xdist in makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0], target
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert xdist in recipe and "\t$(PYTEST) " in recipe, target  # bytecode kept (the Makefile says why)
