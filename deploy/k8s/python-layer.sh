@@ -16,12 +16,12 @@ awk -F'==' 'NR==FNR { if ($0 !~ /^#/ && NF == 2) k[tolower($1)] = 1; next } !(to
 "$venv/bin/pip" install --no-cache-dir --progress-bar off -c "$pins/lock-k8s.txt" -c "$pins/requirements-k8s.txt" \
   jupyterhub==5.5.0 "$src"
 "$venv/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (osteonecrosis course)"
-"$venv/bin/jupyter" server extension disable --sys-prefix nbgrader.server_extensions.formgrader
-"$venv/bin/jupyter" server extension disable --sys-prefix nbgrader.server_extensions.course_list
-for ext in formgrader create-assignment course-list; do
-  "$venv/bin/jupyter" labextension disable --level=sys_prefix "@jupyter/nbgrader:$ext"
-  "$venv/bin/jupyter" labextension unlock --level=sys_prefix "@jupyter/nbgrader:$ext"
-done
+"$venv/bin/jupyter" server extension disable --sys-prefix nbgrader.server_extensions.formgrader \
+  nbgrader.server_extensions.course_list
+"$venv/bin/jupyter" labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader \
+  @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list
+"$venv/bin/jupyter" labextension unlock --level=sys_prefix @jupyter/nbgrader:formgrader \
+  @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list
 # JupyterLab's Validate dialog: the course's sentence, not nbgrader's "Success!".
 "$venv/bin/python" -m classroom.grading.validate_message "$venv"
 cat > "$venv/etc/jupyter/jupyter_server_config.json" <<'JSON'
