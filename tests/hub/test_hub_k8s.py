@@ -157,7 +157,7 @@ def render_venv() -> Path:
     def build(venv: Path) -> None:
         subprocess.run([_python(), "-m", "venv", str(venv)], check=True)
         pip = subprocess.run([str(venv / "bin" / "pip"), "install", "--progress-bar", "off", "-r", str(pins)],
-                             capture_output=True, text=True, timeout=1500)
+                             capture_output=True, text=True, timeout=1500, env={**os.environ, **NO_BYTE_COMPILE})
         assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-2000:]
 
     return _cached_venv("k8s-render", [pins], build)

@@ -14,37 +14,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import warnings
 from pathlib import Path
 
-import nbgrader
-import nbgrader.api
-from alembic.config import Config as AlembicConfig
-from alembic.script import ScriptDirectory
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, delete, insert, select
 from sqlalchemy.exc import SAWarning
 
+from classroom.grading.alembic_head import install as install_alembic_head
 from classroom.grading.submission import Result
 
 warnings.filterwarnings("ignore", category=SAWarning)
 
 
-@functools.cache
-def _alembic_head() -> str:
-    """nbgrader's schema version, read in-process (nbgrader itself spawns the `alembic` command for it)."""
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
-    return str(ScriptDirectory.from_config(cfg).get_current_head())
-
-
-# A monkeypatch, kept on purpose: Gradebook.__init__ starts the `alembic` program by name for a new database
-# (https://github.com/jupyter/nbgrader/blob/v0.9.6/nbgrader/api.py#L35-L37) and offers no way to pass the
-# version in. See docs/threat_model.md, "Monkeypatches".
-nbgrader.api.get_alembic_version = _alembic_head
+# nbgrader's schema version read in-process, not by the `alembic` program (see classroom/grading/alembic_head.py).
+install_alembic_head()
 
 _META = MetaData()
 STATE = Table(
