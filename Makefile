@@ -15,7 +15,7 @@ ASSIGNMENT ?=
 help:
 	@echo "make lab      set up (first time) and open JupyterLab on the course"
 	@echo "make test     set up and run the whole test suite"
-	@echo "make test-fast  the fast tier only: unit, property and in-process CLI tests (about two minutes)"
+	@echo "make test-fast  the fast tier only: unit, property and in-process CLI tests (one to two minutes)"
 	@echo "make bench    benchmarks (widgets, course execution, cohort, grading)"
 	@echo "make site     static HTML of the course in _site/"
 	@echo "make app      the case simulators as a Voila app on localhost"
