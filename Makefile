@@ -63,7 +63,7 @@ FAST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 XDIST_FAST := -n $(FAST_WORKERS) --dist loadgroup
 # Test runs keep the bytecode of what they import (__pycache__/, git-ignored) even where the environment sets
-# PYTHONDONTWRITEBYTECODE (CI machines do): the suite starts hundreds of Python processes (kernels, servers, the
+# PYTHONDONTWRITEBYTECODE (the machines this course is built on do): the suite starts hundreds of Python processes (kernels, servers, the
 # CLIs, nbgrader), and without it each one compiles every course and test module it imports again.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 test: setup system-deps

@@ -27,10 +27,15 @@ def test_the_version_is_the_one_the_alembic_program_prints(tmp_path: Path) -> No
     assert alembic_head.alembic_head() == printed
 
 
+@pytest.mark.slow
 def test_grade_class_installs_it() -> None:
-    import classroom.grading.gradebook  # noqa: F401 - installs it on import
-
-    assert nbgrader.api.get_alembic_version is alembic_head.alembic_head
+    """In a process of its own: importing grade-class's gradebook module is what installs it (nothing else did)."""
+    probe = ("import nbgrader.api as api\nfrom classroom.grading import alembic_head\n"
+             "assert api.get_alembic_version is not alembic_head.alembic_head\n"
+             "import classroom.grading.gradebook\n"
+             "assert api.get_alembic_version is alembic_head.alembic_head\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 @pytest.mark.slow
