@@ -14,6 +14,7 @@ of six) a student can find the key by trying; docs/authoring.md says how to writ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -96,7 +97,15 @@ def canonical(value: Any, strict: bool = False, _depth: int = 0) -> str:
 
 def digest(text: str, salt: str) -> str:
     """The slow salted hash of one canonical text."""
-    return hashlib.pbkdf2_hmac("sha256", text.encode("utf-8"), salt.encode("utf-8"), ITERATIONS).hex()[:DIGEST_CHARS]
+    return _digest(text, salt, ITERATIONS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(text: str, salt: str, iterations: int) -> str:
+    """Kept per process: the same texts are hashed again and again when one process plays many notebooks (make
+    check runs every wrong submission of every variant). A guess never tried before still costs its full hash, so
+    the cache does not make trying answers against a seal any cheaper."""
+    return hashlib.pbkdf2_hmac("sha256", text.encode("utf-8"), salt.encode("utf-8"), iterations).hex()[:DIGEST_CHARS]
 
 
 def make_seal(texts: list[str], salt: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 
 import pytest
@@ -93,3 +94,16 @@ def test_recording_keeps_the_model_value_and_the_hidden_alternatives() -> None:
     assert '"[\\"a\\",1]"' in data and '"[\\"b\\",1]"' in data and "ignored" not in data
     with pytest.raises(sealed.Unsealable):
         exercises.sealed_check(print, marker, "Q9: a function cannot be a key")
+
+
+def test_a_kept_digest_is_the_hash_at_the_work_factor_in_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    """digest() keeps what it computed (one process hashes the same texts many times), keyed by the work factor
+    too: a lowered ITERATIONS never returns a digest made at another, and a kept one is the real hash."""
+    def slow(text: str, iterations: int) -> str:
+        return hashlib.pbkdf2_hmac("sha256", text.encode(), SALT.encode(), iterations).hex()[:sealed.DIGEST_CHARS]
+
+    first = sealed.digest('"kept"', SALT)
+    assert first == sealed.digest('"kept"', SALT) == slow('"kept"', sealed.ITERATIONS)
+    monkeypatch.setattr(sealed, "ITERATIONS", 1)
+    assert sealed.digest('"kept"', SALT) == slow('"kept"', 1) != first
+    assert sealed.digest('"other"', SALT) == slow('"other"', 1)

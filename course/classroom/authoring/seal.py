@@ -56,11 +56,17 @@ def is_test_cell(cell: NotebookNode) -> bool:
 
 def placeholders(source: str) -> list[tuple[int, int]]:
     """(line, column) of each ``SEAL`` name in the code, outside import statements (0-based lines)."""
+    return list(_placeholders(source))
+
+
+@functools.lru_cache(maxsize=2048)
+def _placeholders(source: str) -> tuple[tuple[int, int], ...]:
+    """Tokenizing is most of the cost, and the authoring checks ask about the same test cells again and again."""
     out: list[tuple[int, int]] = []
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return out
+        return ()
     statement_start = True
     in_import = False
     for tok in tokens:
@@ -74,7 +80,7 @@ def placeholders(source: str) -> list[tuple[int, int]]:
             statement_start = False
         if tok.type == tokenize.NAME and tok.string == TOKEN and not in_import:
             out.append((tok.start[0] - 1, tok.start[1]))
-    return out
+    return tuple(out)
 
 
 def substitute(source: str, values: list[str]) -> str:

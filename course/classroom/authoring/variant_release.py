@@ -14,7 +14,6 @@ DIR must be outside any git work tree (a variant there could be committed). Grad
 
 from __future__ import annotations
 
-import copy
 import importlib
 import itertools
 import os
@@ -37,6 +36,7 @@ from classroom.authoring.assignment_model import (
     region_lines,
     resolve,
 )
+from classroom.authoring.notebook_copy import copy_notebook
 from classroom.authoring.variant_preprocessor import apply_variant, fingerprint, git_work_tree, variant_of
 
 END_SOLUTION = "### END SOLUTION"
@@ -129,7 +129,7 @@ def measure(assignment_id: str, secrets: list[bytes], solutions: Path = SOLUTION
     made = [variant(assignment_id, s, solutions) for s in secrets]
     between = [variants.share_differing(a, b) for a, b in itertools.combinations(made, 2)] or [1.0]
     earned = [variants.share_earned(variants.score(variants.with_answers_of(default, v), folder)) for v in made]
-    own = [variants.share_earned(variants.score(copy.deepcopy(v), folder)) for v in made]
+    own = [variants.share_earned(variants.score(copy_notebook(v), folder)) for v in made]
     return Spread(assignment_id, len(secrets), sum(between) / len(between), min(between),
                   min(variants.share_differing(default, v) for v in made), max(earned), min(own))
 
@@ -139,7 +139,7 @@ def measure(assignment_id: str, secrets: list[bytes], solutions: Path = SOLUTION
 def blank(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` with every solution region replaced by a stub that raises (a student who wrote
     nothing): the region's first line keeps its indentation."""
-    out = copy.deepcopy(nb)
+    out = copy_notebook(nb)
     for cell in out.cells:
         if cell.cell_type != "code" or BEGIN_SOLUTION not in cell.source:
             continue
@@ -215,7 +215,7 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
         problems += integrity.source_problems(assignment_id, cells, path.name)
         problems += integrity.trust_problems(assignment_id, cells, path, assignments=Path(tmp) / "none")
     problems = [p.replace(f"{assignment_id}/{path.name}", where, 1) for p in problems]
-    full = variants.score(copy.deepcopy(nb), folder)
+    full = variants.score(copy_notebook(nb), folder)
     if variants.share_earned(full) < 1.0:
         lost = [gid for gid, (e, p) in full.items() if e < p]
         problems.append(f"{where}: the variant's model answers lose the points of {', '.join(lost)}")
@@ -246,7 +246,7 @@ def variant_problems(assignment_id: str, secret: bytes, solutions: Path = SOLUTI
     if agreement:
         from classroom.authoring import seal, seal_agreement
 
-        sealed_nb = copy.deepcopy(nb)
+        sealed_nb = copy_notebook(nb)
         try:
             seal.seal_notebook(sealed_nb, folder, where)
             report = seal_agreement.check_notebook(solutions / assignment_id / f"{assignment_id}.ipynb", sealed_nb)

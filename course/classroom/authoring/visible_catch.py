@@ -14,7 +14,6 @@ sealed checks make Validate exact).
 
 from __future__ import annotations
 
-import copy
 import re
 import sys
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from classroom.authoring.assignment_model import (
     region_lines,
     resolve,
 )
+from classroom.authoring.notebook_copy import copy_notebook
 from classroom.authoring.run_in_process import failures
 
 GOAL = 1.0
@@ -51,7 +51,7 @@ class Outcome:
 
 def visible_only(nb: NotebookNode) -> NotebookNode:
     """A copy of a notebook with every hidden-test region removed (the student's view of the tests)."""
-    out = copy.deepcopy(nb)
+    out = copy_notebook(nb)
     for cell in out.cells:
         if cell.cell_type != "code" or BEGIN_HIDDEN.replace("### ", "") not in cell.source:
             continue

@@ -14,7 +14,6 @@ submitted and autograded, and every test cell must score exactly its expected po
 
 from __future__ import annotations
 
-import copy
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from nbformat.notebooknode import NotebookNode
 from osteonecrosis.knowledge import SAFE_LOADER
 
 from classroom.authoring.assignment_model import WRONG_SUBMISSIONS, Cell
+from classroom.authoring.notebook_copy import copy_notebook
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def problems(mistakes: list[Mistake], cells: list[Cell], minimum: int = 3) -> li
 
 def apply(solution: NotebookNode, mistake: Mistake) -> NotebookNode:
     """A copy of the solution notebook with the mistake's cells replaced (matched by grade id)."""
-    nb = copy.deepcopy(solution)
+    nb = copy_notebook(solution)
     todo = dict(mistake.replace)
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")

@@ -24,6 +24,9 @@ def test_placeholders_are_the_name_outside_imports_strings_and_comments() -> Non
     with pytest.raises(seal.SealError):
         seal.substitute(source, ["one"])
     assert seal.placeholders("def broken(:\n SEAL") == []
+    kept = seal.placeholders(source)
+    kept.append((9, 9))  # a caller's list is its own: the kept answer is unchanged
+    assert seal.placeholders(source) == [(3, 16), (6, 17)]
 
 
 def _nb(test_source: str, answer: str = 'stage = None\n### BEGIN SOLUTION\nstage = "2"\n### END SOLUTION') -> (

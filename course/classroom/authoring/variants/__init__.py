@@ -24,6 +24,7 @@ from typing import Any
 
 from nbformat.notebooknode import NotebookNode
 
+from classroom.authoring.notebook_copy import copy_notebook
 from classroom.authoring.run_in_process import failures, grade_meta
 
 SECRET_ENV = "MRONJ_COURSE_SECRET_FILE"
@@ -158,11 +159,9 @@ def score(nb: NotebookNode, cwd: Path) -> dict[str, tuple[float, float]]:
 def with_answers_of(source: NotebookNode, into: NotebookNode) -> NotebookNode:
     """A copy of ``into`` whose autograded answer cells hold ``source``'s (matched by grade id): e.g. the
     default variant's model answers handed in on another variant."""
-    import copy
-
     answers = {grade_meta(c)["grade_id"]: c.source for c in source.cells
                if grade_meta(c).get("solution") and not grade_meta(c).get("grade") and c.cell_type == "code"}
-    out = copy.deepcopy(into)
+    out = copy_notebook(into)
     for cell in out.cells:
         gid = grade_meta(cell).get("grade_id")
         if gid in answers:
