@@ -470,7 +470,7 @@ ratio = 2.5
 
 def test_every_error_output_is_counted():
     flood = ("ip = get_ipython()\n"
-             "for i in range(20_000):\n"
+             "for i in range(5_000):\n"
              "    ip._showtraceback(ValueError, 'E' * 100, ['line ' * 20])")
     client = _client(new_notebook(cells=[new_code_cell(flood), new_code_cell(flood), new_code_cell("1 / 0")]),
                      output_bytes=50_000, notebook_bytes=200_000)
