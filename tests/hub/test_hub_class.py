@@ -264,7 +264,8 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
     hidden = [ln.strip() for c in cells for ln in c.region(BEGIN_HIDDEN, END_HIDDEN) if len(ln.strip()) >= 25]
     assert hidden, "the assignment has no hidden tests to look for"
 
-    with classhub.class_hub(tmp_path / "hub.log", students=2) as hub:
+    # One Chromium for the whole class; each block below is one person's visit, in a browser context of its own.
+    with classhub.class_hub(tmp_path / "hub.log", students=2) as hub, browser.people() as person:
         right, wrong_student = hub.students
         course = Path(hub.settings["instructor_course"])
         venv = Path(hub.settings["venv"])
@@ -276,7 +277,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         assert "configurable-http-proxy" in proxy[1]
 
         # 0. The instructor's JupyterLab terminal (a login shell) has the course tools of the shared environment.
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, hub.instructor)
             print(f"\nfrom set-up to the instructor logged in to JupyterLab: {time.monotonic() - hub.started:.0f} s")
             tools = _terminal(page, hub, hub.instructor, "shopt -q login_shell && echo LOGIN-SHELL; "
@@ -295,14 +296,14 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
                 head.headers
 
         # 1. The instructor generates and releases the assignment in formgrader (Nbgrader menu, inside the lab).
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, hub.instructor)
             _formgrader_action(page, hub, "assign", "Successfully")
             _formgrader_action(page, hub, "release", "Successfully")
         assert (hub.exchange / "osteonecrosis" / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
 
         # 2. Students fetch, answer and submit from the Assignments panel; the second one resubmits.
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, right)
             # The course's JupyterLab overrides: no "get notified about official Jupyter news?" prompt.
             news = page.request.get(hub.user_url(right, "lab/api/settings/@jupyterlab/apputils-extension:notification"))
@@ -312,7 +313,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
             page.wait_for_timeout(5000)  # the prompt is a toast shown shortly after start-up
             assert NEWS_PROMPT not in page.inner_text("body"), "a student is asked about Jupyter news"
             _student_submits(page, hub, right, right_answers, fetch=True, validate_passes=True)
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, wrong_student)
             _student_submits(page, hub, wrong_student, None, fetch=True)          # the blank notebook
             _student_submits(page, hub, wrong_student, wrong_answers, fetch=False)  # then a wrong answer
@@ -320,7 +321,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
 
         # 3. Collect (formgrader), grade-class (typed in the instructor's JupyterLab terminal), manual grade and
         #    comment (formgrader).
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, hub.instructor)
             _formgrader_action(page, hub, "collect", "Successfully")
             graded = _terminal(page, hub, hub.instructor,
@@ -332,7 +333,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
             f"the resubmission did not win: {scores}"
 
         manual_points = max(1.0, manual_cell.points - 1)
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, hub.instructor)
             # Formgrader inside the lab: Manual Grading -> the assignment -> its notebook -> the student.
             frame = _formgrader(page, hub)
@@ -368,7 +369,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
         assert scores[right]["manual"] == pytest.approx(manual_points), f"the manual grade was not saved: {scores}"
         assert COMMENT in scores[right]["comments"], f"the comment was not saved: {scores}"
 
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, hub.instructor)
             regen = _terminal(page, hub, hub.instructor,
                               f"cd {course} && python -m classroom feedback {ASSIGNMENT}", "feedback")
@@ -377,7 +378,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
 
         # 4. Each student fetches feedback and sees their own score, the manual grade and the comment.
         for student in (right, wrong_student):
-            with browser.chromium() as page:
+            with person() as page:
                 classhub.login(page, hub, student)
                 page.goto(hub.user_url(student, "lab?reset"))
                 page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands", timeout=180_000)
@@ -413,7 +414,7 @@ def test_a_class_on_the_hub_end_to_end(tmp_path: Path) -> None:
 
         # 5. What a student cannot reach, checked through the hub as that student.
         other_home = hub.home(right)
-        with browser.chromium() as page:
+        with person() as page:
             classhub.login(page, hub, wrong_student)
             fg = page.request.get(hub.user_url(wrong_student, "formgrader"))
             assert fg.status == 404, f"a student reached formgrader ({fg.status})"
