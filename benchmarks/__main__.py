@@ -10,6 +10,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from benchmarks import cpu_probe
+
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).resolve().parent
@@ -19,9 +21,11 @@ def main(argv: list[str]) -> int:
         if name not in names:
             print(f"benchmarks: no benchmark {name!r} (known: {', '.join(names)})", file=sys.stderr)
             return 2
+    cpu_probe.main(["before the benchmarks"])
     for name in wanted:
         print(f"\n=== {name.removeprefix('bench_')} ===", flush=True)
         importlib.import_module(f"benchmarks.{name}").run()
+    cpu_probe.main(["after the benchmarks"])
     return 0
 
 

@@ -213,6 +213,19 @@ def test_ci_runs_the_fast_tier_first_then_the_rest_once():
     fast = makefile.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
     slow = makefile.split("\ntest-slow:", 1)[1].split("\n\n", 1)[0]
     assert '-m "not slow"' in fast and "-m slow" in slow  # complementary: every test in exactly one tier
+    # the machine's speed is printed beside the tiers' times: before the first tier and after the last
+    probes = [i for i in range(len(ci)) if ci.startswith("-m benchmarks.cpu_probe", i)]
+    assert len(probes) == 2 and probes[0] < ci.index("make test-fast") and probes[1] > ci.index("make test-slow")
+
+
+def test_the_cpu_probe_prints_one_line_with_the_median_of_its_rounds(monkeypatch, capsys):
+    from benchmarks import cpu_probe
+
+    rounds = iter([0.9, 0.1, 0.3, 0.2, 0.5])
+    monkeypatch.setattr(cpu_probe, "one_round", lambda: next(rounds))
+    assert cpu_probe.main(["before", "the", "tests"]) == 0
+    assert capsys.readouterr().out == ("== CPU probe (before the tests): 0.300 CPU-s for the fixed workload "
+                                       "(median of 5; lower is faster)\n")
 
 
 # -- parallel runs (pytest-xdist) --------------------------------------------------------------------------------
