@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import types
@@ -214,7 +215,7 @@ def test_ci_runs_the_fast_tier_first_then_the_rest_once():
     slow = makefile.split("\ntest-slow:", 1)[1].split("\n\n", 1)[0]
     assert '-m "not slow"' in fast and "-m slow" in slow  # complementary: every test in exactly one tier
     # the machine's speed is printed beside the tiers' times: before the first tier and after the last
-    probes = [i for i in range(len(ci)) if ci.startswith("-m benchmarks.cpu_probe", i)]
+    probes = [m.start() for m in re.finditer(r"-m benchmarks\.cpu_probe", ci)]
     assert len(probes) == 2 and probes[0] < ci.index("make test-fast") and probes[1] > ci.index("make test-slow")
 
 

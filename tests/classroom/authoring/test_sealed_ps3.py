@@ -20,7 +20,6 @@ import pytest
 from classroom.authoring.assignment_model import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from osteonecrosis import sealed
 from osteonecrosis.staging import STAGES
 
 ASSIGNMENT = "ps3_management"
@@ -60,12 +59,6 @@ def _passes(source: str, answers: dict[str, Any]) -> bool:
     except Exception:  # noqa: BLE001 - any failure is a failed check, as in nbgrader
         return False
     return True
-
-
-@pytest.fixture(autouse=True)
-def _one_digest_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seal's slow hash, computed once per (text, salt): a pure function, so nothing else changes."""
-    monkeypatch.setattr(sealed, "digest", functools.cache(sealed.digest))
 
 
 def agree(grade_id: str, answers: dict[str, Any]) -> None:
